@@ -1,0 +1,45 @@
+// Loading and validation of jalon.toml.
+//
+// A wrong key, type or value stops the start with a message naming the key
+// and its line: "jalon.toml:7: storage.dat_dir: unknown key". Every setting
+// but the tokens has a default, so the minimal file in DESIGN.md is complete.
+// JALON_LISTEN and JALON_DATA override server.listen and storage.data_dir.
+//
+// Config is a plain value; the functions are pure apart from reading the
+// file and the environment.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/util/sha256.h"
+#include "engine/util/status.h"
+
+namespace jalon {
+
+struct TokenConfig {
+  std::string name;
+  std::string role;  // admin | steering | auditor | direction:<CODE>
+  Hash sha256{};     // of the token itself; the token is never stored
+};
+
+struct Config {
+  std::string source = "<defaults>";  // where it was read from, for messages
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "var/jalon";
+  std::vector<TokenConfig> tokens;
+};
+
+// Parses TOML text. `source` names it in error messages.
+Result<Config> ParseConfig(std::string_view text, std::string_view source);
+// Reads and parses `path`, then applies JALON_LISTEN and JALON_DATA.
+Result<Config> LoadConfig(const std::string& path);
+
+// "admin", "steering", "auditor" or "direction:" followed by a direction code.
+bool IsValidRole(std::string_view role);
+// A direction code: 1 to 16 of A-Z, 0-9, '-' and '_', starting with a letter.
+bool IsValidDirectionCode(std::string_view code);
+
+}  // namespace jalon

@@ -1,0 +1,781 @@
+#include "engine/log/event_log.h"
+
+#include <pthread.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+#include "engine/log/format.h"
+#include "engine/util/coding.h"
+
+namespace jalon {
+
+namespace fs = std::filesystem;
+namespace lf = log_format;
+
+namespace {
+
+constexpr std::string_view kPidFile = "jalon.pid";
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string msg = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return Status::Corruption(msg);
+  if (s.IsNotFound()) return Status::NotFound(msg);
+  return Status::IOError(msg);
+}
+
+// The stream part of a "streams" key (up to and including the NUL). Each
+// stream's versions are inserted in order, so RocksDB can keep one insert
+// hint per stream and skip most of the skiplist search.
+class StreamPrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "jalon.StreamPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    const void* nul = std::memchr(key.data(), '\0', key.size());
+    return rocksdb::Slice(
+        key.data(), nul == nullptr ? key.size() : static_cast<const char*>(nul) - key.data() + 1);
+  }
+  bool InDomain(const rocksdb::Slice& /*key*/) const override { return true; }
+};
+
+std::string EncodeHead(const LogHead& h) {
+  std::string v;
+  coding::PutFixed64(&v, h.position);
+  v.append(AsBytes(h.hash));
+  coding::PutFixed64(&v, static_cast<uint64_t>(ToMicros(h.recorded_at)));
+  return v;
+}
+
+bool DecodeHead(std::string_view v, LogHead* h) {
+  uint64_t rec = 0;
+  if (!coding::GetFixed64(&v, &h->position) || !coding::GetBytes(&v, 32, h->hash.data()) ||
+      !coding::GetFixed64(&v, &rec) || !v.empty()) {
+    return false;
+  }
+  h->recorded_at = FromMicros(static_cast<int64_t>(rec));
+  return true;
+}
+
+std::string EncodeCommand(const AppendResult& r) {
+  std::string v;
+  v.push_back(static_cast<char>(lf::kCommandRecordFormat));
+  coding::PutLengthPrefixed(&v, r.stream);
+  coding::PutFixed64(&v, r.first_position);
+  coding::PutFixed32(&v, r.count);
+  coding::PutFixed64(&v, r.first_version);
+  return v;
+}
+
+bool DecodeCommand(std::string_view v, AppendResult* r) {
+  if (v.empty() || static_cast<uint8_t>(v[0]) != lf::kCommandRecordFormat) return false;
+  v.remove_prefix(1);
+  std::string_view stream;
+  if (!coding::GetLengthPrefixed(&v, &stream) || !coding::GetFixed64(&v, &r->first_position) ||
+      !coding::GetFixed32(&v, &r->count) || !coding::GetFixed64(&v, &r->first_version) ||
+      !v.empty()) {
+    return false;
+  }
+  r->stream.assign(stream);
+  return true;
+}
+
+std::string PositionCorruption(uint64_t position, std::string_view why) {
+  return "position " + std::to_string(position) + ": " + std::string(why);
+}
+
+Status ValidateRequest(const AppendRequest& r) {
+  if (r.stream.empty()) return Status::InvalidArgument("stream: must not be empty");
+  if (r.stream.size() > lf::kMaxStreamBytes) return Status::InvalidArgument("stream: too long");
+  if (r.stream.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("stream: must not contain NUL");
+  }
+  if (r.events.empty()) return Status::InvalidArgument("events: an append needs at least one");
+  if (r.command_id.size() > lf::kMaxCommandIdBytes) {
+    return Status::InvalidArgument("command_id: longer than 256 bytes");
+  }
+  if (r.actor.size() > lf::kMaxActorBytes) return Status::InvalidArgument("actor: too long");
+  for (size_t i = 0; i < r.events.size(); ++i) {
+    const NewEvent& e = r.events[i];
+    const std::string field = "events[" + std::to_string(i) + "]";
+    if (e.type.empty() || e.type.size() > lf::kMaxTypeBytes) {
+      return Status::InvalidArgument(field + ".type: must be 1 to 128 bytes");
+    }
+    if (e.payload.size() > lf::kMaxPayloadBytes) {
+      return Status::InvalidArgument(field + ".payload: larger than 4 MiB");
+    }
+    if (e.schema_version == 0)
+      return Status::InvalidArgument(field + ".schema_version: must be >= 1");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EventLog::EventLog(std::string dir, EventLogOptions options)
+    : dir_(std::move(dir)), options_(options) {}
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, EventLogOptions options) {
+  if (options.clock == nullptr) return Status::InvalidArgument("EventLogOptions.clock is required");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+  std::unique_ptr<EventLog> log(new EventLog(dir, options));
+  JALON_RETURN_IF_ERROR(log->OpenDb());
+  JALON_RETURN_IF_ERROR(log->LoadHead());
+  log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
+  log->completer_ = std::thread([raw = log.get()] { raw->CompletionLoop(); });
+  return log;
+}
+
+Status EventLog::OpenDb() {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  // One writer thread: concurrent memtable writes buy nothing, and the
+  // hash memtable of "commands" (below) needs them off.
+  db_options.allow_concurrent_memtable_write = false;
+  // Point lookups on command ids and stream heads: keep a bloom filter.
+  rocksdb::BlockBasedTableOptions lookup_table;
+  lookup_table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions lookup_cf;
+  lookup_cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(lookup_table));
+  // Most command-id lookups miss (a new command): a memtable bloom filter
+  // answers those without walking the skiplist.
+  lookup_cf.memtable_whole_key_filtering = true;
+  lookup_cf.memtable_prefix_bloom_size_ratio = 0.05;
+  rocksdb::ColumnFamilyOptions plain_cf;
+  // Command ids are random (UUIDs): in a skiplist memtable each insert is a
+  // full search, which halved append throughput. A hash-bucketed memtable
+  // makes it O(1); the "commands" family is only ever read by Get, never
+  // iterated, so it needs no total order in memory.
+  rocksdb::ColumnFamilyOptions commands_cf = lookup_cf;
+  commands_cf.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(16));
+  commands_cf.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(1 << 16));
+  rocksdb::ColumnFamilyOptions streams_cf = lookup_cf;
+  streams_cf.memtable_whole_key_filtering = false;  // read by seeks, not by Get
+  streams_cf.memtable_prefix_bloom_size_ratio = 0;
+  streams_cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamPrefix>();
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+      {rocksdb::kDefaultColumnFamilyName, plain_cf}, {std::string(lf::kEventsCf), plain_cf},
+      {std::string(lf::kStreamsCf), streams_cf},     {std::string(lf::kCommandsCf), commands_cf},
+      {std::string(lf::kSnapshotsCf), plain_cf},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir_, cfs, &handles, &db_);
+  if (!s.ok()) {
+    const std::string text = s.ToString();
+    if (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos) {
+      std::ifstream pid_in(fs::path(dir_) / kPidFile);
+      std::string pid;
+      pid_in >> pid;
+      return Status::Unavailable(
+          "data directory " + dir_ + " is locked by another process" +
+          (pid.empty() ? std::string() : " (pid " + pid + ", probably jalond)") +
+          "; stop it first, or talk to the daemon with --url");
+    }
+    return FromRocks(s, "opening " + dir_);
+  }
+  default_cf_ = handles[0];
+  events_cf_ = handles[1];
+  streams_cf_ = handles[2];
+  commands_cf_ = handles[3];
+  snapshots_cf_ = handles[4];
+
+  std::string format;
+  s = db_->Get(rocksdb::ReadOptions(), default_cf_, lf::kMetaFormatKey, &format);
+  if (s.IsNotFound()) {
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    JALON_RETURN_IF_ERROR(
+        FromRocks(db_->Put(wo, default_cf_, lf::kMetaFormatKey, lf::kLogFormatName),
+                  "writing format marker"));
+  } else if (!s.ok()) {
+    return FromRocks(s, "reading format marker");
+  } else if (format != lf::kLogFormatName) {
+    return Status::Corruption("data directory " + dir_ + " holds format '" + format +
+                              "', this build reads " + std::string(lf::kLogFormatName));
+  }
+
+  std::ofstream pid_out(fs::path(dir_) / kPidFile, std::ios::trunc);
+  pid_out << ::getpid() << "\n";
+  owns_pid_file_ = static_cast<bool>(pid_out);
+  return Status::Ok();
+}
+
+// Loads meta/head and checks it against the last stored event. A mismatch
+// means the log was damaged outside of Jalon: refuse writes, keep reads.
+Status EventLog::LoadHead() {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), default_cf_, lf::kMetaHeadKey, &value);
+  LogHead head;
+  Status health;
+  if (s.ok()) {
+    if (!DecodeHead(value, &head)) health = Status::Corruption("meta/head record is malformed");
+  } else if (!s.IsNotFound()) {
+    return FromRocks(s, "reading meta/head");
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
+  it->SeekToLast();
+  JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last event"));
+  if (health.ok()) {
+    if (!it->Valid()) {
+      if (head.position != 0) {
+        health = Status::Corruption(PositionCorruption(
+            1,
+            "missing: the head says " + std::to_string(head.position) + " but the log is empty"));
+      }
+    } else {
+      const uint64_t last = it->key().size() == 8 ? coding::DecodeBigEndian64(it->key().data()) : 0;
+      Event e;
+      Status d = DecodeRecord(std::string_view(it->value().data(), it->value().size()), &e);
+      if (last != head.position) {
+        health = Status::Corruption(PositionCorruption(
+            std::min(last, head.position) + 1, "the head says " + std::to_string(head.position) +
+                                                   " but the last stored event is " +
+                                                   std::to_string(last)));
+      } else if (!d.ok() || e.hash != head.hash) {
+        health = Status::Corruption(
+            PositionCorruption(last, "the last event does not match the head hash"));
+      }
+    }
+  }
+  if (!health.ok() && !options_.allow_damaged) {
+    return health.WithContext(
+        "the log in " + dir_ +
+        " is damaged; run `jalon verify --data DIR` and restore from a backup");
+  }
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = head;
+  write_health_ = health;
+  return Status::Ok();
+}
+
+EventLog::~EventLog() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(completion_mu_);
+    completion_stopping_ = true;
+  }
+  completion_cv_.notify_all();
+  if (completer_.joinable()) completer_.join();
+  if (db_ != nullptr) {
+    for (auto* h : {events_cf_, streams_cf_, commands_cf_, snapshots_cf_, default_cf_}) {
+      if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
+    }
+    db_->Close().PermitUncheckedError();
+    delete db_;
+  }
+  if (owns_pid_file_) {
+    std::error_code ec;
+    fs::remove(fs::path(dir_) / kPidFile, ec);
+  }
+}
+
+Result<AppendResult> EventLog::Append(AppendRequest request) {
+  std::promise<Result<AppendResult>> promise;
+  auto future = promise.get_future();
+  AppendAsync(std::move(request),
+              [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
+  Status valid = ValidateRequest(request);
+  if (!valid.ok()) {
+    done(valid);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (stopping_) {
+      done(Status::Unavailable("the event log is shutting down"));
+      return;
+    }
+    queue_.push_back(Pending{std::move(request), std::move(done)});
+  }
+  queue_cv_.notify_one();
+}
+
+void EventLog::WriterLoop() {
+  pthread_setname_np(pthread_self(), "jalon-writer");
+  std::vector<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything before it was written
+      const size_t n = std::min(queue_.size(), options_.max_batch_requests);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    Completion done;
+    done.outcomes = CommitBatch(batch);
+    done.batch = std::move(batch);
+    batch.clear();
+    {
+      std::lock_guard<std::mutex> lock(completion_mu_);
+      completions_.push_back(std::move(done));
+    }
+    completion_cv_.notify_one();
+  }
+}
+
+void EventLog::CompletionLoop() {
+  pthread_setname_np(pthread_self(), "jalon-ack");
+  for (;;) {
+    Completion c;
+    {
+      std::unique_lock<std::mutex> lock(completion_mu_);
+      completion_cv_.wait(lock, [this] { return completion_stopping_ || !completions_.empty(); });
+      if (completions_.empty()) return;  // stopping, and every caller was answered
+      c = std::move(completions_.front());
+      completions_.pop_front();
+    }
+    for (size_t i = 0; i < c.batch.size(); ++i) c.batch[i].done(std::move(c.outcomes[i]));
+  }
+}
+
+Result<uint64_t> EventLog::CachedStreamVersion(const std::string& stream) {
+  auto it = stream_versions_.find(stream);
+  if (it != stream_versions_.end()) return it->second;
+  auto v = StreamVersion(stream);
+  if (v.ok()) stream_versions_.emplace(stream, *v);
+  return v;
+}
+
+Result<std::optional<AppendResult>> EventLog::LookupCommand(const std::string& command_id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), commands_cf_, command_id, &value);
+  if (s.IsNotFound()) return std::optional<AppendResult>();
+  JALON_RETURN_IF_ERROR(FromRocks(s, "reading command " + command_id));
+  AppendResult r;
+  if (!DecodeCommand(value, &r))
+    return Status::Corruption("command record " + command_id + " is malformed");
+  r.replayed = true;
+  return std::optional<AppendResult>(std::move(r));
+}
+
+// Runs on the writer thread. Decides each request against the durable state
+// plus what earlier requests of this batch staged, writes everything in one
+// synced WriteBatch, then publishes the new head and answers the callers.
+std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& batch) {
+  std::vector<std::optional<Result<AppendResult>>> outcome(batch.size());
+  Status health = WriteHealth();
+  if (!health.ok()) {
+    return std::vector<Result<AppendResult>>(
+        batch.size(), Status::Unavailable("writes are refused: " + health.message()));
+  }
+
+  LogHead staged = Head();
+  const Instant recorded_at = std::max(options_.clock->Now(), staged.recorded_at);
+  staged.recorded_at = recorded_at;
+  std::unordered_map<std::string, uint64_t> staged_versions;
+  std::unordered_map<std::string, AppendResult> staged_commands;
+  rocksdb::WriteBatch wb;
+  // Index entries are added to the batch sorted, after the events: the
+  // memtable skiplist inserts neighbouring keys much faster than scattered ones.
+  std::vector<std::pair<std::string, std::string>> stream_index, command_index;
+  uint64_t new_events = 0, new_appends = 0;
+
+  for (size_t i = 0; i < batch.size(); ++i) {
+    AppendRequest& req = batch[i].request;
+    if (!req.command_id.empty()) {
+      if (auto it = staged_commands.find(req.command_id); it != staged_commands.end()) {
+        AppendResult replay = it->second;
+        replay.replayed = true;
+        outcome[i] = replay;
+        continue;
+      }
+      auto found = LookupCommand(req.command_id);
+      if (!found.ok()) {
+        outcome[i] = found.status();
+        continue;
+      }
+      if (found->has_value()) {
+        outcome[i] = **found;
+        continue;
+      }
+    }
+    uint64_t current = 0;
+    if (auto it = staged_versions.find(req.stream); it != staged_versions.end()) {
+      current = it->second;
+    } else {
+      auto v = CachedStreamVersion(req.stream);
+      if (!v.ok()) {
+        outcome[i] = v.status();
+        continue;
+      }
+      current = *v;
+    }
+    if (req.expected_version && *req.expected_version != current) {
+      outcome[i] =
+          Status::Conflict("stream " + req.stream + " is at version " + std::to_string(current) +
+                           ", expected " + std::to_string(*req.expected_version));
+      continue;
+    }
+    AppendResult result;
+    result.stream = req.stream;
+    result.first_position = staged.position + 1;
+    result.first_version = current + 1;
+    result.count = static_cast<uint32_t>(req.events.size());
+    for (NewEvent& ne : req.events) {
+      Event e;
+      e.position = ++staged.position;
+      e.stream = req.stream;
+      e.version = ++current;
+      e.type = std::move(ne.type);
+      e.schema_version = ne.schema_version;
+      e.recorded_at = recorded_at;
+      e.effective_at = ne.effective_at;
+      e.actor = req.actor;
+      e.command_id = req.command_id;
+      e.payload = std::move(ne.payload);
+      e.prev_hash = staged.hash;
+      const std::string record = SealAndEncode(&e);
+      staged.hash = e.hash;
+      std::string pos_value;
+      coding::PutBigEndian64(&pos_value, e.position);
+      wb.Put(events_cf_, lf::EventKey(e.position), record);
+      stream_index.emplace_back(lf::StreamKey(e.stream, e.version), std::move(pos_value));
+    }
+    staged_versions[req.stream] = current;
+    if (!req.command_id.empty()) {
+      command_index.emplace_back(req.command_id, EncodeCommand(result));
+      staged_commands.emplace(req.command_id, result);
+    }
+    new_events += result.count;
+    ++new_appends;
+    outcome[i] = std::move(result);
+  }
+
+  if (new_events > 0) {
+    std::sort(stream_index.begin(), stream_index.end());
+    std::sort(command_index.begin(), command_index.end());
+    for (const auto& [k, v] : stream_index) wb.Put(streams_cf_, k, v);
+    for (const auto& [k, v] : command_index) wb.Put(commands_cf_, k, v);
+    wb.Put(default_cf_, lf::kMetaHeadKey, EncodeHead(staged));
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    Status written = FromRocks(db_->Write(wo, &wb), "appending to the event log");
+    if (!written.ok()) {
+      // Nothing of this batch is durable: fail every request that would have
+      // appended, and refuse further writes until a restart re-reads the head.
+      for (auto& o : outcome) {
+        if (o && o->ok() && !(*o)->replayed) o = written;
+      }
+      std::lock_guard<std::mutex> lock(head_mu_);
+      write_health_ = written;
+    } else {
+      for (auto& [stream, version] : staged_versions) stream_versions_[stream] = version;
+      {
+        std::lock_guard<std::mutex> lock(head_mu_);
+        head_ = staged;
+      }
+      head_cv_.notify_all();
+      stat_batches_.fetch_add(1, std::memory_order_relaxed);
+      stat_events_.fetch_add(new_events, std::memory_order_relaxed);
+      stat_appends_.fetch_add(new_appends, std::memory_order_relaxed);
+    }
+  }
+  std::vector<Result<AppendResult>> results;
+  results.reserve(batch.size());
+  for (auto& o : outcome) {
+    if (o->ok() && (*o)->replayed) stat_replays_.fetch_add(1, std::memory_order_relaxed);
+    if (o->status().IsConflict()) stat_conflicts_.fetch_add(1, std::memory_order_relaxed);
+    results.push_back(std::move(*o));
+  }
+  return results;
+}
+
+LogHead EventLog::Head() const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  return head_;
+}
+
+Status EventLog::WriteHealth() const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  return write_health_;
+}
+
+LogStats EventLog::Stats() const {
+  LogStats s;
+  s.appends = stat_appends_.load(std::memory_order_relaxed);
+  s.events = stat_events_.load(std::memory_order_relaxed);
+  s.batches = stat_batches_.load(std::memory_order_relaxed);
+  s.replays = stat_replays_.load(std::memory_order_relaxed);
+  s.conflicts = stat_conflicts_.load(std::memory_order_relaxed);
+  return s;
+}
+
+bool EventLog::WaitForPosition(uint64_t position, std::chrono::milliseconds timeout) const {
+  std::unique_lock<std::mutex> lock(head_mu_);
+  return head_cv_.wait_for(lock, timeout, [&] { return head_.position >= position; });
+}
+
+Result<std::vector<Event>> EventLog::ReadRange(uint64_t from, size_t limit) const {
+  std::vector<Event> out;
+  if (from == 0) from = 1;
+  const uint64_t head = Head().position;
+  if (limit == 0 || from > head) return out;
+  const uint64_t end = std::min<uint64_t>(head, from + limit - 1);
+  out.reserve(end - from + 1);
+  Status s = Scan(from, [&](const Event& e) {
+    out.push_back(e);
+    return e.position < end;
+  });
+  if (!s.ok()) return s;
+  if (out.empty() || out.back().position != end) {
+    return Status::Corruption(PositionCorruption(out.empty() ? from : out.back().position + 1,
+                                                 "missing: the log ends before its head"));
+  }
+  return out;
+}
+
+Status EventLog::Scan(uint64_t from, const std::function<bool(const Event&)>& fn) const {
+  return ScanViews(from, [&fn](const EventView& v) { return fn(v.ToEvent()); });
+}
+
+Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.readahead_size = 2 << 20;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf_));
+  uint64_t expected = from == 0 ? 1 : from;
+  EventView e;
+  for (it->Seek(lf::EventKey(expected)); it->Valid(); it->Next(), ++expected) {
+    const rocksdb::Slice key = it->key();
+    const uint64_t pos = key.size() == 8 ? coding::DecodeBigEndian64(key.data()) : 0;
+    if (pos != expected) {
+      return Status::Corruption(PositionCorruption(
+          expected, "missing (the next stored event is " + std::to_string(pos) + ")"));
+    }
+    Status d = DecodeRecordView(std::string_view(it->value().data(), it->value().size()), &e);
+    if (!d.ok()) return Status::Corruption(PositionCorruption(pos, d.message()));
+    if (e.position != pos) {
+      return Status::Corruption(PositionCorruption(
+          pos, "the record says position " + std::to_string(e.position) + " (moved or reordered)"));
+    }
+    if (!fn(e)) return Status::Ok();
+  }
+  return FromRocks(it->status(), "scanning the event log");
+}
+
+Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream, uint64_t from_version,
+                                                size_t limit) const {
+  std::vector<Event> out;
+  const std::string prefix = lf::StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  uint64_t expected = std::max<uint64_t>(from_version, 1);
+  for (it->Seek(lf::StreamKey(stream, expected)); it->Valid() && out.size() < limit;
+       it->Next(), ++expected) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(prefix)) break;
+    const uint64_t version = coding::DecodeBigEndian64(key.data() + prefix.size());
+    if (version != expected || it->value().size() != 8) {
+      return Status::Corruption("stream " + std::string(stream) + " version " +
+                                std::to_string(expected) + ": missing from the stream index");
+    }
+    const uint64_t position = coding::DecodeBigEndian64(it->value().data());
+    std::string record;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), events_cf_, lf::EventKey(position), &record);
+    if (!s.ok())
+      return Status::Corruption(
+          PositionCorruption(position, "indexed but not readable: " + s.ToString()));
+    Event e;
+    Status d = DecodeRecord(record, &e);
+    if (!d.ok()) return Status::Corruption(PositionCorruption(position, d.message()));
+    if (e.stream != stream || e.version != version) {
+      return Status::Corruption(PositionCorruption(position, "does not match the stream index"));
+    }
+    out.push_back(std::move(e));
+  }
+  JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream"));
+  return out;
+}
+
+Result<uint64_t> EventLog::StreamVersion(std::string_view stream) const {
+  const std::string prefix = lf::StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  it->SeekForPrev(lf::StreamKey(stream, UINT64_MAX));
+  JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream version"));
+  if (!it->Valid() || !it->key().starts_with(prefix) || it->key().size() != prefix.size() + 8) {
+    return uint64_t{0};
+  }
+  return coding::DecodeBigEndian64(it->key().data() + prefix.size());
+}
+
+Result<uint64_t> EventLog::FirstPositionAtOrAfter(Instant t) const {
+  uint64_t lo = 1, hi = Head().position + 1;  // answer in [lo, hi]
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    std::string record;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), events_cf_, lf::EventKey(mid), &record);
+    if (!s.ok()) return Status::Corruption(PositionCorruption(mid, "missing: " + s.ToString()));
+    Event e;
+    Status d = DecodeRecord(record, &e);
+    if (!d.ok()) return Status::Corruption(PositionCorruption(mid, d.message()));
+    if (e.recorded_at >= t) {
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
+  }
+  return lo;
+}
+
+namespace {
+
+// What one slice of a parallel verify found. Within the slice every record's
+// hash and its link to the previous record are checked; the links between
+// slices are stitched afterwards.
+struct SliceCheck {
+  uint64_t from = 0, to = 0;  // inclusive range of positions
+  bool ok = true;
+  uint64_t first_bad = 0;
+  std::string reason;
+  bool saw_first = false;
+  Hash first_prev{};
+  Instant first_recorded{};
+  uint64_t last_good_position = 0;  // from - 1 until a record passes
+  Hash last_good_hash{};
+  Instant last_recorded{};
+  uint64_t checked = 0;
+};
+
+}  // namespace
+
+VerifyReport EventLog::Verify(uint64_t from, const Hash& prev,
+                              const std::function<void(uint64_t, uint64_t)>& progress,
+                              uint64_t progress_every) const {
+  if (from == 0) from = 1;
+  const uint64_t stored_head = Head().position;
+  // Slices of at least 64k events, one per core.
+  const uint64_t span = stored_head >= from ? stored_head - from + 1 : 0;
+  const uint64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  const uint64_t slices = std::clamp<uint64_t>(span / 65536, 1, cores);
+  std::vector<SliceCheck> checks(slices);
+  std::atomic<uint64_t> total_checked{0};
+  std::mutex progress_mu;
+  for (uint64_t k = 0; k < slices; ++k) {
+    checks[k].from = from + k * (span / slices);
+    checks[k].to = k + 1 == slices ? UINT64_MAX : from + (k + 1) * (span / slices) - 1;
+    checks[k].last_good_position = checks[k].from - 1;
+  }
+  auto run_slice = [&](SliceCheck& c) {
+    auto fail = [&c](uint64_t position, std::string why) {
+      c.ok = false;
+      c.first_bad = position;
+      c.reason = std::move(why);
+      return false;
+    };
+    Status s = ScanViews(c.from, [&](const EventView& e) {
+      if (!c.saw_first) {
+        c.saw_first = true;
+        c.first_prev = e.prev_hash;
+        c.first_recorded = e.recorded_at;
+      } else if (e.prev_hash != c.last_good_hash) {
+        return fail(e.position, "prev_hash does not match the hash of position " +
+                                    std::to_string(e.position - 1));
+      } else if (e.recorded_at < c.last_recorded) {
+        return fail(e.position, "recorded_at goes backwards");
+      }
+      if (ChainHash(e.prev_hash, e.canonical) != e.hash) {
+        return fail(e.position, "hash mismatch: the record was altered");
+      }
+      c.last_good_position = e.position;
+      c.last_good_hash = e.hash;
+      c.last_recorded = e.recorded_at;
+      ++c.checked;
+      const uint64_t done = total_checked.fetch_add(1, std::memory_order_relaxed) + 1;
+      if (progress && done % progress_every == 0) {
+        std::lock_guard<std::mutex> lock(progress_mu);
+        progress(done, stored_head);
+      }
+      return e.position < c.to;
+    });
+    if (!s.ok() && c.ok) {
+      // Scan names the position: "position N: why".
+      fail(c.last_good_position + 1, s.message());
+    } else if (c.ok && c.to != UINT64_MAX && c.last_good_position != c.to) {
+      fail(c.last_good_position + 1, "missing: the log ends inside the range it should hold");
+    }
+  };
+  std::vector<std::thread> workers;
+  for (uint64_t k = 1; k < slices; ++k) workers.emplace_back(run_slice, std::ref(checks[k]));
+  run_slice(checks[0]);
+  for (auto& w : workers) w.join();
+
+  // Stitch the slices in order; the first failure, by position, wins.
+  VerifyReport report;
+  report.head_position = from - 1;
+  report.head_hash = prev;
+  Instant last_recorded{};
+  for (const SliceCheck& c : checks) {
+    if (c.saw_first && c.first_prev != report.head_hash) {
+      report.ok = false;
+      report.first_bad_position = c.from;
+      report.reason = "prev_hash does not match the hash of position " + std::to_string(c.from - 1);
+      break;
+    }
+    if (c.saw_first && c.first_recorded < last_recorded) {
+      report.ok = false;
+      report.first_bad_position = c.from;
+      report.reason = "recorded_at goes backwards";
+      break;
+    }
+    report.events_checked += c.checked;
+    if (c.checked > 0) {
+      report.head_position = c.last_good_position;
+      report.head_hash = c.last_good_hash;
+      last_recorded = c.last_recorded;
+    }
+    if (!c.ok) {
+      report.ok = false;
+      report.first_bad_position = c.first_bad;
+      report.reason = c.reason;
+      break;
+    }
+  }
+  if (report.ok) {
+    LogHead head = Head();
+    std::string value;
+    rocksdb::Status hs = db_->Get(rocksdb::ReadOptions(), default_cf_, lf::kMetaHeadKey, &value);
+    LogHead stored;
+    if (hs.ok() && DecodeHead(value, &stored)) head = stored;
+    if (head.position != report.head_position) {
+      report.ok = false;
+      report.first_bad_position = std::min(head.position, report.head_position) + 1;
+      report.reason = "the head says " + std::to_string(head.position) + " but the chain ends at " +
+                      std::to_string(report.head_position);
+    } else if (head.position > 0 && head.hash != report.head_hash) {
+      report.ok = false;
+      report.first_bad_position = head.position;
+      report.reason = "the head hash does not match the last event";
+    }
+  }
+  if (progress) progress(report.head_position, stored_head);
+  return report;
+}
+
+}  // namespace jalon

@@ -1,0 +1,222 @@
+// EventLog: the durable, append-only, hash-chained log on RocksDB.
+//
+// Contract
+// - Positions are global, start at 1 and are gapless. Versions are dense per
+//   stream, from 1. recorded_at never decreases along the log.
+// - An append is one request for one stream: all of its events are written
+//   or none is (one RocksDB WriteBatch).
+// - Group commit: a single writer thread drains every pending request, writes
+//   them in one WriteBatch with sync = true, and only then acknowledges each
+//   caller. No append is acknowledged before its batch is on disk.
+// - Optimistic concurrency: a request with expected_version is refused with
+//   kConflict, writing nothing, unless the stream is at exactly that version
+//   (0 = the stream does not exist yet).
+// - Idempotency: the command_id -> result mapping is stored in RocksDB in the
+//   same batch as the events. Re-sending a command_id, even after a restart,
+//   appends nothing and returns the original positions (replayed = true).
+// - The key layout and record format are in engine/log/format.h.
+//
+// Thread safety: every public method may be called from any thread. Append
+// blocks until durable; AppendAsync calls its callback on the log's
+// completion thread, after the batch is synced and the head published, so
+// callbacks must be short and must not block on another Append.
+//
+// Lifetime: the Clock passed in options is borrowed and must outlive the
+// EventLog. The destructor drains pending appends, stops the writer and
+// closes the database.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/log/event.h"
+#include "engine/util/status.h"
+#include "engine/util/time.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace jalon {
+
+struct AppendRequest {
+  std::string stream;
+  std::optional<uint64_t> expected_version;  // 0: the stream must not exist yet
+  std::string command_id;                    // empty: not idempotent
+  std::string actor;
+  std::vector<NewEvent> events;  // at least one
+};
+
+struct AppendResult {
+  std::string stream;
+  uint64_t first_position = 0;
+  uint64_t first_version = 0;
+  uint32_t count = 0;
+  bool replayed = false;  // the command_id was seen before; nothing was appended
+
+  uint64_t last_position() const { return first_position + count - 1; }
+  uint64_t last_version() const { return first_version + count - 1; }
+};
+
+struct LogHead {
+  uint64_t position = 0;  // 0 for an empty log; also the number of events
+  Hash hash{};            // kGenesisHash for an empty log
+  Instant recorded_at{};
+};
+
+struct VerifyReport {
+  bool ok = true;
+  uint64_t head_position = 0;  // the last position checked and found good
+  Hash head_hash{};
+  uint64_t events_checked = 0;
+  uint64_t first_bad_position = 0;  // 0 when ok
+  std::string reason;               // why first_bad_position is bad
+};
+
+struct LogStats {
+  uint64_t appends = 0;  // requests acknowledged with new events
+  uint64_t events = 0;   // events appended since open
+  uint64_t batches = 0;  // synced WriteBatches since open
+  uint64_t replays = 0;  // idempotent replays answered
+  uint64_t conflicts = 0;
+};
+
+struct EventLogOptions {
+  const Clock* clock = nullptr;  // required; borrowed
+  bool sync = true;              // fsync each group commit; only benchmarks turn it off
+  size_t max_batch_requests = 4096;
+  // When true, Open succeeds on a log whose head does not match its last
+  // event, so that `jalon verify` can report the damage; writes are refused.
+  bool allow_damaged = false;
+};
+
+class EventLog {
+ public:
+  // Opens or creates the log in `dir`. If another process holds the
+  // directory, the error names that process's pid.
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, EventLogOptions options);
+
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  // Blocks until the events are durable, or the request is refused.
+  Result<AppendResult> Append(AppendRequest request);
+  using AppendCallback = std::function<void(Result<AppendResult>)>;
+  void AppendAsync(AppendRequest request, AppendCallback done);
+
+  LogHead Head() const;
+  LogStats Stats() const;
+  // Not OK when the log was opened damaged, or a write failed; writes are
+  // then refused with this status until the process restarts.
+  Status WriteHealth() const;
+
+  // Events with position in [from, from + limit), stopping at the head. A
+  // missing or undecodable record is kCorruption naming its position.
+  Result<std::vector<Event>> ReadRange(uint64_t from, size_t limit) const;
+  // Events of `stream` with version >= from_version, at most `limit`.
+  Result<std::vector<Event>> ReadStream(std::string_view stream, uint64_t from_version,
+                                        size_t limit) const;
+  // The durable version of `stream` (0 if it does not exist).
+  Result<uint64_t> StreamVersion(std::string_view stream) const;
+  // The position of the first event with recorded_at >= t, or head + 1 if
+  // none. Binary search: recorded_at is non-decreasing along the log.
+  Result<uint64_t> FirstPositionAtOrAfter(Instant t) const;
+
+  // Blocks until the head reaches `position` or `timeout` passes; returns
+  // whether it did. Woken by each commit: no polling.
+  bool WaitForPosition(uint64_t position, std::chrono::milliseconds timeout) const;
+
+  // Walks the chain from `from` (1, or a trusted checkpoint's position + 1
+  // with that checkpoint's hash as `prev`), then checks the stored head.
+  // `progress` (optional) is called every `progress_every` events.
+  VerifyReport Verify(uint64_t from = 1, const Hash& prev = Hash{},
+                      const std::function<void(uint64_t checked, uint64_t head)>& progress = {},
+                      uint64_t progress_every = 100000) const;
+
+  // Forward scan of every event from `from`, in order, for replays. Stops at
+  // the first error (which names the position) or when `fn` returns false.
+  Status Scan(uint64_t from, const std::function<bool(const Event&)>& fn) const;
+
+  const std::string& dir() const { return dir_; }
+  // For the plan model's snapshot store, which shares this database.
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* snapshots_cf() const { return snapshots_cf_; }
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    AppendCallback done;
+  };
+
+  EventLog(std::string dir, EventLogOptions options);
+  Status OpenDb();
+  Status LoadHead();
+  struct Completion {
+    std::vector<Pending> batch;
+    std::vector<Result<AppendResult>> outcomes;
+  };
+
+  void WriterLoop();
+  void CompletionLoop();
+  // Decides and writes one batch; returns each request's outcome.
+  std::vector<Result<AppendResult>> CommitBatch(std::vector<Pending>& batch);
+  // REQUIRES: called on the writer thread.
+  Result<uint64_t> CachedStreamVersion(const std::string& stream);
+  Result<std::optional<AppendResult>> LookupCommand(const std::string& command_id) const;
+  // Scan without copying: each view is valid only during its call of fn.
+  Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const;
+
+  const std::string dir_;
+  const EventLogOptions options_;
+
+  rocksdb::DB* db_ = nullptr;  // owned; deleted in the destructor
+  rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* streams_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* commands_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* snapshots_cf_ = nullptr;
+
+  // Queue of requests waiting for the writer.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;  // GUARDED_BY(queue_mu_)
+  bool stopping_ = false;      // GUARDED_BY(queue_mu_)
+
+  // The durable head, published after each synced batch.
+  mutable std::mutex head_mu_;
+  mutable std::condition_variable head_cv_;
+  LogHead head_;         // GUARDED_BY(head_mu_)
+  Status write_health_;  // GUARDED_BY(head_mu_)
+
+  // Only the writer thread touches this cache of durable stream versions.
+  std::unordered_map<std::string, uint64_t> stream_versions_;
+
+  std::atomic<uint64_t> stat_appends_{0}, stat_events_{0}, stat_batches_{0}, stat_replays_{0},
+      stat_conflicts_{0};
+
+  // Acknowledgements run on their own thread, so that waking the callers of
+  // batch N overlaps with writing batch N + 1 (see CompletionLoop).
+  std::mutex completion_mu_;
+  std::condition_variable completion_cv_;
+  std::deque<Completion> completions_;  // GUARDED_BY(completion_mu_)
+  bool completion_stopping_ = false;    // GUARDED_BY(completion_mu_)
+
+  std::thread writer_;
+  std::thread completer_;
+  bool owns_pid_file_ = false;
+};
+
+}  // namespace jalon

@@ -1,0 +1,190 @@
+#include "engine/log/payload.h"
+
+#include <cereal/archives/portable_binary.hpp>
+#include <sstream>
+
+namespace jalon {
+namespace {
+
+using nlohmann::json;
+
+enum Tag : uint8_t {
+  kNull = 0,
+  kFalse = 1,
+  kTrue = 2,
+  kInt = 3,
+  kUint = 4,
+  kDouble = 5,
+  kString = 6,
+  kArray = 7,
+  kObject = 8,
+};
+
+// Writes the same bytes as cereal's std::string support: u64 size, then bytes.
+void SaveString(cereal::PortableBinaryOutputArchive& ar, const std::string& s) {
+  ar(static_cast<uint64_t>(s.size()));
+  ar(cereal::binary_data(s.data(), s.size()));
+}
+
+void Save(cereal::PortableBinaryOutputArchive& ar, const json& v) {
+  switch (v.type()) {
+    case json::value_t::null:
+    case json::value_t::discarded:
+      ar(static_cast<uint8_t>(kNull));
+      break;
+    case json::value_t::boolean:
+      ar(static_cast<uint8_t>(v.get<bool>() ? kTrue : kFalse));
+      break;
+    case json::value_t::number_integer:
+      ar(static_cast<uint8_t>(kInt), v.get<int64_t>());
+      break;
+    case json::value_t::number_unsigned:
+      ar(static_cast<uint8_t>(kUint), v.get<uint64_t>());
+      break;
+    case json::value_t::number_float:
+      ar(static_cast<uint8_t>(kDouble), v.get<double>());
+      break;
+    case json::value_t::string:
+      ar(static_cast<uint8_t>(kString));
+      SaveString(ar, v.get_ref<const std::string&>());
+      break;
+    case json::value_t::binary:  // never produced by the model; keep it readable
+      ar(static_cast<uint8_t>(kNull));
+      break;
+    case json::value_t::array:
+      ar(static_cast<uint8_t>(kArray), static_cast<uint64_t>(v.size()));
+      for (const auto& item : v) Save(ar, item);
+      break;
+    case json::value_t::object:
+      ar(static_cast<uint8_t>(kObject), static_cast<uint64_t>(v.size()));
+      for (const auto& [key, item] : v.items()) {  // std::map: sorted keys
+        SaveString(ar, key);
+        Save(ar, item);
+      }
+      break;
+  }
+}
+
+struct Limits {
+  size_t input_size;
+};
+
+// The same bytes cereal writes for a std::string (u64 size, then the bytes),
+// read with a size check first so that a damaged size cannot allocate more
+// than the input holds.
+std::string LoadString(cereal::PortableBinaryInputArchive& ar, const Limits& limits) {
+  uint64_t size = 0;
+  ar(size);
+  if (size > limits.input_size) throw std::runtime_error("string size beyond input");
+  std::string s(size, '\0');
+  ar(cereal::binary_data(s.data(), size));
+  return s;
+}
+
+// Throws std::runtime_error on malformed input; DecodePayload converts it.
+json Load(cereal::PortableBinaryInputArchive& ar, const Limits& limits, int depth) {
+  if (depth > kMaxPayloadDepth) throw std::runtime_error("payload nested too deeply");
+  uint8_t tag = 0;
+  ar(tag);
+  switch (tag) {
+    case kNull:
+      return nullptr;
+    case kFalse:
+      return false;
+    case kTrue:
+      return true;
+    case kInt: {
+      int64_t x = 0;
+      ar(x);
+      return x;
+    }
+    case kUint: {
+      uint64_t x = 0;
+      ar(x);
+      return x;
+    }
+    case kDouble: {
+      double x = 0;
+      ar(x);
+      return x;
+    }
+    case kString:
+      return LoadString(ar, limits);
+    case kArray: {
+      uint64_t size = 0;
+      ar(size);
+      if (size > limits.input_size) throw std::runtime_error("array size beyond input");
+      json arr = json::array();
+      for (uint64_t i = 0; i < size; ++i) arr.push_back(Load(ar, limits, depth + 1));
+      return arr;
+    }
+    case kObject: {
+      uint64_t size = 0;
+      ar(size);
+      if (size > limits.input_size) throw std::runtime_error("object size beyond input");
+      json obj = json::object();
+      for (uint64_t i = 0; i < size; ++i) {
+        std::string key = LoadString(ar, limits);
+        obj[key] = Load(ar, limits, depth + 1);
+      }
+      return obj;
+    }
+    default:
+      throw std::runtime_error("unknown value tag " + std::to_string(tag));
+  }
+}
+
+}  // namespace
+
+std::string EncodePayload(const json& doc) {
+  std::ostringstream os;
+  {
+    cereal::PortableBinaryOutputArchive ar(os);
+    Save(ar, doc);
+  }
+  return std::move(os).str();
+}
+
+Result<json> DecodePayload(std::string_view bytes) {
+  try {
+    std::istringstream is{std::string(bytes)};
+    cereal::PortableBinaryInputArchive ar(is);
+    json doc = Load(ar, Limits{bytes.size()}, 0);
+    if (is.peek() != std::char_traits<char>::eof()) {
+      return Status::Corruption("payload: trailing bytes");
+    }
+    return doc;
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("payload: ") + e.what());
+  }
+}
+
+void Upcaster::Register(std::string type, uint32_t from_version, Fn fn) {
+  auto& current = current_[type];
+  current = std::max(current, from_version + 1);
+  steps_[{std::move(type), from_version}] = std::move(fn);
+}
+
+uint32_t Upcaster::CurrentVersion(std::string_view type) const {
+  auto it = current_.find(type);
+  return it == current_.end() ? 1 : it->second;
+}
+
+Result<json> Upcaster::Upcast(std::string_view type, uint32_t version, json doc) const {
+  const uint32_t current = CurrentVersion(type);
+  if (version == 0 || version > current) {
+    return Status::Corruption("payload of " + std::string(type) + " has schema version " +
+                              std::to_string(version) + ", this build reads up to " +
+                              std::to_string(current));
+  }
+  for (uint32_t v = version; v < current; ++v) {
+    auto it = steps_.find(std::make_pair(std::string(type), v));
+    if (it == steps_.end()) {
+      return Status::Internal("no upcaster for " + std::string(type) + " v" + std::to_string(v));
+    }
+    doc = it->second(std::move(doc));
+  }
+  return doc;
+}
+
+}  // namespace jalon

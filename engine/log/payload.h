@@ -1,0 +1,61 @@
+// Event payloads: a JSON document encoded with cereal's portable binary
+// archive, plus the upcasters that lift an old schema_version to the
+// current one.
+//
+// Why a document rather than one C++ struct per event type: the plan model's
+// commands and events share the field names of the jalon.plan/1 import
+// format (DESIGN.md), history shows field-level before/after, and the same
+// field names travel to HTTP and export. A document keeps those names as the
+// single schema; the per-type rules live in the plan model's validators.
+//
+// Encoding (inside cereal's PortableBinary archive, little-endian):
+//   value := tag u8 | body
+//     0 null | 1 false | 2 true | 3 int64 | 4 uint64 | 5 double
+//     6 string (size u64, bytes) | 7 array (size u64, values)
+//     8 object (size u64, then key string + value, keys in sorted order)
+// Decoding refuses depth > kMaxPayloadDepth and sizes beyond the input.
+//
+// Upcasting: when an event type's payload changes shape, register a
+// function (type, from_version) -> document for version from_version + 1.
+// Readers call Upcaster::Upcast with the stored schema_version and always
+// see the current shape. Old records are never rewritten: the hash chain
+// covers the stored bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "engine/util/status.h"
+
+namespace jalon {
+
+inline constexpr int kMaxPayloadDepth = 64;
+
+std::string EncodePayload(const nlohmann::json& doc);
+// kCorruption when the bytes are not a well-formed payload.
+Result<nlohmann::json> DecodePayload(std::string_view bytes);
+
+// Thread-safe for concurrent Upcast calls once registration is finished.
+class Upcaster {
+ public:
+  using Fn = std::function<nlohmann::json(nlohmann::json)>;
+
+  // `fn` turns a payload of `from_version` into one of `from_version + 1`.
+  void Register(std::string type, uint32_t from_version, Fn fn);
+  // The current schema version of `type`: 1 + the highest registered step.
+  uint32_t CurrentVersion(std::string_view type) const;
+  // Applies the registered steps from `version` up to the current one.
+  // kCorruption if the stored version is newer than this build knows.
+  Result<nlohmann::json> Upcast(std::string_view type, uint32_t version, nlohmann::json doc) const;
+
+ private:
+  std::map<std::pair<std::string, uint32_t>, Fn, std::less<>> steps_;
+  std::map<std::string, uint32_t, std::less<>> current_;
+};
+
+}  // namespace jalon

@@ -1,0 +1,89 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <fstream>
+
+#include "tests/test_util.h"
+
+namespace jalon {
+namespace {
+
+constexpr const char* kMinimal = R"(
+[server]
+listen = "127.0.0.1:8080"
+[storage]
+data_dir = "var/jalon"
+[[tokens]]
+name = "dej"
+role = "direction:DEJ"
+sha256 = "9dc361c1bb2ba4a1ef65cb1b939e882b072bcee7c9a4e3e82f1a685ce0687d2a"
+)";
+
+TEST(ConfigTest, MinimalFileIsComplete) {
+  auto c = ParseConfig(kMinimal, "jalon.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->listen, "127.0.0.1:8080");
+  EXPECT_EQ(c->data_dir, "var/jalon");
+  ASSERT_EQ(c->tokens.size(), 1u);
+  EXPECT_EQ(c->tokens[0].role, "direction:DEJ");
+  EXPECT_EQ(c->tokens[0].sha256, Sha256("demo-dej"));
+}
+
+TEST(ConfigTest, UnknownKeyIsNamedWithItsLine) {
+  auto c =
+      ParseConfig("[server]\nlisten = \"127.0.0.1:1\"\n[storage]\ndat_dir = \"x\"\n", "jalon.toml");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "jalon.toml:4: storage.dat_dir: unknown key");
+}
+
+TEST(ConfigTest, WrongTypesAndValuesAreNamed) {
+  auto port = ParseConfig("[server]\nlisten = 8080\n", "f.toml");
+  EXPECT_EQ(port.status().message(), "f.toml:2: server.listen: must be a string");
+  auto no_port = ParseConfig("[server]\nlisten = \"localhost\"\n", "f.toml");
+  EXPECT_NE(no_port.status().message().find("server.listen: expected HOST:PORT"),
+            std::string::npos);
+  auto role = ParseConfig(
+      "[[tokens]]\nname = \"x\"\nrole = \"director\"\nsha256 = \"" + std::string(64, 'a') + "\"\n",
+      "f.toml");
+  EXPECT_NE(role.status().message().find("f.toml:3: tokens[0].role"), std::string::npos)
+      << role.status().message();
+  auto hash =
+      ParseConfig("[[tokens]]\nname = \"x\"\nrole = \"admin\"\nsha256 = \"zz\"\n", "f.toml");
+  EXPECT_NE(hash.status().message().find("tokens[0].sha256: must be 64 hex digits"),
+            std::string::npos);
+  auto missing = ParseConfig("[[tokens]]\nname = \"x\"\nrole = \"admin\"\n", "f.toml");
+  EXPECT_NE(missing.status().message().find("tokens[0].sha256: is required"), std::string::npos)
+      << missing.status().message();
+  auto syntax = ParseConfig("[server\n", "f.toml");
+  EXPECT_NE(syntax.status().message().find("f.toml:1:"), std::string::npos);
+  auto lower = ParseConfig("[[tokens]]\nname = \"x\"\nrole = \"direction:dej\"\nsha256 = \"" +
+                               std::string(64, 'a') + "\"\n",
+                           "f.toml");
+  EXPECT_FALSE(lower.ok());
+}
+
+TEST(ConfigTest, EnvironmentOverridesListenAndData) {
+  testing::TempDir dir;
+  const std::string path = dir.Sub("jalon.toml");
+  std::ofstream(path) << kMinimal;
+  setenv("JALON_LISTEN", "0.0.0.0:9090", 1);
+  setenv("JALON_DATA", "/srv/jalon", 1);
+  auto c = LoadConfig(path);
+  unsetenv("JALON_LISTEN");
+  unsetenv("JALON_DATA");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->listen, "0.0.0.0:9090");
+  EXPECT_EQ(c->data_dir, "/srv/jalon");
+  EXPECT_TRUE(LoadConfig(dir.Sub("missing.toml")).status().IsNotFound());
+}
+
+TEST(ConfigTest, ShippedDefaultConfigLoads) {
+  auto c = LoadConfig(std::string(JALON_SOURCE_DIR) + "/config/jalon.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->tokens.size(), 4u);
+}
+
+}  // namespace
+}  // namespace jalon

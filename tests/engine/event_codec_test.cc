@@ -1,0 +1,166 @@
+// The record and payload encodings: a committed golden record must stay
+// readable by every later build, and damaged bytes must fail cleanly.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/log/event.h"
+#include "engine/log/payload.h"
+
+#ifndef JALON_TESTDATA_DIR
+#error "JALON_TESTDATA_DIR must name tests/testdata"
+#endif
+
+namespace jalon {
+namespace {
+
+const std::string kGoldenPath = std::string(JALON_TESTDATA_DIR) + "/event_record_v1.bin";
+
+nlohmann::json GoldenPayload() {
+  return {{"direction", "DEJ"},
+          {"indicator", "I1"},
+          {"date", "2017-03-31"},
+          {"value", 27.5},
+          {"source", "Logiciel Famille"},
+          {"comment", "relevé trimestriel"},
+          {"count", -3},
+          {"flags", {true, false, nullptr}},
+          {"big", 18446744073709551615ull}};
+}
+
+Event GoldenEvent() {
+  Event e;
+  e.position = 42;
+  e.stream = "plan/DEJ";
+  e.version = 7;
+  e.type = "MeasurementRecorded";
+  e.schema_version = 1;
+  e.recorded_at = ParseInstant("2017-04-02T08:30:00.250000Z").value();
+  e.effective_at = ParseDate("2017-03-31").value();
+  e.actor = "direction:DEJ";
+  e.command_id = "golden-1";
+  e.payload = EncodePayload(GoldenPayload());
+  e.prev_hash = Sha256("golden fixture: the hash of position 41");
+  return e;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(EventCodecTest, GoldenRecordV1StaysReadable) {
+  if (std::getenv("JALON_WRITE_GOLDEN") != nullptr) {
+    Event e = GoldenEvent();
+    std::ofstream(kGoldenPath, std::ios::binary) << SealAndEncode(&e);
+  }
+  const std::string stored = ReadFile(kGoldenPath);
+  ASSERT_FALSE(stored.empty()) << "missing fixture " << kGoldenPath;
+  Event decoded;
+  ASSERT_TRUE(DecodeRecord(stored, &decoded).ok());
+  const Event want = GoldenEvent();
+  EXPECT_EQ(decoded.position, 42u);
+  EXPECT_EQ(decoded.stream, "plan/DEJ");
+  EXPECT_EQ(decoded.version, 7u);
+  EXPECT_EQ(decoded.type, "MeasurementRecorded");
+  EXPECT_EQ(decoded.schema_version, 1u);
+  EXPECT_EQ(FormatInstant(decoded.recorded_at), "2017-04-02T08:30:00.250000Z");
+  EXPECT_EQ(FormatDate(decoded.effective_at), "2017-03-31");
+  EXPECT_EQ(decoded.actor, "direction:DEJ");
+  EXPECT_EQ(decoded.command_id, "golden-1");
+  EXPECT_EQ(decoded.prev_hash, want.prev_hash);
+  // The stored hash is the chain hash of the stored canonical bytes.
+  EXPECT_EQ(decoded.hash, ChainHash(decoded.prev_hash, EncodeCanonical(decoded)));
+  EXPECT_EQ(ToHex(decoded.hash), "0ba67edc007625cd08110a6b73e3e72751cec5dc9a630cff33e0113d61bde3bb")
+      << "update this literal only if the fixture was deliberately regenerated";
+  auto payload = DecodePayload(decoded.payload);
+  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  EXPECT_EQ(*payload, GoldenPayload());
+  // Today's encoder still writes the same bytes.
+  Event again = GoldenEvent();
+  EXPECT_EQ(SealAndEncode(&again), stored);
+}
+
+TEST(EventCodecTest, OldPayloadIsUpcastToTheCurrentShape) {
+  Upcaster upcaster;
+  // v2 renamed "comment" to "note"; v3 added "unit" with a default.
+  upcaster.Register("MeasurementRecorded", 1, [](nlohmann::json doc) {
+    doc["note"] = doc.value("comment", "");
+    doc.erase("comment");
+    return doc;
+  });
+  upcaster.Register("MeasurementRecorded", 2, [](nlohmann::json doc) {
+    doc["unit"] = "";
+    return doc;
+  });
+  EXPECT_EQ(upcaster.CurrentVersion("MeasurementRecorded"), 3u);
+  EXPECT_EQ(upcaster.CurrentVersion("ActionPlanned"), 1u);
+
+  Event decoded;
+  ASSERT_TRUE(DecodeRecord(ReadFile(kGoldenPath), &decoded).ok());
+  auto doc =
+      upcaster.Upcast(decoded.type, decoded.schema_version, DecodePayload(decoded.payload).value());
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ((*doc)["note"], "relevé trimestriel");
+  EXPECT_FALSE(doc->contains("comment"));
+  EXPECT_EQ((*doc)["unit"], "");
+
+  auto too_new = upcaster.Upcast("MeasurementRecorded", 4, {});
+  EXPECT_TRUE(too_new.status().IsCorruption());
+}
+
+TEST(EventCodecTest, PayloadRoundTripsEveryJsonType) {
+  const nlohmann::json doc = {{"s", "é€"},
+                              {"i", -42},
+                              {"u", 42u},
+                              {"d", 0.1},
+                              {"t", true},
+                              {"n", nullptr},
+                              {"a", {1, "two", 3.5}},
+                              {"o", {{"k", {{"deep", 1}}}}}};
+  auto back = DecodePayload(EncodePayload(doc));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, doc);
+}
+
+TEST(EventCodecTest, EveryTruncatedRecordIsCorruptionNotACrash) {
+  Event e = GoldenEvent();
+  const std::string record = SealAndEncode(&e);
+  for (size_t n = 0; n < record.size(); ++n) {
+    Event out;
+    Status s = DecodeRecord(std::string_view(record).substr(0, n), &out);
+    if (s.ok()) {
+      // Dropping bytes only "works" if the hash no longer matches.
+      EXPECT_NE(out.hash, ChainHash(out.prev_hash, EncodeCanonical(out))) << "length " << n;
+    } else {
+      EXPECT_TRUE(s.IsCorruption()) << "length " << n;
+    }
+  }
+}
+
+TEST(EventCodecTest, DamagedPayloadsFailCleanly) {
+  const std::string bytes = EncodePayload(GoldenPayload());
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    auto r = DecodePayload(std::string_view(bytes).substr(0, n));
+    EXPECT_FALSE(r.ok()) << "length " << n;
+  }
+  std::string huge_size = bytes;
+  // Turn the object's entry count into a huge number: refused, not allocated.
+  for (int i = 2; i < 9; ++i) huge_size[static_cast<size_t>(i)] = '\x7f';
+  EXPECT_TRUE(DecodePayload(huge_size).status().IsCorruption());
+  std::string unknown_tag = bytes;
+  unknown_tag[0] = '\x63';
+  EXPECT_TRUE(DecodePayload(unknown_tag).status().IsCorruption());
+  nlohmann::json deep = 1;
+  for (int i = 0; i < kMaxPayloadDepth + 5; ++i) deep = nlohmann::json::array({deep});
+  EXPECT_TRUE(DecodePayload(EncodePayload(deep)).status().IsCorruption());
+  EXPECT_TRUE(DecodePayload(EncodePayload(GoldenPayload()) + "x").status().IsCorruption());
+}
+
+}  // namespace
+}  // namespace jalon

@@ -1,0 +1,272 @@
+#include "engine/log/event_log.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/log/log_tailer.h"
+#include "tests/test_util.h"
+
+namespace jalon {
+namespace {
+
+using testing::MakeEvent;
+using testing::MakeRequest;
+using testing::OpenLogOrDie;
+using testing::TempDir;
+
+class EventLogTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  SimulatedClock clock_{ParseInstant("2016-01-04T09:00:00Z").value()};
+};
+
+TEST_F(EventLogTest, EmptyLogHasGenesisHead) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  EXPECT_EQ(log->Head().position, 0u);
+  EXPECT_EQ(log->Head().hash, Hash{});
+  VerifyReport r = log->Verify();
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.head_position, 0u);
+}
+
+TEST_F(EventLogTest, AppendAssignsGaplessPositionsAndDenseVersions) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  auto a = log->Append(MakeRequest("plan/DEJ", "c1", 3));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = log->Append(MakeRequest("plan/DRH", "c2", 2));
+  ASSERT_TRUE(b.ok());
+  auto c = log->Append(MakeRequest("plan/DEJ", "c3", 1));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(a->first_position, 1u);
+  EXPECT_EQ(a->last_position(), 3u);
+  EXPECT_EQ(b->first_position, 4u);
+  EXPECT_EQ(b->first_version, 1u);
+  EXPECT_EQ(c->first_position, 6u);
+  EXPECT_EQ(c->first_version, 4u);
+
+  auto all = log->ReadRange(1, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 6u);
+  for (size_t i = 0; i < all->size(); ++i) {
+    EXPECT_EQ((*all)[i].position, i + 1);
+    if (i > 0) {
+      EXPECT_EQ((*all)[i].prev_hash, (*all)[i - 1].hash);
+    }
+  }
+  auto dej = log->ReadStream("plan/DEJ", 1, 100);
+  ASSERT_TRUE(dej.ok());
+  ASSERT_EQ(dej->size(), 4u);
+  EXPECT_EQ((*dej)[3].position, 6u);
+  EXPECT_EQ((*dej)[3].version, 4u);
+  auto from_three = log->ReadStream("plan/DEJ", 3, 100);
+  ASSERT_TRUE(from_three.ok());
+  ASSERT_EQ(from_three->size(), 2u);
+  EXPECT_EQ((*from_three)[0].version, 3u);
+  EXPECT_EQ(log->StreamVersion("plan/DEJ").value(), 4u);
+  EXPECT_EQ(log->StreamVersion("plan/NONE").value(), 0u);
+}
+
+TEST_F(EventLogTest, EnvelopeCarriesItsContext) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  AppendRequest req = MakeRequest("plan/DEJ", "cmd-42", 1);
+  req.actor = "direction:DEJ/alice";
+  req.events[0].type = "ActionPlanned";
+  req.events[0].schema_version = 2;
+  req.events[0].effective_at = ParseDate("2017-03-01").value();
+  ASSERT_TRUE(log->Append(req).ok());
+  auto events = log->ReadRange(1, 1);
+  ASSERT_TRUE(events.ok());
+  const Event& e = events->front();
+  EXPECT_EQ(e.type, "ActionPlanned");
+  EXPECT_EQ(e.schema_version, 2u);
+  EXPECT_EQ(e.actor, "direction:DEJ/alice");
+  EXPECT_EQ(e.command_id, "cmd-42");
+  EXPECT_EQ(e.recorded_at, clock_.Now());
+  EXPECT_EQ(FormatDate(e.effective_at), "2017-03-01");
+  EXPECT_EQ(e.hash, ChainHash(Hash{}, EncodeCanonical(e)));
+}
+
+TEST_F(EventLogTest, RecordedAtNeverGoesBackwards) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  ASSERT_TRUE(log->Append(MakeRequest("s", "a")).ok());
+  const Instant first = clock_.Now();
+  clock_.Advance(-std::chrono::hours(1));  // an NTP step backwards
+  ASSERT_TRUE(log->Append(MakeRequest("s", "b")).ok());
+  auto events = log->ReadRange(1, 2);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ((*events)[1].recorded_at, first);
+  EXPECT_TRUE(log->Verify().ok);
+}
+
+TEST_F(EventLogTest, ExpectedVersionMismatchIsAConflictAndWritesNothing) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  ASSERT_TRUE(log->Append(MakeRequest("plan/DEJ", "a", 2, 0)).ok());
+  auto stale = log->Append(MakeRequest("plan/DEJ", "b", 1, 1));
+  ASSERT_FALSE(stale.ok());
+  EXPECT_TRUE(stale.status().IsConflict()) << stale.status().ToString();
+  EXPECT_NE(stale.status().message().find("version 2, expected 1"), std::string::npos);
+  auto again_new = log->Append(MakeRequest("plan/DEJ", "c", 1, 0));
+  EXPECT_TRUE(again_new.status().IsConflict());
+  EXPECT_EQ(log->Head().position, 2u);
+  auto right = log->Append(MakeRequest("plan/DEJ", "d", 1, 2));
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->first_version, 3u);
+  // A refused command_id is not remembered: the retry with the right version lands.
+  auto retry = log->Append(MakeRequest("plan/DEJ", "b", 1, 3));
+  ASSERT_TRUE(retry.ok());
+  EXPECT_FALSE(retry->replayed);
+}
+
+TEST_F(EventLogTest, ReplayedCommandIdAppendsNothingEvenAfterReopen) {
+  AppendResult first;
+  {
+    auto log = OpenLogOrDie(dir_.path(), clock_);
+    ASSERT_TRUE(log->Append(MakeRequest("plan/A", "x", 1)).ok());
+    auto r = log->Append(MakeRequest("plan/B", "the-command", 3));
+    ASSERT_TRUE(r.ok());
+    first = *r;
+    auto same_process = log->Append(MakeRequest("plan/B", "the-command", 3));
+    ASSERT_TRUE(same_process.ok());
+    EXPECT_TRUE(same_process->replayed);
+    EXPECT_EQ(same_process->first_position, first.first_position);
+  }
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  const uint64_t head = log->Head().position;
+  auto replay = log->Append(MakeRequest("plan/B", "the-command", 3));
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->first_position, first.first_position);
+  EXPECT_EQ(replay->first_version, first.first_version);
+  EXPECT_EQ(replay->count, 3u);
+  EXPECT_EQ(replay->stream, "plan/B");
+  EXPECT_EQ(log->Head().position, head);
+  EXPECT_EQ(log->Stats().replays, 1u);
+}
+
+TEST_F(EventLogTest, DuplicateCommandIdsInOneBatchAppendOnce) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  std::vector<std::thread> threads;
+  std::vector<AppendResult> results(16);
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = log->Append(MakeRequest("plan/DEJ", "same-id", 2));
+      ASSERT_TRUE(r.ok());
+      results[static_cast<size_t>(i)] = *r;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(log->Head().position, 2u);
+  int fresh = 0;
+  for (const auto& r : results) {
+    EXPECT_EQ(r.first_position, 1u);
+    fresh += r.replayed ? 0 : 1;
+  }
+  EXPECT_EQ(fresh, 1);
+}
+
+TEST_F(EventLogTest, InvalidRequestsAreRefusedBeforeWriting) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  AppendRequest no_events = MakeRequest("s", "a", 0);
+  EXPECT_TRUE(log->Append(no_events).status().IsInvalidArgument());
+  AppendRequest nul = MakeRequest(std::string("bad\0stream", 10), "b");
+  EXPECT_TRUE(log->Append(nul).status().IsInvalidArgument());
+  AppendRequest no_type = MakeRequest("s", "c");
+  no_type.events[0].type.clear();
+  auto r = log->Append(no_type);
+  EXPECT_TRUE(r.status().IsInvalidArgument());
+  EXPECT_NE(r.status().message().find("events[0].type"), std::string::npos);
+  EXPECT_EQ(log->Head().position, 0u);
+}
+
+TEST_F(EventLogTest, FirstPositionAtOrAfterFindsTheInstant) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  const Instant t0 = clock_.Now();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(log->Append(MakeRequest("s", "c" + std::to_string(i), 2)).ok());
+    clock_.Advance(std::chrono::hours(24));
+  }
+  // Events 2i+1 and 2i+2 are recorded at t0 + i days.
+  EXPECT_EQ(log->FirstPositionAtOrAfter(t0 - std::chrono::hours(1)).value(), 1u);
+  EXPECT_EQ(log->FirstPositionAtOrAfter(t0).value(), 1u);
+  EXPECT_EQ(log->FirstPositionAtOrAfter(t0 + std::chrono::hours(1)).value(), 3u);
+  EXPECT_EQ(log->FirstPositionAtOrAfter(t0 + std::chrono::hours(24 * 5)).value(), 11u);
+  EXPECT_EQ(log->FirstPositionAtOrAfter(t0 + std::chrono::hours(24 * 30)).value(), 21u);
+}
+
+TEST_F(EventLogTest, TailerWakesOnAppendWithoutPolling) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  ASSERT_TRUE(log->Append(MakeRequest("s", "first")).ok());
+  LogTailer tailer(*log, 1);
+  std::vector<Event> seen;
+  ASSERT_EQ(tailer.Next(100, std::chrono::milliseconds(0), &seen).value(),
+            LogTailer::State::kHasEvents);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(tailer.Next(100, std::chrono::milliseconds(10), &seen).value(),
+            LogTailer::State::kCaughtUp);
+
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(log->Append(MakeRequest("s", "second", 2)).ok());
+  });
+  const auto start = std::chrono::steady_clock::now();
+  auto state = tailer.Next(100, std::chrono::seconds(30), &seen);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  writer.join();
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(*state, LogTailer::State::kHasEvents);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen.back().position, 3u);
+  EXPECT_EQ(tailer.next_position(), 4u);
+  // Woken by the commit, not by the 30 s timeout.
+  EXPECT_LT(waited, std::chrono::seconds(10));
+}
+
+TEST_F(EventLogTest, GroupCommitSharesSyncsAcrossConcurrentAppends) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  constexpr int kThreads = 32, kPerThread = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        ASSERT_TRUE(log->Append(MakeRequest("s" + std::to_string(t),
+                                            std::to_string(t) + "/" + std::to_string(i)))
+                        .ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const LogStats stats = log->Stats();
+  EXPECT_EQ(stats.events, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_LT(stats.batches, stats.events);  // at least some appends shared a sync
+  EXPECT_TRUE(log->Verify().ok);
+}
+
+TEST_F(EventLogTest, VerifyFromTrustedCheckpoint) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(log->Append(MakeRequest("s", std::to_string(i), 2)).ok());
+  auto events = log->ReadRange(1, 10);
+  ASSERT_TRUE(events.ok());
+  const Event& checkpoint = (*events)[3];  // position 4
+  VerifyReport r = log->Verify(5, checkpoint.hash);
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.events_checked, 6u);
+  EXPECT_EQ(r.head_position, 10u);
+  VerifyReport wrong = log->Verify(5, Hash{});
+  EXPECT_FALSE(wrong.ok);
+  EXPECT_EQ(wrong.first_bad_position, 5u);
+}
+
+TEST_F(EventLogTest, SecondOpenNamesTheHolder) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  EventLogOptions options;
+  options.clock = &clock_;
+  auto second = EventLog::Open(dir_.path(), options);
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(second.status().IsUnavailable());
+  EXPECT_NE(second.status().message().find("pid " + std::to_string(::getpid())), std::string::npos)
+      << second.status().message();
+}
+
+}  // namespace
+}  // namespace jalon

@@ -1,0 +1,68 @@
+// Helpers shared by the tests: temporary directories that clean up after
+// themselves, and a log opener with a simulated clock.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "engine/log/event_log.h"
+
+namespace jalon::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "jalon-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline std::unique_ptr<EventLog> OpenLogOrDie(const std::string& dir, const Clock& clock,
+                                              bool allow_damaged = false) {
+  EventLogOptions options;
+  options.clock = &clock;
+  options.allow_damaged = allow_damaged;
+  auto log = EventLog::Open(dir, options);
+  EXPECT_TRUE(log.ok()) << log.status().ToString();
+  if (!log.ok()) return nullptr;
+  return std::move(log).value();
+}
+
+inline NewEvent MakeEvent(std::string type, std::string payload, Instant effective = Instant{}) {
+  NewEvent e;
+  e.type = std::move(type);
+  e.payload = std::move(payload);
+  e.effective_at = effective;
+  return e;
+}
+
+inline AppendRequest MakeRequest(std::string stream, std::string command_id, int events = 1,
+                                 std::optional<uint64_t> expected = std::nullopt) {
+  AppendRequest r;
+  r.stream = std::move(stream);
+  r.command_id = std::move(command_id);
+  r.actor = "test";
+  r.expected_version = expected;
+  for (int i = 0; i < events; ++i) {
+    r.events.push_back(
+        MakeEvent("TestEvent", r.stream + "#" + r.command_id + "#" + std::to_string(i)));
+  }
+  return r;
+}
+
+}  // namespace jalon::testing

@@ -1,0 +1,382 @@
+// jalon-bench: measures the engine against raw RocksDB on the same machine,
+// in the same run, and prints one `key=value` line per case (DESIGN.md,
+// "Benchmark output").
+//
+//   jalon-bench append --clients 64 --events 200000 --payload 200
+//   jalon-bench replay --events 1000000
+//
+// The raw baseline uses the same durability (sync = true), the same payload
+// size and the batch size that group commit achieved in the engine run.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/log/event_log.h"
+#include "engine/util/coding.h"
+#include "engine/util/sha256.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+std::string MachineLine() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line, model = "unknown";
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  std::replace(model.begin(), model.end(), ' ', '_');
+  utsname u{};
+  uname(&u);
+  return "case=machine cpu=" + model +
+         " cores=" + std::to_string(std::thread::hardware_concurrency()) + " kernel=" + u.release;
+}
+
+struct TempDir {
+  explicit TempDir(const std::string& base) {
+    std::string tmpl = (fs::path(base) / "jalon-bench-XXXXXX").string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string path;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+std::string RandomBytes(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>('a' + rng() % 26);
+  return s;
+}
+
+// Raw RocksDB: `batches` synced WriteBatches of `per_batch` puts of
+// `value_size`-byte values with 8-byte big-endian keys. Returns per-write
+// latencies in microseconds and the total time.
+struct RawRun {
+  double seconds = 0;
+  std::vector<double> latencies_us;
+};
+
+RawRun RawAppend(const std::string& dir, uint64_t batches, uint64_t per_batch, size_t value_size) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* db = nullptr;
+  if (!rocksdb::DB::Open(options, dir, &db).ok()) {
+    std::fprintf(stderr, "raw: cannot open %s\n", dir.c_str());
+    std::exit(1);
+  }
+  const std::string value = RandomBytes(value_size, 7);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  RawRun run;
+  run.latencies_us.reserve(batches);
+  uint64_t key = 0;
+  const auto start = Clock::now();
+  for (uint64_t b = 0; b < batches; ++b) {
+    rocksdb::WriteBatch wb;
+    for (uint64_t i = 0; i < per_batch; ++i) {
+      std::string k;
+      jalon::coding::PutBigEndian64(&k, ++key);
+      wb.Put(k, value);
+    }
+    const auto t0 = Clock::now();
+    if (!db->Write(wo, &wb).ok()) std::exit(1);
+    run.latencies_us.push_back(Seconds(Clock::now() - t0) * 1e6);
+  }
+  run.seconds = Seconds(Clock::now() - start);
+  delete db;
+  return run;
+}
+
+// Clients send random-looking ids (UUIDs in practice), not sequential ones:
+// their index inserts land all over the key space, as in production.
+bool g_command_ids = true;
+
+std::string CommandId(int client, uint64_t i) {
+  if (!g_command_ids) return {};
+  return jalon::ToHex(jalon::Sha256(std::to_string(client) + "/" + std::to_string(i)))
+      .substr(0, 32);
+}
+
+// Closed loop with `clients` appends in flight through AppendAsync, the way
+// jalond's HTTP handlers call the log: each completion submits that client's
+// next append. Returns per-append latencies in microseconds.
+std::vector<double> RunAsyncClients(jalon::EventLog& log, const jalon::Clock& clock, int clients,
+                                    uint64_t per_client, const std::string& body,
+                                    std::atomic<int>& failures) {
+  struct Client {
+    int id = 0;
+    uint64_t next = 0;
+    Clock::time_point sent;
+  };
+  std::vector<Client> state(static_cast<size_t>(clients));
+  std::vector<double> latencies;
+  latencies.reserve(per_client * static_cast<uint64_t>(clients));
+  std::mutex mu;
+  std::condition_variable all_done;
+  int finished = 0;
+  std::function<void(Client&)> submit = [&](Client& c) {
+    jalon::AppendRequest req;
+    req.stream = "bench/" + std::to_string(c.id);
+    req.command_id = CommandId(c.id, c.next);
+    req.actor = "bench";
+    req.events.push_back({"BenchEvent", 1, clock.Now(), body});
+    c.sent = Clock::now();
+    log.AppendAsync(std::move(req), [&, client = &c](jalon::Result<jalon::AppendResult> r) {
+      const double us = Seconds(Clock::now() - client->sent) * 1e6;
+      if (!r.ok()) failures.fetch_add(1);
+      bool done;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        latencies.push_back(us);
+        done = ++client->next == per_client;
+        if (done && ++finished == clients) all_done.notify_one();
+      }
+      if (!done) submit(*client);
+    });
+  };
+  for (int c = 0; c < clients; ++c) {
+    state[static_cast<size_t>(c)].id = c;
+    submit(state[static_cast<size_t>(c)]);
+  }
+  std::unique_lock<std::mutex> lock(mu);
+  all_done.wait(lock, [&] { return finished == clients; });
+  return latencies;
+}
+
+// One OS thread per client, each blocking in Append.
+std::vector<double> RunThreadClients(jalon::EventLog& log, const jalon::Clock& clock, int clients,
+                                     uint64_t per_client, const std::string& body,
+                                     std::atomic<int>& failures) {
+  std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      auto& lat = latencies[static_cast<size_t>(c)];
+      lat.reserve(per_client);
+      for (uint64_t i = 0; i < per_client; ++i) {
+        jalon::AppendRequest req;
+        req.stream = "bench/" + std::to_string(c);
+        req.command_id = CommandId(c, i);
+        req.actor = "bench";
+        req.events.push_back({"BenchEvent", 1, clock.Now(), body});
+        const auto t0 = Clock::now();
+        if (!log.Append(std::move(req)).ok()) failures.fetch_add(1);
+        lat.push_back(Seconds(Clock::now() - t0) * 1e6);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  return all;
+}
+
+int Append(const std::string& base, int clients, uint64_t events, size_t payload,
+           const std::string& mode) {
+  TempDir engine_dir(base), raw_dir(base);
+  jalon::SystemClock clock;
+  jalon::EventLogOptions options;
+  options.clock = &clock;
+  auto log = jalon::EventLog::Open(engine_dir.path, options);
+  if (!log.ok()) {
+    std::fprintf(stderr, "%s\n", log.status().ToString().c_str());
+    return 1;
+  }
+  const uint64_t per_client = std::max<uint64_t>(1, events / static_cast<uint64_t>(clients));
+  std::atomic<int> failures{0};
+  const std::string body = RandomBytes(payload, 3);
+  const auto start = Clock::now();
+  std::vector<double> all =
+      mode == "threads" ? RunThreadClients(**log, clock, clients, per_client, body, failures)
+                        : RunAsyncClients(**log, clock, clients, per_client, body, failures);
+  const double engine_s = Seconds(Clock::now() - start);
+  const jalon::LogStats stats = (*log)->Stats();
+  const double p50 = Percentile(all, 0.50), p99 = Percentile(all, 0.99);
+  const uint64_t total = per_client * static_cast<uint64_t>(clients);
+  const double engine_eps = static_cast<double>(stats.events) / engine_s;
+  const uint64_t batch = std::max<uint64_t>(
+      1, (stats.events + stats.batches / 2) / std::max<uint64_t>(1, stats.batches));
+  log->reset();
+
+  // The raw side: the same number of synced writes, the same batch size and
+  // payload. A record is the payload plus the envelope, so use the encoded
+  // event size for the value.
+  jalon::Event sample;
+  sample.stream = "bench/0";
+  sample.type = "BenchEvent";
+  sample.actor = "bench";
+  sample.command_id = "c0-0";
+  sample.payload = std::string(payload, 'x');
+  const size_t record_size = jalon::SealAndEncode(&sample).size();
+  RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size);
+  const double raw_eps = static_cast<double>(stats.batches * batch) / raw.seconds;
+  const double raw_p50 = Percentile(raw.latencies_us, 0.50);
+  const double raw_p99 = Percentile(raw.latencies_us, 0.99);
+
+  std::printf(
+      "case=append mode=%s command_ids=%d clients=%d payload=%zu events=%llu batches=%llu "
+      "batch_events=%llu "
+      "engine_eps=%.0f raw_eps=%.0f ratio=%.2f p50_us=%.0f p99_us=%.0f raw_p50_us=%.0f "
+      "raw_p99_us=%.0f p50_vs_raw=%.2f failures=%d\n",
+      mode.c_str(), g_command_ids ? 1 : 0, clients, payload, static_cast<unsigned long long>(total),
+      static_cast<unsigned long long>(stats.batches), static_cast<unsigned long long>(batch),
+      engine_eps, raw_eps, engine_eps / raw_eps, p50, p99, raw_p50, raw_p99, p50 / raw_p50,
+      failures.load());
+  return failures.load() == 0 ? 0 : 1;
+}
+
+int Replay(const std::string& base, uint64_t events, size_t payload) {
+  TempDir dir(base);
+  jalon::SystemClock clock;
+  {
+    jalon::EventLogOptions options;
+    options.clock = &clock;
+    auto log = jalon::EventLog::Open(dir.path, options);
+    if (!log.ok()) return 1;
+    const std::string body = RandomBytes(payload, 1);
+    constexpr uint64_t kChunk = 1000;
+    std::fprintf(stderr, "replay: loading %llu events\n", static_cast<unsigned long long>(events));
+    for (uint64_t done = 0; done < events; done += kChunk) {
+      jalon::AppendRequest req;
+      req.stream = "bench/" + std::to_string(done / 50000);
+      req.actor = "bench";
+      for (uint64_t i = 0; i < std::min(kChunk, events - done); ++i) {
+        req.events.push_back({"BenchEvent", 1, clock.Now(), body});
+      }
+      if (!(*log)->Append(std::move(req)).ok()) return 1;
+    }
+  }
+  // Engine: read, decode every envelope and verify the whole hash chain.
+  double engine_s = 0;
+  uint64_t checked = 0;
+  {
+    jalon::EventLogOptions options;
+    options.clock = &clock;
+    auto log = jalon::EventLog::Open(dir.path, options);
+    if (!log.ok()) return 1;
+    const auto start = Clock::now();
+    jalon::VerifyReport r = (*log)->Verify();
+    engine_s = Seconds(Clock::now() - start);
+    checked = r.events_checked;
+    if (!r.ok) {
+      std::fprintf(stderr, "verify failed at %llu: %s\n",
+                   static_cast<unsigned long long>(r.first_bad_position), r.reason.c_str());
+      return 1;
+    }
+  }
+  // Raw: a plain RocksDB iterator over the same column family, touching
+  // every key and value.
+  double raw_s = 0;
+  uint64_t raw_count = 0;
+  {
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    std::vector<std::string> names;
+    rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir.path, &names);
+    for (auto& n : names) cfs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    if (!rocksdb::DB::Open(rocksdb::Options(), dir.path, cfs, &handles, &db).ok()) return 1;
+    rocksdb::ColumnFamilyHandle* events_cf = nullptr;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == "events") events_cf = handles[i];
+    }
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    const auto start = Clock::now();
+    uint64_t bytes = 0;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, events_cf));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      bytes += it->key().size() + it->value().size() + static_cast<uint8_t>(it->value()[0]);
+      ++raw_count;
+    }
+    raw_s = Seconds(Clock::now() - start);
+    if (bytes == 0) return 1;
+    it.reset();
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  const double engine_eps = static_cast<double>(checked) / engine_s;
+  const double raw_eps = static_cast<double>(raw_count) / raw_s;
+  std::printf(
+      "case=replay events=%llu payload=%zu engine_eps=%.0f raw_eps=%.0f ratio=%.2f "
+      "engine_s=%.3f raw_s=%.3f\n",
+      static_cast<unsigned long long>(checked), payload, engine_eps, raw_eps, engine_eps / raw_eps,
+      engine_s, raw_s);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"jalon-bench: the engine against raw RocksDB, same machine, same run"};
+  app.require_subcommand(1);
+  std::string base = fs::temp_directory_path().string();
+  app.add_option("--dir", base, "Where to create the temporary databases")
+      ->check(CLI::ExistingDirectory);
+
+  auto* append =
+      app.add_subcommand("append", "Durable appends: group commit vs raw synced WriteBatches");
+  int clients = 64;
+  uint64_t events = 200000;
+  size_t payload = 200;
+  append->add_option("--clients", clients, "Concurrent appending threads")
+      ->check(CLI::Range(1, 4096));
+  append->add_option("--events", events, "Total events to append")->check(CLI::PositiveNumber);
+  append->add_option("--payload", payload, "Payload bytes per event")
+      ->check(CLI::Range(1, 1 << 20));
+  bool no_command_ids = false;
+  append->add_flag("--no-command-ids", no_command_ids,
+                   "Send appends without command ids (no idempotency index)");
+  std::string mode = "async";
+  append
+      ->add_option("--mode", mode,
+                   "async: appends in flight through AppendAsync, as jalond does; "
+                   "threads: one blocking thread per client")
+      ->check(CLI::IsMember({"async", "threads"}));
+
+  auto* replay =
+      app.add_subcommand("replay", "Read, decode and verify the chain vs a raw RocksDB scan");
+  uint64_t replay_events = 1000000;
+  replay->add_option("--events", replay_events, "Events in the log")->check(CLI::PositiveNumber);
+  replay->add_option("--payload", payload, "Payload bytes per event")
+      ->check(CLI::Range(1, 1 << 20));
+
+  CLI11_PARSE(app, argc, argv);
+  std::printf("%s\n", MachineLine().c_str());
+  g_command_ids = !no_command_ids;
+  if (append->parsed()) return Append(base, clients, events, payload, mode);
+  if (replay->parsed()) return Replay(base, replay_events, payload);
+  return 2;
+}
