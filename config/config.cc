@@ -75,15 +75,6 @@ bool ValidListen(std::string_view listen) {
 
 }  // namespace
 
-bool IsValidDirectionCode(std::string_view code) {
-  if (code.empty() || code.size() > 16 || code[0] < 'A' || code[0] > 'Z') return false;
-  for (char c : code) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool IsValidRole(std::string_view role) {
   if (role == "admin" || role == "steering" || role == "auditor") return true;
   constexpr std::string_view kDirection = "direction:";

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/plan/plan_state.h"  // IsValidDirectionCode
 #include "engine/util/sha256.h"
 #include "engine/util/status.h"
 
@@ -39,7 +40,5 @@ Result<Config> LoadConfig(const std::string& path);
 
 // "admin", "steering", "auditor" or "direction:" followed by a direction code.
 bool IsValidRole(std::string_view role);
-// A direction code: 1 to 16 of A-Z, 0-9, '-' and '_', starting with a letter.
-bool IsValidDirectionCode(std::string_view code);
 
 }  // namespace jalon

@@ -117,6 +117,12 @@ class EventLog {
   using AppendCallback = std::function<void(Result<AppendResult>)>;
   void AppendAsync(AppendRequest request, AppendCallback done);
 
+  // What the first append of `command_id` produced (replayed = true), or
+  // nullopt if the id was never appended.
+  Result<std::optional<AppendResult>> FindCommand(const std::string& command_id) const {
+    return LookupCommand(command_id);
+  }
+
   LogHead Head() const;
   LogStats Stats() const;
   // Not OK when the log was opened damaged, or a write failed; writes are

@@ -26,7 +26,13 @@
 //               value: command record (below): what the first append of
 //               that command_id produced, for idempotent replays
 //
-//   "snapshots" reserved for projection snapshots (owned by the plan model)
+//   "snapshots" projection snapshots, owned by the plan model; disposable:
+//               anything here can be deleted and is rebuilt from the log
+//                 "checkpoint"                 -> every plan at one position
+//                 "plan/<CODE>" | 0x00 | u64 BE version -> one plan's state
+//               value: "JSNP" | snapshot format u32 | payload (payload.h) of
+//               {position, hash, ...}. A snapshot whose format or hash does
+//               not match is ignored and the log is replayed instead.
 //
 //   +----------+----------------------------------------------------+
 //   | events   | 00..01 -> rec(1)   00..02 -> rec(2)   ...          |

@@ -69,6 +69,9 @@ class [[nodiscard]] Status {
   std::string ToString() const;
   static std::string_view CodeName(Code code);
 
+  // Marks a status that the caller deliberately ignores.
+  void PermitUncheckedError() const {}
+
   // Prefixes the message with context, keeping the code: "import: " + msg.
   Status WithContext(std::string_view context) const;
 

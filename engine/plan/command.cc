@@ -1,0 +1,817 @@
+#include "engine/plan/command.h"
+
+#include <cmath>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "engine/log/payload.h"
+
+namespace jalon {
+namespace {
+
+constexpr size_t kMaxShortText = 4096;       // titles, names, owners, sources
+constexpr size_t kMaxLongText = 256 * 1024;  // sections, descriptions, decisions
+constexpr size_t kMaxArray = 1000;
+
+const std::vector<std::string> kSections = {"presentation",
+                                            "legal",
+                                            "history",
+                                            "local",
+                                            "identity",
+                                            "users",
+                                            "resources",
+                                            "reception",
+                                            "partnerships",
+                                            "services",
+                                            "participation",
+                                            "prospective_needs",
+                                            "prospective_impacts",
+                                            "strategies"};
+const std::vector<std::string> kValues = {"listening",  "kindness",  "support",
+                                          "reactivity", "proximity", "adaptability"};
+const std::vector<std::string> kAmbitions = {"user_relationship", "efficiency", "social_innovation",
+                                             "ways_of_working"};
+const std::vector<std::string> kQuadrants = {"internal_strength", "internal_weakness",
+                                             "external_strength", "external_weakness"};
+
+enum class Kind {
+  kName,         // non-empty short text
+  kText,         // text, may be empty, long
+  kCode,         // direction code
+  kId,           // entity id
+  kDate,         // YYYY-MM-DD
+  kNumber,       // any finite number
+  kNonNegative,  // number >= 0
+  kCount,        // integer >= 0
+  kPercent,      // number in [0, 100]
+  kValues,       // {value name: 0..3}
+  kAmbitions,    // {ambition name: 0..3}
+  kNames,        // array of non-empty short texts
+  kIds,          // array of ids
+  kEnum,         // one of `choices`
+  kDatedValue,   // {value: number, date: date}
+  kEvidence,     // {source: name, date: date}
+  kAttachedTo,   // "plan" | "axis:ID" | "action:ID"
+};
+
+struct Field {
+  const char* name;
+  Kind kind;
+  bool required;
+  std::vector<std::string> choices = {};
+};
+
+using Check = std::function<Status(const PlanState&, const Json&)>;
+
+struct Spec {
+  const char* event;
+  std::vector<Field> fields;
+  const char* effective_field;  // data field that gives the business date, or nullptr
+  Check check;
+};
+
+bool IsId(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return std::isalnum(static_cast<unsigned char>(s[0]));
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+Status Bad(const std::string& field, const std::string& rule) {
+  return Status::InvalidArgument(field + ": " + rule);
+}
+
+Status CheckScores(const std::string& field, const Json& v, const std::vector<std::string>& names) {
+  if (!v.is_object()) return Bad(field, "must be an object of scores 0-3");
+  for (const auto& [k, score] : v.items()) {
+    if (std::find(names.begin(), names.end(), k) == names.end()) {
+      return Bad(field + "." + k, "unknown key; expected one of " + Join(names));
+    }
+    if (!score.is_number_integer() || score.get<int64_t>() < 0 || score.get<int64_t>() > 3) {
+      return Bad(field + "." + k, "must be an integer score from 0 to 3");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckObjectKeys(const std::string& field, const Json& v, const std::set<std::string>& keys) {
+  for (const auto& [k, unused] : v.items()) {
+    if (!keys.contains(k)) return Bad(field + "." + k, "unknown field");
+  }
+  for (const auto& k : keys) {
+    if (!v.contains(k)) return Bad(field + "." + k, "is required");
+  }
+  return Status::Ok();
+}
+
+Status CheckValue(const Field& f, const Json& v) {
+  const std::string name = f.name;
+  switch (f.kind) {
+    case Kind::kName:
+      if (!v.is_string()) return Bad(name, "must be a string");
+      if (v.get_ref<const std::string&>().empty()) return Bad(name, "must not be empty");
+      if (v.get_ref<const std::string&>().size() > kMaxShortText)
+        return Bad(name, "longer than 4096 bytes");
+      return Status::Ok();
+    case Kind::kText:
+      if (!v.is_string()) return Bad(name, "must be a string");
+      if (v.get_ref<const std::string&>().size() > kMaxLongText)
+        return Bad(name, "longer than 256 KiB");
+      return Status::Ok();
+    case Kind::kCode:
+      if (!v.is_string() || !IsValidDirectionCode(v.get<std::string>())) {
+        return Bad(name,
+                   "not a direction code (1 to 16 of A-Z, 0-9, '-', '_', starting with a letter)");
+      }
+      return Status::Ok();
+    case Kind::kId:
+      if (!v.is_string() || !IsId(v.get<std::string>())) {
+        return Bad(name, "not an id (1 to 64 of letters, digits, '.', '_', '-')");
+      }
+      return Status::Ok();
+    case Kind::kDate:
+      if (!v.is_string()) return Bad(name, "not a date (expected a string YYYY-MM-DD)");
+      if (auto d = ParseDate(v.get<std::string>()); !d.ok()) return Bad(name, d.status().message());
+      return Status::Ok();
+    case Kind::kNumber:
+      if (!v.is_number()) return Bad(name, "must be a number");
+      return Status::Ok();
+    case Kind::kNonNegative:
+      if (!v.is_number() || v.get<double>() < 0) return Bad(name, "must be a number >= 0");
+      return Status::Ok();
+    case Kind::kCount:
+      if (!v.is_number_integer() || v.get<int64_t>() < 0)
+        return Bad(name, "must be an integer >= 0");
+      return Status::Ok();
+    case Kind::kPercent:
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 100) {
+        return Bad(name, "must be a percentage from 0 to 100");
+      }
+      return Status::Ok();
+    case Kind::kValues:
+      return CheckScores(name, v, kValues);
+    case Kind::kAmbitions:
+      return CheckScores(name, v, kAmbitions);
+    case Kind::kNames:
+    case Kind::kIds: {
+      if (!v.is_array()) return Bad(name, "must be an array");
+      if (v.size() > kMaxArray) return Bad(name, "more than 1000 items");
+      std::set<std::string> seen;
+      for (size_t i = 0; i < v.size(); ++i) {
+        const std::string item = name + "[" + std::to_string(i) + "]";
+        if (!v[i].is_string() || v[i].get_ref<const std::string&>().empty()) {
+          return Bad(item, "must be a non-empty string");
+        }
+        if (f.kind == Kind::kIds) {
+          if (!IsId(v[i].get<std::string>())) return Bad(item, "not an id");
+          if (!seen.insert(v[i].get<std::string>()).second) return Bad(item, "listed twice");
+        }
+      }
+      return Status::Ok();
+    }
+    case Kind::kEnum:
+      if (!v.is_string() ||
+          std::find(f.choices.begin(), f.choices.end(), v.get<std::string>()) == f.choices.end()) {
+        return Bad(name, "must be one of " + Join(f.choices));
+      }
+      return Status::Ok();
+    case Kind::kDatedValue:
+      if (!v.is_object()) return Bad(name, "must be an object {value, date}");
+      JALON_RETURN_IF_ERROR(CheckObjectKeys(name, v, {"value", "date"}));
+      if (!v["value"].is_number()) return Bad(name + ".value", "must be a number");
+      if (!v["date"].is_string() || !ParseDate(v["date"].get<std::string>()).ok()) {
+        return Bad(name + ".date", "not a date (expected YYYY-MM-DD)");
+      }
+      return Status::Ok();
+    case Kind::kEvidence:
+      if (!v.is_object()) {
+        return Bad(name, "required: rely on facts, not intuitions (an object {source, date})");
+      }
+      JALON_RETURN_IF_ERROR(CheckObjectKeys(name, v, {"source", "date"}));
+      if (!v["source"].is_string() || v["source"].get_ref<const std::string&>().empty()) {
+        return Bad(name + ".source", "must name the fact the item rests on");
+      }
+      if (!v["date"].is_string() || !ParseDate(v["date"].get<std::string>()).ok()) {
+        return Bad(name + ".date", "not a date (expected YYYY-MM-DD)");
+      }
+      return Status::Ok();
+    case Kind::kAttachedTo: {
+      if (!v.is_string()) return Bad(name, "must be \"plan\", \"axis:ID\" or \"action:ID\"");
+      const std::string s = v.get<std::string>();
+      if (s == "plan") return Status::Ok();
+      for (const char* prefix : {"axis:", "action:"}) {
+        if (s.starts_with(prefix) && IsId(s.substr(std::string_view(prefix).size())))
+          return Status::Ok();
+      }
+      return Bad(name, "must be \"plan\", \"axis:ID\" or \"action:ID\"");
+    }
+  }
+  return Status::Internal("unhandled field kind");
+}
+
+// --- semantic checks against the current state ------------------------------
+
+Status NeedPlan(const PlanState& s) {
+  if (!s.registered()) return Bad("direction", "no such direction; register it first");
+  if (!s.plan_open()) return Bad("direction", "the direction has no open plan; use OpenPlan first");
+  return Status::Ok();
+}
+
+Status NeedNew(const Collection& c, const Json& d, const char* what) {
+  if (c.Contains(d.at("id").get<std::string>())) {
+    return Bad("id", std::string(what) + " '" + d.at("id").get<std::string>() + "' already exists");
+  }
+  return Status::Ok();
+}
+
+Result<const Json*> NeedExisting(const Collection& c, const Json& d, const char* field,
+                                 const char* what) {
+  const std::string id = d.at(field).get<std::string>();
+  const Json* item = c.Find(id);
+  if (item == nullptr) return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
+  return item;
+}
+
+Status NeedAxisNotDropped(const PlanState& s, const std::string& field,
+                          const std::string& axis_id) {
+  const Json* axis = s.axes.Find(axis_id);
+  if (axis == nullptr) return Bad(field, "no axis '" + axis_id + "' in this plan");
+  if (axis->value("dropped", false)) return Bad(field, "axis '" + axis_id + "' was dropped");
+  return Status::Ok();
+}
+
+Status CheckStartDue(const std::string& start, const std::string& due, const char* field) {
+  if (ParseDate(start).value() > ParseDate(due).value()) {
+    return Bad(field, "start (" + start + ") is after due (" + due + ")");
+  }
+  return Status::Ok();
+}
+
+Status CheckMissionRefs(const PlanState& s, const Json& missions) {
+  for (size_t i = 0; i < missions.size(); ++i) {
+    if (!s.missions.Contains(missions[i].get<std::string>())) {
+      return Bad("missions[" + std::to_string(i) + "]",
+                 "no mission '" + missions[i].get<std::string>() + "' in this plan");
+    }
+  }
+  return Status::Ok();
+}
+
+Status NeedOneOf(const Json& d, std::initializer_list<const char*> fields) {
+  for (const char* f : fields) {
+    if (d.contains(f)) return Status::Ok();
+  }
+  std::string names;
+  for (const char* f : fields) names += (names.empty() ? "" : ", ") + std::string(f);
+  return Bad("data", "nothing to change: give at least one of " + names);
+}
+
+const std::map<std::string, Spec, std::less<>>& Specs() {
+  static const auto* specs = new std::map<std::string, Spec, std::less<>>{
+      {"RegisterDirection",
+       {"DirectionRegistered",
+        {{"code", Kind::kCode, true}, {"name", Kind::kName, true}, {"pole", Kind::kName, false}},
+        nullptr,
+        [](const PlanState& s, const Json&) {
+          if (s.registered())
+            return Bad("code", "direction '" + s.code + "' is already registered");
+          return Status::Ok();
+        }}},
+      {"OpenPlan",
+       {"PlanOpened",
+        {{"direction", Kind::kCode, true},
+         {"title", Kind::kName, true},
+         {"period_start", Kind::kDate, true},
+         {"period_end", Kind::kDate, true},
+         {"dated", Kind::kDate, true}},
+        "dated",
+        [](const PlanState& s, const Json& d) {
+          if (!s.registered()) return Bad("direction", "no such direction; register it first");
+          if (s.plan_open()) return Bad("direction", "a plan is already open for this direction");
+          if (ParseDate(d["period_start"].get<std::string>()).value() >=
+              ParseDate(d["period_end"].get<std::string>()).value()) {
+            return Bad("period_end", "must be after period_start");
+          }
+          return Status::Ok();
+        }}},
+      {"EditSection",
+       {"SectionEdited",
+        {{"direction", Kind::kCode, true},
+         {"section", Kind::kEnum, true, kSections},
+         {"text", Kind::kText, false},
+         {"site", Kind::kName, false},
+         {"agents", Kind::kCount, false},
+         {"activity_volume", Kind::kName, false},
+         {"date", Kind::kDate, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          const bool figures =
+              d.contains("site") || d.contains("agents") || d.contains("activity_volume");
+          if (figures && d["section"] != "identity") {
+            return Bad("section",
+                       "site, agents and activity_volume belong to the identity section");
+          }
+          if (!figures && !d.contains("text")) return Bad("text", "is required");
+          return Status::Ok();
+        }}},
+      {"AddSwotItem",
+       {"SwotItemAdded",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"quadrant", Kind::kEnum, true, kQuadrants},
+         {"text", Kind::kName, true},
+         {"evidence", Kind::kEvidence, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedNew(s.swot, d, "SWOT item");
+        }}},
+      {"RemoveSwotItem",
+       {"SwotItemRemoved",
+        {{"direction", Kind::kCode, true}, {"id", Kind::kId, true}, {"reason", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedExisting(s.swot, d, "id", "SWOT item").status();
+        }}},
+      {"DefineMission",
+       {"MissionDefined",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"title", Kind::kName, true},
+         {"description", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedNew(s.missions, d, "mission");
+        }}},
+      {"EditMission",
+       {"MissionEdited",
+        {{"direction", Kind::kCode, true},
+         {"mission", Kind::kId, true},
+         {"title", Kind::kName, false},
+         {"description", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedExisting(s.missions, d, "mission", "mission").status());
+          return NeedOneOf(d, {"title", "description"});
+        }}},
+      {"RetireMission",
+       {"MissionRetired",
+        {{"direction", Kind::kCode, true},
+         {"mission", Kind::kId, true},
+         {"reason", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto m = NeedExisting(s.missions, d, "mission", "mission");
+          if (!m.ok()) return m.status();
+          if ((*m)->value("retired", false)) return Bad("mission", "already retired");
+          return Status::Ok();
+        }}},
+      {"AssessMission",
+       {"MissionAssessed",
+        {{"direction", Kind::kCode, true},
+         {"mission", Kind::kId, true},
+         {"values", Kind::kValues, false},
+         {"ambitions", Kind::kAmbitions, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedExisting(s.missions, d, "mission", "mission").status());
+          return NeedOneOf(d, {"values", "ambitions"});
+        }}},
+      {"ProposeAxis",
+       {"AxisProposed",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"title", Kind::kName, true},
+         {"rationale", Kind::kText, false},
+         {"missions", Kind::kIds, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedNew(s.axes, d, "axis"));
+          return CheckMissionRefs(s, d["missions"]);
+        }}},
+      {"ValidateAxis",
+       {"AxisValidated",
+        {{"direction", Kind::kCode, true},
+         {"axis", Kind::kId, true},
+         {"orientation", Kind::kName, true},
+         {"by", Kind::kName, true},
+         {"date", Kind::kDate, true}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>());
+        }}},
+      {"EditAxis",
+       {"AxisEdited",
+        {{"direction", Kind::kCode, true},
+         {"axis", Kind::kId, true},
+         {"title", Kind::kName, false},
+         {"rationale", Kind::kText, false},
+         {"missions", Kind::kIds, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedExisting(s.axes, d, "axis", "axis").status());
+          if (d.contains("missions")) JALON_RETURN_IF_ERROR(CheckMissionRefs(s, d["missions"]));
+          return NeedOneOf(d, {"title", "rationale", "missions"});
+        }}},
+      {"DropAxis",
+       {"AxisDropped",
+        {{"direction", Kind::kCode, true},
+         {"axis", Kind::kId, true},
+         {"reason", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>());
+        }}},
+      {"ProposeScenario",
+       {"ScenarioProposed",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"title", Kind::kName, true},
+         {"axes", Kind::kIds, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedNew(s.scenarios, d, "scenario"));
+          if (d["axes"].empty()) return Bad("axes", "a scenario orders at least one axis");
+          for (size_t i = 0; i < d["axes"].size(); ++i) {
+            if (!s.axes.Contains(d["axes"][i].get<std::string>())) {
+              return Bad("axes[" + std::to_string(i) + "]",
+                         "no axis '" + d["axes"][i].get<std::string>() + "' in this plan");
+            }
+          }
+          return Status::Ok();
+        }}},
+      {"RetainScenario",
+       {"ScenarioRetained",
+        {{"direction", Kind::kCode, true}, {"scenario", Kind::kId, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          return NeedExisting(s.scenarios, d, "scenario", "scenario").status();
+        }}},
+      {"PlanAction",
+       {"ActionPlanned",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"axis", Kind::kId, true},
+         {"title", Kind::kName, true},
+         {"owner", Kind::kName, true},
+         {"start", Kind::kDate, true},
+         {"due", Kind::kDate, true},
+         {"budget_eur", Kind::kNonNegative, true},
+         {"fte", Kind::kNonNegative, true},
+         {"status", Kind::kEnum, false, {"planned", "started"}}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedNew(s.actions, d, "action"));
+          JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>()));
+          return CheckStartDue(d["start"].get<std::string>(), d["due"].get<std::string>(), "due");
+        }}},
+      {"EditAction",
+       {"ActionEdited",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"title", Kind::kName, false},
+         {"owner", Kind::kName, false},
+         {"budget_eur", Kind::kNonNegative, false},
+         {"fte", Kind::kNonNegative, false},
+         {"status", Kind::kEnum, false, {"planned", "started"}}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const std::string status = (*a)->value("status", "");
+          if (d.contains("status") && (status == "done" || status == "cancelled")) {
+            return Bad("status", "the action is " + status + "; its status can no longer change");
+          }
+          return NeedOneOf(d, {"title", "owner", "budget_eur", "fte", "status"});
+        }}},
+      {"ReportProgress",
+       {"ProgressReported",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"date", Kind::kDate, true},
+         {"percent", Kind::kPercent, true},
+         {"note", Kind::kText, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const std::string axis = (*a)->value("axis", "");
+          if (const Json* ax = s.axes.Find(axis); ax != nullptr && ax->value("dropped", false)) {
+            return Bad("action", "its axis '" + axis + "' was dropped: no more progress reports");
+          }
+          if ((*a)->value("status", "") == "cancelled")
+            return Bad("action", "the action was cancelled");
+          return Status::Ok();
+        }}},
+      {"RescheduleAction",
+       {"ActionRescheduled",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"start", Kind::kDate, false},
+         {"due", Kind::kDate, false},
+         {"reason", Kind::kName, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
+          return CheckStartDue(d.value("start", (*a)->value("start", "")),
+                               d.value("due", (*a)->value("due", "")),
+                               d.contains("due") ? "due" : "start");
+        }}},
+      {"CompleteAction",
+       {"ActionCompleted",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"date", Kind::kDate, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const std::string status = (*a)->value("status", "");
+          if (status == "done" || status == "cancelled")
+            return Bad("action", "the action is already " + status);
+          return Status::Ok();
+        }}},
+      {"CancelAction",
+       {"ActionCancelled",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"reason", Kind::kText, false},
+         {"date", Kind::kDate, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const std::string status = (*a)->value("status", "");
+          if (status == "done" || status == "cancelled")
+            return Bad("action", "the action is already " + status);
+          return Status::Ok();
+        }}},
+      {"DefineIndicator",
+       {"IndicatorDefined",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"attached_to", Kind::kAttachedTo, true},
+         {"kind", Kind::kEnum, true, {"output", "progress", "evaluation"}},
+         {"name", Kind::kName, true},
+         {"unit", Kind::kText, true},
+         {"polarity",
+          Kind::kEnum,
+          true,
+          {"increase", "decrease", "maintain_above", "maintain_below"}},
+         {"baseline", Kind::kDatedValue, true},
+         {"target", Kind::kDatedValue, true},
+         {"frequency", Kind::kEnum, true, {"monthly", "quarterly", "semiannual", "annual"}},
+         {"source", Kind::kName, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedNew(s.indicators, d, "indicator"));
+          const std::string at = d["attached_to"].get<std::string>();
+          if (at.starts_with("axis:") && !s.axes.Contains(at.substr(5))) {
+            return Bad("attached_to", "no axis '" + at.substr(5) + "' in this plan");
+          }
+          if (at.starts_with("action:") && !s.actions.Contains(at.substr(7))) {
+            return Bad("attached_to", "no action '" + at.substr(7) + "' in this plan");
+          }
+          return Status::Ok();
+        }}},
+      {"ChangeTarget",
+       {"TargetChanged",
+        {{"direction", Kind::kCode, true},
+         {"indicator", Kind::kId, true},
+         {"target", Kind::kDatedValue, true},
+         {"reason", Kind::kName, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
+          if (!i.ok()) return i.status();
+          if ((*i)->value("retired", false)) return Bad("indicator", "the indicator was retired");
+          return Status::Ok();
+        }}},
+      {"RetireIndicator",
+       {"IndicatorRetired",
+        {{"direction", Kind::kCode, true},
+         {"indicator", Kind::kId, true},
+         {"reason", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
+          if (!i.ok()) return i.status();
+          if ((*i)->value("retired", false)) return Bad("indicator", "already retired");
+          return Status::Ok();
+        }}},
+      {"RecordMeasurement",
+       {"MeasurementRecorded",
+        {{"direction", Kind::kCode, true},
+         {"indicator", Kind::kId, true},
+         {"date", Kind::kDate, true},
+         {"value", Kind::kNumber, true},
+         {"source", Kind::kText, false},
+         {"comment", Kind::kText, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
+          if (!i.ok()) return i.status();
+          if ((*i)->value("retired", false)) return Bad("indicator", "the indicator was retired");
+          for (const Json& m : (**i)["measurements"]) {
+            if (m["date"] == d["date"]) {
+              return Bad("date", "a measurement for " + d["date"].get<std::string>() +
+                                     " already exists; use CorrectMeasurement to change it");
+            }
+          }
+          return Status::Ok();
+        }}},
+      {"CorrectMeasurement",
+       {"MeasurementCorrected",
+        {{"direction", Kind::kCode, true},
+         {"indicator", Kind::kId, true},
+         {"date", Kind::kDate, true},
+         {"value", Kind::kNumber, true},
+         {"reason", Kind::kName, true},
+         {"source", Kind::kText, false},
+         {"comment", Kind::kText, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
+          if (!i.ok()) return i.status();
+          for (const Json& m : (**i)["measurements"]) {
+            if (m["date"] == d["date"]) return Status::Ok();
+          }
+          return Bad("date",
+                     "no measurement dated " + d["date"].get<std::string>() + " to correct");
+        }}},
+      {"HoldReview",
+       {"ReviewHeld",
+        {{"direction", Kind::kCode, true},
+         {"date", Kind::kDate, true},
+         {"participants", Kind::kNames, true},
+         {"decisions", Kind::kText, true}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          if (d["participants"].empty())
+            return Bad("participants", "a review has at least one participant");
+          return Status::Ok();
+        }}},
+      {"CloseRevision",
+       {"RevisionClosed",
+        {{"direction", Kind::kCode, true},
+         {"decision", Kind::kName, true},
+         {"date", Kind::kDate, true}},
+        "date",
+        [](const PlanState& s, const Json&) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          if (!s.revision.is_object()) {
+            return Bad("direction", "no mid-term revision is open for this plan");
+          }
+          if (s.revision.contains("closed"))
+            return Bad("direction", "the mid-term revision is already closed");
+          return Status::Ok();
+        }}},
+  };
+  return *specs;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> SplitFieldError(const std::string& message) {
+  const size_t colon = message.find(": ");
+  if (colon == std::string::npos) return {"", message};
+  return {message.substr(0, colon), message.substr(colon + 2)};
+}
+
+const std::vector<std::string>& CommandTypes() {
+  static const std::vector<std::string> types = [] {
+    std::vector<std::string> out;
+    for (const auto& [type, spec] : Specs()) out.push_back(type);
+    return out;
+  }();
+  return types;
+}
+
+std::string EventTypeOf(const std::string& command_type) {
+  auto it = Specs().find(command_type);
+  return it == Specs().end() ? std::string() : it->second.event;
+}
+
+Result<Command> ParseCommand(const Json& j) {
+  if (!j.is_object())
+    return Bad("body", "must be a JSON object {type, command_id?, expected_version?, data}");
+  Command c;
+  for (const auto& [key, value] : j.items()) {
+    if (key == "type") {
+      if (!value.is_string()) return Bad("type", "must be a string");
+      c.type = value.get<std::string>();
+    } else if (key == "command_id") {
+      if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
+          value.get_ref<const std::string&>().size() > 128) {
+        return Bad("command_id", "must be a string of 1 to 128 bytes");
+      }
+      c.command_id = value.get<std::string>();
+    } else if (key == "expected_version") {
+      if (!value.is_number_unsigned()) return Bad("expected_version", "must be an integer >= 0");
+      c.expected_version = value.get<uint64_t>();
+    } else if (key == "effective_at") {
+      if (!value.is_string()) return Bad("effective_at", "not a date");
+      auto t = ParseInstant(value.get<std::string>());
+      if (!t.ok()) return Bad("effective_at", t.status().message());
+      c.effective_at = *t;
+    } else if (key == "data") {
+      if (!value.is_object()) return Bad("data", "must be an object");
+      c.data = value;
+    } else {
+      return Bad(key,
+                 "unknown field (expected type, command_id, expected_version, effective_at, data)");
+    }
+  }
+  if (c.type.empty()) return Bad("type", "is required");
+  if (!Specs().contains(c.type)) {
+    return Bad("type", "unknown command type '" + c.type + "'");
+  }
+  return c;
+}
+
+Result<std::string> CommandDirection(const Command& command) {
+  const char* field = command.type == "RegisterDirection" ? "code" : "direction";
+  if (!command.data.contains(field)) return Bad(std::string("data.") + field, "is required");
+  const Json& v = command.data[field];
+  if (!v.is_string() || !IsValidDirectionCode(v.get<std::string>())) {
+    return Bad(std::string("data.") + field,
+               "not a direction code (1 to 16 of A-Z, 0-9, '-', '_', starting with a letter)");
+  }
+  return v.get<std::string>();
+}
+
+Result<Decision> Decide(const PlanState& state, const Command& command, Instant now) {
+  auto it = Specs().find(command.type);
+  if (it == Specs().end()) return Bad("type", "unknown command type '" + command.type + "'");
+  const Spec& spec = it->second;
+  const Json& data = command.data;
+  Json normalized = Json::object();
+  for (const auto& [key, value] : data.items()) {
+    const bool known = std::any_of(spec.fields.begin(), spec.fields.end(),
+                                   [&](const Field& f) { return key == f.name; });
+    if (!known) return Bad(key, "unknown field for " + command.type);
+  }
+  for (const Field& f : spec.fields) {
+    if (!data.contains(f.name)) {
+      if (f.required) return Bad(f.name, "is required");
+      continue;
+    }
+    JALON_RETURN_IF_ERROR(CheckValue(f, data[f.name]));
+    normalized[f.name] = data[f.name];
+  }
+  auto direction = CommandDirection(command);
+  if (!direction.ok()) return direction.status();
+  JALON_RETURN_IF_ERROR(spec.check(state, normalized));
+
+  NewEvent event;
+  event.type = spec.event;
+  event.schema_version = 1;
+  event.effective_at = now;
+  if (spec.effective_field != nullptr && normalized.contains(spec.effective_field)) {
+    event.effective_at = ParseDate(normalized[spec.effective_field].get<std::string>()).value();
+  } else if (command.effective_at) {
+    event.effective_at = *command.effective_at;
+  }
+  event.payload = EncodePayload(normalized);
+  Decision decision;
+  decision.stream = PlanStream(*direction);
+  decision.events.push_back(std::move(event));
+  return decision;
+}
+
+}  // namespace jalon

@@ -1,0 +1,266 @@
+#include "engine/plan/plan_service.h"
+
+#include <random>
+
+#include "engine/log/event_json.h"
+#include "engine/log/payload.h"
+#include "engine/plan/audit.h"
+#include "engine/plan/plan_io.h"
+
+namespace jalon {
+namespace {
+
+Instant Today(const Clock& clock) { return std::chrono::floor<std::chrono::days>(clock.Now()); }
+
+Status NoDirection(const std::string& code) {
+  return Status::NotFound("direction '" + code + "' does not exist");
+}
+
+}  // namespace
+
+std::string NewCommandId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::string s = "cmd-";
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 32; ++i) s += kHex[rng() % 16];
+  return s;
+}
+
+Result<Json> PlanService::AppendDecision(Decision decision, std::optional<uint64_t> expected,
+                                         const std::string& command_id, const std::string& actor) {
+  AppendRequest request;
+  request.stream = decision.stream;
+  request.expected_version = expected;
+  request.command_id = command_id;
+  request.actor = actor;
+  request.events = std::move(decision.events);
+  auto appended = log_.Append(std::move(request));
+  if (!appended.ok()) return appended.status();
+  JALON_RETURN_IF_ERROR(projections_.CatchUp());
+  auto events = log_.ReadRange(appended->first_position, appended->count);
+  if (!events.ok()) return events.status();
+  Json list = Json::array();
+  for (const Event& e : *events) list.push_back(EventToJson(e));
+  return Json{{"position", appended->last_position()},
+              {"first_position", appended->first_position},
+              {"version", appended->last_version()},
+              {"replayed", appended->replayed},
+              {"events", std::move(list)}};
+}
+
+Result<Json> PlanService::Execute(Command command, const std::string& actor) {
+  auto code = CommandDirection(command);
+  if (!code.ok()) return code.status();
+  if (command.command_id.empty()) command.command_id = NewCommandId();
+  auto seen = log_.FindCommand(command.command_id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) {  // an idempotent replay: answer the first result
+    Decision none;
+    auto events = log_.ReadRange((*seen)->first_position, (*seen)->count);
+    if (!events.ok()) return events.status();
+    Json list = Json::array();
+    for (const Event& e : *events) list.push_back(EventToJson(e));
+    return Json{{"position", (*seen)->last_position()},
+                {"first_position", (*seen)->first_position},
+                {"version", (*seen)->last_version()},
+                {"replayed", true},
+                {"events", std::move(list)}};
+  }
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    JALON_RETURN_IF_ERROR(projections_.CatchUp());
+    const PlanState state = projections_.Current(*code).value_or(PlanState());
+    auto decision = Decide(state, command, clock_.Now());
+    if (!decision.ok()) {
+      auto [field, rule] = SplitFieldError(decision.status().message());
+      if (decision.status().IsInvalidArgument() && !field.empty() && !field.starts_with("data.")) {
+        return Status::InvalidArgument("data." + field + ": " + rule);
+      }
+      return decision.status();
+    }
+    const std::optional<uint64_t> expected = command.expected_version
+                                                 ? command.expected_version
+                                                 : std::optional<uint64_t>(state.version);
+    auto result = AppendDecision(std::move(decision).value(), expected, command.command_id, actor);
+    // A concurrent writer moved the plan between our read and our append:
+    // decide again against the new state, unless the caller pinned a version.
+    if (result.status().IsConflict() && !command.expected_version && attempt < kAttempts) continue;
+    return result;
+  }
+}
+
+Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
+                                 std::string command_id) {
+  auto steps = PlanToCommands(doc);
+  if (!steps.ok()) return steps.status();
+  auto decision = DecideImport(*steps, clock_.Now());
+  if (!decision.ok()) return decision.status();
+  if (command_id.empty()) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
+  const std::string code = std::string(DirectionOfStream(decision->stream));
+  const size_t count = decision->events.size();
+  auto seen = log_.FindCommand(command_id);
+  if (!seen.ok()) return seen.status();
+  if (!seen->has_value() && projections_.Current(code)) {
+    return Status::AlreadyExists("direction.code: direction '" + code +
+                                 "' already exists; an import creates a new direction");
+  }
+  auto result = AppendDecision(std::move(decision).value(), uint64_t{0}, command_id, actor);
+  if (!result.ok()) {
+    if (result.status().IsConflict()) {
+      return Status::AlreadyExists("direction.code: direction '" + code + "' already exists");
+    }
+    return result.status();
+  }
+  return Json{{"direction", code},
+              {"position", (*result)["position"]},
+              {"version", (*result)["version"]},
+              {"events", count},
+              {"replayed", (*result)["replayed"]}};
+}
+
+Result<uint64_t> PlanService::PositionAtInstant(Instant t) const {
+  // Everything recorded at or before t: the position before the first event
+  // recorded strictly after t.
+  auto first_after = log_.FirstPositionAtOrAfter(t + Micros(1));
+  if (!first_after.ok()) return first_after.status();
+  return *first_after - 1;
+}
+
+Result<PlanState> PlanService::State(const std::string& code, const TimeQuery& when) const {
+  Result<PlanState> state = PlanState();
+  if (when.position) {
+    state = projections_.AtPosition(code, *when.position);
+  } else if (when.as_of) {
+    auto position = PositionAtInstant(*when.as_of);
+    if (!position.ok()) return position.status();
+    state = projections_.AtPosition(code, *position);
+  } else if (when.effective_at) {
+    state = projections_.AtEffective(code, *when.effective_at);
+  } else {
+    JALON_RETURN_IF_ERROR(projections_.CatchUp());
+    auto current = projections_.Current(code);
+    if (!current) return NoDirection(code);
+    return *current;
+  }
+  if (!state.ok()) return state;
+  if (!state->registered()) {
+    if (!projections_.Current(code)) return NoDirection(code);
+    return Status::NotFound("direction '" + code + "' did not exist yet at that point");
+  }
+  return state;
+}
+
+Result<Json> PlanService::Show(const std::string& code, const TimeQuery& when) const {
+  auto state = State(code, when);
+  if (!state.ok()) return state.status();
+  Json out = ExportPlan(*state);
+  out["version"] = state->version;
+  out["position"] = state->last_position;
+  out["plan_hash"] = ToHex(state->last_hash);
+  out["revision"] = state->revision;
+  out["evaluation"] = state->evaluation;
+  out["reviews"] = state->reviews;  // with their number and plan hash
+  return out;
+}
+
+Result<Json> PlanService::Export(const std::string& code, const TimeQuery& when) const {
+  auto state = State(code, when);
+  if (!state.ok()) return state.status();
+  return ExportPlan(*state);
+}
+
+Result<Json> PlanService::Dashboard(const std::string& code, std::optional<Instant> at,
+                                    const TimeQuery& when) const {
+  auto state = State(code, when);
+  if (!state.ok()) return state.status();
+  return jalon::Dashboard(*state, at.value_or(Today(clock_)), rollup_);
+}
+
+Json PlanService::Directions(std::optional<Instant> at) const {
+  projections_.CatchUp().PermitUncheckedError();
+  const Instant when = at.value_or(Today(clock_));
+  Json out = Json::array();
+  projections_.ForEach([&](const PlanState& s) {
+    Json d = jalon::Dashboard(s, when, rollup_);
+    out.push_back({{"code", s.code},
+                   {"name", s.direction.value("name", "")},
+                   {"pole", s.direction.value("pole", "")},
+                   {"plan", s.plan},
+                   {"version", s.version},
+                   {"at", d["at"]},
+                   {"execution", d["execution"]},
+                   {"performance", d["performance"]},
+                   {"late_actions", d["late_actions"]},
+                   {"at_risk_actions", d["at_risk_actions"]}});
+  });
+  return out;
+}
+
+Result<Json> PlanService::History(const std::string& code, const HistoryQuery& query) const {
+  if (!projections_.Current(code)) return NoDirection(code);
+  PlanState state;
+  Json entries = Json::array();
+  for (uint64_t from = 1;;) {
+    auto events = log_.ReadStream(PlanStream(code), from, 1000);
+    if (!events.ok()) return events.status();
+    for (const Event& e : *events) {
+      auto payload = DecodePayload(e.payload);
+      if (!payload.ok())
+        return payload.status().WithContext("position " + std::to_string(e.position));
+      const std::string entity = EntityOf(e.type, *payload, state);
+      const bool wanted = (query.entity.empty() || query.entity == entity) &&
+                          (!query.from || e.recorded_at >= *query.from) &&
+                          (!query.to || e.recorded_at <= *query.to);
+      Json before = wanted ? EntityJson(state, entity) : Json();
+      JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
+      if (!wanted) continue;
+      entries.push_back({{"position", e.position},
+                         {"version", e.version},
+                         {"type", e.type},
+                         {"entity", entity},
+                         {"recorded_at", FormatInstant(e.recorded_at)},
+                         {"effective_at", FormatInstant(e.effective_at)},
+                         {"actor", e.actor},
+                         {"command_id", e.command_id},
+                         {"changes", FieldChanges(before, EntityJson(state, entity))}});
+    }
+    if (events->size() < 1000) break;
+    from = events->back().version + 1;
+  }
+  return Json{{"direction", code}, {"entries", std::move(entries)}};
+}
+
+Result<Json> PlanService::Diff(const std::string& code, Instant from, Instant to) const {
+  if (!projections_.Current(code)) return NoDirection(code);
+  auto from_pos = PositionAtInstant(from);
+  auto to_pos = PositionAtInstant(to);
+  if (!from_pos.ok()) return from_pos.status();
+  if (!to_pos.ok()) return to_pos.status();
+  auto a = projections_.AtPosition(code, *from_pos);
+  auto b = projections_.AtPosition(code, *to_pos);
+  if (!a.ok()) return a.status();
+  if (!b.ok()) return b.status();
+  const auto before = Entities(*a), after = Entities(*b);
+  Json added = Json::array(), removed = Json::array(), changed = Json::array();
+  for (const auto& [key, value] : after) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      added.push_back({{"entity", key}, {"value", value}});
+    } else if (it->second != value) {
+      changed.push_back({{"entity", key}, {"changes", FieldChanges(it->second, value)}});
+    }
+  }
+  for (const auto& [key, value] : before) {
+    if (!after.contains(key)) removed.push_back({{"entity", key}, {"value", value}});
+  }
+  return Json{{"direction", code},
+              {"from", FormatInstant(from)},
+              {"to", FormatInstant(to)},
+              {"from_position", *from_pos},
+              {"to_position", *to_pos},
+              {"added", std::move(added)},
+              {"changed", std::move(changed)},
+              {"removed", std::move(removed)}};
+}
+
+}  // namespace jalon

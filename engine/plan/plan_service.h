@@ -1,0 +1,76 @@
+// PlanService: the plan model's operations, as the CLI (local mode) and the
+// HTTP API both use them. Every result is JSON in the shape DESIGN.md gives;
+// every error is a Status whose message names the field and the rule.
+//
+// Writes validate against the projection, append with the plan stream's
+// version as expected_version (retrying on a race when the caller gave
+// none), then bring the projections up to the append before answering.
+//
+// Thread-safe. Borrows the log, the projections and the clock, which must
+// outlive it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/log/event_log.h"
+#include "engine/plan/command.h"
+#include "engine/plan/projections.h"
+#include "engine/plan/rollup.h"
+
+namespace jalon {
+
+// Which past a read looks at; at most one of the three is set.
+struct TimeQuery {
+  std::optional<Instant> as_of;         // what was recorded by this instant
+  std::optional<uint64_t> position;     // what the log held up to this position
+  std::optional<Instant> effective_at;  // business date
+};
+
+struct HistoryQuery {
+  std::string entity;           // "axis/A1"; empty = every entity
+  std::optional<Instant> from;  // recorded_at >= from
+  std::optional<Instant> to;    // recorded_at <= to
+};
+
+class PlanService {
+ public:
+  PlanService(EventLog& log, Projections& projections, const Clock& clock,
+              RollupOptions rollup = {})
+      : log_(log), projections_(projections), clock_(clock), rollup_(rollup) {}
+
+  // {position, version, events, replayed}. kInvalidArgument names
+  // "data.<field>"; kConflict on an expected_version mismatch.
+  Result<Json> Execute(Command command, const std::string& actor);
+  // Appends a whole jalon.plan/1 document atomically; the direction must not
+  // exist yet. {direction, position, version, events: count, replayed}.
+  Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
+
+  Result<PlanState> State(const std::string& code, const TimeQuery& when) const;
+  Result<Json> Show(const std::string& code, const TimeQuery& when) const;
+  Result<Json> Export(const std::string& code, const TimeQuery& when) const;
+  // `at` defaults to today (the clock's date).
+  Result<Json> Dashboard(const std::string& code, std::optional<Instant> at,
+                         const TimeQuery& when) const;
+  Json Directions(std::optional<Instant> at = std::nullopt) const;
+  Result<Json> History(const std::string& code, const HistoryQuery& query) const;
+  // What changed between two recorded instants, entity by entity.
+  Result<Json> Diff(const std::string& code, Instant from, Instant to) const;
+
+  const Clock& clock() const { return clock_; }
+
+ private:
+  Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,
+                              const std::string& command_id, const std::string& actor);
+  Result<uint64_t> PositionAtInstant(Instant t) const;
+
+  EventLog& log_;
+  Projections& projections_;
+  const Clock& clock_;
+  const RollupOptions rollup_;
+};
+
+// A random command id ("cmd-" + 32 hex digits).
+std::string NewCommandId();
+
+}  // namespace jalon

@@ -1,0 +1,390 @@
+#include "engine/plan/plan_state.h"
+
+#include <functional>
+#include <unordered_map>
+
+namespace jalon {
+namespace {
+
+constexpr std::string_view kStreamPrefix = "plan/";
+
+// Copies `keys` present in `from` into `to`.
+void CopyPresent(const Json& from, Json& to, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (from.contains(k)) to[k] = from[k];
+  }
+}
+
+Status Missing(const Event& e, std::string_view what, const std::string& id) {
+  return Status::Corruption("position " + std::to_string(e.position) + ": " + e.type +
+                            " refers to " + std::string(what) + " '" + id +
+                            "' which does not exist");
+}
+
+using Applier = std::function<Status(PlanState&, const Event&, const Json&)>;
+
+// Finds entity `id` (payload[key]) in `c`, or fails naming the event.
+#define JALON_FIND(var, collection, key, what)                \
+  Json* var = (collection).Find(p.value(key, std::string())); \
+  if (var == nullptr) return Missing(e, what, p.value(key, std::string()))
+
+const std::unordered_map<std::string_view, Applier>& Appliers() {
+  static const auto* table = new std::unordered_map<std::string_view, Applier>{
+      {"DirectionRegistered",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.code = p.at("code").get<std::string>();
+         s.direction = Json::object();
+         CopyPresent(p, s.direction, {"code", "name", "pole"});
+         return Status::Ok();
+       }},
+      {"PlanOpened",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.plan = Json::object();
+         CopyPresent(p, s.plan, {"title", "period_start", "period_end", "dated"});
+         return Status::Ok();
+       }},
+      {"SectionEdited",
+       [](PlanState& s, const Event&, const Json& p) {
+         if (p.contains("text")) s.sections[p.at("section").get<std::string>()] = p.at("text");
+         CopyPresent(p, s.identity, {"site", "agents", "activity_volume"});
+         return Status::Ok();
+       }},
+      {"SwotItemAdded",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json item = Json::object();
+         CopyPresent(p, item, {"id", "quadrant", "text", "evidence"});
+         s.swot.Add(p.at("id").get<std::string>(), std::move(item));
+         return Status::Ok();
+       }},
+      {"SwotItemRemoved",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(item, s.swot, "id", "SWOT item");
+         (void)item;
+         s.swot.Remove(p.at("id").get<std::string>());
+         return Status::Ok();
+       }},
+      {"MissionDefined",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json m = Json::object();
+         CopyPresent(p, m, {"id", "title", "description"});
+         s.missions.Add(p.at("id").get<std::string>(), std::move(m));
+         return Status::Ok();
+       }},
+      {"MissionEdited",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(m, s.missions, "mission", "mission");
+         CopyPresent(p, *m, {"title", "description"});
+         return Status::Ok();
+       }},
+      {"MissionRetired",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(m, s.missions, "mission", "mission");
+         (*m)["retired"] = true;
+         return Status::Ok();
+       }},
+      {"MissionAssessed",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(m, s.missions, "mission", "mission");
+         for (const char* part : {"values", "ambitions"}) {
+           if (!p.contains(part)) continue;
+           if (!m->contains(part)) (*m)[part] = Json::object();
+           for (const auto& [k, v] : p.at(part).items()) (*m)[part][k] = v;
+         }
+         return Status::Ok();
+       }},
+      {"AxisProposed",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json a = Json::object();
+         CopyPresent(p, a, {"id", "title", "rationale", "missions"});
+         a["dropped"] = false;
+         s.axes.Add(p.at("id").get<std::string>(), std::move(a));
+         return Status::Ok();
+       }},
+      {"AxisValidated",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.axes, "axis", "axis");
+         Json v = Json::object();
+         CopyPresent(p, v, {"orientation", "by", "date"});
+         (*a)["validation"] = std::move(v);
+         return Status::Ok();
+       }},
+      {"AxisEdited",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.axes, "axis", "axis");
+         CopyPresent(p, *a, {"title", "rationale", "missions"});
+         return Status::Ok();
+       }},
+      {"AxisDropped",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.axes, "axis", "axis");
+         (*a)["dropped"] = true;
+         return Status::Ok();
+       }},
+      {"ScenarioProposed",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json sc = Json::object();
+         CopyPresent(p, sc, {"id", "title", "axes"});
+         sc["retained"] = false;
+         s.scenarios.Add(p.at("id").get<std::string>(), std::move(sc));
+         return Status::Ok();
+       }},
+      {"ScenarioRetained",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(chosen, s.scenarios, "scenario", "scenario");
+         for (const auto& id : s.scenarios.order()) (*s.scenarios.Find(id))["retained"] = false;
+         (*chosen)["retained"] = true;
+         return Status::Ok();
+       }},
+      {"ActionPlanned",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json a = Json::object();
+         CopyPresent(
+             p, a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status"});
+         if (!a.contains("status")) a["status"] = "planned";
+         a["progress"] = Json::array();
+         s.actions.Add(p.at("id").get<std::string>(), std::move(a));
+         return Status::Ok();
+       }},
+      {"ActionEdited",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.actions, "action", "action");
+         CopyPresent(p, *a, {"title", "owner", "budget_eur", "fte", "status"});
+         return Status::Ok();
+       }},
+      {"ProgressReported",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.actions, "action", "action");
+         Json r = Json::object();
+         CopyPresent(p, r, {"date", "percent", "note"});
+         (*a)["progress"].push_back(std::move(r));
+         return Status::Ok();
+       }},
+      {"ActionRescheduled",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.actions, "action", "action");
+         Json r = {{"from", {{"start", (*a)["start"]}, {"due", (*a)["due"]}}}};
+         CopyPresent(p, *a, {"start", "due"});
+         r["to"] = {{"start", (*a)["start"]}, {"due", (*a)["due"]}};
+         CopyPresent(p, r, {"reason"});
+         if (!a->contains("reschedules")) (*a)["reschedules"] = Json::array();
+         (*a)["reschedules"].push_back(std::move(r));
+         return Status::Ok();
+       }},
+      {"ActionCompleted",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.actions, "action", "action");
+         (*a)["status"] = "done";
+         return Status::Ok();
+       }},
+      {"ActionCancelled",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(a, s.actions, "action", "action");
+         (*a)["status"] = "cancelled";
+         return Status::Ok();
+       }},
+      {"IndicatorDefined",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json i = Json::object();
+         CopyPresent(p, i,
+                     {"id", "attached_to", "kind", "name", "unit", "polarity", "baseline", "target",
+                      "frequency", "source"});
+         i["measurements"] = Json::array();
+         s.indicators.Add(p.at("id").get<std::string>(), std::move(i));
+         return Status::Ok();
+       }},
+      {"TargetChanged",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(i, s.indicators, "indicator", "indicator");
+         Json change = {{"from", (*i)["target"]}, {"to", p.at("target")}};
+         CopyPresent(p, change, {"reason"});
+         if (!i->contains("target_changes")) (*i)["target_changes"] = Json::array();
+         (*i)["target_changes"].push_back(std::move(change));
+         (*i)["target"] = p.at("target");
+         return Status::Ok();
+       }},
+      {"IndicatorRetired",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(i, s.indicators, "indicator", "indicator");
+         (*i)["retired"] = true;
+         return Status::Ok();
+       }},
+      {"MeasurementRecorded",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(i, s.indicators, "indicator", "indicator");
+         Json m = Json::object();
+         CopyPresent(p, m, {"date", "value", "source", "comment"});
+         (*i)["measurements"].push_back(std::move(m));
+         return Status::Ok();
+       }},
+      {"MeasurementCorrected",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND(i, s.indicators, "indicator", "indicator");
+         for (Json& m : (*i)["measurements"]) {
+           if (m["date"] != p.at("date")) continue;
+           Json c = {{"from", m["value"]}, {"to", p.at("value")}};
+           CopyPresent(p, c, {"reason"});
+           if (!m.contains("corrections")) m["corrections"] = Json::array();
+           m["corrections"].push_back(std::move(c));
+           m["value"] = p.at("value");
+           CopyPresent(p, m, {"source", "comment"});
+           return Status::Ok();
+         }
+         return Missing(e, "measurement of", p.value("date", std::string()));
+       }},
+      {"ReviewHeld",
+       [](PlanState& s, const Event&, const Json& p) {
+         Json r = Json::object();
+         CopyPresent(p, r, {"date", "participants", "decisions"});
+         r["number"] = s.reviews.size() + 1;
+         r["plan_hash"] = ToHex(s.last_hash);  // the plan as it stood when the review met
+         s.reviews.push_back(std::move(r));
+         return Status::Ok();
+       }},
+      {"RevisionOpened",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.revision = Json::object();
+         CopyPresent(p, s.revision, {"date", "due"});
+         return Status::Ok();
+       }},
+      {"RevisionClosed",
+       [](PlanState& s, const Event&, const Json& p) {
+         if (!s.revision.is_object()) s.revision = Json::object();
+         s.revision["closed"] = p.value("date", Json());
+         CopyPresent(p, s.revision, {"decision"});
+         return Status::Ok();
+       }},
+      {"EvaluationOpened",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.evaluation = Json::object();
+         CopyPresent(p, s.evaluation, {"date"});
+         return Status::Ok();
+       }},
+  };
+  return *table;
+}
+
+#undef JALON_FIND
+
+}  // namespace
+
+const Json* Collection::Find(const std::string& id) const {
+  auto it = items_.find(id);
+  return it == items_.end() ? nullptr : &it->second;
+}
+
+Json* Collection::Find(const std::string& id) {
+  auto it = items_.find(id);
+  return it == items_.end() ? nullptr : &it->second;
+}
+
+void Collection::Add(const std::string& id, Json item) {
+  order_.push_back(id);
+  items_.emplace(id, std::move(item));
+}
+
+void Collection::Remove(const std::string& id) {
+  if (items_.erase(id) == 0) return;
+  std::erase(order_, id);
+}
+
+Json Collection::ToJson() const {
+  Json out = Json::array();
+  for (const auto& id : order_) out.push_back(items_.at(id));
+  return out;
+}
+
+Collection Collection::FromJson(const Json& array) {
+  Collection c;
+  for (const Json& item : array) c.Add(item.at("id").get<std::string>(), item);
+  return c;
+}
+
+Status PlanState::Apply(const Event& event, const Json& payload) {
+  const auto& table = Appliers();
+  auto it = table.find(event.type);
+  if (it == table.end()) {
+    return Status::Corruption("position " + std::to_string(event.position) +
+                              ": unknown event type '" + event.type + "' in plan stream " +
+                              event.stream);
+  }
+  Status s;
+  try {
+    s = it->second(*this, event, payload);
+  } catch (const Json::exception& ex) {
+    s = Status::Corruption("position " + std::to_string(event.position) + ": " + event.type +
+                           " payload does not fit: " + ex.what());
+  }
+  if (!s.ok()) return s;
+  version = event.version;
+  last_position = event.position;
+  last_hash = event.hash;
+  return Status::Ok();
+}
+
+Json PlanState::ToJson() const {
+  return {{"code", code},
+          {"direction", direction},
+          {"plan", plan},
+          {"sections", sections},
+          {"identity", identity},
+          {"swot", swot.ToJson()},
+          {"missions", missions.ToJson()},
+          {"axes", axes.ToJson()},
+          {"scenarios", scenarios.ToJson()},
+          {"actions", actions.ToJson()},
+          {"indicators", indicators.ToJson()},
+          {"reviews", reviews},
+          {"revision", revision},
+          {"evaluation", evaluation},
+          {"version", version},
+          {"last_position", last_position},
+          {"last_hash", ToHex(last_hash)}};
+}
+
+Result<PlanState> PlanState::FromJson(const Json& j) {
+  try {
+    PlanState s;
+    s.code = j.at("code").get<std::string>();
+    s.direction = j.at("direction");
+    s.plan = j.at("plan");
+    s.sections = j.at("sections");
+    s.identity = j.at("identity");
+    s.swot = Collection::FromJson(j.at("swot"));
+    s.missions = Collection::FromJson(j.at("missions"));
+    s.axes = Collection::FromJson(j.at("axes"));
+    s.scenarios = Collection::FromJson(j.at("scenarios"));
+    s.actions = Collection::FromJson(j.at("actions"));
+    s.indicators = Collection::FromJson(j.at("indicators"));
+    s.reviews = j.at("reviews");
+    s.revision = j.at("revision");
+    s.evaluation = j.at("evaluation");
+    s.version = j.at("version").get<uint64_t>();
+    s.last_position = j.at("last_position").get<uint64_t>();
+    if (!FromHex(j.at("last_hash").get<std::string>(), &s.last_hash)) {
+      return Status::Corruption("snapshot: last_hash is not a hash");
+    }
+    return s;
+  } catch (const Json::exception& ex) {
+    return Status::Corruption(std::string("snapshot does not fit the plan state: ") + ex.what());
+  }
+}
+
+bool IsValidDirectionCode(std::string_view code) {
+  if (code.empty() || code.size() > 16 || code[0] < 'A' || code[0] > 'Z') return false;
+  for (char c : code) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string PlanStream(std::string_view code) {
+  return std::string(kStreamPrefix) + std::string(code);
+}
+
+std::string_view DirectionOfStream(std::string_view stream) {
+  if (!stream.starts_with(kStreamPrefix)) return {};
+  return stream.substr(kStreamPrefix.size());
+}
+
+}  // namespace jalon

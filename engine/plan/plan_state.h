@@ -1,0 +1,83 @@
+// PlanState: the projection of one direction's stream ("plan/<CODE>"), the
+// state of its projet de direction after a prefix of its events.
+//
+// Entities are kept as JSON objects in the shape of the jalon.plan/1 import
+// format (DESIGN.md), in insertion order, so that export is the state itself
+// and history/diff can compare entities field by field. The plan model's
+// rules live in command.cc (what may happen) and here in Apply (what an
+// event does). Apply never fails on an event that Decide produced; on
+// anything else (a damaged or foreign log) it returns a Corruption.
+//
+// A PlanState is a value: copy it to keep a past state. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/log/event.h"
+#include "engine/util/status.h"
+
+namespace jalon {
+
+using Json = nlohmann::json;
+
+// Entities of one kind, by id, in the order they were added.
+class Collection {
+ public:
+  bool Contains(const std::string& id) const { return items_.count(id) > 0; }
+  const Json* Find(const std::string& id) const;
+  Json* Find(const std::string& id);
+  // Adds a new entity at the end. REQUIRES: !Contains(id).
+  void Add(const std::string& id, Json item);
+  void Remove(const std::string& id);
+  const std::vector<std::string>& order() const { return order_; }
+  size_t size() const { return order_.size(); }
+  bool empty() const { return order_.empty(); }
+
+  Json ToJson() const;  // an array in order
+  static Collection FromJson(const Json& array);
+
+ private:
+  std::vector<std::string> order_;
+  std::unordered_map<std::string, Json> items_;
+};
+
+struct PlanState {
+  std::string code;                // the direction code, empty before DirectionRegistered
+  Json direction;                  // {code, name, pole}
+  Json plan;                       // {title, period_start, period_end, dated} or null
+  Json sections = Json::object();  // name -> text
+  Json identity = Json::object();  // {site, agents, activity_volume}
+  Collection swot, missions, axes, scenarios, actions, indicators;
+  Json reviews = Json::array();  // [{number, date, participants, decisions, plan_hash}]
+  Json revision;                 // null, or {opened, due, closed?, decision?}
+  Json evaluation;               // null, or {opened}
+  uint64_t version = 0;          // stream version of the last applied event
+  uint64_t last_position = 0;    // global position of the last applied event
+  Hash last_hash{};              // hash of the last applied event (for reviews)
+
+  bool registered() const { return !code.empty(); }
+  bool plan_open() const { return plan.is_object(); }
+
+  // Applies one event of this plan's stream, already decoded.
+  Status Apply(const Event& event, const Json& payload);
+
+  // The complete state, for snapshots; FromJson(ToJson()) is identical.
+  Json ToJson() const;
+  static Result<PlanState> FromJson(const Json& j);
+};
+
+// A direction code: 1 to 16 of A-Z, 0-9, '-' and '_', starting with a
+// letter. Codes name streams and URLs, so nothing else is allowed.
+bool IsValidDirectionCode(std::string_view code);
+
+// "plan/DEJ" for "DEJ".
+std::string PlanStream(std::string_view code);
+// The direction code of a plan stream, or empty if `stream` is not one.
+std::string_view DirectionOfStream(std::string_view stream);
+
+}  // namespace jalon

@@ -1,0 +1,221 @@
+#include "engine/plan/projections.h"
+
+#include <rocksdb/db.h>
+
+#include "engine/log/format.h"
+#include "engine/log/payload.h"
+#include "engine/util/coding.h"
+
+namespace jalon {
+namespace {
+
+constexpr std::string_view kSnapshotMagic = "JSNP";
+constexpr std::string_view kCheckpointKey = "checkpoint";
+constexpr uint64_t kCatchUpChunk = 10000;
+
+std::string EncodeSnapshot(const Json& body) {
+  std::string v(kSnapshotMagic);
+  coding::PutFixed32(&v, Projections::kSnapshotFormat);
+  v += EncodePayload(body);
+  return v;
+}
+
+// Nullopt when the bytes are not a snapshot of this build's format.
+std::optional<Json> DecodeSnapshot(std::string_view v) {
+  if (!v.starts_with(kSnapshotMagic)) return std::nullopt;
+  v.remove_prefix(kSnapshotMagic.size());
+  uint32_t format = 0;
+  if (!coding::GetFixed32(&v, &format) || format != Projections::kSnapshotFormat)
+    return std::nullopt;
+  auto body = DecodePayload(v);
+  if (!body.ok()) return std::nullopt;
+  return std::move(body).value();
+}
+
+// The stored event at `position` has hash `hex`: the snapshot belongs to
+// this log, not to an older copy of it.
+bool MatchesLog(const EventLog& log, uint64_t position, const std::string& hex) {
+  if (position == 0) return hex == ToHex(Hash{});
+  auto events = log.ReadRange(position, 1);
+  return events.ok() && events->size() == 1 && ToHex(events->front().hash) == hex;
+}
+
+}  // namespace
+
+Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progress) {
+  std::string value;
+  rocksdb::Status s =
+      log_.db()->Get(rocksdb::ReadOptions(), log_.snapshots_cf(), kCheckpointKey, &value);
+  if (s.ok()) {
+    std::optional<Json> body = DecodeSnapshot(value);
+    bool loaded = false;
+    if (body && body->contains("position") && body->contains("hash") && body->contains("plans") &&
+        MatchesLog(log_, (*body)["position"].get<uint64_t>(), (*body)["hash"].get<std::string>())) {
+      std::map<std::string, PlanState> plans;
+      loaded = true;
+      for (const Json& p : (*body)["plans"]) {
+        auto state = PlanState::FromJson(p);
+        if (!state.ok()) {
+          loaded = false;
+          break;
+        }
+        plans.emplace(state->code, std::move(state).value());
+      }
+      if (loaded) {
+        std::unique_lock<std::shared_mutex> lock(mu_);
+        plans_ = std::move(plans);
+        applied_ = (*body)["position"].get<uint64_t>();
+        FromHex((*body)["hash"].get<std::string>(), &applied_hash_);
+        checkpoint_position_ = applied_;
+      }
+    }
+    if (!loaded) snapshots_ignored_.fetch_add(1);
+  }
+  return CatchUp(progress);
+}
+
+Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progress) {
+  std::lock_guard<std::mutex> serial(catch_up_mu_);
+  for (;;) {
+    const uint64_t head = log_.Head().position;
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    if (applied_ >= head) return Status::Ok();
+    uint64_t done = 0;
+    Status apply_status;
+    Status scan = log_.Scan(applied_ + 1, [&](const Event& e) {
+      apply_status = ApplyLocked(e);
+      if (!apply_status.ok()) return false;
+      if (progress && e.position % 100000 == 0) progress(e.position, head);
+      return ++done < kCatchUpChunk && e.position < head;
+    });
+    JALON_RETURN_IF_ERROR(scan);
+    JALON_RETURN_IF_ERROR(apply_status);
+  }
+}
+
+Status Projections::ApplyLocked(const Event& e) {
+  if (e.prev_hash != applied_hash_) {
+    return Status::Corruption("position " + std::to_string(e.position) +
+                              ": prev_hash does not follow the projected log; run `jalon verify`");
+  }
+  const std::string_view code = DirectionOfStream(e.stream);
+  if (!code.empty()) {
+    auto payload = DecodePayload(e.payload);
+    if (!payload.ok())
+      return payload.status().WithContext("position " + std::to_string(e.position));
+    PlanState& state = plans_[std::string(code)];
+    JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
+    MaybeSnapshotStream(state);
+  }
+  applied_ = e.position;
+  applied_hash_ = e.hash;
+  return Status::Ok();
+}
+
+void Projections::MaybeSnapshotStream(const PlanState& state) const {
+  if (state.version % kStreamSnapshotEvery != 0) return;
+  // Disposable: a lost or failed snapshot only costs a longer replay.
+  log_.db()
+      ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
+            log_format::StreamKey(PlanStream(state.code), state.version),
+            EncodeSnapshot(state.ToJson()))
+      .PermitUncheckedError();
+}
+
+Status Projections::WriteCheckpoint() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  Json plans = Json::array();
+  for (const auto& [code, state] : plans_) plans.push_back(state.ToJson());
+  const Json body = {
+      {"position", applied_}, {"hash", ToHex(applied_hash_)}, {"plans", std::move(plans)}};
+  rocksdb::Status s = log_.db()->Put(rocksdb::WriteOptions(), log_.snapshots_cf(), kCheckpointKey,
+                                     EncodeSnapshot(body));
+  if (!s.ok()) return Status::IOError("writing the projection checkpoint: " + s.ToString());
+  return Status::Ok();
+}
+
+std::optional<PlanState> Projections::Current(const std::string& code) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = plans_.find(code);
+  if (it == plans_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Projections::Codes() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [code, state] : plans_) out.push_back(code);
+  return out;
+}
+
+void Projections::ForEach(const std::function<void(const PlanState&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  for (const auto& [code, state] : plans_) fn(state);
+}
+
+ProjectionStats Projections::Stats() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return {applied_, snapshots_ignored_.load(), checkpoint_position_};
+}
+
+Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
+                                                  uint64_t max_position) const {
+  const std::string prefix = log_format::StreamPrefix(PlanStream(code));
+  std::unique_ptr<rocksdb::Iterator> it(
+      log_.db()->NewIterator(rocksdb::ReadOptions(), log_.snapshots_cf()));
+  for (it->SeekForPrev(log_format::StreamKey(PlanStream(code), UINT64_MAX));
+       it->Valid() && it->key().starts_with(prefix); it->Prev()) {
+    std::optional<Json> body =
+        DecodeSnapshot(std::string_view(it->value().data(), it->value().size()));
+    if (!body) {
+      snapshots_ignored_.fetch_add(1);
+      continue;
+    }
+    auto state = PlanState::FromJson(*body);
+    if (!state.ok() || !MatchesLog(log_, state->last_position, ToHex(state->last_hash))) {
+      snapshots_ignored_.fetch_add(1);
+      continue;
+    }
+    if (state->last_position <= max_position) return state;
+  }
+  return PlanState();
+}
+
+Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t position) const {
+  auto base = FromStreamSnapshot(code, position);
+  if (!base.ok()) return base;
+  PlanState state = std::move(base).value();
+  for (uint64_t from = state.version + 1;;) {
+    auto events = log_.ReadStream(PlanStream(code), from, 1000);
+    if (!events.ok()) return events.status();
+    for (const Event& e : *events) {
+      if (e.position > position) return state;
+      auto payload = DecodePayload(e.payload);
+      if (!payload.ok())
+        return payload.status().WithContext("position " + std::to_string(e.position));
+      JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
+    }
+    if (events->size() < 1000) return state;
+    from = events->back().version + 1;
+  }
+}
+
+Result<PlanState> Projections::AtEffective(const std::string& code, Instant date) const {
+  PlanState state;
+  for (uint64_t from = 1;;) {
+    auto events = log_.ReadStream(PlanStream(code), from, 1000);
+    if (!events.ok()) return events.status();
+    for (const Event& e : *events) {
+      if (e.effective_at > date) continue;
+      auto payload = DecodePayload(e.payload);
+      if (!payload.ok())
+        return payload.status().WithContext("position " + std::to_string(e.position));
+      // An event whose parent lies after `date` is not visible either.
+      state.Apply(e, *payload).PermitUncheckedError();
+    }
+    if (events->size() < 1000) return state;
+    from = events->back().version + 1;
+  }
+}
+
+}  // namespace jalon

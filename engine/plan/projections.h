@@ -1,0 +1,87 @@
+// Projections: the current PlanState of every direction, rebuilt from the
+// log, and past states on demand (time travel).
+//
+// States
+//   - Start() loads the "checkpoint" snapshot if it is valid (same format,
+//     and its hash matches the log at its position), then catches up with
+//     the log. An invalid snapshot is ignored and counted, never misread.
+//   - CatchUp() applies every event between the last applied position and
+//     the log's head. After it returns, the projections reflect at least the
+//     head seen when it was called. Being caught up is not the end: call it
+//     again after new appends (the daemon does so from a tailing thread).
+//   - A damaged event stops CatchUp with a Corruption naming its position;
+//     nothing after it is applied.
+//
+// Only "plan/<CODE>" streams are projected here; other streams (the jobs')
+// are skipped by design.
+//
+// Thread safety: all methods are thread-safe. Readers copy what they need
+// under a shared lock; CatchUp takes the exclusive lock per batch of events.
+// The EventLog is borrowed and must outlive the Projections.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "engine/log/event_log.h"
+#include "engine/plan/plan_state.h"
+
+namespace jalon {
+
+struct ProjectionStats {
+  uint64_t applied_position = 0;
+  uint64_t snapshots_ignored = 0;    // invalid or foreign snapshots skipped
+  uint64_t checkpoint_position = 0;  // where Start() began replaying, 0 = from scratch
+};
+
+class Projections {
+ public:
+  static constexpr uint32_t kSnapshotFormat = 1;         // bump when PlanState's JSON changes
+  static constexpr uint64_t kStreamSnapshotEvery = 256;  // versions between stream snapshots
+
+  explicit Projections(const EventLog& log) : log_(log) {}
+  Projections(const Projections&) = delete;
+  Projections& operator=(const Projections&) = delete;
+
+  // `progress` (optional) is called every 100,000 events with (applied, head).
+  Status Start(const std::function<void(uint64_t, uint64_t)>& progress = {});
+  Status CatchUp(const std::function<void(uint64_t, uint64_t)>& progress = {});
+
+  std::optional<PlanState> Current(const std::string& code) const;
+  std::vector<std::string> Codes() const;
+  // Calls fn on every current plan, under the shared lock.
+  void ForEach(const std::function<void(const PlanState&)>& fn) const;
+  ProjectionStats Stats() const;
+
+  // The plan after the events with position <= `position`.
+  Result<PlanState> AtPosition(const std::string& code, uint64_t position) const;
+  // The plan with only the events whose business date is <= `date`. Events
+  // that depend on a later one (a measurement of an indicator defined after
+  // `date`) are left out with it.
+  Result<PlanState> AtEffective(const std::string& code, Instant date) const;
+
+  // Writes the "checkpoint" snapshot of every plan at the applied position.
+  Status WriteCheckpoint() const;
+
+ private:
+  Status ApplyLocked(const Event& event);  // REQUIRES: mu_ held exclusively
+  void MaybeSnapshotStream(const PlanState& state) const;
+  Result<PlanState> FromStreamSnapshot(const std::string& code, uint64_t max_position) const;
+
+  const EventLog& log_;
+  std::mutex catch_up_mu_;  // serializes CatchUp
+  mutable std::shared_mutex mu_;
+  std::map<std::string, PlanState> plans_;  // GUARDED_BY(mu_)
+  uint64_t applied_ = 0;                    // GUARDED_BY(mu_)
+  Hash applied_hash_{};                     // GUARDED_BY(mu_)
+  mutable std::atomic<uint64_t> snapshots_ignored_{0};
+  uint64_t checkpoint_position_ = 0;
+};
+
+}  // namespace jalon

@@ -1,0 +1,200 @@
+#include "engine/plan/rollup.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace jalon {
+namespace {
+
+Instant DateOf(const Json& j, const char* key) {
+  return ParseDate(j.at(key).get<std::string>()).value();
+}
+
+double DaysBetween(Instant a, Instant b) {
+  return std::chrono::duration<double>(b - a).count() / 86400.0;
+}
+
+bool Counted(const PlanState& plan, const Json& action) {
+  if (action.value("status", "") == "cancelled") return false;
+  const Json* axis = plan.axes.Find(action.value("axis", ""));
+  return axis != nullptr && !axis->value("dropped", false);
+}
+
+std::optional<double> Mean(const std::vector<double>& xs) {
+  if (xs.empty()) return std::nullopt;
+  double sum = 0;
+  for (double x : xs) sum += x;
+  return sum / static_cast<double>(xs.size());
+}
+
+// Indicators attached to the axis itself or to one of its actions.
+bool AttachedToAxis(const PlanState& plan, const Json& indicator, const std::string& axis_id) {
+  const std::string at = indicator.value("attached_to", "");
+  if (at == "axis:" + axis_id) return true;
+  if (at.starts_with("action:")) {
+    const Json* action = plan.actions.Find(at.substr(7));
+    return action != nullptr && action->value("axis", "") == axis_id;
+  }
+  return false;
+}
+
+}  // namespace
+
+double Round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+Json RoundedOrNull(const std::optional<double>& x) { return x ? Json(Round2(*x)) : Json(nullptr); }
+
+double ActionProgress(const Json& action, Instant at) {
+  if (action.value("status", "") == "done") return 100;
+  double progress = 0;
+  std::optional<Instant> latest;
+  for (const Json& r : action.at("progress")) {
+    const Instant d = DateOf(r, "date");
+    if (d > at) continue;
+    if (!latest || d >= *latest) {  // ties: the later report wins
+      latest = d;
+      progress = r.at("percent").get<double>();
+    }
+  }
+  return progress;
+}
+
+std::string ActionStatus(const Json& action, Instant at, const RollupOptions& options) {
+  const std::string recorded = action.value("status", "planned");
+  if (recorded == "done" || recorded == "cancelled") return recorded;
+  const Instant start = DateOf(action, "start"), due = DateOf(action, "due");
+  if (at < start) return "not_started";
+  if (at > due) return "late";
+  const double span = DaysBetween(start, due);
+  const double expected = span <= 0 ? 100.0 : 100.0 * DaysBetween(start, at) / span;
+  return ActionProgress(action, at) >= options.on_track_ratio * expected ? "on_track" : "at_risk";
+}
+
+std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at) {
+  double weighted = 0, budget = 0;
+  std::vector<double> plain;
+  for (const auto& id : plan.actions.order()) {
+    const Json& action = *plan.actions.Find(id);
+    if (action.value("axis", "") != axis_id || !Counted(plan, action)) continue;
+    const double progress = ActionProgress(action, at);
+    const double b = action.value("budget_eur", 0.0);
+    plain.push_back(progress);
+    weighted += progress * b;
+    budget += b;
+  }
+  if (plain.empty()) return std::nullopt;
+  if (budget > 0) return weighted / budget;
+  return Mean(plain);
+}
+
+const Json* LatestMeasurement(const Json& indicator, Instant at) {
+  const Json* latest = nullptr;
+  Instant latest_date{};
+  for (const Json& m : indicator.at("measurements")) {
+    const Instant d = DateOf(m, "date");
+    if (d > at) continue;
+    if (latest == nullptr || d >= latest_date) {
+      latest = &m;
+      latest_date = d;
+    }
+  }
+  return latest;
+}
+
+std::optional<double> Attainment(const Json& indicator, Instant at) {
+  const Json* m = LatestMeasurement(indicator, at);
+  if (m == nullptr) return std::nullopt;
+  const double latest = m->at("value").get<double>();
+  const double baseline = indicator.at("baseline").at("value").get<double>();
+  const double target = indicator.at("target").at("value").get<double>();
+  const std::string polarity = indicator.value("polarity", "increase");
+  if (polarity == "maintain_above") return latest >= target ? 100.0 : 0.0;
+  if (polarity == "maintain_below") return latest <= target ? 100.0 : 0.0;
+  if (target == baseline) {
+    // No distance to cover: reached if latest is on the right side of it.
+    const bool reached = polarity == "decrease" ? latest <= target : latest >= target;
+    return reached ? 100.0 : 0.0;
+  }
+  return 100.0 * std::clamp((latest - baseline) / (target - baseline), 0.0, 1.0);
+}
+
+Json InitialTarget(const Json& indicator) {
+  if (indicator.contains("target_changes") && !indicator["target_changes"].empty()) {
+    return indicator["target_changes"][0]["from"];
+  }
+  return indicator.at("target");
+}
+
+Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) {
+  Json out = {{"direction", plan.code}, {"at", FormatDate(at)}};
+  if (plan.plan_open()) out["title"] = plan.plan.value("title", "");
+  Json axes = Json::array();
+  std::vector<double> axis_execution, plan_attainment;
+  int late = 0, at_risk = 0;
+  for (const auto& axis_id : plan.axes.order()) {
+    const Json& axis = *plan.axes.Find(axis_id);
+    const bool dropped = axis.value("dropped", false);
+    const auto execution = AxisExecution(plan, axis_id, at);
+    if (execution && !dropped) axis_execution.push_back(*execution);
+    std::vector<double> attainments;
+    for (const auto& ind_id : plan.indicators.order()) {
+      const Json& ind = *plan.indicators.Find(ind_id);
+      if (ind.value("retired", false) || !AttachedToAxis(plan, ind, axis_id)) continue;
+      if (auto a = Attainment(ind, at)) attainments.push_back(*a);
+    }
+    Json actions = Json::array();
+    for (const auto& action_id : plan.actions.order()) {
+      const Json& action = *plan.actions.Find(action_id);
+      if (action.value("axis", "") != axis_id) continue;
+      const std::string status = ActionStatus(action, at, options);
+      if (!dropped) {
+        late += status == "late";
+        at_risk += status == "at_risk";
+      }
+      actions.push_back({{"id", action_id},
+                         {"title", action.value("title", "")},
+                         {"owner", action.value("owner", "")},
+                         {"due", action.value("due", "")},
+                         {"budget_eur", action.value("budget_eur", 0.0)},
+                         {"progress", Round2(ActionProgress(action, at))},
+                         {"status", status}});
+    }
+    axes.push_back({{"id", axis_id},
+                    {"title", axis.value("title", "")},
+                    {"dropped", dropped},
+                    {"validated", axis.contains("validation")},
+                    {"execution", RoundedOrNull(dropped ? std::nullopt : execution)},
+                    {"performance", RoundedOrNull(Mean(attainments))},
+                    {"actions", std::move(actions)}});
+  }
+  Json indicators = Json::array();
+  for (const auto& ind_id : plan.indicators.order()) {
+    const Json& ind = *plan.indicators.Find(ind_id);
+    const Json* latest = LatestMeasurement(ind, at);
+    const auto attainment = Attainment(ind, at);
+    const bool retired = ind.value("retired", false);
+    if (attainment && !retired) plan_attainment.push_back(*attainment);
+    indicators.push_back({{"id", ind_id},
+                          {"name", ind.value("name", "")},
+                          {"unit", ind.value("unit", "")},
+                          {"attached_to", ind.value("attached_to", "")},
+                          {"polarity", ind.value("polarity", "")},
+                          {"baseline", ind.at("baseline").at("value")},
+                          {"latest", latest ? latest->at("value") : Json(nullptr)},
+                          {"latest_date", latest ? latest->at("date") : Json(nullptr)},
+                          {"initial_target", InitialTarget(ind).at("value")},
+                          {"target", ind.at("target").at("value")},
+                          {"target_date", ind.at("target").at("date")},
+                          {"retired", retired},
+                          {"attainment", RoundedOrNull(retired ? std::nullopt : attainment)}});
+  }
+  out["execution"] = RoundedOrNull(Mean(axis_execution));
+  out["performance"] = RoundedOrNull(Mean(plan_attainment));
+  out["late_actions"] = late;
+  out["at_risk_actions"] = at_risk;
+  out["axes"] = std::move(axes);
+  out["indicators"] = std::move(indicators);
+  return out;
+}
+
+}  // namespace jalon

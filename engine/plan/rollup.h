@@ -1,0 +1,45 @@
+// The roll-up of a plan at a query date: the two gauges, execution (how far
+// the actions have got) and performance (how far the indicators have moved
+// toward their targets), side by side and never blended. The rules are
+// DESIGN.md's, "Roll-up"; each function below cites the one it implements.
+//
+// Figures are percentages 0-100, rounded to 2 decimals only when rendered
+// (Round2), so that every output agrees to the last digit. Unknown figures
+// are std::nullopt and render as null. Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/plan/plan_state.h"
+#include "engine/util/time.h"
+
+namespace jalon {
+
+struct RollupOptions {
+  double on_track_ratio = 0.9;  // on_track if progress >= ratio x expected
+};
+
+// An action's progress at `at`: latest report by effective date (ties: the
+// later report), 0 without one, 100 if done.
+double ActionProgress(const Json& action, Instant at);
+// done | cancelled | not_started | late | on_track | at_risk
+std::string ActionStatus(const Json& action, Instant at, const RollupOptions& options);
+// An axis's execution: budget-weighted mean of its counted actions (plain
+// mean if none has a budget); nullopt if it has no counted action.
+std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at);
+// The latest measurement (after corrections) with date <= at, or nullptr.
+const Json* LatestMeasurement(const Json& indicator, Instant at);
+// 100 x clamp((latest - baseline) / (target - baseline), 0, 1), or the
+// maintain_above/maintain_below rule; nullopt if not measured by `at`.
+std::optional<double> Attainment(const Json& indicator, Instant at);
+// The target the indicator was defined with, before any ChangeTarget.
+Json InitialTarget(const Json& indicator);
+
+// The dashboard JSON of DESIGN.md ("Dashboard JSON"), with extra fields.
+Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options = {});
+
+double Round2(double x);
+Json RoundedOrNull(const std::optional<double>& x);
+
+}  // namespace jalon

@@ -1,0 +1,397 @@
+#include "tools/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "engine/log/event_log.h"
+#include "engine/plan/plan_service.h"
+#include "tools/cli/text.h"
+
+namespace jalon::cli {
+namespace {
+
+using nlohmann::json;
+
+// Options shared by the verbs; each verb uses the ones it registers.
+struct Options {
+  std::string data_dir;
+  bool json = false;
+  std::string direction;
+  std::string file;
+  std::string output;
+  std::string command_id;
+  std::string as_of, effective_at, at, from, to, entity, instant;
+  uint64_t position = 0;
+  uint64_t verify_from = 1;
+  std::string trusted_hash;
+};
+
+// Prints an error for `verb` and returns exit code 2.
+int Fail(const std::string& verb, const std::string& message) {
+  std::cerr << "jalon " << verb << ": " << message << "\n";
+  return 2;
+}
+
+int Fail(const std::string& verb, const Status& s) { return Fail(verb, s.message()); }
+
+std::string Actor() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
+}
+
+void Progress(uint64_t done, uint64_t total) {
+  std::fprintf(stderr, "\rrebuilding projections: %llu / %llu events",
+               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+}
+
+// The log, the projections and the service on a local data directory.
+struct Local {
+  SystemClock clock;
+  std::unique_ptr<EventLog> log;
+  std::unique_ptr<Projections> projections;
+  std::unique_ptr<PlanService> service;
+
+  Status Open(const std::string& dir, bool allow_damaged = false) {
+    if (dir.empty())
+      return Status::InvalidArgument("--data: required (the data directory of a stopped jalond)");
+    EventLogOptions options;
+    options.clock = &clock;
+    options.allow_damaged = allow_damaged;
+    auto opened = EventLog::Open(dir, options);
+    if (!opened.ok()) return opened.status();
+    log = std::move(opened).value();
+    if (allow_damaged) return Status::Ok();
+    projections = std::make_unique<Projections>(*log);
+    const bool long_log = log->Head().position >= 200000;
+    JALON_RETURN_IF_ERROR(
+        projections->Start(long_log ? Progress : std::function<void(uint64_t, uint64_t)>()));
+    if (long_log) std::fputc('\n', stderr);
+    service = std::make_unique<PlanService>(*log, *projections, clock);
+    return Status::Ok();
+  }
+};
+
+Result<json> ReadJsonFile(const std::string& path) {
+  std::stringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::NotFound(path + ": cannot be read");
+    text << in.rdbuf();
+  }
+  try {
+    return json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument(path + ": not valid JSON: " + e.what());
+  }
+}
+
+Result<TimeQuery> ParseTimeQuery(const Options& o) {
+  TimeQuery q;
+  int given = 0;
+  if (!o.as_of.empty()) {
+    auto t = ParseInstant(o.as_of);
+    if (!t.ok()) return Status::InvalidArgument("--as-of: " + t.status().message());
+    q.as_of = *t;
+    ++given;
+  }
+  if (o.position > 0) {
+    q.position = o.position;
+    ++given;
+  }
+  if (!o.effective_at.empty()) {
+    auto t = ParseDate(o.effective_at);
+    if (!t.ok()) return Status::InvalidArgument("--effective-at: " + t.status().message());
+    q.effective_at = *t;
+    ++given;
+  }
+  if (given > 1)
+    return Status::InvalidArgument("give at most one of --as-of, --position, --effective-at");
+  return q;
+}
+
+Result<std::optional<Instant>> OptionalInstant(const std::string& flag, const std::string& text,
+                                               bool date_only) {
+  if (text.empty()) return std::optional<Instant>();
+  auto t = date_only ? ParseDate(text) : ParseInstant(text);
+  if (!t.ok()) return Status::InvalidArgument(flag + ": " + t.status().message());
+  return std::optional<Instant>(*t);
+}
+
+int Print(const json& j, bool as_json, const std::function<std::string(const json&)>& text) {
+  std::cout << (as_json ? j.dump(2) + "\n" : text(j));
+  return 0;
+}
+
+void AddTimeTravel(CLI::App* verb, Options& o) {
+  verb->add_option("--as-of", o.as_of, "Show what the log held at this instant (ISO 8601)");
+  verb->add_option("--position", o.position, "Show what the log held up to this position");
+  verb->add_option("--effective-at", o.effective_at,
+                   "Business date: only events effective by then (YYYY-MM-DD)");
+}
+
+int Verify(const Options& o) {
+  Local local;
+  if (Status s = local.Open(o.data_dir, /*allow_damaged=*/true); !s.ok()) return Fail("verify", s);
+  Hash trusted{};
+  if (o.verify_from > 1 && !FromHex(o.trusted_hash, &trusted)) {
+    return Fail("verify", "--trusted-hash: must be the 64-hex-digit hash of position " +
+                              std::to_string(o.verify_from - 1));
+  }
+  const bool long_log = local.log->Head().position >= 200000;
+  auto progress = [long_log](uint64_t done, uint64_t total) {
+    if (long_log) {
+      std::fprintf(stderr, "\rverifying: %llu / %llu events", static_cast<unsigned long long>(done),
+                   static_cast<unsigned long long>(total));
+    }
+  };
+  VerifyReport r = local.log->Verify(o.verify_from, trusted, progress);
+  if (long_log) std::fputc('\n', stderr);
+  if (o.json) {
+    json out = {{"ok", r.ok},
+                {"head_position", r.head_position},
+                {"head_hash", ToHex(r.head_hash)},
+                {"events_checked", r.events_checked}};
+    if (!r.ok) {
+      out["first_bad_position"] = r.first_bad_position;
+      out["reason"] = r.reason;
+    }
+    std::cout << out.dump(2) << "\n";
+  } else if (r.ok) {
+    std::cout << "OK: the hash chain holds. head_position=" << r.head_position
+              << " head_hash=" << ToHex(r.head_hash) << " checked=" << r.events_checked << "\n";
+  } else {
+    std::cout << "DAMAGED: first bad position " << r.first_bad_position << ": " << r.reason
+              << "\n  last good position " << r.head_position << " hash " << ToHex(r.head_hash)
+              << "\n  restore from a backup taken before the damage\n";
+  }
+  return r.ok ? 0 : 1;
+}
+
+int Replay(const Options& o) {
+  Local local;
+  SystemClock clock;
+  EventLogOptions options;
+  options.clock = &clock;
+  if (o.data_dir.empty()) return Fail("replay", "--data: required");
+  auto log = EventLog::Open(o.data_dir, options);
+  if (!log.ok()) return Fail("replay", log.status());
+  // From scratch: no snapshot is trusted, every event is applied again.
+  Projections fresh(**log);
+  const uint64_t head = (*log)->Head().position;
+  const auto start = std::chrono::steady_clock::now();
+  Status s = fresh.CatchUp([head](uint64_t done, uint64_t) { Progress(done, head); });
+  if (head >= 100000) std::fputc('\n', stderr);
+  if (!s.ok()) return Fail("replay", s);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (Status c = fresh.WriteCheckpoint(); !c.ok()) return Fail("replay", c);
+  json out = {{"events", head},
+              {"directions", fresh.Codes().size()},
+              {"seconds", seconds},
+              {"events_per_second", seconds > 0 ? static_cast<double>(head) / seconds : 0.0}};
+  return Print(out, o.json, [](const json& j) {
+    char buf[256];
+    std::snprintf(
+        buf, sizeof buf, "Rebuilt %zu direction(s) from %llu events in %.2f s (%.0f events/s).\n",
+        j["directions"].get<size_t>(), static_cast<unsigned long long>(j["events"].get<uint64_t>()),
+        j["seconds"].get<double>(), j["events_per_second"].get<double>());
+    return std::string(buf);
+  });
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "jalon: the Jalon command-line client. Works on the data directory of a stopped jalond "
+      "(--data DIR)."};
+  app.require_subcommand(1);
+  Options o;
+
+  auto data = [&o](CLI::App* verb) {
+    verb->add_option("-d,--data", o.data_dir, "Data directory of a stopped jalond")
+        ->envname("JALON_DATA");
+  };
+  auto json_flag = [&o](CLI::App* verb) {
+    verb->add_flag("--json", o.json, "Print JSON instead of text");
+  };
+  auto direction = [&o](CLI::App* verb) {
+    verb->add_option("direction", o.direction, "Direction code, e.g. DEJ")->required();
+  };
+
+  auto* import = app.add_subcommand(
+      "import", "Import a jalon.plan/1 document, atomically: all of it or nothing");
+  import->add_option("file", o.file, "The plan document (JSON), or - for standard input")
+      ->required();
+  import->add_option("--command-id", o.command_id,
+                     "Idempotency key (default: derived from the content)");
+  data(import);
+  json_flag(import);
+
+  auto* export_ = app.add_subcommand("export", "Write a plan back as a jalon.plan/1 document");
+  direction(export_);
+  export_->add_option("-o,--output", o.output, "Write to this file instead of standard output");
+  AddTimeTravel(export_, o);
+  data(export_);
+
+  auto* apply =
+      app.add_subcommand("apply", "Run one command {type, command_id?, expected_version?, data}");
+  apply->add_option("file", o.file, "The command (JSON), or - for standard input")->required();
+  data(apply);
+  json_flag(apply);
+
+  auto* show = app.add_subcommand("show", "Print a plan's projection, now or at a past point");
+  direction(show);
+  AddTimeTravel(show, o);
+  data(show);
+  json_flag(show);
+
+  auto* as_of = app.add_subcommand("as-of", "Print a plan as the log held it at an instant");
+  direction(as_of);
+  as_of->add_option("instant", o.instant, "ISO 8601 instant or date")->required();
+  data(as_of);
+  json_flag(as_of);
+
+  auto* dashboard = app.add_subcommand(
+      "dashboard", "Execution and performance gauges, per axis, action and indicator");
+  direction(dashboard);
+  dashboard->add_option("--at", o.at, "Query date (default: today), YYYY-MM-DD");
+  AddTimeTravel(dashboard, o);
+  data(dashboard);
+  json_flag(dashboard);
+
+  auto* history =
+      app.add_subcommand("history", "The audit trail: who changed what, when, field by field");
+  direction(history);
+  history->add_option("--entity", o.entity,
+                      "Only this entity, e.g. axis/A1, action/A1.2, indicator/I1");
+  history->add_option("--from", o.from, "Recorded at or after this instant");
+  history->add_option("--to", o.to, "Recorded at or before this instant");
+  data(history);
+  json_flag(history);
+
+  auto* diff =
+      app.add_subcommand("diff", "What was added, changed and removed between two instants");
+  direction(diff);
+  diff->add_option("--from", o.from, "Earlier instant (ISO 8601)")->required();
+  diff->add_option("--to", o.to, "Later instant (ISO 8601)")->required();
+  data(diff);
+  json_flag(diff);
+
+  auto* verify = app.add_subcommand(
+      "verify", "Check the event log's hash chain from position 1 (or a checkpoint)");
+  data(verify);
+  json_flag(verify);
+  verify->add_option("--from", o.verify_from, "Start at this position (a trusted checkpoint + 1)")
+      ->check(CLI::PositiveNumber);
+  verify->add_option("--trusted-hash", o.trusted_hash, "Hash of position FROM - 1 when --from > 1");
+
+  auto* replay =
+      app.add_subcommand("replay", "Rebuild every projection from the log, from scratch");
+  data(replay);
+  json_flag(replay);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (verify->parsed()) return Verify(o);
+  if (replay->parsed()) return Replay(o);
+
+  const std::string verb = app.get_subcommands().front()->get_name();
+  Local local;
+  if (Status s = local.Open(o.data_dir); !s.ok()) return Fail(verb, s);
+  PlanService& service = *local.service;
+
+  auto when = ParseTimeQuery(o);
+  if (!when.ok()) return Fail(verb, when.status());
+
+  if (import->parsed()) {
+    auto doc = ReadJsonFile(o.file);
+    if (!doc.ok()) return Fail(verb, doc.status());
+    auto r = service.Import(*doc, Actor(), o.command_id);
+    if (!r.ok()) return Fail(verb, r.status());
+    local.projections->WriteCheckpoint().PermitUncheckedError();
+    return Print(*r, o.json, [](const json& j) {
+      return std::string(j["replayed"].get<bool>() ? "Already imported: " : "Imported ") +
+             j["direction"].get<std::string>() + ": " + std::to_string(j["events"].get<size_t>()) +
+             " events, up to position " + std::to_string(j["position"].get<uint64_t>()) + ".\n";
+    });
+  }
+  if (export_->parsed()) {
+    auto r = service.Export(o.direction, *when);
+    if (!r.ok()) return Fail(verb, r.status());
+    const std::string text = r->dump(2) + "\n";
+    if (o.output.empty()) {
+      std::cout << text;
+    } else {
+      const std::string tmp = o.output + ".tmp";
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out || std::rename(tmp.c_str(), o.output.c_str()) != 0) {
+        return Fail(verb, "-o: cannot write " + o.output);
+      }
+    }
+    return 0;
+  }
+  if (apply->parsed()) {
+    auto doc = ReadJsonFile(o.file);
+    if (!doc.ok()) return Fail(verb, doc.status());
+    auto command = ParseCommand(*doc);
+    if (!command.ok()) return Fail(verb, command.status());
+    auto r = service.Execute(std::move(command).value(), Actor());
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, EventsText);
+  }
+  if (show->parsed() || as_of->parsed()) {
+    TimeQuery q = *when;
+    if (as_of->parsed()) {
+      auto t = ParseInstant(o.instant);
+      if (!t.ok()) return Fail(verb, "instant: " + t.status().message());
+      q = TimeQuery{};
+      q.as_of = *t;
+    }
+    auto r = service.Show(o.direction, q);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, PlanText);
+  }
+  if (dashboard->parsed()) {
+    auto at = OptionalInstant("--at", o.at, true);
+    if (!at.ok()) return Fail(verb, at.status());
+    auto r = service.Dashboard(o.direction, *at, *when);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, DashboardText);
+  }
+  if (history->parsed()) {
+    HistoryQuery q;
+    q.entity = o.entity;
+    auto from = OptionalInstant("--from", o.from, false);
+    auto to = OptionalInstant("--to", o.to, false);
+    if (!from.ok()) return Fail(verb, from.status());
+    if (!to.ok()) return Fail(verb, to.status());
+    q.from = *from;
+    q.to = *to;
+    auto r = service.History(o.direction, q);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, HistoryText);
+  }
+  if (diff->parsed()) {
+    auto from = ParseInstant(o.from);
+    auto to = ParseInstant(o.to);
+    if (!from.ok()) return Fail(verb, "--from: " + from.status().message());
+    if (!to.ok()) return Fail(verb, "--to: " + to.status().message());
+    auto r = service.Diff(o.direction, *from, *to);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, DiffText);
+  }
+  return 2;
+}
+
+}  // namespace jalon::cli

@@ -1,0 +1,16 @@
+// Readable text (in French, for the staff who read it) for what the CLI
+// prints without --json. Pure functions of the service's JSON.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace jalon::cli {
+
+std::string PlanText(const nlohmann::json& show);
+std::string DashboardText(const nlohmann::json& dashboard);
+std::string HistoryText(const nlohmann::json& history);
+std::string DiffText(const nlohmann::json& diff);
+std::string EventsText(const nlohmann::json& append_result);
+
+}  // namespace jalon::cli
