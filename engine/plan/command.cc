@@ -742,7 +742,9 @@ Result<Command> ParseCommand(const Json& j) {
       }
       c.command_id = value.get<std::string>();
     } else if (key == "expected_version") {
-      if (!value.is_number_unsigned()) return Bad("expected_version", "must be an integer >= 0");
+      if (!value.is_number_integer() || value.get<int64_t>() < 0) {
+        return Bad("expected_version", "must be an integer >= 0");
+      }
       c.expected_version = value.get<uint64_t>();
     } else if (key == "effective_at") {
       if (!value.is_string()) return Bad("effective_at", "not a date");

@@ -1,0 +1,25 @@
+// Generates realistic jalon.plan/1 documents of any size, for tests and
+// jalon-bench: a direction with missions, axes, actions with progress
+// reports, and indicators measured at their frequency over the years of the
+// cycle, with French labels. Deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace jalon {
+
+struct GeneratorOptions {
+  int axes = 4;
+  int actions_per_axis = 4;
+  int indicators_per_axis = 3;
+  int first_year = 2016;
+  int years = 4;         // years of measurements and progress
+  bool monthly = false;  // measure every indicator monthly (bigger plans)
+};
+
+nlohmann::json GeneratePlan(const std::string& code, uint64_t seed,
+                            const GeneratorOptions& options = {});
+
+}  // namespace jalon

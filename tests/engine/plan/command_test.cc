@@ -1,0 +1,277 @@
+// Every validation rule of the plan model: a clear error naming the field
+// and the rule, and nothing appended.
+#include "engine/plan/command.h"
+
+#include "tests/engine/plan/plan_fixture.h"
+
+namespace jalon {
+namespace {
+
+struct Case {
+  const char* name;
+  const char* type;
+  Json data;
+  const char* error;  // a substring of the expected message
+};
+
+class ValidationTest : public testing::PlanFixture, public ::testing::WithParamInterface<Case> {};
+
+TEST_P(ValidationTest, RejectsWithFieldAndRuleAndAppendsNothing) {
+  ImportExample();
+  // A dropped axis for the rule on progress reports.
+  ASSERT_TRUE(
+      Exec("DropAxis", {{"direction", "DEJ"}, {"axis", "A2"}, {"reason", "Réorientation"}}).ok());
+  const uint64_t head = Head();
+  const Case& c = GetParam();
+  Json data = c.data;
+  if (!data.contains("direction") && std::string(c.type) != "RegisterDirection")
+    data["direction"] = "DEJ";
+  auto r = Exec(c.type, data);
+  ASSERT_FALSE(r.ok()) << c.name;
+  EXPECT_NE(r.status().message().find(c.error), std::string::npos)
+      << c.name << ": got '" << r.status().message() << "'";
+  EXPECT_EQ(Head(), head) << c.name << ": something was appended";
+}
+
+const Json kAction = {
+    {"id", "A1.9"},          {"axis", "A1"},        {"title", "t"},    {"owner", "o"},
+    {"start", "2018-01-01"}, {"due", "2018-12-31"}, {"budget_eur", 0}, {"fte", 0}};
+
+Json With(Json base, const Json& patch) {
+  base.merge_patch(patch);
+  return base;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, ValidationTest,
+    ::testing::Values(
+        Case{"duplicate action id", "PlanAction", With(kAction, {{"id", "A1.1"}}),
+             "data.id: action 'A1.1' already exists"},
+        Case{"unknown axis", "PlanAction", With(kAction, {{"axis", "A9"}}),
+             "data.axis: no axis 'A9'"},
+        Case{"action on dropped axis", "PlanAction", With(kAction, {{"axis", "A2"}}),
+             "data.axis: axis 'A2' was dropped"},
+        Case{"start after due", "PlanAction", With(kAction, {{"start", "2019-01-01"}}),
+             "data.due: start (2019-01-01) is after due"},
+        Case{"no such day", "PlanAction", With(kAction, {{"due", "2018-02-30"}}),
+             "data.due: not a date"},
+        Case{"date of wrong type", "PlanAction", With(kAction, {{"due", 20180230}}),
+             "data.due: not a date"},
+        Case{"budget as text", "PlanAction", With(kAction, {{"budget_eur", "cher"}}),
+             "data.budget_eur: must be a number >= 0"},
+        Case{"negative fte", "PlanAction", With(kAction, {{"fte", -1}}),
+             "data.fte: must be a number >= 0"},
+        Case{"unknown field", "PlanAction", With(kAction, {{"colour", "red"}}),
+             "data.colour: unknown field"},
+        Case{"missing field", "PlanAction", Json({{"id", "A1.9"}, {"axis", "A1"}}),
+             "data.title: is required"},
+        Case{"bad status", "PlanAction", With(kAction, {{"status", "done"}}),
+             "data.status: must be one of planned, started"},
+        Case{"percent above 100", "ReportProgress",
+             Json({{"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", 101}}),
+             "data.percent: must be a percentage from 0 to 100"},
+        Case{"negative percent", "ReportProgress",
+             Json({{"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", -5}}), "data.percent"},
+        Case{"progress on dropped axis", "ReportProgress",
+             Json({{"action", "A2.1"}, {"date", "2018-07-01"}, {"percent", 70}}),
+             "data.action: its axis 'A2' was dropped"},
+        Case{"progress on unknown action", "ReportProgress",
+             Json({{"action", "Z9"}, {"date", "2018-07-01"}, {"percent", 7}}),
+             "data.action: no action 'Z9'"},
+        Case{"score above 3", "AssessMission",
+             Json({{"mission", "M1"}, {"values", {{"listening", 4}}}}),
+             "data.values.listening: must be an integer score from 0 to 3"},
+        Case{"unknown value", "AssessMission",
+             Json({{"mission", "M1"}, {"values", {{"patience", 2}}}}),
+             "data.values.patience: unknown key"},
+        Case{"unknown ambition", "AssessMission",
+             Json({{"mission", "M1"}, {"ambitions", {{"speed", 1}}}}),
+             "data.ambitions.speed: unknown key"},
+        Case{"swot without evidence", "AddSwotItem",
+             Json({{"id", "S9"}, {"quadrant", "internal_strength"}, {"text", "Intuition"}}),
+             "data.evidence: is required"},
+        Case{"swot evidence without source", "AddSwotItem",
+             Json({{"id", "S9"},
+                   {"quadrant", "internal_strength"},
+                   {"text", "x"},
+                   {"evidence", {{"source", ""}, {"date", "2016-01-01"}}}}),
+             "data.evidence.source: must name the fact"},
+        Case{"swot bad quadrant", "AddSwotItem",
+             Json({{"id", "S9"},
+                   {"quadrant", "inside"},
+                   {"text", "x"},
+                   {"evidence", {{"source", "s"}, {"date", "2016-01-01"}}}}),
+             "data.quadrant: must be one of"},
+        Case{"indicator on unknown axis", "DefineIndicator",
+             Json({{"id", "I9"},
+                   {"attached_to", "axis:A9"},
+                   {"kind", "output"},
+                   {"name", "n"},
+                   {"unit", "%"},
+                   {"polarity", "increase"},
+                   {"baseline", {{"value", 1}, {"date", "2016-01-01"}}},
+                   {"target", {{"value", 2}, {"date", "2019-01-01"}}},
+                   {"frequency", "annual"},
+                   {"source", "s"}}),
+             "data.attached_to: no axis 'A9'"},
+        Case{"indicator on unknown action", "DefineIndicator",
+             Json({{"id", "I9"},
+                   {"attached_to", "action:Z"},
+                   {"kind", "output"},
+                   {"name", "n"},
+                   {"unit", "%"},
+                   {"polarity", "increase"},
+                   {"baseline", {{"value", 1}, {"date", "2016-01-01"}}},
+                   {"target", {{"value", 2}, {"date", "2019-01-01"}}},
+                   {"frequency", "annual"},
+                   {"source", "s"}}),
+             "data.attached_to: no action 'Z'"},
+        Case{"indicator bad baseline date", "DefineIndicator",
+             Json({{"id", "I9"},
+                   {"attached_to", "plan"},
+                   {"kind", "output"},
+                   {"name", "n"},
+                   {"unit", "%"},
+                   {"polarity", "increase"},
+                   {"baseline", {{"value", 1}, {"date", "2016-00-01"}}},
+                   {"target", {{"value", 2}, {"date", "2019-01-01"}}},
+                   {"frequency", "annual"},
+                   {"source", "s"}}),
+             "data.baseline.date: not a date"},
+        Case{"scenario with unknown axis", "ProposeScenario",
+             Json({{"id", "SC9"}, {"title", "t"}, {"axes", {"A1", "A7"}}}),
+             "data.axes[1]: no axis 'A7'"},
+        Case{"axis with unknown mission", "ProposeAxis",
+             Json({{"id", "A9"}, {"title", "t"}, {"missions", {"M7"}}}),
+             "data.missions[0]: no mission 'M7'"},
+        Case{"measurement twice on a date", "RecordMeasurement",
+             Json({{"indicator", "I1"}, {"date", "2018-06-30"}, {"value", 50}}),
+             "data.date: a measurement for 2018-06-30 already exists"},
+        Case{"correction of nothing", "CorrectMeasurement",
+             Json({{"indicator", "I1"}, {"date", "2018-05-31"}, {"value", 50}, {"reason", "r"}}),
+             "data.date: no measurement dated 2018-05-31"},
+        Case{"target change without reason", "ChangeTarget",
+             Json({{"indicator", "I1"}, {"target", {{"value", 70}, {"date", "2020-06-30"}}}}),
+             "data.reason: is required"},
+        Case{"revision not open", "CloseRevision",
+             Json({{"decision", "d"}, {"date", "2018-07-01"}}),
+             "data.direction: no mid-term revision is open"},
+        Case{"direction never registered", "EditSection",
+             Json({{"direction", "XYZ"}, {"section", "legal"}, {"text", "t"}}),
+             "data.direction: no such direction"},
+        Case{"section unknown", "EditSection", Json({{"section", "gossip"}, {"text", "t"}}),
+             "data.section: must be one of"},
+        Case{"direction code with a slash", "RegisterDirection",
+             Json({{"code", "../etc"}, {"name", "n"}}), "data.code: not a direction code"},
+        Case{"direction registered twice", "RegisterDirection",
+             Json({{"code", "DEJ"}, {"name", "n"}}),
+             "data.code: direction 'DEJ' is already registered"},
+        Case{"review without participants", "HoldReview",
+             Json({{"date", "2018-06-30"}, {"participants", Json::array()}, {"decisions", "d"}}),
+             "data.participants: a review has at least one participant"}),
+    [](const auto& info) {
+      std::string name = info.param.name;
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
+
+TEST(ParseCommandTest, RejectsBadEnvelopes) {
+  EXPECT_NE(ParseCommand(Json::array()).status().message().find("body: must be a JSON object"),
+            std::string::npos);
+  EXPECT_NE(ParseCommand({{"data", Json::object()}}).status().message().find("type: is required"),
+            std::string::npos);
+  EXPECT_NE(ParseCommand({{"type", "Fly"}, {"data", Json::object()}})
+                .status()
+                .message()
+                .find("type: unknown command type 'Fly'"),
+            std::string::npos);
+  EXPECT_NE(ParseCommand({{"type", "PlanAction"}, {"data", Json::object()}, {"extra", 1}})
+                .status()
+                .message()
+                .find("extra: unknown field"),
+            std::string::npos);
+  EXPECT_NE(ParseCommand({{"type", "PlanAction"}, {"data", "x"}})
+                .status()
+                .message()
+                .find("data: must be an object"),
+            std::string::npos);
+  EXPECT_NE(
+      ParseCommand({{"type", "PlanAction"}, {"data", Json::object()}, {"expected_version", -1}})
+          .status()
+          .message()
+          .find("expected_version"),
+      std::string::npos);
+  EXPECT_TRUE(
+      ParseCommand({{"type", "PlanAction"}, {"data", Json::object()}, {"expected_version", 3}})
+          .ok());
+}
+
+class CommandBehaviourTest : public testing::PlanFixture {};
+
+TEST_F(CommandBehaviourTest, ExpectedVersionMismatchIsAConflict) {
+  ImportExample();
+  const uint64_t version = projections_->Current("DEJ")->version;
+  auto stale =
+      Exec("EditSection", {{"direction", "DEJ"}, {"section", "legal"}, {"text", "x"}}, version - 1);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_TRUE(stale.status().IsConflict());
+  auto fresh =
+      Exec("EditSection", {{"direction", "DEJ"}, {"section", "legal"}, {"text", "x"}}, version);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ((*fresh)["version"], version + 1);
+}
+
+TEST_F(CommandBehaviourTest, ReplayedCommandIdReturnsTheFirstResult) {
+  ImportExample();
+  Json data = {{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", 45}};
+  auto first = Exec("ReportProgress", data, std::nullopt, "same-id");
+  ASSERT_TRUE(first.ok());
+  const uint64_t head = Head();
+  // Even a command that would now be invalid is answered with the original result.
+  auto again = Exec("ReportProgress", data, std::nullopt, "same-id");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE((*again)["replayed"].get<bool>());
+  EXPECT_EQ((*again)["position"], (*first)["position"]);
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(CommandBehaviourTest, CorrectionsAndTargetChangesKeepTheirLineage) {
+  ImportExample();
+  ASSERT_TRUE(Exec("CorrectMeasurement", {{"direction", "DEJ"},
+                                          {"indicator", "I1"},
+                                          {"date", "2018-06-30"},
+                                          {"value", 43},
+                                          {"reason", "Double saisie"}})
+                  .ok());
+  ASSERT_TRUE(Exec("ChangeTarget", {{"direction", "DEJ"},
+                                    {"indicator", "I1"},
+                                    {"target", {{"value", 70}, {"date", "2020-06-30"}}},
+                                    {"reason", "Objectif relevé"}})
+                  .ok());
+  const PlanState s = *projections_->Current("DEJ");
+  const Json& i1 = *s.indicators.Find("I1");
+  EXPECT_EQ(i1["measurements"][1]["value"], 43);
+  EXPECT_EQ(i1["measurements"][1]["corrections"][0]["from"], 41);
+  EXPECT_EQ(i1["target"]["value"], 70);
+  EXPECT_EQ(i1["target_changes"][0]["from"]["value"], 60);
+  Json dash = Dashboard(s, ParseDate("2018-07-01").value());
+  EXPECT_EQ(dash["indicators"][0]["initial_target"], 60);
+  EXPECT_EQ(dash["indicators"][0]["target"], 70);
+  EXPECT_EQ(dash["indicators"][0]["latest"], 43);
+  EXPECT_DOUBLE_EQ(dash["indicators"][0]["attainment"].get<double>(), Round2(100.0 * 43 / 70));
+  // Both the original and the correction stay in the log.
+  auto history = service_->History("DEJ", {"indicator/I1", {}, {}});
+  ASSERT_TRUE(history.ok());
+  int recorded = 0, corrected = 0;
+  for (const Json& e : (*history)["entries"]) {
+    recorded += e["type"] == "MeasurementRecorded";
+    corrected += e["type"] == "MeasurementCorrected";
+  }
+  EXPECT_EQ(recorded, 2);
+  EXPECT_EQ(corrected, 1);
+}
+
+}  // namespace
+}  // namespace jalon
