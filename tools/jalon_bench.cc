@@ -28,6 +28,9 @@
 #include <vector>
 
 #include "engine/log/event_log.h"
+#include "engine/plan/generator.h"
+#include "engine/plan/plan_io.h"
+#include "engine/plan/projections.h"
 #include "engine/util/coding.h"
 #include "engine/util/sha256.h"
 
@@ -337,6 +340,111 @@ int Replay(const std::string& base, uint64_t events, size_t payload) {
   return 0;
 }
 
+uint64_t ResidentKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6));
+  }
+  return 0;
+}
+
+// Loads `directions` generated plans of about `per_direction` events each,
+// each imported as one atomic append, as a real city would have them.
+uint64_t LoadCity(jalon::EventLog& log, const jalon::Clock& clock, int directions,
+                  const jalon::GeneratorOptions& options) {
+  std::atomic<int> next{0};
+  std::atomic<uint64_t> events{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 2; ++w) {
+    workers.emplace_back([&] {
+      for (int i = next++; i < directions; i = next++) {
+        char code[16];
+        std::snprintf(code, sizeof code, "D%05d", i);
+        auto steps =
+            jalon::PlanToCommands(jalon::GeneratePlan(code, static_cast<uint64_t>(i), options));
+        if (!steps.ok()) std::exit(1);
+        auto decision = jalon::DecideImport(*steps, clock.Now());
+        if (!decision.ok()) {
+          std::fprintf(stderr, "%s\n", decision.status().ToString().c_str());
+          std::exit(1);
+        }
+        jalon::AppendRequest req;
+        req.stream = decision->stream;
+        req.actor = "bench";
+        req.command_id = std::string("import-") + code;
+        req.events = std::move(decision->events);
+        const uint64_t n = req.events.size();
+        if (!log.Append(std::move(req)).ok()) std::exit(1);
+        const uint64_t total = events += n;
+        if (i % 100 == 0)
+          std::fprintf(stderr, "\rloading: %d / %d directions, %llu events", i, directions,
+                       static_cast<unsigned long long>(total));
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  std::fputc('\n', stderr);
+  return events.load();
+}
+
+int Rebuild(const std::string& base, int directions, int as_of_queries) {
+  TempDir dir(base);
+  jalon::SimulatedClock clock(jalon::ParseInstant("2016-03-15T08:00:00Z").value());
+  jalon::GeneratorOptions options;
+  options.axes = 8;
+  options.actions_per_axis = 6;
+  options.indicators_per_axis = 6;
+  options.monthly = true;
+  jalon::EventLogOptions log_options;
+  log_options.clock = &clock;
+  auto log = jalon::EventLog::Open(dir.path, log_options);
+  if (!log.ok()) return 1;
+  const uint64_t loaded = LoadCity(**log, clock, directions, options);
+  const uint64_t rss_before = ResidentKiB();
+
+  // Raw side: read, decode and verify the whole chain (as `jalon verify`).
+  auto start = Clock::now();
+  jalon::VerifyReport report = (*log)->Verify();
+  const double verify_s = Seconds(Clock::now() - start);
+  if (!report.ok) return 1;
+
+  // Engine: rebuild every projection from scratch, no snapshot.
+  jalon::Projections projections(**log);
+  start = Clock::now();
+  if (!projections.CatchUp().ok()) return 1;
+  const double rebuild_s = Seconds(Clock::now() - start);
+  const uint64_t rss_after = ResidentKiB();
+  const double rebuild_eps = static_cast<double>(loaded) / rebuild_s;
+  const double verify_eps = static_cast<double>(report.events_checked) / verify_s;
+  std::printf(
+      "case=rebuild events=%llu directions=%d engine_eps=%.0f raw_eps=%.0f ratio=%.2f "
+      "engine_s=%.2f raw_s=%.2f "
+      "rss_mib=%.0f projections_mib=%.0f\n",
+      static_cast<unsigned long long>(loaded), directions, rebuild_eps, verify_eps,
+      rebuild_eps / verify_eps, rebuild_s, verify_s, static_cast<double>(rss_after) / 1024,
+      static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
+
+  // as-of: the state of a random direction at a random past position.
+  std::mt19937_64 rng(42);
+  std::vector<double> latencies;
+  const uint64_t head = (*log)->Head().position;
+  for (int q = 0; q < as_of_queries; ++q) {
+    char code[16];
+    std::snprintf(code, sizeof code, "D%05d",
+                  static_cast<int>(rng() % static_cast<uint64_t>(directions)));
+    const uint64_t position = 1 + rng() % head;
+    const auto t0 = Clock::now();
+    auto state = projections.AtPosition(code, position);
+    latencies.push_back(Seconds(Clock::now() - t0) * 1e6);
+    if (!state.ok()) return 1;
+  }
+  std::printf("case=as-of events=%llu queries=%d p50_us=%.0f p99_us=%.0f max_us=%.0f\n",
+              static_cast<unsigned long long>(head), as_of_queries, Percentile(latencies, 0.5),
+              Percentile(latencies, 0.99), Percentile(latencies, 1.0));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -373,10 +481,23 @@ int main(int argc, char** argv) {
   replay->add_option("--payload", payload, "Payload bytes per event")
       ->check(CLI::Range(1, 1 << 20));
 
+  auto* rebuild = app.add_subcommand(
+      "rebuild",
+      "Rebuild every projection from scratch vs a decode-and-verify replay; then as-of latency");
+  int directions = 3000;
+  int queries = 2000;
+  rebuild
+      ->add_option("--directions", directions,
+                   "Directions of about 3,300 events each (3,000: 10M events)")
+      ->check(CLI::Range(1, 100000));
+  rebuild->add_option("--queries", queries, "as-of queries at random points")
+      ->check(CLI::Range(1, 1000000));
+
   CLI11_PARSE(app, argc, argv);
   std::printf("%s\n", MachineLine().c_str());
   g_command_ids = !no_command_ids;
   if (append->parsed()) return Append(base, clients, events, payload, mode);
   if (replay->parsed()) return Replay(base, replay_events, payload);
+  if (rebuild->parsed()) return Rebuild(base, directions, queries);
   return 2;
 }

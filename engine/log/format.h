@@ -30,8 +30,8 @@
 //               anything here can be deleted and is rebuilt from the log
 //                 "checkpoint"                 -> every plan at one position
 //                 "plan/<CODE>" | 0x00 | u64 BE version -> one plan's state
-//               value: "JSNP" | snapshot format u32 | payload (payload.h) of
-//               {position, hash, ...}. A snapshot whose format or hash does
+//               value: "JSNP" | snapshot format u32 | position u64 | payload
+//               (payload.h) of the state. A snapshot whose format or hash does
 //               not match is ignored and the log is replayed instead.
 //
 //   +----------+----------------------------------------------------+

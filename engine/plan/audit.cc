@@ -79,8 +79,8 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
   if (kind == "mission") return find(s.missions);
   if (kind == "axis") return find(s.axes);
   if (kind == "scenario") return find(s.scenarios);
-  if (kind == "action") return find(s.actions);
-  if (kind == "indicator") return find(s.indicators);
+  if (kind == "action") return s.ActionJson(id);
+  if (kind == "indicator") return s.IndicatorJson(id);
   if (kind == "section") {
     Json out = Json::object();
     if (s.sections.contains(id)) out["text"] = s.sections[id];

@@ -645,8 +645,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
           if (!i.ok()) return i.status();
           if ((*i)->value("retired", false)) return Bad("indicator", "the indicator was retired");
-          for (const Json& m : (**i)["measurements"]) {
-            if (m["date"] == d["date"]) {
+          const int32_t day = DayOf(d["date"].get<std::string>());
+          for (const Measurement& m : s.MeasurementsOf(d["indicator"].get<std::string>())) {
+            if (m.day == day) {
               return Bad("date", "a measurement for " + d["date"].get<std::string>() +
                                      " already exists; use CorrectMeasurement to change it");
             }
@@ -667,8 +668,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
           if (!i.ok()) return i.status();
-          for (const Json& m : (**i)["measurements"]) {
-            if (m["date"] == d["date"]) return Status::Ok();
+          const int32_t day = DayOf(d["date"].get<std::string>());
+          for (const Measurement& m : s.MeasurementsOf(d["indicator"].get<std::string>())) {
+            if (m.day == day) return Status::Ok();
           }
           return Bad("date",
                      "no measurement dated " + d["date"].get<std::string>() + " to correct");

@@ -333,8 +333,11 @@ Json ExportPlan(const PlanState& s) {
   doc["missions"] = s.missions.ToJson();
   doc["axes"] = s.axes.ToJson();
   doc["scenarios"] = s.scenarios.ToJson();
-  doc["actions"] = s.actions.ToJson();
-  doc["indicators"] = s.indicators.ToJson();
+  Json actions = Json::array(), indicators = Json::array();
+  for (const auto& id : s.actions.order()) actions.push_back(s.ActionJson(id));
+  for (const auto& id : s.indicators.order()) indicators.push_back(s.IndicatorJson(id));
+  doc["actions"] = std::move(actions);
+  doc["indicators"] = std::move(indicators);
   Json reviews = Json::array();
   for (const Json& r : s.reviews) reviews.push_back(Pick(r, {"date", "participants", "decisions"}));
   doc["reviews"] = std::move(reviews);

@@ -141,7 +141,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(
              p, a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status"});
          if (!a.contains("status")) a["status"] = "planned";
-         a["progress"] = Json::array();
          s.actions.Add(p.at("id").get<std::string>(), std::move(a));
          return Status::Ok();
        }},
@@ -154,9 +153,8 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"ProgressReported",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.actions, "action", "action");
-         Json r = Json::object();
-         CopyPresent(p, r, {"date", "percent", "note"});
-         (*a)["progress"].push_back(std::move(r));
+         (void)a;
+         s.progress[p.at("action").get<std::string>()].push_back(ProgressReport::FromJson(p));
          return Status::Ok();
        }},
       {"ActionRescheduled",
@@ -211,22 +209,32 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"MeasurementRecorded",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(i, s.indicators, "indicator", "indicator");
-         Json m = Json::object();
-         CopyPresent(p, m, {"date", "value", "source", "comment"});
-         (*i)["measurements"].push_back(std::move(m));
+         (void)i;
+         s.measurements[p.at("indicator").get<std::string>()].push_back(Measurement::FromJson(p));
          return Status::Ok();
        }},
       {"MeasurementCorrected",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(i, s.indicators, "indicator", "indicator");
-         for (Json& m : (*i)["measurements"]) {
-           if (m["date"] != p.at("date")) continue;
-           Json c = {{"from", m["value"]}, {"to", p.at("value")}};
+         (void)i;
+         const int32_t day = DayOf(p.at("date").get<std::string>());
+         for (Measurement& m : s.measurements[p.at("indicator").get<std::string>()]) {
+           if (m.day != day) continue;
+           const Measurement corrected = Measurement::FromJson(p);
+           Json c = {{"from", m.ToJson()["value"]}, {"to", p.at("value")}};
            CopyPresent(p, c, {"reason"});
-           if (!m.contains("corrections")) m["corrections"] = Json::array();
-           m["corrections"].push_back(std::move(c));
-           m["value"] = p.at("value");
-           CopyPresent(p, m, {"source", "comment"});
+           if (m.corrections.is_null()) m.corrections = Json::array();
+           m.corrections.push_back(std::move(c));
+           m.value = corrected.value;
+           m.value_is_integer = corrected.value_is_integer;
+           if (corrected.has_source) {
+             m.has_source = true;
+             m.source = corrected.source;
+           }
+           if (corrected.has_comment) {
+             m.has_comment = true;
+             m.comment = corrected.comment;
+           }
            return Status::Ok();
          }
          return Missing(e, "measurement of", p.value("date", std::string()));
@@ -266,6 +274,97 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
 #undef JALON_FIND
 
 }  // namespace
+
+int32_t DayOf(Instant t) {
+  return static_cast<int32_t>(std::chrono::floor<std::chrono::days>(t).time_since_epoch().count());
+}
+
+int32_t DayOf(const std::string& iso_date) { return DayOf(ParseDate(iso_date).value()); }
+
+std::string DateOfDay(int32_t day) { return FormatDate(Instant(std::chrono::days(day))); }
+
+namespace {
+
+Json Number(double v, bool is_integer) {
+  return is_integer ? Json(static_cast<int64_t>(v)) : Json(v);
+}
+
+}  // namespace
+
+Json Measurement::ToJson() const {
+  Json j = {{"date", DateOfDay(day)}, {"value", Number(value, value_is_integer)}};
+  if (has_source) j["source"] = source;
+  if (has_comment) j["comment"] = comment;
+  if (!corrections.is_null()) j["corrections"] = corrections;
+  return j;
+}
+
+Measurement Measurement::FromJson(const Json& j) {
+  Measurement m;
+  m.day = DayOf(j.at("date").get<std::string>());
+  m.value = j.at("value").get<double>();
+  m.value_is_integer = j.at("value").is_number_integer();
+  if (auto it = j.find("source"); it != j.end()) {
+    m.has_source = true;
+    m.source = it->get<std::string>();
+  }
+  if (auto it = j.find("comment"); it != j.end()) {
+    m.has_comment = true;
+    m.comment = it->get<std::string>();
+  }
+  if (auto it = j.find("corrections"); it != j.end()) m.corrections = *it;
+  return m;
+}
+
+Json ProgressReport::ToJson() const {
+  Json j = {{"date", DateOfDay(day)}, {"percent", Number(percent, percent_is_integer)}};
+  if (has_note) j["note"] = note;
+  return j;
+}
+
+ProgressReport ProgressReport::FromJson(const Json& j) {
+  ProgressReport r;
+  r.day = DayOf(j.at("date").get<std::string>());
+  r.percent = j.at("percent").get<double>();
+  r.percent_is_integer = j.at("percent").is_number_integer();
+  if (auto it = j.find("note"); it != j.end()) {
+    r.has_note = true;
+    r.note = it->get<std::string>();
+  }
+  return r;
+}
+
+const std::vector<ProgressReport>& PlanState::ProgressOf(const std::string& action_id) const {
+  static const std::vector<ProgressReport> kNone;
+  auto it = progress.find(action_id);
+  return it == progress.end() ? kNone : it->second;
+}
+
+const std::vector<Measurement>& PlanState::MeasurementsOf(const std::string& indicator_id) const {
+  static const std::vector<Measurement> kNone;
+  auto it = measurements.find(indicator_id);
+  return it == measurements.end() ? kNone : it->second;
+}
+
+Json PlanState::ActionJson(const std::string& id) const {
+  const Json* a = actions.Find(id);
+  if (a == nullptr) return nullptr;
+  Json j = *a;
+  Json reports = Json::array();
+  for (const ProgressReport& r : ProgressOf(id)) reports.push_back(r.ToJson());
+  j["progress"] = std::move(reports);
+  return j;
+}
+
+Json PlanState::IndicatorJson(const std::string& id) const {
+  const Json* i = indicators.Find(id);
+  if (i == nullptr) return nullptr;
+  Json j = *i;
+  Json list = Json::array();
+  for (const Measurement& m : MeasurementsOf(id)) list.push_back(m.ToJson());
+  j["measurements"] = std::move(list);
+  return j;
+}
 
 const Json* Collection::Find(const std::string& id) const {
   auto it = items_.find(id);
@@ -322,6 +421,9 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
 }
 
 Json PlanState::ToJson() const {
+  Json actions_json = Json::array(), indicators_json = Json::array();
+  for (const auto& id : actions.order()) actions_json.push_back(ActionJson(id));
+  for (const auto& id : indicators.order()) indicators_json.push_back(IndicatorJson(id));
   return {{"code", code},
           {"direction", direction},
           {"plan", plan},
@@ -331,8 +433,8 @@ Json PlanState::ToJson() const {
           {"missions", missions.ToJson()},
           {"axes", axes.ToJson()},
           {"scenarios", scenarios.ToJson()},
-          {"actions", actions.ToJson()},
-          {"indicators", indicators.ToJson()},
+          {"actions", actions_json},
+          {"indicators", indicators_json},
           {"reviews", reviews},
           {"revision", revision},
           {"evaluation", evaluation},
@@ -353,8 +455,20 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
     s.missions = Collection::FromJson(j.at("missions"));
     s.axes = Collection::FromJson(j.at("axes"));
     s.scenarios = Collection::FromJson(j.at("scenarios"));
-    s.actions = Collection::FromJson(j.at("actions"));
-    s.indicators = Collection::FromJson(j.at("indicators"));
+    for (Json a : j.at("actions")) {
+      const std::string id = a.at("id").get<std::string>();
+      auto& reports = s.progress[id];
+      for (const Json& r : a.at("progress")) reports.push_back(ProgressReport::FromJson(r));
+      a.erase("progress");
+      s.actions.Add(id, std::move(a));
+    }
+    for (Json i : j.at("indicators")) {
+      const std::string id = i.at("id").get<std::string>();
+      auto& list = s.measurements[id];
+      for (const Json& m : i.at("measurements")) list.push_back(Measurement::FromJson(m));
+      i.erase("measurements");
+      s.indicators.Add(id, std::move(i));
+    }
     s.reviews = j.at("reviews");
     s.revision = j.at("revision");
     s.evaluation = j.at("evaluation");

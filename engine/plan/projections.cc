@@ -12,22 +12,36 @@ namespace {
 constexpr std::string_view kSnapshotMagic = "JSNP";
 constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr uint64_t kCatchUpChunk = 10000;
+constexpr size_t kSnapshotHeader = 4 + 4 + 8;
 
-std::string EncodeSnapshot(const Json& body) {
+// "JSNP" | format u32 | position u64 | payload. The position comes before
+// the payload so that a search can skip a snapshot without decoding it.
+std::string EncodeSnapshot(uint64_t position, const Json& body) {
   std::string v(kSnapshotMagic);
   coding::PutFixed32(&v, Projections::kSnapshotFormat);
+  coding::PutFixed64(&v, position);
   v += EncodePayload(body);
   return v;
 }
 
-// Nullopt when the bytes are not a snapshot of this build's format.
-std::optional<Json> DecodeSnapshot(std::string_view v) {
+// The position a snapshot was taken at, or nullopt if the bytes are not a
+// snapshot of this build's format.
+std::optional<uint64_t> SnapshotPosition(std::string_view v) {
   if (!v.starts_with(kSnapshotMagic)) return std::nullopt;
   v.remove_prefix(kSnapshotMagic.size());
   uint32_t format = 0;
-  if (!coding::GetFixed32(&v, &format) || format != Projections::kSnapshotFormat)
+  uint64_t position = 0;
+  if (!coding::GetFixed32(&v, &format) || format != Projections::kSnapshotFormat ||
+      !coding::GetFixed64(&v, &position)) {
     return std::nullopt;
-  auto body = DecodePayload(v);
+  }
+  return position;
+}
+
+// Nullopt when the bytes are not a snapshot of this build's format.
+std::optional<Json> DecodeSnapshot(std::string_view v) {
+  if (!SnapshotPosition(v)) return std::nullopt;
+  auto body = DecodePayload(v.substr(kSnapshotHeader));
   if (!body.ok()) return std::nullopt;
   return std::move(body).value();
 }
@@ -38,6 +52,10 @@ bool MatchesLog(const EventLog& log, uint64_t position, const std::string& hex) 
   if (position == 0) return hex == ToHex(Hash{});
   auto events = log.ReadRange(position, 1);
   return events.ok() && events->size() == 1 && ToHex(events->front().hash) == hex;
+}
+
+Status PayloadError(const Status& s, uint64_t position) {
+  return s.WithContext("position " + std::to_string(position));
 }
 
 }  // namespace
@@ -101,24 +119,21 @@ Status Projections::ApplyLocked(const Event& e) {
   const std::string_view code = DirectionOfStream(e.stream);
   if (!code.empty()) {
     auto payload = DecodePayload(e.payload);
-    if (!payload.ok())
-      return payload.status().WithContext("position " + std::to_string(e.position));
+    if (!payload.ok()) return PayloadError(payload.status(), e.position);
     PlanState& state = plans_[std::string(code)];
     JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
-    MaybeSnapshotStream(state);
   }
   applied_ = e.position;
   applied_hash_ = e.hash;
   return Status::Ok();
 }
 
-void Projections::MaybeSnapshotStream(const PlanState& state) const {
-  if (state.version % kStreamSnapshotEvery != 0) return;
+void Projections::SnapshotStream(const PlanState& state) const {
   // Disposable: a lost or failed snapshot only costs a longer replay.
   log_.db()
       ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
             log_format::StreamKey(PlanStream(state.code), state.version),
-            EncodeSnapshot(state.ToJson()))
+            EncodeSnapshot(state.last_position, state.ToJson()))
       .PermitUncheckedError();
 }
 
@@ -129,7 +144,7 @@ Status Projections::WriteCheckpoint() const {
   const Json body = {
       {"position", applied_}, {"hash", ToHex(applied_hash_)}, {"plans", std::move(plans)}};
   rocksdb::Status s = log_.db()->Put(rocksdb::WriteOptions(), log_.snapshots_cf(), kCheckpointKey,
-                                     EncodeSnapshot(body));
+                                     EncodeSnapshot(applied_, body));
   if (!s.ok()) return Status::IOError("writing the projection checkpoint: " + s.ToString());
   return Status::Ok();
 }
@@ -165,18 +180,22 @@ Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
       log_.db()->NewIterator(rocksdb::ReadOptions(), log_.snapshots_cf()));
   for (it->SeekForPrev(log_format::StreamKey(PlanStream(code), UINT64_MAX));
        it->Valid() && it->key().starts_with(prefix); it->Prev()) {
-    std::optional<Json> body =
-        DecodeSnapshot(std::string_view(it->value().data(), it->value().size()));
-    if (!body) {
+    const std::string_view value(it->value().data(), it->value().size());
+    const std::optional<uint64_t> taken_at = SnapshotPosition(value);
+    if (!taken_at) {
       snapshots_ignored_.fetch_add(1);
       continue;
     }
-    auto state = PlanState::FromJson(*body);
-    if (!state.ok() || !MatchesLog(log_, state->last_position, ToHex(state->last_hash))) {
+    if (*taken_at > max_position) continue;  // taken after the point asked for
+    std::optional<Json> body = DecodeSnapshot(value);
+    auto state =
+        body ? PlanState::FromJson(*body) : Result<PlanState>(Status::Corruption("snapshot"));
+    if (!state.ok() || state->last_position != *taken_at ||
+        !MatchesLog(log_, state->last_position, ToHex(state->last_hash))) {
       snapshots_ignored_.fetch_add(1);
       continue;
     }
-    if (state->last_position <= max_position) return state;
+    return state;
   }
   return PlanState();
 }
@@ -185,17 +204,25 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
   auto base = FromStreamSnapshot(code, position);
   if (!base.ok()) return base;
   PlanState state = std::move(base).value();
+  const uint64_t base_version = state.version;
+  // A query that replays far leaves a snapshot behind, so that the next one
+  // near this point does not: snapshots are made where time travel goes.
+  auto done = [&]() -> Result<PlanState> {
+    if (state.registered() && state.version - base_version >= kStreamSnapshotEvery) {
+      SnapshotStream(state);
+    }
+    return std::move(state);
+  };
   for (uint64_t from = state.version + 1;;) {
     auto events = log_.ReadStream(PlanStream(code), from, 1000);
     if (!events.ok()) return events.status();
     for (const Event& e : *events) {
-      if (e.position > position) return state;
+      if (e.position > position) return done();
       auto payload = DecodePayload(e.payload);
-      if (!payload.ok())
-        return payload.status().WithContext("position " + std::to_string(e.position));
+      if (!payload.ok()) return PayloadError(payload.status(), e.position);
       JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
     }
-    if (events->size() < 1000) return state;
+    if (events->size() < 1000) return done();
     from = events->back().version + 1;
   }
 }
@@ -208,8 +235,7 @@ Result<PlanState> Projections::AtEffective(const std::string& code, Instant date
     for (const Event& e : *events) {
       if (e.effective_at > date) continue;
       auto payload = DecodePayload(e.payload);
-      if (!payload.ok())
-        return payload.status().WithContext("position " + std::to_string(e.position));
+      if (!payload.ok()) return PayloadError(payload.status(), e.position);
       // An event whose parent lies after `date` is not visible either.
       state.Apply(e, *payload).PermitUncheckedError();
     }

@@ -42,8 +42,10 @@ struct ProjectionStats {
 
 class Projections {
  public:
-  static constexpr uint32_t kSnapshotFormat = 1;         // bump when PlanState's JSON changes
-  static constexpr uint64_t kStreamSnapshotEvery = 256;  // versions between stream snapshots
+  static constexpr uint32_t kSnapshotFormat = 1;  // bump when PlanState's JSON changes
+  // A time-travel query that replays at least this many events of a stream
+  // leaves a snapshot of where it stopped.
+  static constexpr uint64_t kStreamSnapshotEvery = 256;
 
   explicit Projections(const EventLog& log) : log_(log) {}
   Projections(const Projections&) = delete;
@@ -71,7 +73,7 @@ class Projections {
 
  private:
   Status ApplyLocked(const Event& event);  // REQUIRES: mu_ held exclusively
-  void MaybeSnapshotStream(const PlanState& state) const;
+  void SnapshotStream(const PlanState& state) const;
   Result<PlanState> FromStreamSnapshot(const std::string& code, uint64_t max_position) const;
 
   const EventLog& log_;

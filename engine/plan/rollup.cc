@@ -1,6 +1,7 @@
 #include "engine/plan/rollup.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace jalon {
@@ -44,22 +45,26 @@ double Round2(double x) { return std::round(x * 100.0) / 100.0; }
 
 Json RoundedOrNull(const std::optional<double>& x) { return x ? Json(Round2(*x)) : Json(nullptr); }
 
-double ActionProgress(const Json& action, Instant at) {
-  if (action.value("status", "") == "done") return 100;
+double ActionProgress(const PlanState& plan, const std::string& action_id, Instant at) {
+  const Json* action = plan.actions.Find(action_id);
+  if (action == nullptr) return 0;
+  if (action->value("status", "") == "done") return 100;
+  const int32_t day = DayOf(at);
   double progress = 0;
-  std::optional<Instant> latest;
-  for (const Json& r : action.at("progress")) {
-    const Instant d = DateOf(r, "date");
-    if (d > at) continue;
-    if (!latest || d >= *latest) {  // ties: the later report wins
-      latest = d;
-      progress = r.at("percent").get<double>();
+  int32_t latest = INT32_MIN;
+  for (const ProgressReport& r : plan.ProgressOf(action_id)) {
+    if (r.day > day) continue;
+    if (r.day >= latest) {  // ties: the later report wins
+      latest = r.day;
+      progress = r.percent;
     }
   }
   return progress;
 }
 
-std::string ActionStatus(const Json& action, Instant at, const RollupOptions& options) {
+std::string ActionStatus(const PlanState& plan, const std::string& action_id, Instant at,
+                         const RollupOptions& options) {
+  const Json& action = *plan.actions.Find(action_id);
   const std::string recorded = action.value("status", "planned");
   if (recorded == "done" || recorded == "cancelled") return recorded;
   const Instant start = DateOf(action, "start"), due = DateOf(action, "due");
@@ -67,7 +72,8 @@ std::string ActionStatus(const Json& action, Instant at, const RollupOptions& op
   if (at > due) return "late";
   const double span = DaysBetween(start, due);
   const double expected = span <= 0 ? 100.0 : 100.0 * DaysBetween(start, at) / span;
-  return ActionProgress(action, at) >= options.on_track_ratio * expected ? "on_track" : "at_risk";
+  return ActionProgress(plan, action_id, at) >= options.on_track_ratio * expected ? "on_track"
+                                                                                  : "at_risk";
 }
 
 std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at) {
@@ -76,7 +82,7 @@ std::optional<double> AxisExecution(const PlanState& plan, const std::string& ax
   for (const auto& id : plan.actions.order()) {
     const Json& action = *plan.actions.Find(id);
     if (action.value("axis", "") != axis_id || !Counted(plan, action)) continue;
-    const double progress = ActionProgress(action, at);
+    const double progress = ActionProgress(plan, id, at);
     const double b = action.value("budget_eur", 0.0);
     plain.push_back(progress);
     weighted += progress * b;
@@ -87,24 +93,18 @@ std::optional<double> AxisExecution(const PlanState& plan, const std::string& ax
   return Mean(plain);
 }
 
-const Json* LatestMeasurement(const Json& indicator, Instant at) {
-  const Json* latest = nullptr;
-  Instant latest_date{};
-  for (const Json& m : indicator.at("measurements")) {
-    const Instant d = DateOf(m, "date");
-    if (d > at) continue;
-    if (latest == nullptr || d >= latest_date) {
-      latest = &m;
-      latest_date = d;
-    }
+const Measurement* LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
+                                     Instant at) {
+  const int32_t day = DayOf(at);
+  const Measurement* latest = nullptr;
+  for (const Measurement& m : plan.MeasurementsOf(indicator_id)) {
+    if (m.day > day) continue;
+    if (latest == nullptr || m.day >= latest->day) latest = &m;
   }
   return latest;
 }
 
-std::optional<double> Attainment(const Json& indicator, Instant at) {
-  const Json* m = LatestMeasurement(indicator, at);
-  if (m == nullptr) return std::nullopt;
-  const double latest = m->at("value").get<double>();
+double AttainmentOf(const Json& indicator, double latest) {
   const double baseline = indicator.at("baseline").at("value").get<double>();
   const double target = indicator.at("target").at("value").get<double>();
   const std::string polarity = indicator.value("polarity", "increase");
@@ -116,6 +116,14 @@ std::optional<double> Attainment(const Json& indicator, Instant at) {
     return reached ? 100.0 : 0.0;
   }
   return 100.0 * std::clamp((latest - baseline) / (target - baseline), 0.0, 1.0);
+}
+
+std::optional<double> Attainment(const PlanState& plan, const std::string& indicator_id,
+                                 Instant at) {
+  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
+  const Json* indicator = plan.indicators.Find(indicator_id);
+  if (m == nullptr || indicator == nullptr) return std::nullopt;
+  return AttainmentOf(*indicator, m->value);
 }
 
 Json InitialTarget(const Json& indicator) {
@@ -140,13 +148,13 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
     for (const auto& ind_id : plan.indicators.order()) {
       const Json& ind = *plan.indicators.Find(ind_id);
       if (ind.value("retired", false) || !AttachedToAxis(plan, ind, axis_id)) continue;
-      if (auto a = Attainment(ind, at)) attainments.push_back(*a);
+      if (auto a = Attainment(plan, ind_id, at)) attainments.push_back(*a);
     }
     Json actions = Json::array();
     for (const auto& action_id : plan.actions.order()) {
       const Json& action = *plan.actions.Find(action_id);
       if (action.value("axis", "") != axis_id) continue;
-      const std::string status = ActionStatus(action, at, options);
+      const std::string status = ActionStatus(plan, action_id, at, options);
       if (!dropped) {
         late += status == "late";
         at_risk += status == "at_risk";
@@ -156,7 +164,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                          {"owner", action.value("owner", "")},
                          {"due", action.value("due", "")},
                          {"budget_eur", action.value("budget_eur", 0.0)},
-                         {"progress", Round2(ActionProgress(action, at))},
+                         {"progress", Round2(ActionProgress(plan, action_id, at))},
                          {"status", status}});
     }
     axes.push_back({{"id", axis_id},
@@ -170,8 +178,8 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
   Json indicators = Json::array();
   for (const auto& ind_id : plan.indicators.order()) {
     const Json& ind = *plan.indicators.Find(ind_id);
-    const Json* latest = LatestMeasurement(ind, at);
-    const auto attainment = Attainment(ind, at);
+    const Measurement* latest = LatestMeasurement(plan, ind_id, at);
+    const auto attainment = Attainment(plan, ind_id, at);
     const bool retired = ind.value("retired", false);
     if (attainment && !retired) plan_attainment.push_back(*attainment);
     indicators.push_back({{"id", ind_id},
@@ -180,8 +188,8 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                           {"attached_to", ind.value("attached_to", "")},
                           {"polarity", ind.value("polarity", "")},
                           {"baseline", ind.at("baseline").at("value")},
-                          {"latest", latest ? latest->at("value") : Json(nullptr)},
-                          {"latest_date", latest ? latest->at("date") : Json(nullptr)},
+                          {"latest", latest ? latest->ToJson()["value"] : Json(nullptr)},
+                          {"latest_date", latest ? Json(DateOfDay(latest->day)) : Json(nullptr)},
                           {"initial_target", InitialTarget(ind).at("value")},
                           {"target", ind.at("target").at("value")},
                           {"target_date", ind.at("target").at("date")},

@@ -22,17 +22,22 @@ struct RollupOptions {
 
 // An action's progress at `at`: latest report by effective date (ties: the
 // later report), 0 without one, 100 if done.
-double ActionProgress(const Json& action, Instant at);
+double ActionProgress(const PlanState& plan, const std::string& action_id, Instant at);
 // done | cancelled | not_started | late | on_track | at_risk
-std::string ActionStatus(const Json& action, Instant at, const RollupOptions& options);
+std::string ActionStatus(const PlanState& plan, const std::string& action_id, Instant at,
+                         const RollupOptions& options);
 // An axis's execution: budget-weighted mean of its counted actions (plain
 // mean if none has a budget); nullopt if it has no counted action.
 std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at);
 // The latest measurement (after corrections) with date <= at, or nullptr.
-const Json* LatestMeasurement(const Json& indicator, Instant at);
+const Measurement* LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
+                                     Instant at);
 // 100 x clamp((latest - baseline) / (target - baseline), 0, 1), or the
-// maintain_above/maintain_below rule; nullopt if not measured by `at`.
-std::optional<double> Attainment(const Json& indicator, Instant at);
+// maintain_above/maintain_below rule, for an indicator's JSON and a value.
+double AttainmentOf(const Json& indicator, double latest);
+// The attainment at `at`; nullopt if not measured by then.
+std::optional<double> Attainment(const PlanState& plan, const std::string& indicator_id,
+                                 Instant at);
 // The target the indicator was defined with, before any ChangeTarget.
 Json InitialTarget(const Json& indicator);
 

@@ -251,7 +251,7 @@ TEST_F(CommandBehaviourTest, CorrectionsAndTargetChangesKeepTheirLineage) {
                                     {"reason", "Objectif relevé"}})
                   .ok());
   const PlanState s = *projections_->Current("DEJ");
-  const Json& i1 = *s.indicators.Find("I1");
+  const Json i1 = s.IndicatorJson("I1");
   EXPECT_EQ(i1["measurements"][1]["value"], 43);
   EXPECT_EQ(i1["measurements"][1]["corrections"][0]["from"], 41);
   EXPECT_EQ(i1["target"]["value"], 70);
