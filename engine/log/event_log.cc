@@ -582,11 +582,12 @@ Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventVi
 
 Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream, uint64_t from_version,
                                                 size_t limit) const {
-  std::vector<Event> out;
+  // The stream index gives the positions; one sorted MultiGet reads them.
   const std::string prefix = lf::StreamPrefix(stream);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
+  std::vector<std::string> keys;
   uint64_t expected = std::max<uint64_t>(from_version, 1);
-  for (it->Seek(lf::StreamKey(stream, expected)); it->Valid() && out.size() < limit;
+  for (it->Seek(lf::StreamKey(stream, expected)); it->Valid() && keys.size() < limit;
        it->Next(), ++expected) {
     const rocksdb::Slice key = it->key();
     if (!key.starts_with(prefix)) break;
@@ -595,22 +596,28 @@ Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream, uint64_
       return Status::Corruption("stream " + std::string(stream) + " version " +
                                 std::to_string(expected) + ": missing from the stream index");
     }
-    const uint64_t position = coding::DecodeBigEndian64(it->value().data());
-    std::string record;
-    rocksdb::Status s =
-        db_->Get(rocksdb::ReadOptions(), events_cf_, lf::EventKey(position), &record);
-    if (!s.ok())
-      return Status::Corruption(
-          PositionCorruption(position, "indexed but not readable: " + s.ToString()));
-    Event e;
-    Status d = DecodeRecord(record, &e);
-    if (!d.ok()) return Status::Corruption(PositionCorruption(position, d.message()));
-    if (e.stream != stream || e.version != version) {
-      return Status::Corruption(PositionCorruption(position, "does not match the stream index"));
-    }
-    out.push_back(std::move(e));
+    keys.push_back(lf::EventKey(coding::DecodeBigEndian64(it->value().data())));
   }
   JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream"));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), events_cf_, keys.size(), slices.data(), values.data(),
+                statuses.data(), /*sorted_input=*/true);
+  std::vector<Event> out(keys.size());
+  const uint64_t first_version = std::max<uint64_t>(from_version, 1);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const uint64_t position = coding::DecodeBigEndian64(keys[i].data());
+    if (!statuses[i].ok()) {
+      return Status::Corruption(
+          PositionCorruption(position, "indexed but not readable: " + statuses[i].ToString()));
+    }
+    Status d = DecodeRecord(std::string_view(values[i].data(), values[i].size()), &out[i]);
+    if (!d.ok()) return Status::Corruption(PositionCorruption(position, d.message()));
+    if (out[i].stream != stream || out[i].version != first_version + i) {
+      return Status::Corruption(PositionCorruption(position, "does not match the stream index"));
+    }
+  }
   return out;
 }
 

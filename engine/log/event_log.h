@@ -155,6 +155,8 @@ class EventLog {
   // Forward scan of every event from `from`, in order, for replays. Stops at
   // the first error (which names the position) or when `fn` returns false.
   Status Scan(uint64_t from, const std::function<bool(const Event&)>& fn) const;
+  // The same without copying: each view is valid only during its call of fn.
+  Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const;
 
   const std::string& dir() const { return dir_; }
   // For the plan model's snapshot store, which shares this database.
@@ -182,8 +184,6 @@ class EventLog {
   // REQUIRES: called on the writer thread.
   Result<uint64_t> CachedStreamVersion(const std::string& stream);
   Result<std::optional<AppendResult>> LookupCommand(const std::string& command_id) const;
-  // Scan without copying: each view is valid only during its call of fn.
-  Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const;
 
   const std::string dir_;
   const EventLogOptions options_;

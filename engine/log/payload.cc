@@ -1,6 +1,7 @@
 #include "engine/log/payload.h"
 
 #include <cereal/archives/portable_binary.hpp>
+#include <cstring>
 #include <sstream>
 
 namespace jalon {
@@ -157,6 +158,122 @@ Result<json> DecodePayload(std::string_view bytes) {
   } catch (const std::exception& e) {
     return Status::Corruption(std::string("payload: ") + e.what());
   }
+}
+
+namespace {
+
+// A cursor over the little-endian bytes cereal's portable archive wrote.
+class Cursor {
+ public:
+  explicit Cursor(std::string_view in) : in_(in) {}
+  bool U8(uint8_t* v) {
+    if (in_.empty()) return false;
+    *v = static_cast<uint8_t>(in_[0]);
+    in_.remove_prefix(1);
+    return true;
+  }
+  bool U64(uint64_t* v) {
+    if (in_.size() < 8) return false;
+    uint64_t r = 0;
+    for (int i = 7; i >= 0; --i) r = (r << 8) | static_cast<uint8_t>(in_[static_cast<size_t>(i)]);
+    *v = r;
+    in_.remove_prefix(8);
+    return true;
+  }
+  bool Bytes(uint64_t n, std::string_view* out) {
+    if (in_.size() < n) return false;
+    *out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return true;
+  }
+  bool Text(std::string_view* out) {
+    uint64_t n = 0;
+    return U64(&n) && Bytes(n, out);
+  }
+  bool empty() const { return in_.empty(); }
+
+  // Reads one value; nested ones are skipped (depth-limited).
+  bool Value(PayloadScalar* out, int depth) {
+    if (depth > kMaxPayloadDepth) return false;
+    uint8_t tag = 0;
+    uint64_t raw = 0, n = 0;
+    std::string_view ignored;
+    if (!U8(&tag)) return false;
+    *out = PayloadScalar{};
+    switch (tag) {
+      case kNull:
+        return true;
+      case kFalse:
+      case kTrue:
+        out->kind = PayloadScalar::Kind::kBool;
+        out->boolean = tag == kTrue;
+        return true;
+      case kInt:
+        if (!U64(&raw)) return false;
+        out->kind = PayloadScalar::Kind::kNumber;
+        out->number = static_cast<double>(static_cast<int64_t>(raw));
+        out->integer = true;
+        return true;
+      case kUint:
+        if (!U64(&raw)) return false;
+        out->kind = PayloadScalar::Kind::kNumber;
+        out->number = static_cast<double>(raw);
+        out->integer = true;
+        return true;
+      case kDouble:
+        if (!U64(&raw)) return false;
+        out->kind = PayloadScalar::Kind::kNumber;
+        std::memcpy(&out->number, &raw, sizeof raw);
+        return true;
+      case kString:
+        out->kind = PayloadScalar::Kind::kString;
+        return Text(&out->text);
+      case kArray: {
+        if (!U64(&n) || n > in_.size()) return false;
+        PayloadScalar item;
+        for (uint64_t i = 0; i < n; ++i) {
+          if (!Value(&item, depth + 1)) return false;
+        }
+        out->kind = PayloadScalar::Kind::kNested;
+        return true;
+      }
+      case kObject: {
+        if (!U64(&n) || n > in_.size()) return false;
+        PayloadScalar item;
+        for (uint64_t i = 0; i < n; ++i) {
+          if (!Text(&ignored) || !Value(&item, depth + 1)) return false;
+        }
+        out->kind = PayloadScalar::Kind::kNested;
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+ private:
+  std::string_view in_;
+};
+
+}  // namespace
+
+Status ForEachPayloadField(std::string_view bytes,
+                           const std::function<void(std::string_view, const PayloadScalar&)>& fn) {
+  Cursor c(bytes);
+  uint8_t endianness = 0, tag = 0;
+  uint64_t n = 0;
+  if (!c.U8(&endianness) || endianness != 1 || !c.U8(&tag) || tag != kObject || !c.U64(&n) ||
+      n > bytes.size()) {
+    return Status::Corruption("payload: not an object");
+  }
+  std::string_view key;
+  PayloadScalar value;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!c.Text(&key) || !c.Value(&value, 1)) return Status::Corruption("payload: truncated field");
+    fn(key, value);
+  }
+  if (!c.empty()) return Status::Corruption("payload: trailing bytes");
+  return Status::Ok();
 }
 
 void Upcaster::Register(std::string type, uint32_t from_version, Fn fn) {

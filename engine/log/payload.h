@@ -40,6 +40,22 @@ std::string EncodePayload(const nlohmann::json& doc);
 // kCorruption when the bytes are not a well-formed payload.
 Result<nlohmann::json> DecodePayload(std::string_view bytes);
 
+// Reads the top-level fields of a payload object without building JSON, for
+// the hot paths of replay (measurements and progress reports are most of a
+// log). Nested values are skipped, not offered. A view into `bytes`: valid
+// while they are.
+struct PayloadScalar {
+  enum class Kind { kNull, kBool, kNumber, kString, kNested } kind = Kind::kNull;
+  bool boolean = false;
+  double number = 0;
+  bool integer = false;  // the number was stored as an integer
+  std::string_view text;
+};
+// Calls fn for each top-level field of the object in `bytes`, in key order.
+// kCorruption if the bytes are not a well-formed payload object.
+Status ForEachPayloadField(std::string_view bytes,
+                           const std::function<void(std::string_view, const PayloadScalar&)>& fn);
+
 // Thread-safe for concurrent Upcast calls once registration is finished.
 class Upcaster {
  public:

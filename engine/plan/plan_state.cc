@@ -3,6 +3,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "engine/log/payload.h"
+
 namespace jalon {
 namespace {
 
@@ -15,10 +17,11 @@ void CopyPresent(const Json& from, Json& to, std::initializer_list<const char*> 
   }
 }
 
+// NotFound, not Corruption: time travel by business date skips exactly
+// these (an event whose parent is dated later), and nothing else.
 Status Missing(const Event& e, std::string_view what, const std::string& id) {
-  return Status::Corruption("position " + std::to_string(e.position) + ": " + e.type +
-                            " refers to " + std::string(what) + " '" + id +
-                            "' which does not exist");
+  return Status::NotFound("position " + std::to_string(e.position) + ": " + e.type + " refers to " +
+                          std::string(what) + " '" + id + "' which does not exist");
 }
 
 using Applier = std::function<Status(PlanState&, const Event&, const Json&)>;
@@ -418,6 +421,81 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
   last_position = event.position;
   last_hash = event.hash;
   return Status::Ok();
+}
+
+namespace {
+
+// Reads a measurement or progress payload without JSON. `parent` receives
+// the indicator or action id.
+Status ReadHot(const EventView& e, std::string* parent, int32_t* day, double* number, bool* integer,
+               std::string* text_a, bool* has_a, std::string* text_b, bool* has_b) {
+  const bool measurement = e.type == "MeasurementRecorded";
+  const std::string_view parent_key = measurement ? "indicator" : "action";
+  const std::string_view number_key = measurement ? "value" : "percent";
+  const std::string_view a_key = measurement ? "source" : "note";
+  std::string_view date;
+  bool has_number = false;
+  Status s = ForEachPayloadField(e.payload, [&](std::string_view key, const PayloadScalar& v) {
+    using K = PayloadScalar::Kind;
+    if (key == parent_key && v.kind == K::kString) {
+      parent->assign(v.text);
+    } else if (key == "date" && v.kind == K::kString) {
+      date = v.text;
+    } else if (key == number_key && v.kind == K::kNumber) {
+      *number = v.number;
+      *integer = v.integer;
+      has_number = true;
+    } else if (key == a_key && v.kind == K::kString) {
+      text_a->assign(v.text);
+      *has_a = true;
+    } else if (measurement && key == "comment" && v.kind == K::kString) {
+      text_b->assign(v.text);
+      *has_b = true;
+    }
+  });
+  if (!s.ok()) return s;
+  auto parsed = ParseDate(date);
+  if (parent->empty() || !parsed.ok() || !has_number) {
+    return Status::Corruption(std::string(e.type) + " payload does not fit");
+  }
+  *day = DayOf(*parsed);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PlanState::ApplyEncoded(const EventView& event) {
+  const auto where = [&event](const Status& s) {
+    return s.WithContext("position " + std::to_string(event.position));
+  };
+  if (event.schema_version == 1 &&
+      (event.type == "MeasurementRecorded" || event.type == "ProgressReported")) {
+    std::string parent;
+    if (event.type == "MeasurementRecorded") {
+      Measurement m;
+      Status s = ReadHot(event, &parent, &m.day, &m.value, &m.value_is_integer, &m.source,
+                         &m.has_source, &m.comment, &m.has_comment);
+      if (!s.ok()) return where(s);
+      if (!indicators.Contains(parent)) return Missing(event.ToEvent(), "indicator", parent);
+      measurements[parent].push_back(std::move(m));
+    } else {
+      ProgressReport r;
+      std::string unused;
+      bool unused_flag = false;
+      Status s = ReadHot(event, &parent, &r.day, &r.percent, &r.percent_is_integer, &r.note,
+                         &r.has_note, &unused, &unused_flag);
+      if (!s.ok()) return where(s);
+      if (!actions.Contains(parent)) return Missing(event.ToEvent(), "action", parent);
+      progress[parent].push_back(std::move(r));
+    }
+    version = event.version;
+    last_position = event.position;
+    last_hash = event.hash;
+    return Status::Ok();
+  }
+  auto payload = DecodePayload(event.payload);
+  if (!payload.ok()) return where(payload.status());
+  return Apply(event.ToEvent(), *payload);
 }
 
 Json PlanState::ToJson() const {

@@ -106,6 +106,9 @@ struct PlanState {
 
   // Applies one event of this plan's stream, already decoded.
   Status Apply(const Event& event, const Json& payload);
+  // The same, decoding the payload; measurements and progress reports (most
+  // of a log) are read straight into their records without building JSON.
+  Status ApplyEncoded(const EventView& event);
 
   // The complete state, for snapshots; FromJson(ToJson()) is identical.
   Json ToJson() const;

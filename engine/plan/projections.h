@@ -65,23 +65,30 @@ class Projections {
   Result<PlanState> AtPosition(const std::string& code, uint64_t position) const;
   // The plan with only the events whose business date is <= `date`. Events
   // that depend on a later one (a measurement of an indicator defined after
-  // `date`) are left out with it.
+  // `date`) are left out with it; a damaged event is still an error.
   Result<PlanState> AtEffective(const std::string& code, Instant date) const;
 
   // Writes the "checkpoint" snapshot of every plan at the applied position.
   Status WriteCheckpoint() const;
 
  private:
-  Status ApplyLocked(const Event& event);  // REQUIRES: mu_ held exclusively
+  // Applies `event` to `plans`, checking that it follows `*hash` in the chain
+  // when `check_chain`. REQUIRES: mu_ held exclusively.
+  static Status ApplyTo(std::map<std::string, PlanState, std::less<>>& plans,
+                        const EventView& event);
+  // Brings plans_ from applied_ to `head` with one thread per core, each
+  // applying the directions of its share. REQUIRES: mu_ held exclusively.
+  Status ParallelCatchUpLocked(uint64_t head,
+                               const std::function<void(uint64_t, uint64_t)>& progress);
   void SnapshotStream(const PlanState& state) const;
   Result<PlanState> FromStreamSnapshot(const std::string& code, uint64_t max_position) const;
 
   const EventLog& log_;
   std::mutex catch_up_mu_;  // serializes CatchUp
   mutable std::shared_mutex mu_;
-  std::map<std::string, PlanState> plans_;  // GUARDED_BY(mu_)
-  uint64_t applied_ = 0;                    // GUARDED_BY(mu_)
-  Hash applied_hash_{};                     // GUARDED_BY(mu_)
+  std::map<std::string, PlanState, std::less<>> plans_;  // GUARDED_BY(mu_)
+  uint64_t applied_ = 0;                                 // GUARDED_BY(mu_)
+  Hash applied_hash_{};                                  // GUARDED_BY(mu_)
   mutable std::atomic<uint64_t> snapshots_ignored_{0};
   uint64_t checkpoint_position_ = 0;
 };

@@ -150,6 +150,32 @@ TEST_F(ProjectionsTest, FreshReplayEqualsTheLiveState) {
   EXPECT_EQ(fresh.Stats().applied_position, Head());
 }
 
+TEST_F(ProjectionsTest, ParallelRebuildEqualsTheSequentialLiveState) {
+  // Enough history that a fresh rebuild takes the parallel path (>= 50,000
+  // events behind), while the live projections applied each import alone.
+  GeneratorOptions options;
+  options.monthly = true;
+  options.axes = 6;
+  options.indicators_per_axis = 6;
+  for (int i = 0; i < 30; ++i) {
+    const std::string code = "P" + std::to_string(i);
+    ASSERT_TRUE(
+        service_->Import(GeneratePlan(code, static_cast<uint64_t>(i), options), "test").ok());
+  }
+  ASSERT_TRUE(
+      Exec("ReportProgress",
+           {{"direction", "P3"}, {"action", "A1.1"}, {"date", "2019-01-15"}, {"percent", 90}})
+          .ok());
+  ASSERT_GE(Head(), 50000u);
+  Projections fresh(*log_);
+  ASSERT_TRUE(fresh.CatchUp().ok());
+  EXPECT_EQ(fresh.Stats().applied_position, Head());
+  ASSERT_EQ(fresh.Codes(), projections_->Codes());
+  for (const std::string& code : projections_->Codes()) {
+    ASSERT_EQ(fresh.Current(code)->ToJson(), projections_->Current(code)->ToJson()) << code;
+  }
+}
+
 TEST_F(ProjectionsTest, TimeTravelEqualsATruncatedReplayAtRandomPoints) {
   RunRandom(300, 11);
   std::mt19937_64 rng(3);
