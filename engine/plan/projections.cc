@@ -203,13 +203,56 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
   return Status::Ok();
 }
 
+Projections::Projections(const EventLog& log) : log_(log) {
+  snapshot_writer_ = std::thread([this] { SnapshotWriterLoop(); });
+}
+
+Projections::~Projections() {
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    stopping_ = true;
+  }
+  snapshot_cv_.notify_all();
+  snapshot_writer_.join();
+}
+
 void Projections::SnapshotStream(const PlanState& state) const {
-  // Disposable: a lost or failed snapshot only costs a longer replay.
-  log_.db()
-      ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
-            log_format::StreamKey(PlanStream(state.code), state.version),
-            EncodeSnapshot(state.last_position, state.ToJson()))
-      .PermitUncheckedError();
+  {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    if (pending_snapshots_.size() >= kMaxPendingSnapshots) return;
+    pending_snapshots_.push_back(state);
+  }
+  snapshot_cv_.notify_one();
+}
+
+void Projections::SnapshotWriterLoop() {
+  for (;;) {
+    PlanState state;
+    {
+      std::unique_lock<std::mutex> lock(snapshot_mu_);
+      snapshot_cv_.wait(lock, [this] { return stopping_ || !pending_snapshots_.empty(); });
+      if (pending_snapshots_.empty()) return;
+      state = std::move(pending_snapshots_.front());
+      pending_snapshots_.pop_front();
+      writing_ = true;
+    }
+    // Disposable: a lost or failed snapshot only costs a longer replay.
+    log_.db()
+        ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
+              log_format::StreamKey(PlanStream(state.code), state.version),
+              EncodeSnapshot(state.last_position, state.ToJson()))
+        .PermitUncheckedError();
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      writing_ = false;
+    }
+    snapshot_cv_.notify_all();
+  }
+}
+
+void Projections::FlushSnapshots() const {
+  std::unique_lock<std::mutex> lock(snapshot_mu_);
+  snapshot_cv_.wait(lock, [this] { return pending_snapshots_.empty() && !writing_; });
 }
 
 Status Projections::WriteCheckpoint() const {
@@ -245,7 +288,7 @@ void Projections::ForEach(const std::function<void(const PlanState&)>& fn) const
 
 ProjectionStats Projections::Stats() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
-  return {applied_, snapshots_ignored_.load(), checkpoint_position_};
+  return {applied_, snapshots_ignored_.load(), checkpoint_position_, snapshots_used_.load()};
 }
 
 Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
@@ -270,6 +313,7 @@ Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
       snapshots_ignored_.fetch_add(1);
       continue;
     }
+    snapshots_used_.fetch_add(1);
     return state;
   }
   return PlanState();
@@ -284,7 +328,7 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
   // near this point does not: snapshots are made where time travel goes.
   auto done = [&]() -> Result<PlanState> {
     if (state.registered() && state.version - base_version >= kStreamSnapshotEvery) {
-      SnapshotStream(state);
+      SnapshotStream(state);  // a copy, encoded and written in the background
     }
     return std::move(state);
   };

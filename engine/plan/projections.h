@@ -17,16 +17,20 @@
 //
 // Thread safety: all methods are thread-safe. Readers copy what they need
 // under a shared lock; CatchUp takes the exclusive lock per batch of events.
+// Stream snapshots are encoded and written by a background thread.
 // The EventLog is borrowed and must outlive the Projections.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/log/event_log.h"
@@ -38,6 +42,7 @@ struct ProjectionStats {
   uint64_t applied_position = 0;
   uint64_t snapshots_ignored = 0;    // invalid or foreign snapshots skipped
   uint64_t checkpoint_position = 0;  // where Start() began replaying, 0 = from scratch
+  uint64_t snapshots_used = 0;       // time-travel queries that started from a snapshot
 };
 
 class Projections {
@@ -47,7 +52,9 @@ class Projections {
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
 
-  explicit Projections(const EventLog& log) : log_(log) {}
+  explicit Projections(const EventLog& log);
+  // Stops the snapshot writer; pending snapshots are written first.
+  ~Projections();
   Projections(const Projections&) = delete;
   Projections& operator=(const Projections&) = delete;
 
@@ -68,6 +75,9 @@ class Projections {
   // `date`) are left out with it; a damaged event is still an error.
   Result<PlanState> AtEffective(const std::string& code, Instant date) const;
 
+  // Blocks until every queued stream snapshot is written.
+  void FlushSnapshots() const;
+
   // Writes the "checkpoint" snapshot of every plan at the applied position.
   Status WriteCheckpoint() const;
 
@@ -80,7 +90,10 @@ class Projections {
   // applying the directions of its share. REQUIRES: mu_ held exclusively.
   Status ParallelCatchUpLocked(uint64_t head,
                                const std::function<void(uint64_t, uint64_t)>& progress);
+  // Queues a stream snapshot for the writer thread; drops it if the queue is
+  // full (a snapshot only saves replay time). Never blocks the query.
   void SnapshotStream(const PlanState& state) const;
+  void SnapshotWriterLoop();
   Result<PlanState> FromStreamSnapshot(const std::string& code, uint64_t max_position) const;
 
   const EventLog& log_;
@@ -90,6 +103,15 @@ class Projections {
   uint64_t applied_ = 0;                                 // GUARDED_BY(mu_)
   Hash applied_hash_{};                                  // GUARDED_BY(mu_)
   mutable std::atomic<uint64_t> snapshots_ignored_{0};
+  mutable std::atomic<uint64_t> snapshots_used_{0};
+
+  static constexpr size_t kMaxPendingSnapshots = 64;
+  mutable std::mutex snapshot_mu_;
+  mutable std::condition_variable snapshot_cv_;
+  mutable std::deque<PlanState> pending_snapshots_;  // GUARDED_BY(snapshot_mu_)
+  bool stopping_ = false;                            // GUARDED_BY(snapshot_mu_)
+  bool writing_ = false;                             // GUARDED_BY(snapshot_mu_)
+  std::thread snapshot_writer_;
   uint64_t checkpoint_position_ = 0;
 };
 

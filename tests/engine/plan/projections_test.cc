@@ -178,6 +178,9 @@ TEST_F(ProjectionsTest, ParallelRebuildEqualsTheSequentialLiveState) {
 
 TEST_F(ProjectionsTest, TimeTravelEqualsATruncatedReplayAtRandomPoints) {
   RunRandom(300, 11);
+  // A far replay leaves a stream snapshot; later queries start from it.
+  for (const char* code : {"DEJ", "DRH"}) ASSERT_TRUE(projections_->AtPosition(code, Head()).ok());
+  projections_->FlushSnapshots();
   std::mt19937_64 rng(3);
   for (int i = 0; i < 60; ++i) {
     const uint64_t position = std::uniform_int_distribution<uint64_t>(1, Head())(rng);
@@ -190,6 +193,7 @@ TEST_F(ProjectionsTest, TimeTravelEqualsATruncatedReplayAtRandomPoints) {
       ASSERT_EQ(got->ToJson(), want) << code << " at position " << position;
     }
   }
+  EXPECT_GT(projections_->Stats().snapshots_used, 0u);
   // as_of an instant gives the state recorded by then.
   for (int i = 0; i < 20; ++i) {
     auto it = instants_.begin();
@@ -222,6 +226,7 @@ TEST_F(ProjectionsTest, SnapshotsFromAnotherBuildOrAnotherLogAreIgnored) {
   ASSERT_TRUE(projections_->WriteCheckpoint().ok());
   // Time travel that replays far leaves stream snapshots behind.
   for (const char* code : {"DEJ", "DRH"}) ASSERT_TRUE(projections_->AtPosition(code, Head()).ok());
+  projections_->FlushSnapshots();
   const Json live = projections_->Current("DEJ")->ToJson();
   const uint64_t head = Head();
   // Damage every snapshot: an older format marker on some, garbage on others.
