@@ -241,6 +241,28 @@ Result<const Json*> NeedExisting(const Collection& c, const Json& d, const char*
   return item;
 }
 
+// The entity named by d[field] exists in the open plan and does not carry
+// `flag` (retired, ...); otherwise `rule` names what is wrong with it.
+Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const char* field,
+                  const char* what, const char* flag, const std::string& rule) {
+  JALON_RETURN_IF_ERROR(NeedPlan(s));
+  auto item = NeedExisting(c, d, field, what);
+  if (!item.ok()) return item.status();
+  if ((*item)->value(flag, false)) return Bad(field, rule);
+  return Status::Ok();
+}
+
+// An action of the open plan that is neither done nor cancelled.
+Status NeedOpenAction(const PlanState& s, const Json& d) {
+  JALON_RETURN_IF_ERROR(NeedPlan(s));
+  auto a = NeedExisting(s.actions, d, "action", "action");
+  if (!a.ok()) return a.status();
+  const std::string status = (*a)->value("status", "");
+  if (status == "done" || status == "cancelled")
+    return Bad("action", "the action is already " + status);
+  return Status::Ok();
+}
+
 Status NeedAxisNotDropped(const PlanState& s, const std::string& field,
                           const std::string& axis_id) {
   const Json* axis = s.axes.Find(axis_id);
@@ -374,11 +396,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"reason", Kind::kText, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto m = NeedExisting(s.missions, d, "mission", "mission");
-          if (!m.ok()) return m.status();
-          if ((*m)->value("retired", false)) return Bad("mission", "already retired");
-          return Status::Ok();
+          return NeedActive(s, s.missions, d, "mission", "mission", "retired", "already retired");
         }}},
       {"AssessMission",
        {"MissionAssessed",
@@ -550,15 +568,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"action", Kind::kId, true},
          {"date", Kind::kDate, false}},
         "date",
-        [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto a = NeedExisting(s.actions, d, "action", "action");
-          if (!a.ok()) return a.status();
-          const std::string status = (*a)->value("status", "");
-          if (status == "done" || status == "cancelled")
-            return Bad("action", "the action is already " + status);
-          return Status::Ok();
-        }}},
+        [](const PlanState& s, const Json& d) { return NeedOpenAction(s, d); }}},
       {"CancelAction",
        {"ActionCancelled",
         {{"direction", Kind::kCode, true},
@@ -566,15 +576,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"reason", Kind::kText, false},
          {"date", Kind::kDate, false}},
         "date",
-        [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto a = NeedExisting(s.actions, d, "action", "action");
-          if (!a.ok()) return a.status();
-          const std::string status = (*a)->value("status", "");
-          if (status == "done" || status == "cancelled")
-            return Bad("action", "the action is already " + status);
-          return Status::Ok();
-        }}},
+        [](const PlanState& s, const Json& d) { return NeedOpenAction(s, d); }}},
       {"DefineIndicator",
        {"IndicatorDefined",
         {{"direction", Kind::kCode, true},
@@ -612,11 +614,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"reason", Kind::kName, true}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
-          if (!i.ok()) return i.status();
-          if ((*i)->value("retired", false)) return Bad("indicator", "the indicator was retired");
-          return Status::Ok();
+          return NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
+                            "the indicator was retired");
         }}},
       {"RetireIndicator",
        {"IndicatorRetired",
@@ -625,11 +624,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"reason", Kind::kText, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
-          if (!i.ok()) return i.status();
-          if ((*i)->value("retired", false)) return Bad("indicator", "already retired");
-          return Status::Ok();
+          return NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
+                            "already retired");
         }}},
       {"RecordMeasurement",
        {"MeasurementRecorded",
@@ -641,10 +637,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"comment", Kind::kText, false}},
         "date",
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
-          if (!i.ok()) return i.status();
-          if ((*i)->value("retired", false)) return Bad("indicator", "the indicator was retired");
+          JALON_RETURN_IF_ERROR(NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
+                                           "the indicator was retired"));
           const int32_t day = DayOf(d["date"].get<std::string>());
           for (const Measurement& m : s.MeasurementsOf(d["indicator"].get<std::string>())) {
             if (m.day == day) {
