@@ -72,6 +72,12 @@ struct Local {
     JALON_RETURN_IF_ERROR(
         projections->Start(long_log ? Progress : std::function<void(uint64_t, uint64_t)>()));
     if (long_log) std::fputc('\n', stderr);
+    // A long replay since the last checkpoint: leave a fresh one, so that the
+    // next command starts from here.
+    const ProjectionStats stats = projections->Stats();
+    if (stats.applied_position - stats.checkpoint_position >= 10000) {
+      projections->WriteCheckpoint().PermitUncheckedError();
+    }
     service = std::make_unique<PlanService>(*log, *projections, clock);
     return Status::Ok();
   }
