@@ -1,8 +1,10 @@
-// jalond: the Jalon daemon. Opens the data directory, recovers the log's
-// head, and runs until SIGTERM or SIGINT, then exits 0 after flushing.
+// jalond: the Jalon daemon. Opens the data directory, recovers the log and
+// the projections, serves the HTTP API, and runs until SIGTERM or SIGINT:
+// then it stops accepting, lets in-flight requests finish, writes a
+// projection checkpoint, closes the log and exits 0.
 //
-// The HTTP API and the scheduler are registered here as they arrive; the
-// logic lives in the libraries, this file only wires them.
+// The logic lives in the libraries; this file only wires them. The
+// scheduler's routes (/v1/schedule, /v1/reminders) arrive with jobs/.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -10,7 +12,10 @@
 #include <cstdlib>
 
 #include "config/config.h"
+#include "engine/http/http_server.h"
+#include "engine/http/plan_api.h"
 #include "engine/log/event_log.h"
+#include "engine/plan/plan_service.h"
 
 namespace {
 
@@ -25,7 +30,8 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
-int Run(const std::string& config_path, const std::string& data_override) {
+int Run(const std::string& config_path, const std::string& data_override,
+        const std::string& listen_override) {
   const sigset_t stop_signals = BlockStopSignals();
   jalon::Config config;
   if (!config_path.empty()) {
@@ -35,10 +41,14 @@ int Run(const std::string& config_path, const std::string& data_override) {
       return 2;
     }
     config = std::move(loaded).value();
-  } else if (const char* data = std::getenv("JALON_DATA"); data != nullptr && *data != '\0') {
-    config.data_dir = data;
+  } else {
+    if (const char* data = std::getenv("JALON_DATA"); data != nullptr && *data != '\0')
+      config.data_dir = data;
+    if (const char* listen = std::getenv("JALON_LISTEN"); listen != nullptr && *listen != '\0')
+      config.listen = listen;
   }
   if (!data_override.empty()) config.data_dir = data_override;
+  if (!listen_override.empty()) config.listen = listen_override;
 
   jalon::SystemClock clock;
   jalon::EventLogOptions options;
@@ -56,11 +66,47 @@ int Run(const std::string& config_path, const std::string& data_override) {
   if (jalon::Status health = (*log)->WriteHealth(); !health.ok()) {
     spdlog::error("writes refused: {}", health.ToString());
   }
-  spdlog::info("jalond running (pid {}); stop with SIGTERM or SIGINT", ::getpid());
+  jalon::Projections projections(**log);
+  if (jalon::Status s = projections.Start([](uint64_t done, uint64_t total) {
+        spdlog::info("rebuilding projections: {} / {} events", done, total);
+      });
+      !s.ok()) {
+    spdlog::critical("cannot build the projections: {}", s.ToString());
+    return 1;
+  }
+  const jalon::ProjectionStats stats = projections.Stats();
+  spdlog::info("projections ready: {} direction(s), from checkpoint at {}, {} snapshot(s) ignored",
+               projections.Codes().size(), stats.checkpoint_position, stats.snapshots_ignored);
+
+  jalon::PlanService service(**log, projections, clock);
+  std::vector<jalon::http::TokenEntry> tokens;
+  for (const auto& t : config.tokens) tokens.push_back({t.name, t.role, t.sha256});
+  jalon::http::Authenticator auth(std::move(tokens));
+  jalon::http::Router router;
+  jalon::http::PlanApi(service, **log, auth).Register(router);
+  jalon::http::ServerOptions server_options;
+  const size_t colon = config.listen.rfind(':');
+  server_options.address = config.listen.substr(0, colon);
+  server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));
+  jalon::http::HttpServer server(server_options, [&router](const jalon::http::Request& req) {
+    jalon::http::Response res = router.Dispatch(req);
+    spdlog::info("request_id={} method={} path={} status={}", req.request_id, req.method, req.path,
+                 res.status);
+    return res;
+  });
+  if (jalon::Status s = server.Start(); !s.ok()) {
+    spdlog::critical("{}", s.message());
+    return 1;
+  }
+  spdlog::info("serving http://{}:{}/ (pid {}); stop with SIGTERM or SIGINT",
+               server_options.address, server.port(), ::getpid());
+  spdlog::info("jalond running");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Stop(std::chrono::seconds(10));
+  if (jalon::Status s = projections.WriteCheckpoint(); !s.ok()) spdlog::warn("{}", s.message());
   log->reset();  // drains pending appends and closes RocksDB
   spdlog::info("event log closed; bye");
   return 0;
@@ -75,6 +121,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("-d,--data", data_dir,
                  "Data directory; overrides storage.data_dir and JALON_DATA");
+  std::string listen;
+  app.add_option("-l,--listen", listen,
+                 "HOST:PORT to serve on (port 0: any free one); overrides server.listen and "
+                 "JALON_LISTEN");
   CLI11_PARSE(app, argc, argv);
-  return Run(config_path, data_dir);
+  return Run(config_path, data_dir, listen);
 }

@@ -66,6 +66,7 @@ Result<Json> PlanService::Execute(Command command, const std::string& actor) {
                 {"replayed", true},
                 {"events", std::move(list)}};
   }
+  std::lock_guard<std::mutex> plan_lock(StreamLock(*code));
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     JALON_RETURN_IF_ERROR(projections_.CatchUp());
@@ -98,6 +99,7 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
   if (command_id.empty()) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
   const std::string code = std::string(DirectionOfStream(decision->stream));
   const size_t count = decision->events.size();
+  std::lock_guard<std::mutex> plan_lock(StreamLock(code));
   auto seen = log_.FindCommand(command_id);
   if (!seen.ok()) return seen.status();
   if (!seen->has_value() && projections_.Current(code)) {
@@ -116,6 +118,13 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
               {"version", (*result)["version"]},
               {"events", count},
               {"replayed", (*result)["replayed"]}};
+}
+
+std::mutex& PlanService::StreamLock(const std::string& code) {
+  std::lock_guard<std::mutex> lock(locks_mu_);
+  auto& slot = stream_locks_[code];
+  if (!slot) slot = std::make_unique<std::mutex>();
+  return *slot;
 }
 
 Result<uint64_t> PlanService::PositionAtInstant(Instant t) const {

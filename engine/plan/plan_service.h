@@ -2,16 +2,21 @@
 // HTTP API both use them. Every result is JSON in the shape DESIGN.md gives;
 // every error is a Status whose message names the field and the rule.
 //
-// Writes validate against the projection, append with the plan stream's
-// version as expected_version (retrying on a race when the caller gave
-// none), then bring the projections up to the append before answering.
+// Writes validate against the projection and append with the plan stream's
+// version as expected_version, under a per-plan lock so that two commands on
+// one plan never decide against the same state; the projections are brought
+// up to the append before answering. Commands on different plans run
+// concurrently and share group commits.
 //
 // Thread-safe. Borrows the log, the projections and the clock, which must
 // outlive it.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "engine/log/event_log.h"
 #include "engine/plan/command.h"
@@ -63,11 +68,17 @@ class PlanService {
   Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,
                               const std::string& command_id, const std::string& actor);
   Result<uint64_t> PositionAtInstant(Instant t) const;
+  // The lock that serializes decide-and-append on one plan. Commands for
+  // different plans still share group commits.
+  std::mutex& StreamLock(const std::string& code);
 
   EventLog& log_;
   Projections& projections_;
   const Clock& clock_;
   const RollupOptions rollup_;
+  std::mutex locks_mu_;
+  std::unordered_map<std::string, std::unique_ptr<std::mutex>>
+      stream_locks_;  // GUARDED_BY(locks_mu_)
 };
 
 // A random command id ("cmd-" + 32 hex digits).

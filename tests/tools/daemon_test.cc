@@ -31,11 +31,11 @@ TEST_P(DaemonTest, RecoversTheHeadAndExitsZeroOnSignal) {
   {
     SystemClock clock;
     auto log = testing::OpenLogOrDie(dir_.path(), clock);
-    ASSERT_TRUE(log->Append(MakeRequest("plan/DEJ", "a", 3)).ok());
-    ASSERT_TRUE(log->Append(MakeRequest("plan/DRH", "b", 2)).ok());
+    ASSERT_TRUE(log->Append(MakeRequest("test/DEJ", "a", 3)).ok());
+    ASSERT_TRUE(log->Append(MakeRequest("test/DRH", "b", 2)).ok());
     head = log->Head();
   }
-  ChildProcess daemon({kJalond, "--data", dir_.path()});
+  ChildProcess daemon({kJalond, "--data", dir_.path(), "--listen", "127.0.0.1:0"});
   ASSERT_TRUE(daemon.WaitForOutput("jalond running", std::chrono::seconds(30))) << daemon.output();
   EXPECT_NE(daemon.output().find("head_position=5 head_hash=" + ToHex(head.hash) + " events=5"),
             std::string::npos)
@@ -69,7 +69,7 @@ TEST(DaemonConfigTest, BadConfigStopsTheStartNamingTheKey) {
   TempDir dir;
   const std::string path = dir.Sub("jalon.toml");
   std::ofstream(path) << "[storage]\ndata_dir = \"" << dir.Sub("data") << "\"\nretention = 3\n";
-  ChildProcess daemon({kJalond, "--config", path});
+  ChildProcess daemon({kJalond, "--config", path, "--listen", "127.0.0.1:0"});
   const int status = daemon.Wait();
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(daemon.output().find(path + ":3: storage.retention: unknown key"), std::string::npos)

@@ -1,0 +1,43 @@
+// Plain HTTP request and response values, so that handlers are functions
+// from request to response that can be tested without a socket (as in
+// asio's http/server/request_handler). Only http_server.cc knows Beast.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace jalon::http {
+
+struct Request {
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded, without the query
+  std::map<std::string, std::string> query;    // decoded ?k=v pairs
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string request_id;  // set by the server, for the logs
+
+  std::string Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+// Splits "/a/b?x=1&y=%C3%A9" into a decoded path and query. False if the
+// percent-encoding is malformed.
+bool ParseTarget(const std::string& target, std::string* path,
+                 std::map<std::string, std::string>* query);
+
+// {"error": {"status": 400, "message": "..."}}
+Response ErrorResponse(int status, const std::string& message);
+
+}  // namespace jalon::http

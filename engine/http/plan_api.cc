@@ -1,0 +1,234 @@
+#include "engine/http/plan_api.h"
+
+#include "engine/log/event_json.h"
+
+namespace jalon::http {
+namespace {
+
+Response JsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+Response FromStatus(const Status& s) { return ErrorResponse(HttpStatusOf(s), s.message()); }
+
+Response Respond(const Result<Json>& r) {
+  return r.ok() ? JsonResponse(200, *r) : FromStatus(r.status());
+}
+
+std::string Param(const Request& req, const std::string& key) {
+  auto it = req.query.find(key);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+Result<std::optional<Instant>> InstantParam(const Request& req, const std::string& key,
+                                            bool date_only) {
+  const std::string v = Param(req, key);
+  if (v.empty()) return std::optional<Instant>();
+  auto t = date_only ? ParseDate(v) : ParseInstant(v);
+  if (!t.ok()) return Status::InvalidArgument(key + ": " + t.status().message());
+  return std::optional<Instant>(*t);
+}
+
+Result<uint64_t> NumberParam(const Request& req, const std::string& key, uint64_t fallback) {
+  const std::string v = Param(req, key);
+  if (v.empty()) return fallback;
+  uint64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9' || n > UINT64_MAX / 10)
+      return Status::InvalidArgument(key + ": must be a whole number");
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
+}
+
+Result<TimeQuery> TimeParams(const Request& req) {
+  TimeQuery q;
+  auto as_of = InstantParam(req, "as_of", false);
+  auto effective = InstantParam(req, "effective_at", true);
+  if (!as_of.ok()) return as_of.status();
+  if (!effective.ok()) return effective.status();
+  q.as_of = *as_of;
+  q.effective_at = *effective;
+  if (!Param(req, "position").empty()) {
+    auto position = NumberParam(req, "position", 0);
+    if (!position.ok()) return position.status();
+    q.position = *position;
+  }
+  if ((q.as_of ? 1 : 0) + (q.effective_at ? 1 : 0) + (q.position ? 1 : 0) > 1) {
+    return Status::InvalidArgument("give at most one of as_of, position, effective_at");
+  }
+  return q;
+}
+
+}  // namespace
+
+int HttpStatusOf(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kUnauthenticated:
+      return 401;
+    case Status::Code::kPermissionDenied:
+      return 403;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kConflict:
+    case Status::Code::kAlreadyExists:
+      return 409;
+    case Status::Code::kUnavailable:
+    case Status::Code::kIOError:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+void PlanApi::Register(Router& router) {
+  // The handlers capture the borrowed objects, not this PlanApi, which may
+  // be a temporary.
+  PlanService* service = &service_;
+  const EventLog* log = &log_;
+  const Authenticator* auth = &auth_;
+  // Wraps a handler with authentication; `code` is the {direction} param.
+  auto authed = [auth](auto fn) {
+    return [auth, fn](const Request& req, const Params& params) -> Response {
+      auto who = auth->Authenticate(req);
+      if (!who.ok()) return FromStatus(who.status());
+      return fn(req, params, *who);
+    };
+  };
+  auto plan_read = [authed](auto fn) {
+    return authed([fn](const Request& req, const Params& params, const Principal& who) -> Response {
+      const std::string& code = params.at("direction");
+      if (!IsValidDirectionCode(code)) return ErrorResponse(400, "direction: not a direction code");
+      if (!who.CanRead(code))
+        return ErrorResponse(403, "the token of " + who.name + " may not read " + code);
+      return fn(req, code, who);
+    });
+  };
+
+  router.Add("GET", "/healthz", [log](const Request&, const Params&) {
+    const Status health = log->WriteHealth();
+    return JsonResponse(health.ok() ? 200 : 503,
+                        {{"status", health.ok() ? "ok" : "degraded"},
+                         {"head_position", log->Head().position},
+                         {"writes", health.ok() ? "accepted" : health.message()}});
+  });
+
+  router.Add("GET", "/v1/directions",
+             authed([service, log](const Request& req, const Params&, const Principal& who) {
+               auto at = InstantParam(req, "at", true);
+               if (!at.ok()) return FromStatus(at.status());
+               Json all = service->Directions(*at), visible = Json::array();
+               for (Json& d : all) {
+                 if (who.CanRead(d["code"].get<std::string>())) visible.push_back(std::move(d));
+               }
+               return JsonResponse(200, visible);
+             }));
+
+  router.Add("GET", "/v1/plans/{direction}",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               auto when = TimeParams(req);
+               if (!when.ok()) return FromStatus(when.status());
+               return Respond(service->Show(code, *when));
+             }));
+
+  router.Add("GET", "/v1/plans/{direction}/dashboard",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               auto when = TimeParams(req);
+               auto at = InstantParam(req, "at", true);
+               if (!when.ok()) return FromStatus(when.status());
+               if (!at.ok()) return FromStatus(at.status());
+               return Respond(service->Dashboard(code, *at, *when));
+             }));
+
+  router.Add("GET", "/v1/plans/{direction}/history",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               HistoryQuery q;
+               q.entity = Param(req, "entity");
+               auto from = InstantParam(req, "from", false);
+               auto to = InstantParam(req, "to", false);
+               if (!from.ok()) return FromStatus(from.status());
+               if (!to.ok()) return FromStatus(to.status());
+               q.from = *from;
+               q.to = *to;
+               return Respond(service->History(code, q));
+             }));
+
+  router.Add("GET", "/v1/plans/{direction}/diff",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               auto from = InstantParam(req, "from", false);
+               auto to = InstantParam(req, "to", false);
+               if (!from.ok()) return FromStatus(from.status());
+               if (!to.ok()) return FromStatus(to.status());
+               if (!*from || !*to)
+                 return ErrorResponse(400, "from and to: both are required (ISO 8601)");
+               return Respond(service->Diff(code, **from, **to));
+             }));
+
+  router.Add("GET", "/v1/events",
+             authed([service, log](const Request& req, const Params&, const Principal& who) {
+               if (!who.CanAudit())
+                 return ErrorResponse(403, "the events feed is for admin and auditor tokens");
+               auto from = NumberParam(req, "from", 1);
+               auto limit = NumberParam(req, "limit", 100);
+               if (!from.ok()) return FromStatus(from.status());
+               if (!limit.ok()) return FromStatus(limit.status());
+               auto events = log->ReadRange(*from, std::min<uint64_t>(*limit, 1000));
+               if (!events.ok()) return FromStatus(events.status());
+               Json list = Json::array();
+               for (const Event& e : *events) list.push_back(EventToJson(e));
+               return JsonResponse(
+                   200, {{"events", std::move(list)}, {"head_position", log->Head().position}});
+             }));
+
+  router.Add("GET", "/v1/verify",
+             authed([service, log](const Request&, const Params&, const Principal& who) {
+               if (who.direction.size() > 0)
+                 return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
+               VerifyReport r = log->Verify();
+               Json body = {{"ok", r.ok},
+                            {"head_position", r.head_position},
+                            {"head_hash", ToHex(r.head_hash)}};
+               if (!r.ok) {
+                 body["first_bad_position"] = r.first_bad_position;
+                 body["reason"] = r.reason;
+               }
+               return JsonResponse(200, body);
+             }));
+
+  router.Add("POST", "/v1/commands",
+             authed([service, log](const Request& req, const Params&, const Principal& who) {
+               Json body;
+               try {
+                 body = Json::parse(req.body);
+               } catch (const Json::parse_error& e) {
+                 return ErrorResponse(400, std::string("body: not valid JSON: ") + e.what());
+               }
+               auto command = ParseCommand(body);
+               if (!command.ok()) return FromStatus(command.status());
+               const std::string key = req.Header("idempotency-key");
+               if (!key.empty()) {
+                 if (!command->command_id.empty() && command->command_id != key) {
+                   return ErrorResponse(400, "command_id: differs from the Idempotency-Key header");
+                 }
+                 command->command_id = key;
+               }
+               auto code = CommandDirection(*command);
+               if (!code.ok()) return FromStatus(code.status());
+               if (!who.CanWrite(command->type, *code)) {
+                 return ErrorResponse(403, "the token of " + who.name + " may not run " +
+                                               command->type + " on " + *code);
+               }
+               auto result = service->Execute(std::move(command).value(), who.Actor());
+               if (!result.ok()) return FromStatus(result.status());
+               return JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result);
+             }));
+}
+
+}  // namespace jalon::http

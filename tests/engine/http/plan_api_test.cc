@@ -1,0 +1,291 @@
+// The /v1 API over real HTTP on 127.0.0.1: every role against every route,
+// bad input, idempotency, conflicts, and group commit across connections.
+#include "engine/http/plan_api.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "engine/http/http_server.h"
+#include "engine/plan/generator.h"
+#include "tests/engine/plan/plan_fixture.h"
+
+namespace jalon::http {
+namespace {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+// A minimal HTTP/1.1 client: one request per connection.
+Reply Call(uint16_t port, const std::string& method, const std::string& target,
+           const std::string& token, const std::string& body = {},
+           const std::string& extra_headers = {}) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return {};
+  }
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+  request += extra_headers;
+  request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n\r\n" + body;
+  for (size_t sent = 0; sent < request.size();) {
+    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string response;
+  char buf[65536];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  Reply r;
+  if (response.size() > 12) r.status = std::atoi(response.substr(9, 3).c_str());
+  const size_t blank = response.find("\r\n\r\n");
+  if (blank != std::string::npos) r.body = response.substr(blank + 4);
+  return r;
+}
+
+class PlanApiTest : public testing::PlanFixture {
+ protected:
+  void SetUp() override {
+    PlanFixture::SetUp();
+    ImportExample();
+    ASSERT_TRUE(service_->Import(GeneratePlan("DRH", 4), "test").ok());
+    std::vector<TokenEntry> tokens;
+    for (const char* role : {"admin", "steering", "auditor", "direction:DEJ", "direction:DRH"}) {
+      const std::string token = std::string("token-") + role;
+      tokens.push_back({role, role, Sha256(token)});
+    }
+    auth_ = std::make_unique<Authenticator>(std::move(tokens));
+    PlanApi(*service_, *log_, *auth_).Register(router_);
+    ServerOptions options;
+    options.port = 0;
+    options.body_limit = 64 * 1024;
+    server_ = std::make_unique<HttpServer>(
+        options, [this](const Request& r) { return router_.Dispatch(r); });
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  void TearDown() override { server_.reset(); }
+
+  Reply Get(const std::string& target, const std::string& role) {
+    return Call(server_->port(), "GET", target, role.empty() ? "" : "token-" + role);
+  }
+  Reply Post(const Json& body, const std::string& role, const std::string& headers = {}) {
+    return Call(server_->port(), "POST", "/v1/commands", role.empty() ? "" : "token-" + role,
+                body.dump(), headers);
+  }
+
+  std::unique_ptr<Authenticator> auth_;
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+const Json kProgress = {
+    {"type", "ReportProgress"},
+    {"data", {{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", 45}}}};
+const Json kReview = {{"type", "HoldReview"},
+                      {"data",
+                       {{"direction", "DEJ"},
+                        {"date", "2018-06-29"},
+                        {"participants", {"Directrice"}},
+                        {"decisions", "RAS"}}}};
+
+TEST_F(PlanApiTest, EveryRoleAgainstEveryReadRoute) {
+  struct Row {
+    std::string target;
+    std::map<std::string, int> status;  // role -> expected status; "" = no token
+  };
+  const std::vector<Row> rows = {
+      {"/v1/directions",
+       {{"", 401}, {"admin", 200}, {"steering", 200}, {"auditor", 200}, {"direction:DEJ", 200}}},
+      {"/v1/plans/DEJ",
+       {{"", 401},
+        {"admin", 200},
+        {"steering", 200},
+        {"auditor", 200},
+        {"direction:DEJ", 200},
+        {"direction:DRH", 403}}},
+      {"/v1/plans/DEJ/dashboard?at=2018-07-01",
+       {{"", 401},
+        {"admin", 200},
+        {"steering", 200},
+        {"auditor", 200},
+        {"direction:DEJ", 200},
+        {"direction:DRH", 403}}},
+      {"/v1/plans/DEJ/history?entity=axis/A1",
+       {{"", 401},
+        {"admin", 200},
+        {"auditor", 200},
+        {"direction:DEJ", 200},
+        {"direction:DRH", 403}}},
+      {"/v1/plans/DEJ/diff?from=2016-01-01&to=2030-01-01",
+       {{"", 401}, {"auditor", 200}, {"direction:DRH", 403}}},
+      {"/v1/events?from=1&limit=5",
+       {{"", 401}, {"admin", 200}, {"auditor", 200}, {"steering", 403}, {"direction:DEJ", 403}}},
+      {"/v1/verify",
+       {{"", 401}, {"admin", 200}, {"auditor", 200}, {"steering", 200}, {"direction:DEJ", 403}}},
+      {"/healthz", {{"", 200}}},
+  };
+  for (const Row& row : rows) {
+    for (const auto& [role, want] : row.status) {
+      EXPECT_EQ(Get(row.target, role).status, want) << row.target << " as '" << role << "'";
+    }
+  }
+  EXPECT_EQ(Call(server_->port(), "GET", "/v1/plans/DEJ", "wrong-token").status, 401);
+  // A direction token sees only its own direction in the list.
+  Json listed = Get("/v1/directions", "direction:DEJ").json();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["code"], "DEJ");
+  EXPECT_EQ(Get("/v1/directions", "admin").json().size(), 2u);
+}
+
+TEST_F(PlanApiTest, WritesFollowTheRolesAndRefusalsAppendNothing) {
+  const uint64_t head = Head();
+  EXPECT_EQ(Post(kProgress, "").status, 401);
+  EXPECT_EQ(Post(kProgress, "direction:DRH").status, 403);  // a foreign plan
+  EXPECT_EQ(Post(kProgress, "auditor").status, 403);
+  EXPECT_EQ(Post(kProgress, "steering").status, 403);  // steering records reviews only
+  EXPECT_EQ(Post({{"type", "RegisterDirection"}, {"data", {{"code", "DXX"}, {"name", "x"}}}},
+                 "direction:DEJ")
+                .status,
+            403);
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Post(kReview, "steering").status, 201);
+  Reply own = Post(kProgress, "direction:DEJ");
+  ASSERT_EQ(own.status, 201) << own.body;
+  EXPECT_EQ(own.json()["events"][0]["actor"], "direction:DEJ/direction:DEJ");
+  EXPECT_EQ(Head(), head + 2);
+}
+
+TEST_F(PlanApiTest, BadInputGetsAClear4xxAndAppendsNothing) {
+  const uint64_t head = Head();
+  auto post_raw = [this](const std::string& body) {
+    return Call(server_->port(), "POST", "/v1/commands", "token-admin", body);
+  };
+  Reply malformed = post_raw("{\"type\": ");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_NE(malformed.body.find("not valid JSON"), std::string::npos);
+  EXPECT_EQ(post_raw("{\"type\":\"Fly\",\"data\":{}}").status, 400);
+  Reply unknown = Post({{"type", "ReportProgress"},
+                        {"data",
+                         {{"direction", "DEJ"},
+                          {"action", "A1.2"},
+                          {"date", "2018-07-01"},
+                          {"percent", 4},
+                          {"mood", "bon"}}}},
+                       "admin");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("data.mood: unknown field"), std::string::npos) << unknown.body;
+  Reply wrong_type =
+      Post({{"type", "ReportProgress"},
+            {"data",
+             {{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", "4"}}}},
+           "admin");
+  EXPECT_NE(wrong_type.body.find("data.percent"), std::string::npos);
+  Reply bad_date =
+      Post({{"type", "ReportProgress"},
+            {"data",
+             {{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-02-30"}, {"percent", 4}}}},
+           "admin");
+  EXPECT_NE(bad_date.body.find("data.date: not a date"), std::string::npos);
+  Reply traversal = Post(
+      {{"type", "ReportProgress"},
+       {"data",
+        {{"direction", "../../etc"}, {"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", 4}}}},
+      "admin");
+  EXPECT_EQ(traversal.status, 400);
+  EXPECT_EQ(Get("/v1/plans/..%2F..%2Fetc", "admin").status, 400);
+  EXPECT_EQ(post_raw(std::string("{\"type\":\"EditSection\",\"data\":{\"direction\":\"DEJ\","
+                                 "\"section\":\"legal\",\"text\":\"") +
+                     std::string(100 * 1024, 'x') + "\"}}")
+                .status,
+            413);
+  EXPECT_EQ(post_raw("{\"type\":\"EditSection\",\"data\":{\"direction\":\"DEJ\",\"section\":"
+                     "\"legal\",\"text\":\"\xff\xfe\"}}")
+                .status,
+            400);
+  EXPECT_EQ(Get("/v1/plans/NOPE", "admin").status, 404);
+  EXPECT_EQ(Get("/v1/plans/DEJ?as_of=2018-13-01", "admin").status, 400);
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(PlanApiTest, IdempotencyKeyReplaysAndVersionConflictIs409) {
+  Reply first = Post(kProgress, "admin", "Idempotency-Key: key-42\r\n");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const uint64_t head = Head();
+  Reply again = Post(kProgress, "admin", "Idempotency-Key: key-42\r\n");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.json()["position"], first.json()["position"]);
+  EXPECT_EQ(Head(), head);
+  Json stale = kReview;
+  stale["expected_version"] = 1;
+  EXPECT_EQ(Post(stale, "admin").status, 409);
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(PlanApiTest, DashboardOverHttpGivesTheDesignFigures) {
+  Json d = Get("/v1/plans/DEJ/dashboard?at=2018-07-01", "auditor").json();
+  EXPECT_EQ(d["execution"], 73.0);
+  EXPECT_EQ(d["performance"], 54.17);
+  EXPECT_EQ(d["axes"][0]["execution"], 86.0);
+  // Time travel: before the import nothing existed.
+  EXPECT_EQ(Get("/v1/plans/DEJ?position=1", "admin").json()["direction"]["code"], "DEJ");
+}
+
+TEST_F(PlanApiTest, ConcurrentCommandsShareGroupCommits) {
+  for (int d = 0; d < 8; ++d) {
+    const std::string code = "D" + std::to_string(d);
+    ASSERT_EQ(Post({{"type", "RegisterDirection"},
+                    {"data", {{"code", code}, {"name", "Direction " + code}}}},
+                   "admin")
+                  .status,
+              201);
+    ASSERT_EQ(Post({{"type", "OpenPlan"},
+                    {"data",
+                     {{"direction", code},
+                      {"title", "Projet"},
+                      {"period_start", "2016-01-01"},
+                      {"period_end", "2020-12-31"},
+                      {"dated", "2016-03-15"}}}},
+                   "admin")
+                  .status,
+              201);
+  }
+  const LogStats before = log_->Stats();
+  constexpr int kClients = 16, kEach = 8;
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < kEach; ++i) {
+        Json cmd = {{"type", "EditSection"},
+                    {"data",
+                     {{"direction", "D" + std::to_string(c % 8)},
+                      {"section", "legal"},
+                      {"text", std::to_string(c * 100 + i)}}}};
+        if (Post(cmd, "admin").status == 201) created.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(created.load(), kClients * kEach);
+  const LogStats after = log_->Stats();
+  EXPECT_EQ(after.events - before.events, static_cast<uint64_t>(kClients * kEach));
+  EXPECT_LT(after.batches - before.batches, after.events - before.events);
+}
+
+}  // namespace
+}  // namespace jalon::http
