@@ -1,6 +1,7 @@
 #include "engine/plan/generator.h"
 
 #include <cmath>
+#include <string>
 #include <cstdio>
 #include <random>
 
@@ -36,8 +37,8 @@ json GeneratePlan(const std::string& code, uint64_t seed, const GeneratorOptions
       {"format", "jalon.plan/1"},
       {"direction",
        {{"code", code},
-        {"name", "Direction " + code},
-        {"pole", "Pôle " + std::to_string(seed % 5)}}},
+        {"name", o.name.empty() ? "Direction " + code : o.name},
+        {"pole", o.pole.empty() ? "Pôle " + std::to_string(seed % 5) : o.pole}}},
       {"plan",
        {{"title", "Projet de direction " + std::to_string(y0) + "-" + std::to_string(y_end)},
         {"period_start", Date(y0, 1, 1)},

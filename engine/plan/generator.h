@@ -17,6 +17,8 @@ struct GeneratorOptions {
   int first_year = 2016;
   int years = 4;         // years of measurements and progress
   bool monthly = false;  // measure every indicator monthly (bigger plans)
+  std::string name;      // the direction's name; default "Direction <CODE>"
+  std::string pole;      // default "Pôle <seed % 5>"
 };
 
 nlohmann::json GeneratePlan(const std::string& code, uint64_t seed,

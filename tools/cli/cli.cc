@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "engine/log/event_log.h"
+#include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
 #include "tools/cli/text.h"
 
@@ -305,8 +306,24 @@ int Main(int argc, char** argv) {
   data(replay);
   json_flag(replay);
 
+  auto* generate = app.add_subcommand(
+      "generate", "Print a generated jalon.plan/1 document (for demos, tests and benchmarks)");
+  uint64_t seed = 1;
+  GeneratorOptions gen;
+  direction(generate);
+  generate->add_option("--seed", seed, "Random seed (the same seed gives the same plan)");
+  generate->add_option("--name", gen.name, "The direction's name");
+  generate->add_option("--pole", gen.pole, "The direction's pole");
+  generate->add_option("--axes", gen.axes, "Progress axes")->check(CLI::Range(1, 50));
+  generate->add_flag("--monthly", gen.monthly, "Measure every indicator monthly");
+
   CLI11_PARSE(app, argc, argv);
 
+  if (generate->parsed()) {
+    if (!IsValidDirectionCode(o.direction)) return Fail("generate", "direction: not a direction code");
+    std::cout << GeneratePlan(o.direction, seed, gen).dump(2) << "\n";
+    return 0;
+  }
   if (verify->parsed()) return Verify(o);
   if (replay->parsed()) return Replay(o);
 
