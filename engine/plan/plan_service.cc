@@ -37,14 +37,18 @@ Result<Json> PlanService::AppendDecision(Decision decision, std::optional<uint64
   auto appended = log_.Append(std::move(request));
   if (!appended.ok()) return appended.status();
   JALON_RETURN_IF_ERROR(projections_.CatchUp());
-  auto events = log_.ReadRange(appended->first_position, appended->count);
+  return ResultJson(*appended);
+}
+
+Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
+  auto events = log_.ReadRange(appended.first_position, appended.count);
   if (!events.ok()) return events.status();
   Json list = Json::array();
   for (const Event& e : *events) list.push_back(EventToJson(e));
-  return Json{{"position", appended->last_position()},
-              {"first_position", appended->first_position},
-              {"version", appended->last_version()},
-              {"replayed", appended->replayed},
+  return Json{{"position", appended.last_position()},
+              {"first_position", appended.first_position},
+              {"version", appended.last_version()},
+              {"replayed", appended.replayed},
               {"events", std::move(list)}};
 }
 
@@ -54,17 +58,8 @@ Result<Json> PlanService::Execute(Command command, const std::string& actor) {
   if (command.command_id.empty()) command.command_id = NewCommandId();
   auto seen = log_.FindCommand(command.command_id);
   if (!seen.ok()) return seen.status();
-  if (seen->has_value()) {  // an idempotent replay: answer the first result
-    Decision none;
-    auto events = log_.ReadRange((*seen)->first_position, (*seen)->count);
-    if (!events.ok()) return events.status();
-    Json list = Json::array();
-    for (const Event& e : *events) list.push_back(EventToJson(e));
-    return Json{{"position", (*seen)->last_position()},
-                {"first_position", (*seen)->first_position},
-                {"version", (*seen)->last_version()},
-                {"replayed", true},
-                {"events", std::move(list)}};
+  if (seen->has_value()) {      // an idempotent replay: answer the first result
+    return ResultJson(**seen);  // FindCommand marks it replayed
   }
   std::lock_guard<std::mutex> plan_lock(StreamLock(*code));
   constexpr int kAttempts = 5;

@@ -68,6 +68,8 @@ class PlanService {
   Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,
                               const std::string& command_id, const std::string& actor);
   Result<uint64_t> PositionAtInstant(Instant t) const;
+  // {position, first_position, version, replayed, events} of an append.
+  Result<Json> ResultJson(const AppendResult& appended) const;
   // The lock that serializes decide-and-append on one plan. Commands for
   // different plans still share group commits.
   std::mutex& StreamLock(const std::string& code);
