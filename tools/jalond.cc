@@ -13,6 +13,7 @@
 
 #include "config/config.h"
 #include "engine/http/http_server.h"
+#include "engine/http/metrics.h"
 #include "engine/http/plan_api.h"
 #include "engine/log/event_log.h"
 #include "engine/plan/plan_service.h"
@@ -84,12 +85,15 @@ int Run(const std::string& config_path, const std::string& data_override,
   jalon::http::Authenticator auth(std::move(tokens));
   jalon::http::Router router;
   jalon::http::PlanApi(service, **log, auth).Register(router);
+  jalon::http::RequestCounter request_counter;
+  jalon::http::RegisterMetrics(router, **log, projections, request_counter);
+  const jalon::http::Handler counted = jalon::http::CountingHandler(router, request_counter);
   jalon::http::ServerOptions server_options;
   const size_t colon = config.listen.rfind(':');
   server_options.address = config.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));
-  jalon::http::HttpServer server(server_options, [&router](const jalon::http::Request& req) {
-    jalon::http::Response res = router.Dispatch(req);
+  jalon::http::HttpServer server(server_options, [&counted](const jalon::http::Request& req) {
+    jalon::http::Response res = counted(req);
     spdlog::info("request_id={} method={} path={} status={}", req.request_id, req.method, req.path,
                  res.status);
     return res;

@@ -310,7 +310,8 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
       done(Status::Unavailable("the event log is shutting down"));
       return;
     }
-    queue_.push_back(Pending{std::move(request), std::move(done)});
+    queue_.push_back(
+        Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
   }
   queue_cv_.notify_one();
 }
@@ -352,7 +353,11 @@ void EventLog::CompletionLoop() {
       c = std::move(completions_.front());
       completions_.pop_front();
     }
-    for (size_t i = 0; i < c.batch.size(); ++i) c.batch[i].done(std::move(c.outcomes[i]));
+    const auto now = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < c.batch.size(); ++i) {
+      append_latency_.Record(std::chrono::duration<double>(now - c.batch[i].arrived).count());
+      c.batch[i].done(std::move(c.outcomes[i]));
+    }
   }
 }
 
@@ -495,6 +500,7 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
       head_cv_.notify_all();
       stat_batches_.fetch_add(1, std::memory_order_relaxed);
       stat_events_.fetch_add(new_events, std::memory_order_relaxed);
+      batch_sizes_.Record(static_cast<double>(new_events));
       stat_appends_.fetch_add(new_appends, std::memory_order_relaxed);
     }
   }

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "engine/log/event.h"
+#include "engine/util/histogram.h"
 #include "engine/util/status.h"
 #include "engine/util/time.h"
 
@@ -158,6 +159,11 @@ class EventLog {
   // The same without copying: each view is valid only during its call of fn.
   Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const;
 
+  // Events per synced batch, and the time from an append's arrival to its
+  // acknowledgement, in seconds: for /metrics.
+  const Histogram& batch_sizes() const { return batch_sizes_; }
+  const Histogram& append_latency() const { return append_latency_; }
+
   const std::string& dir() const { return dir_; }
   // For the plan model's snapshot store, which shares this database.
   rocksdb::DB* db() const { return db_; }
@@ -167,6 +173,7 @@ class EventLog {
   struct Pending {
     AppendRequest request;
     AppendCallback done;
+    std::chrono::steady_clock::time_point arrived;
   };
 
   EventLog(std::string dir, EventLogOptions options);
@@ -219,6 +226,9 @@ class EventLog {
   std::condition_variable completion_cv_;
   std::deque<Completion> completions_;  // GUARDED_BY(completion_mu_)
   bool completion_stopping_ = false;    // GUARDED_BY(completion_mu_)
+
+  Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
+  Histogram append_latency_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
 
   std::thread writer_;
   std::thread completer_;

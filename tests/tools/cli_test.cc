@@ -132,6 +132,20 @@ TEST_F(CliTest, BadInputIsRefusedNamingThePathAndNothingIsWritten) {
   EXPECT_NE(bad_date.output.find("--as-of: not a date"), std::string::npos) << bad_date.output;
 }
 
+TEST_F(CliTest, TokenHashPrintsAConfigBlock) {
+  std::ofstream(dir_.Sub("secret.txt")) << "demo-dej\n";
+  ChildProcess p(
+      {"/bin/sh", "-c",
+       kJalon + " token hash --name dej --role direction:DEJ < " + dir_.Sub("secret.txt")});
+  EXPECT_EQ(WEXITSTATUS(p.Wait()), 0);
+  // The sha256 of config/jalon.toml's demo-dej token.
+  EXPECT_NE(p.output().find(
+                "sha256 = \"9dc361c1bb2ba4a1ef65cb1b939e882b072bcee7c9a4e3e82f1a685ce0687d2a\""),
+            std::string::npos)
+      << p.output();
+  EXPECT_NE(p.output().find("role = \"direction:DEJ\""), std::string::npos);
+}
+
 TEST_F(CliTest, EveryVerbHasHelp) {
   CliRun top = Jalon({"--help"});
   EXPECT_EQ(top.code, 0);

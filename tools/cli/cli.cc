@@ -317,10 +317,31 @@ int Main(int argc, char** argv) {
   generate->add_option("--axes", gen.axes, "Progress axes")->check(CLI::Range(1, 50));
   generate->add_flag("--monthly", gen.monthly, "Measure every indicator monthly");
 
+  auto* token = app.add_subcommand("token", "Token helpers for jalon.toml");
+  auto* token_hash = token->add_subcommand(
+      "hash", "Read a token on standard input and print its SHA-256, as [[tokens]] sha256 expects");
+  token->require_subcommand(1);
+  std::string token_name = "NAME", token_role = "ROLE";
+  token_hash->add_option("--name", token_name, "Name to put in the printed [[tokens]] block");
+  token_hash->add_option(
+      "--role", token_role,
+      "Role to put in the printed block (admin, steering, auditor, direction:CODE)");
+
   CLI11_PARSE(app, argc, argv);
 
+  if (token_hash->parsed()) {
+    std::string secret;
+    std::getline(std::cin, secret);
+    if (secret.empty())
+      return Fail("token hash",
+                  "standard input: give the token, e.g. printf %s 'secret' | jalon token hash");
+    std::cout << "[[tokens]]\nname = \"" << token_name << "\"\nrole = \"" << token_role
+              << "\"\nsha256 = \"" << ToHex(Sha256(secret)) << "\"\n";
+    return 0;
+  }
   if (generate->parsed()) {
-    if (!IsValidDirectionCode(o.direction)) return Fail("generate", "direction: not a direction code");
+    if (!IsValidDirectionCode(o.direction))
+      return Fail("generate", "direction: not a direction code");
     std::cout << GeneratePlan(o.direction, seed, gen).dump(2) << "\n";
     return 0;
   }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/http/http_server.h"
+#include "engine/http/metrics.h"
 #include "engine/plan/generator.h"
 #include "tests/engine/plan/plan_fixture.h"
 
@@ -71,11 +72,11 @@ class PlanApiTest : public testing::PlanFixture {
     }
     auth_ = std::make_unique<Authenticator>(std::move(tokens));
     PlanApi(*service_, *log_, *auth_).Register(router_);
+    RegisterMetrics(router_, *log_, *projections_, counter_);
     ServerOptions options;
     options.port = 0;
     options.body_limit = 64 * 1024;
-    server_ = std::make_unique<HttpServer>(
-        options, [this](const Request& r) { return router_.Dispatch(r); });
+    server_ = std::make_unique<HttpServer>(options, CountingHandler(router_, counter_));
     ASSERT_TRUE(server_->Start().ok());
   }
   void TearDown() override { server_.reset(); }
@@ -90,6 +91,7 @@ class PlanApiTest : public testing::PlanFixture {
 
   std::unique_ptr<Authenticator> auth_;
   Router router_;
+  RequestCounter counter_;
   std::unique_ptr<HttpServer> server_;
 };
 
@@ -285,6 +287,25 @@ TEST_F(PlanApiTest, ConcurrentCommandsShareGroupCommits) {
   const LogStats after = log_->Stats();
   EXPECT_EQ(after.events - before.events, static_cast<uint64_t>(kClients * kEach));
   EXPECT_LT(after.batches - before.batches, after.events - before.events);
+}
+
+TEST_F(PlanApiTest, MetricsCountAppendsBatchesAndRequests) {
+  ASSERT_EQ(Post(kProgress, "admin").status, 201);
+  EXPECT_EQ(Get("/v1/plans/DEJ", "").status, 401);
+  Reply m = Get("/metrics", "");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("jalon_log_head_position " + std::to_string(Head())), std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("jalon_events_appended_total " + std::to_string(log_->Stats().events)),
+            std::string::npos);
+  EXPECT_NE(m.body.find("jalon_projection_lag_events 0"), std::string::npos);
+  EXPECT_NE(m.body.find("jalon_append_latency_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+  EXPECT_NE(m.body.find("jalon_http_requests_total{route=\"/v1/commands\",status=\"201\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(
+      m.body.find("jalon_http_requests_total{route=\"/v1/plans/{direction}\",status=\"401\"} 1"),
+      std::string::npos);
 }
 
 }  // namespace
