@@ -112,6 +112,12 @@ Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progres
 }
 
 Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progress) {
+  {
+    // The common case for a reader: nothing new. Answer under the shared
+    // lock, without queueing behind other readers.
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    if (applied_ >= log_.Head().position) return Status::Ok();
+  }
   std::lock_guard<std::mutex> serial(catch_up_mu_);
   for (;;) {
     const uint64_t head = log_.Head().position;
