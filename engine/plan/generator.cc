@@ -1,9 +1,9 @@
 #include "engine/plan/generator.h"
 
 #include <cmath>
-#include <string>
 #include <cstdio>
 #include <random>
+#include <string>
 
 namespace jalon {
 namespace {
