@@ -1,5 +1,6 @@
 // A real event log, projections and service on a temporary directory, with a
-// simulated clock, and the sample plan of ../shared/examples.
+// simulated clock, and the sample plan (tests/testdata/plan-example.json, a
+// copy of the one in shared/examples).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +12,7 @@
 #include "tests/test_util.h"
 
 #ifndef JALON_EXAMPLE_PLAN
-#error "JALON_EXAMPLE_PLAN must name shared/examples/plan-example.json"
+#error "JALON_EXAMPLE_PLAN must name tests/testdata/plan-example.json"
 #endif
 
 namespace jalon::testing {
