@@ -291,10 +291,13 @@ EventLog::~EventLog() {
 }
 
 Result<AppendResult> EventLog::Append(AppendRequest request) {
-  std::promise<Result<AppendResult>> promise;
-  auto future = promise.get_future();
+  // The callback owns the promise: set_value still touches the shared state
+  // after the waiter wakes, so a promise on this stack could be destroyed
+  // under it (a use-after-free seen once under load).
+  auto promise = std::make_shared<std::promise<Result<AppendResult>>>();
+  auto future = promise->get_future();
   AppendAsync(std::move(request),
-              [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+              [promise](Result<AppendResult> r) { promise->set_value(std::move(r)); });
   return future.get();
 }
 
