@@ -23,7 +23,7 @@ struct HttpServer::Impl {
         handler(std::move(h)),
         ioc(options.io_threads),
         pool(options.handler_threads),
-        acceptor(ioc) {}
+        acceptor(net::make_strand(ioc)) {}
 
   void Accept();
 
@@ -31,7 +31,7 @@ struct HttpServer::Impl {
   Handler handler;
   net::io_context ioc;
   net::thread_pool pool;
-  tcp::acceptor acceptor;
+  tcp::acceptor acceptor;  // on its own strand: accepts and close never overlap
   std::vector<std::thread> io_threads;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> in_flight{0};
@@ -198,7 +198,9 @@ void HttpServer::Stop(std::chrono::milliseconds deadline) {
   if (!s.running) return;
   s.running = false;
   s.stopping = true;
-  net::post(s.ioc, [&s] {
+  // On the acceptor's strand: the accept handler re-arms on it, and an
+  // acceptor is not safe to use from two threads at once.
+  net::post(s.acceptor.get_executor(), [&s] {
     beast::error_code ec;
     s.acceptor.close(ec);
   });
