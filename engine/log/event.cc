@@ -70,6 +70,23 @@ Status DecodeRecordView(std::string_view record, EventView* out) {
   return Status::Ok();
 }
 
+EventView Event::View() const {
+  EventView v;
+  v.position = position;
+  v.stream = stream;
+  v.version = version;
+  v.type = type;
+  v.schema_version = schema_version;
+  v.recorded_at = recorded_at;
+  v.effective_at = effective_at;
+  v.actor = actor;
+  v.command_id = command_id;
+  v.payload = payload;
+  v.prev_hash = prev_hash;
+  v.hash = hash;
+  return v;
+}
+
 Event EventView::ToEvent() const {
   Event e;
   e.position = position;

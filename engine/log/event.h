@@ -32,6 +32,10 @@ struct Event {
   Hash hash{};
 
   bool operator==(const Event&) const = default;
+
+  // A view of this event's fields; valid while the event is. The inverse of
+  // EventView::ToEvent.
+  struct EventView View() const;
 };
 
 // What a caller supplies for each event of an append; the log fills in the

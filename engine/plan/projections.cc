@@ -60,23 +60,6 @@ bool MatchesLog(const EventLog& log, uint64_t position, const std::string& hex) 
   return events.ok() && events->size() == 1 && ToHex(events->front().hash) == hex;
 }
 
-EventView ViewOf(const Event& e) {
-  EventView v;
-  v.position = e.position;
-  v.stream = e.stream;
-  v.version = e.version;
-  v.type = e.type;
-  v.schema_version = e.schema_version;
-  v.recorded_at = e.recorded_at;
-  v.effective_at = e.effective_at;
-  v.actor = e.actor;
-  v.command_id = e.command_id;
-  v.payload = e.payload;
-  v.prev_hash = e.prev_hash;
-  v.hash = e.hash;
-  return v;
-}
-
 }  // namespace
 
 Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progress) {
@@ -343,7 +326,7 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
     if (!events.ok()) return events.status();
     for (const Event& e : *events) {
       if (e.position > position) return done();
-      JALON_RETURN_IF_ERROR(state.ApplyEncoded(ViewOf(e)));
+      JALON_RETURN_IF_ERROR(state.ApplyEncoded(e.View()));
     }
     if (events->size() < 1000) return done();
     from = events->back().version + 1;
@@ -358,7 +341,7 @@ Result<PlanState> Projections::AtEffective(const std::string& code, Instant date
     for (const Event& e : *events) {
       if (e.effective_at > date) continue;
       // An event whose parent lies after `date` is not visible either.
-      Status s = state.ApplyEncoded(ViewOf(e));
+      Status s = state.ApplyEncoded(e.View());
       if (!s.ok() && !s.IsNotFound()) return s;
     }
     if (events->size() < 1000) return state;

@@ -183,7 +183,6 @@ int Verify(const Options& o) {
 }
 
 int Replay(const Options& o) {
-  Local local;
   SystemClock clock;
   EventLogOptions options;
   options.clock = &clock;
