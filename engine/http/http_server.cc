@@ -32,6 +32,10 @@ struct HttpServer::Impl {
   net::io_context ioc;
   net::thread_pool pool;
   tcp::acceptor acceptor;  // on its own strand: accepts and close never overlap
+  // Keeps the I/O threads running while no socket operation is pending: once
+  // the acceptor is closed, a request whose handler is still on the pool has
+  // no operation on the io_context, and its reply must still be written.
+  net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
   std::vector<std::thread> io_threads;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> in_flight{0};
