@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -49,6 +50,94 @@ Status ReadString(std::string_view source, const toml::table& table, std::string
   return Status::Ok();
 }
 
+// Reads an optional boolean at table[key] into *out.
+Status ReadBool(std::string_view source, const toml::table& table, std::string_view prefix,
+                std::string_view key, bool* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  if (!node->is_boolean()) {
+    return Status::InvalidArgument(
+        Where(source, node->source(), std::string(prefix) + "." + std::string(key)) +
+        "must be true or false");
+  }
+  *out = node->as_boolean()->get();
+  return Status::Ok();
+}
+
+// Reads an optional integer in [min, max] at table[key] into *out.
+template <typename T>
+Status ReadInt(std::string_view source, const toml::table& table, std::string_view prefix,
+               std::string_view key, int64_t min, int64_t max, T* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  const std::string where =
+      Where(source, node->source(), std::string(prefix) + "." + std::string(key));
+  if (!node->is_integer()) return Status::InvalidArgument(where + "must be a whole number");
+  const int64_t value = node->as_integer()->get();
+  if (value < min || value > max) {
+    return Status::InvalidArgument(where + "must be between " + std::to_string(min) + " and " +
+                                   std::to_string(max));
+  }
+  *out = static_cast<T>(value);
+  return Status::Ok();
+}
+
+// "MM-DD" of a date that exists every year (no 02-29).
+bool ParseMonthDay(std::string_view text, MonthDay* out) {
+  if (text.size() != 5 || text[2] != '-') return false;
+  for (size_t i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  const unsigned month = static_cast<unsigned>((text[0] - '0') * 10 + (text[1] - '0'));
+  const unsigned day = static_cast<unsigned>((text[3] - '0') * 10 + (text[4] - '0'));
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return false;
+  *out = {month, day};
+  return true;
+}
+
+Status ReadCycle(std::string_view source, const toml::table& cycle, CycleConfig* out) {
+  JALON_RETURN_IF_ERROR(
+      CheckKeys(source, cycle, "cycle", {"review_dates", "fire_time", "catch_up_days"}));
+  if (const toml::node* node = cycle.get("review_dates")) {
+    const std::string where = Where(source, node->source(), "cycle.review_dates");
+    const toml::array* list = node->as_array();
+    if (list == nullptr || list->empty() || list->size() > 12) {
+      return Status::InvalidArgument(where + "must be a list of 1 to 12 \"MM-DD\" dates");
+    }
+    out->review_dates.clear();
+    for (const toml::node& item : *list) {
+      MonthDay md;
+      auto text = item.value<std::string>();
+      if (!item.is_string() || !ParseMonthDay(*text, &md)) {
+        return Status::InvalidArgument(
+            Where(source, item.source(), "cycle.review_dates") +
+            "each date must be \"MM-DD\" and exist every year (not 02-29)");
+      }
+      out->review_dates.push_back(md);
+    }
+  }
+  std::string fire_time;
+  JALON_RETURN_IF_ERROR(ReadString(source, cycle, "cycle", "fire_time", &fire_time));
+  if (!fire_time.empty()) {
+    const bool shape = fire_time.size() == 5 && fire_time[2] == ':' &&
+                       std::isdigit(static_cast<unsigned char>(fire_time[0])) &&
+                       std::isdigit(static_cast<unsigned char>(fire_time[1])) &&
+                       std::isdigit(static_cast<unsigned char>(fire_time[3])) &&
+                       std::isdigit(static_cast<unsigned char>(fire_time[4]));
+    const unsigned hour = shape ? static_cast<unsigned>(std::stoi(fire_time.substr(0, 2))) : 99;
+    const unsigned minute = shape ? static_cast<unsigned>(std::stoi(fire_time.substr(3, 2))) : 99;
+    if (hour > 23 || minute > 59) {
+      return Status::InvalidArgument(
+          Where(source, cycle.get("fire_time")->source(), "cycle.fire_time") +
+          "must be \"HH:MM\" (24-hour, Europe/Paris)");
+    }
+    out->fire_hour = hour;
+    out->fire_minute = minute;
+  }
+  return ReadInt(source, cycle, "cycle", "catch_up_days", 0, 3660, &out->catch_up_days);
+}
+
 const toml::table* SubTable(const toml::table& root, std::string_view key, Status* error,
                             std::string_view source) {
   const toml::node* node = root.get(key);
@@ -92,11 +181,14 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   Config config;
   config.source = std::string(source);
-  JALON_RETURN_IF_ERROR(CheckKeys(source, root, "", {"server", "storage", "tokens"}));
+  JALON_RETURN_IF_ERROR(
+      CheckKeys(source, root, "", {"server", "storage", "tokens", "cycle", "health"}));
 
   Status error;
   if (const toml::table* server = SubTable(root, "server", &error, source)) {
-    JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"listen"}));
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"listen", "anonymous_read"}));
+    JALON_RETURN_IF_ERROR(
+        ReadBool(source, *server, "server", "anonymous_read", &config.anonymous_read));
     JALON_RETURN_IF_ERROR(ReadString(source, *server, "server", "listen", &config.listen));
     if (!ValidListen(config.listen)) {
       return Status::InvalidArgument(
@@ -108,6 +200,16 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   if (const toml::table* storage = SubTable(root, "storage", &error, source)) {
     JALON_RETURN_IF_ERROR(CheckKeys(source, *storage, "storage", {"data_dir"}));
     JALON_RETURN_IF_ERROR(ReadString(source, *storage, "storage", "data_dir", &config.data_dir));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* cycle = SubTable(root, "cycle", &error, source)) {
+    JALON_RETURN_IF_ERROR(ReadCycle(source, *cycle, &config.cycle));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* health = SubTable(root, "health", &error, source)) {
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *health, "health", {"max_projection_lag"}));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *health, "health", "max_projection_lag", 1,
+                                  int64_t{1} << 40, &config.health.max_projection_lag));
   }
   JALON_RETURN_IF_ERROR(error);
 

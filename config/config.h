@@ -26,11 +26,36 @@ struct TokenConfig {
   Hash sha256{};     // of the token itself; the token is never stored
 };
 
+struct MonthDay {
+  unsigned month = 1;  // 1-12
+  unsigned day = 1;    // 1-31, valid for the month (02-29 is refused)
+};
+
+// [cycle]: the plan cycle defaults the scheduler derives occurrences from.
+struct CycleConfig {
+  // The two half-yearly reviews, "MM-DD" in each year of the plan's period.
+  std::vector<MonthDay> review_dates = {{6, 30}, {12, 15}};
+  // Local time (Europe/Paris) at which an occurrence of a day fires.
+  unsigned fire_hour = 9, fire_minute = 0;
+  // Occurrences missed while jalond was down fire on start if they are at
+  // most this old; older ones are recorded as skipped.
+  unsigned catch_up_days = 45;
+};
+
+// [health]: when /healthz stops answering "ok".
+struct HealthConfig {
+  // Events the projections may lag behind the log head.
+  uint64_t max_projection_lag = 10000;
+};
+
 struct Config {
   std::string source = "<defaults>";  // where it was read from, for messages
   std::string listen = "127.0.0.1:8080";
+  bool anonymous_read = false;  // server.anonymous_read: token-less reads (demo)
   std::string data_dir = "var/jalon";
   std::vector<TokenConfig> tokens;
+  CycleConfig cycle;
+  HealthConfig health;
 };
 
 // Parses TOML text. `source` names it in error messages.

@@ -8,12 +8,13 @@ bool Principal::CanWrite(const std::string& command_type, const std::string& cod
   if (role == "admin") return true;
   if (role == "steering") return command_type == "HoldReview";
   if (!direction.empty()) return direction == code && command_type != "RegisterDirection";
-  return false;  // auditor
+  return false;  // auditor, anonymous
 }
 
 Result<Principal> Authenticator::Authenticate(const Request& request) const {
   const std::string header = request.Header("authorization");
   constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty() && anonymous_read_) return Principal{"anonymous", "anonymous", ""};
   if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
     return Status::Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
   }

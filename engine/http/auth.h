@@ -4,6 +4,9 @@
 //   steering            reads every plan and records reviews (HoldReview);
 //   auditor             reads everything, history and the events feed
 //                       included; writes nothing.
+// With anonymous reads on (server.anonymous_read, off by default, for a
+// public demo), a request without a token is "anonymous": it reads plans and
+// dashboards, and nothing else: no writes, no history feed.
 // Tokens are known only by their SHA-256 and compared in constant time.
 // Immutable after construction; thread-safe.
 #pragma once
@@ -29,6 +32,7 @@ struct Principal {
   std::string direction;  // for direction:<CODE>, the CODE
 
   bool admin() const { return role == "admin"; }
+  bool anonymous() const { return role == "anonymous"; }
   // May read the plan of `code`.
   bool CanRead(const std::string& code) const { return direction.empty() || direction == code; }
   // May run `command_type` on the plan of `code`.
@@ -40,12 +44,14 @@ struct Principal {
 
 class Authenticator {
  public:
-  explicit Authenticator(std::vector<TokenEntry> tokens) : tokens_(std::move(tokens)) {}
+  explicit Authenticator(std::vector<TokenEntry> tokens, bool anonymous_read = false)
+      : tokens_(std::move(tokens)), anonymous_read_(anonymous_read) {}
   // kUnauthenticated without a valid "Authorization: Bearer <token>".
   Result<Principal> Authenticate(const Request& request) const;
 
  private:
   std::vector<TokenEntry> tokens_;
+  bool anonymous_read_ = false;
 };
 
 }  // namespace jalon::http

@@ -1,5 +1,8 @@
 #include "engine/http/plan_api.h"
 
+#include <atomic>
+#include <memory>
+
 #include "engine/log/event_json.h"
 
 namespace jalon::http {
@@ -42,6 +45,31 @@ Result<uint64_t> NumberParam(const Request& req, const std::string& key, uint64_
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   return n;
+}
+
+constexpr uint64_t kMaxWaitSeconds = 60;
+constexpr int kMaxWaiters = 8;
+
+// A place among the long-polling requests of /v1/events, or none.
+class WaiterSlot {
+ public:
+  explicit WaiterSlot(std::atomic<int>& count) : count_(count) {
+    ok_ = count_.fetch_add(1) < kMaxWaiters;
+  }
+  ~WaiterSlot() { count_.fetch_sub(1); }
+  bool ok() const { return ok_; }
+
+ private:
+  std::atomic<int>& count_;
+  bool ok_ = false;
+};
+
+Result<Json> ParseBody(const Request& req) {
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    return Status::InvalidArgument(std::string("body: not valid JSON: ") + e.what());
+  }
 }
 
 Result<TimeQuery> TimeParams(const Request& req) {
@@ -88,6 +116,8 @@ int HttpStatusOf(const Status& s) {
   }
 }
 
+void PlanApi::Shutdown() { waiters_->stopping.store(true); }
+
 void PlanApi::Register(Router& router) {
   // The handlers capture the borrowed objects, not this PlanApi, which may
   // be a temporary.
@@ -102,6 +132,7 @@ void PlanApi::Register(Router& router) {
       return fn(req, params, *who);
     };
   };
+  std::shared_ptr<FeedWaiters> waiters = waiters_;
   auto plan_read = [authed](auto fn) {
     return authed([fn](const Request& req, const Params& params, const Principal& who) -> Response {
       const std::string& code = params.at("direction");
@@ -112,13 +143,20 @@ void PlanApi::Register(Router& router) {
     });
   };
 
-  router.Add("GET", "/healthz", [log](const Request&, const Params&) {
-    const Status health = log->WriteHealth();
-    return JsonResponse(health.ok() ? 200 : 503,
-                        {{"status", health.ok() ? "ok" : "degraded"},
-                         {"head_position", log->Head().position},
-                         {"writes", health.ok() ? "accepted" : health.message()}});
-  });
+  router.Add("GET", "/healthz",
+             [log, service, max_lag = options_.max_projection_lag](const Request&, const Params&) {
+               const Status health = log->WriteHealth();
+               const uint64_t head = log->Head().position;
+               const uint64_t applied = service->projections().Stats().applied_position;
+               const uint64_t lag = head > applied ? head - applied : 0;
+               const bool ok = health.ok() && lag <= max_lag;
+               return JsonResponse(ok ? 200 : 503,
+                                   {{"status", ok ? "ok" : "degraded"},
+                                    {"head_position", head},
+                                    {"projection_lag", lag},
+                                    {"max_projection_lag", max_lag},
+                                    {"writes", health.ok() ? "accepted" : health.message()}});
+             });
 
   router.Add("GET", "/v1/directions",
              authed([service, log](const Request& req, const Params&, const Principal& who) {
@@ -147,38 +185,68 @@ void PlanApi::Register(Router& router) {
                return Respond(service->Dashboard(code, *at, *when));
              }));
 
-  router.Add("GET", "/v1/plans/{direction}/history",
+  router.Add(
+      "GET", "/v1/plans/{direction}/history",
+      plan_read([service](const Request& req, const std::string& code, const Principal& who) {
+        if (who.anonymous()) return ErrorResponse(401, "history: needs a bearer token");
+        HistoryQuery q;
+        q.entity = Param(req, "entity");
+        auto from = InstantParam(req, "from", false);
+        auto to = InstantParam(req, "to", false);
+        if (!from.ok()) return FromStatus(from.status());
+        if (!to.ok()) return FromStatus(to.status());
+        q.from = *from;
+        q.to = *to;
+        return Respond(service->History(code, q));
+      }));
+
+  router.Add(
+      "GET", "/v1/plans/{direction}/diff",
+      plan_read([service](const Request& req, const std::string& code, const Principal& who) {
+        if (who.anonymous()) return ErrorResponse(401, "diff: needs a bearer token");
+        auto from = InstantParam(req, "from", false);
+        auto to = InstantParam(req, "to", false);
+        if (!from.ok()) return FromStatus(from.status());
+        if (!to.ok()) return FromStatus(to.status());
+        if (!*from || !*to) return ErrorResponse(400, "from and to: both are required (ISO 8601)");
+        return Respond(service->Diff(code, **from, **to));
+      }));
+
+  router.Add("GET", "/v1/plans/{direction}/export",
              plan_read([service](const Request& req, const std::string& code, const Principal&) {
-               HistoryQuery q;
-               q.entity = Param(req, "entity");
-               auto from = InstantParam(req, "from", false);
-               auto to = InstantParam(req, "to", false);
-               if (!from.ok()) return FromStatus(from.status());
-               if (!to.ok()) return FromStatus(to.status());
-               q.from = *from;
-               q.to = *to;
-               return Respond(service->History(code, q));
+               auto when = TimeParams(req);
+               if (!when.ok()) return FromStatus(when.status());
+               return Respond(service->Export(code, *when));
              }));
 
-  router.Add("GET", "/v1/plans/{direction}/diff",
-             plan_read([service](const Request& req, const std::string& code, const Principal&) {
-               auto from = InstantParam(req, "from", false);
-               auto to = InstantParam(req, "to", false);
-               if (!from.ok()) return FromStatus(from.status());
-               if (!to.ok()) return FromStatus(to.status());
-               if (!*from || !*to)
-                 return ErrorResponse(400, "from and to: both are required (ISO 8601)");
-               return Respond(service->Diff(code, **from, **to));
-             }));
-
+  // Long-poll: with wait=S (at most kMaxWaitSeconds), a request for
+  // positions past the head is held until an event arrives or S seconds pass.
+  // At most kMaxWaiters requests wait at once, so that followers cannot take
+  // every handler thread; the next one gets 503 and retries.
   router.Add("GET", "/v1/events",
-             authed([service, log](const Request& req, const Params&, const Principal& who) {
+             authed([log, waiters](const Request& req, const Params&, const Principal& who) {
                if (!who.CanAudit())
                  return ErrorResponse(403, "the events feed is for admin and auditor tokens");
                auto from = NumberParam(req, "from", 1);
                auto limit = NumberParam(req, "limit", 100);
+               auto wait = NumberParam(req, "wait", 0);
                if (!from.ok()) return FromStatus(from.status());
                if (!limit.ok()) return FromStatus(limit.status());
+               if (!wait.ok()) return FromStatus(wait.status());
+               if (*from == 0) return ErrorResponse(400, "from: positions start at 1");
+               if (*wait > kMaxWaitSeconds)
+                 return ErrorResponse(
+                     400, "wait: at most " + std::to_string(kMaxWaitSeconds) + " seconds");
+               if (*wait > 0 && log->Head().position < *from) {
+                 WaiterSlot slot(waiters->count);
+                 if (!slot.ok())
+                   return ErrorResponse(503, "too many followers are waiting; retry shortly");
+                 // In short slices, so that shutdown does not wait for a follower.
+                 const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(*wait);
+                 while (!waiters->stopping.load() && std::chrono::steady_clock::now() < until &&
+                        !log->WaitForPosition(*from, std::chrono::milliseconds(100))) {
+                 }
+               }
                auto events = log->ReadRange(*from, std::min<uint64_t>(*limit, 1000));
                if (!events.ok()) return FromStatus(events.status());
                Json list = Json::array();
@@ -189,7 +257,7 @@ void PlanApi::Register(Router& router) {
 
   router.Add("GET", "/v1/verify",
              authed([service, log](const Request&, const Params&, const Principal& who) {
-               if (who.direction.size() > 0)
+               if (!who.direction.empty() || who.anonymous())
                  return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
                VerifyReport r = log->Verify();
                Json body = {{"ok", r.ok},
@@ -202,15 +270,34 @@ void PlanApi::Register(Router& router) {
                return JsonResponse(200, body);
              }));
 
+  // Not in DESIGN.md's table: the daemon side of `jalon import`, so that the
+  // CLI's verbs all work against a running daemon. Same body as the file.
+  router.Add("POST", "/v1/import",
+             authed([service](const Request& req, const Params&, const Principal& who) {
+               auto body = ParseBody(req);
+               if (!body.ok()) return FromStatus(body.status());
+               const Json* code = nullptr;
+               if (body->is_object() && body->contains("direction") &&
+                   (*body)["direction"].is_object() && (*body)["direction"].contains("code")) {
+                 code = &(*body)["direction"]["code"];
+               }
+               if (code == nullptr || !code->is_string())
+                 return ErrorResponse(400, "direction.code: required");
+               if (!who.admin() && who.direction != code->get<std::string>()) {
+                 return ErrorResponse(403, "the token of " + who.name +
+                                               " may not import a plan for " +
+                                               code->get<std::string>());
+               }
+               auto result = service->Import(*body, who.Actor(), req.Header("idempotency-key"));
+               if (!result.ok()) return FromStatus(result.status());
+               return JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result);
+             }));
+
   router.Add("POST", "/v1/commands",
              authed([service, log](const Request& req, const Params&, const Principal& who) {
-               Json body;
-               try {
-                 body = Json::parse(req.body);
-               } catch (const Json::parse_error& e) {
-                 return ErrorResponse(400, std::string("body: not valid JSON: ") + e.what());
-               }
-               auto command = ParseCommand(body);
+               auto body = ParseBody(req);
+               if (!body.ok()) return FromStatus(body.status());
+               auto command = ParseCommand(*body);
                if (!command.ok()) return FromStatus(command.status());
                const std::string key = req.Header("idempotency-key");
                if (!key.empty()) {

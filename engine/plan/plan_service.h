@@ -63,6 +63,7 @@ class PlanService {
   Result<Json> Diff(const std::string& code, Instant from, Instant to) const;
 
   const Clock& clock() const { return clock_; }
+  const Projections& projections() const { return projections_; }
 
  private:
   Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,

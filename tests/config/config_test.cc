@@ -64,6 +64,46 @@ TEST(ConfigTest, WrongTypesAndValuesAreNamed) {
   EXPECT_FALSE(lower.ok());
 }
 
+TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
+  auto defaults = ParseConfig(kMinimal, "jalon.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->anonymous_read);
+  ASSERT_EQ(defaults->cycle.review_dates.size(), 2u);
+  EXPECT_EQ(defaults->cycle.review_dates[1].month, 12u);
+  EXPECT_EQ(defaults->cycle.review_dates[1].day, 15u);
+  EXPECT_EQ(defaults->health.max_projection_lag, 10000u);
+
+  auto set = ParseConfig(
+      "[server]\nanonymous_read = true\n[cycle]\nreview_dates = [\"03-31\", \"09-30\", "
+      "\"12-01\"]\nfire_time = \"07:30\"\ncatch_up_days = 10\n[health]\nmax_projection_lag = 5\n",
+      "f.toml");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_TRUE(set->anonymous_read);
+  ASSERT_EQ(set->cycle.review_dates.size(), 3u);
+  EXPECT_EQ(set->cycle.review_dates[0].month, 3u);
+  EXPECT_EQ(set->cycle.fire_hour, 7u);
+  EXPECT_EQ(set->cycle.fire_minute, 30u);
+  EXPECT_EQ(set->cycle.catch_up_days, 10u);
+  EXPECT_EQ(set->health.max_projection_lag, 5u);
+
+  const std::pair<std::string, std::string> bad[] = {
+      {"[server]\nanonymous_read = \"yes\"\n", "f.toml:2: server.anonymous_read: must be true"},
+      {"[cycle]\nreview_dates = [\"02-29\"]\n", "f.toml:2: cycle.review_dates: each date"},
+      {"[cycle]\nreview_dates = [\"13-01\"]\n", "cycle.review_dates: each date"},
+      {"[cycle]\nreview_dates = []\n", "cycle.review_dates: must be a list"},
+      {"[cycle]\nfire_time = \"25:00\"\n", "f.toml:2: cycle.fire_time: must be \"HH:MM\""},
+      {"[cycle]\ncatch_up_days = -1\n", "cycle.catch_up_days: must be between 0 and"},
+      {"[cycle]\ncatch_up = 3\n", "f.toml:2: cycle.catch_up: unknown key"},
+      {"[health]\nmax_projection_lag = 1.5\n", "health.max_projection_lag: must be a whole"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto c = ParseConfig(text, "f.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find(expected), std::string::npos)
+        << text << " gave: " << c.status().message();
+  }
+}
+
 TEST(ConfigTest, EnvironmentOverridesListenAndData) {
   testing::TempDir dir;
   const std::string path = dir.Sub("jalon.toml");

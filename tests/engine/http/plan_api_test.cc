@@ -23,10 +23,8 @@ struct Reply {
   Json json() const { return Json::parse(body, nullptr, false); }
 };
 
-// A minimal HTTP/1.1 client: one request per connection.
-Reply Call(uint16_t port, const std::string& method, const std::string& target,
-           const std::string& token, const std::string& body = {},
-           const std::string& extra_headers = {}) {
+// Opens a connection to 127.0.0.1:port; -1 on failure.
+int Connect(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -34,8 +32,17 @@ Reply Call(uint16_t port, const std::string& method, const std::string& target,
   inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     close(fd);
-    return {};
+    return -1;
   }
+  return fd;
+}
+
+// A minimal HTTP/1.1 client: one request per connection.
+Reply Call(uint16_t port, const std::string& method, const std::string& target,
+           const std::string& token, const std::string& body = {},
+           const std::string& extra_headers = {}) {
+  const int fd = Connect(port);
+  if (fd < 0) return {};
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
@@ -306,6 +313,51 @@ TEST_F(PlanApiTest, MetricsCountAppendsBatchesAndRequests) {
   EXPECT_NE(
       m.body.find("jalon_http_requests_total{route=\"/v1/plans/{direction}\",status=\"401\"} 1"),
       std::string::npos);
+}
+
+TEST_F(PlanApiTest, OversizedHeadersGet431AndAppendNothing) {
+  const uint64_t head = Head();
+  const std::string pad = "X-Pad: " + std::string(20 * 1024, 'a') + "\r\n";
+  Reply r = Call(server_->port(), "POST", "/v1/commands", "token-admin", kProgress.dump(), pad);
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(Head(), head);
+  EXPECT_EQ(Post(kProgress, "admin").status, 201);  // the server still serves
+}
+
+// A client that sends half a request and stalls is cut off at the read
+// deadline, and holds no handler thread meanwhile: with every handler
+// thread's worth of stalled clients, others are still served.
+TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
+  ServerOptions options;
+  options.port = 0;
+  options.handler_threads = 2;
+  options.read_timeout = std::chrono::milliseconds(400);
+  HttpServer server(options, [this](const Request& req) { return router_.Dispatch(req); });
+  ASSERT_TRUE(server.Start().ok());
+  std::vector<int> stalled;
+  for (int i = 0; i < 8; ++i) {
+    const int fd = Connect(server.port());
+    ASSERT_GE(fd, 0);
+    const std::string half =
+        "POST /v1/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";
+    ASSERT_EQ(send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
+    stalled.push_back(fd);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Call(server.port(), "GET", "/v1/plans/DEJ", "token-admin").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  // Each stalled connection is closed by the server after the deadline.
+  for (int fd : stalled) {
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[256];
+    EXPECT_EQ(recv(fd, buf, sizeof buf, 0), 0) << "the connection should be closed, not answered";
+    close(fd);
+  }
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_GE(waited, 0.3);
+  EXPECT_LT(waited, 4.0);
 }
 
 }  // namespace
