@@ -86,4 +86,16 @@ class ChildProcess {
   std::string output_;
 };
 
+struct RunResult {
+  int code;  // the exit code, or -1 when killed by a signal
+  std::string output;
+};
+
+// Runs argv to its end and returns its exit code and merged output.
+inline RunResult RunToEnd(const std::vector<std::string>& argv) {
+  ChildProcess p(argv);
+  const int status = p.Wait();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, p.output()};
+}
+
 }  // namespace jalon::testing

@@ -82,9 +82,14 @@ int Run(const std::string& config_path, const std::string& data_override,
   jalon::PlanService service(**log, projections, clock);
   std::vector<jalon::http::TokenEntry> tokens;
   for (const auto& t : config.tokens) tokens.push_back({t.name, t.role, t.sha256});
-  jalon::http::Authenticator auth(std::move(tokens));
+  jalon::http::Authenticator auth(std::move(tokens), config.anonymous_read);
+  if (config.anonymous_read)
+    spdlog::warn("anonymous read-only access is on (server.anonymous_read)");
   jalon::http::Router router;
-  jalon::http::PlanApi(service, **log, auth).Register(router);
+  jalon::http::PlanApiOptions api_options;
+  api_options.max_projection_lag = config.health.max_projection_lag;
+  jalon::http::PlanApi plan_api(service, **log, auth, api_options);
+  plan_api.Register(router);
   jalon::http::RequestCounter request_counter;
   jalon::http::RegisterMetrics(router, **log, projections, request_counter);
   const jalon::http::Handler counted = jalon::http::CountingHandler(router, request_counter);
@@ -109,6 +114,7 @@ int Run(const std::string& config_path, const std::string& data_override,
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  plan_api.Shutdown();  // release the followers of /v1/events
   server.Stop(std::chrono::seconds(10));
   if (jalon::Status s = projections.WriteCheckpoint(); !s.ok()) spdlog::warn("{}", s.message());
   log->reset();  // drains pending appends and closes RocksDB

@@ -6,6 +6,7 @@
 
 #include "tests/process_util.h"
 #include "tests/test_util.h"
+#include "tests/tools/binaries.h"
 
 namespace jalon {
 namespace {
@@ -14,20 +15,10 @@ using nlohmann::json;
 using testing::ChildProcess;
 using testing::TempDir;
 
-const std::string kJalon = std::string(JALON_BIN_DIR) + "/jalon";
-const std::string kExample = std::string(JALON_TESTDATA_DIR) + "/plan-example.json";
-
-struct CliRun {
-  int code;
-  std::string output;
-};
-
-CliRun Jalon(std::vector<std::string> args) {
-  args.insert(args.begin(), kJalon);
-  ChildProcess p(args);
-  const int status = p.Wait();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, p.output()};
-}
+using CliRun = testing::RunResult;
+using testing::Jalon;
+using testing::kExample;
+using testing::kJalon;
 
 json ReadJson(const std::string& path) {
   std::ifstream in(path);

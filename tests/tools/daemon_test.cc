@@ -6,10 +6,7 @@
 
 #include "tests/process_util.h"
 #include "tests/test_util.h"
-
-#ifndef JALON_BIN_DIR
-#error "JALON_BIN_DIR must name the directory of jalond and jalon"
-#endif
+#include "tests/tools/binaries.h"
 
 namespace jalon {
 namespace {
@@ -18,8 +15,8 @@ using testing::ChildProcess;
 using testing::MakeRequest;
 using testing::TempDir;
 
-const std::string kJalond = std::string(JALON_BIN_DIR) + "/jalond";
-const std::string kJalon = std::string(JALON_BIN_DIR) + "/jalon";
+using testing::kJalon;
+using testing::kJalond;
 
 class DaemonTest : public ::testing::TestWithParam<int> {
  protected:

@@ -12,6 +12,7 @@
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
+#include "tools/cli/backend.h"
 #include "tools/cli/text.h"
 
 namespace jalon::cli {
@@ -22,6 +23,8 @@ using nlohmann::json;
 // Options shared by the verbs; each verb uses the ones it registers.
 struct Options {
   std::string data_dir;
+  std::string url;    // a running jalond; exclusive with data_dir
+  std::string token;  // its bearer token
   bool json = false;
   std::string direction;
   std::string file;
@@ -40,49 +43,6 @@ int Fail(const std::string& verb, const std::string& message) {
 }
 
 int Fail(const std::string& verb, const Status& s) { return Fail(verb, s.message()); }
-
-std::string Actor() {
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
-}
-
-void Progress(uint64_t done, uint64_t total) {
-  std::fprintf(stderr, "\rrebuilding projections: %llu / %llu events",
-               static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
-}
-
-// The log, the projections and the service on a local data directory.
-struct Local {
-  SystemClock clock;
-  std::unique_ptr<EventLog> log;
-  std::unique_ptr<Projections> projections;
-  std::unique_ptr<PlanService> service;
-
-  Status Open(const std::string& dir, bool allow_damaged = false) {
-    if (dir.empty())
-      return Status::InvalidArgument("--data: required (the data directory of a stopped jalond)");
-    EventLogOptions options;
-    options.clock = &clock;
-    options.allow_damaged = allow_damaged;
-    auto opened = EventLog::Open(dir, options);
-    if (!opened.ok()) return opened.status();
-    log = std::move(opened).value();
-    if (allow_damaged) return Status::Ok();
-    projections = std::make_unique<Projections>(*log);
-    const bool long_log = log->Head().position >= 200000;
-    JALON_RETURN_IF_ERROR(
-        projections->Start(long_log ? Progress : std::function<void(uint64_t, uint64_t)>()));
-    if (long_log) std::fputc('\n', stderr);
-    // A long replay since the last checkpoint: leave a fresh one, so that the
-    // next command starts from here.
-    const ProjectionStats stats = projections->Stats();
-    if (stats.applied_position - stats.checkpoint_position >= 10000) {
-      projections->WriteCheckpoint().PermitUncheckedError();
-    }
-    service = std::make_unique<PlanService>(*log, *projections, clock);
-    return Status::Ok();
-  }
-};
 
 Result<json> ReadJsonFile(const std::string& path) {
   std::stringstream text;
@@ -144,48 +104,56 @@ void AddTimeTravel(CLI::App* verb, Options& o) {
                    "Business date: only events effective by then (YYYY-MM-DD)");
 }
 
+int PrintVerify(const json& out, bool as_json) {
+  const bool ok = out.value("ok", false);
+  if (as_json) {
+    std::cout << out.dump(2) << "\n";
+  } else if (ok) {
+    std::cout << "OK: the hash chain holds. head_position=" << out["head_position"]
+              << " head_hash=" << out["head_hash"].get<std::string>() << "\n";
+  } else {
+    std::cout << "DAMAGED: first bad position " << out["first_bad_position"] << ": "
+              << out["reason"].get<std::string>() << "\n  last good position "
+              << out["head_position"] << " hash " << out["head_hash"].get<std::string>()
+              << "\n  restore from a backup taken before the damage\n";
+  }
+  return ok ? 0 : 1;
+}
+
 int Verify(const Options& o) {
-  Local local;
-  if (Status s = local.Open(o.data_dir, /*allow_damaged=*/true); !s.ok()) return Fail("verify", s);
+  if (o.data_dir.empty()) return Fail("verify", "--data: required");
+  SystemClock clock;
+  EventLogOptions options;
+  options.clock = &clock;
+  options.allow_damaged = true;
+  auto log = EventLog::Open(o.data_dir, options);
+  if (!log.ok()) return Fail("verify", log.status());
   Hash trusted{};
   if (o.verify_from > 1 && !FromHex(o.trusted_hash, &trusted)) {
     return Fail("verify", "--trusted-hash: must be the 64-hex-digit hash of position " +
                               std::to_string(o.verify_from - 1));
   }
-  const bool long_log = local.log->Head().position >= 200000;
+  const bool long_log = (*log)->Head().position >= 200000;
   auto progress = [long_log](uint64_t done, uint64_t total) {
     if (long_log) {
       std::fprintf(stderr, "\rverifying: %llu / %llu events", static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(total));
     }
   };
-  VerifyReport r = local.log->Verify(o.verify_from, trusted, progress);
+  const VerifyReport r = (*log)->Verify(o.verify_from, trusted, progress);
   if (long_log) std::fputc('\n', stderr);
-  if (o.json) {
-    json out = {{"ok", r.ok},
-                {"head_position", r.head_position},
-                {"head_hash", ToHex(r.head_hash)},
-                {"events_checked", r.events_checked}};
-    if (!r.ok) {
-      out["first_bad_position"] = r.first_bad_position;
-      out["reason"] = r.reason;
-    }
-    std::cout << out.dump(2) << "\n";
-  } else if (r.ok) {
-    std::cout << "OK: the hash chain holds. head_position=" << r.head_position
-              << " head_hash=" << ToHex(r.head_hash) << " checked=" << r.events_checked << "\n";
-  } else {
-    std::cout << "DAMAGED: first bad position " << r.first_bad_position << ": " << r.reason
-              << "\n  last good position " << r.head_position << " hash " << ToHex(r.head_hash)
-              << "\n  restore from a backup taken before the damage\n";
-  }
-  return r.ok ? 0 : 1;
+  return PrintVerify(VerifyJson(r), o.json);
 }
 
 int Replay(const Options& o) {
   SystemClock clock;
   EventLogOptions options;
   options.clock = &clock;
+  if (!o.url.empty()) {
+    return Fail("replay",
+                "works on a data directory (--data) only: a running jalond rebuilds its "
+                "projections at startup");
+  }
   if (o.data_dir.empty()) return Fail("replay", "--data: required");
   auto log = EventLog::Open(o.data_dir, options);
   if (!log.ok()) return Fail("replay", log.status());
@@ -193,7 +161,7 @@ int Replay(const Options& o) {
   Projections fresh(**log);
   const uint64_t head = (*log)->Head().position;
   const auto start = std::chrono::steady_clock::now();
-  Status s = fresh.CatchUp([head](uint64_t done, uint64_t) { Progress(done, head); });
+  Status s = fresh.CatchUp([head](uint64_t done, uint64_t) { PrintRebuildProgress(done, head); });
   if (head >= 100000) std::fputc('\n', stderr);
   if (!s.ok()) return Fail("replay", s);
   const double seconds =
@@ -217,14 +185,18 @@ int Replay(const Options& o) {
 
 int Main(int argc, char** argv) {
   CLI::App app{
-      "jalon: the Jalon command-line client. Works on the data directory of a stopped jalond "
-      "(--data DIR)."};
+      "jalon: the Jalon command-line client. Every verb works against a running jalond "
+      "(--url URL --token TOKEN, or JALON_URL and JALON_TOKEN) or on the data directory of a "
+      "stopped one (--data DIR)."};
   app.require_subcommand(1);
   Options o;
 
   auto data = [&o](CLI::App* verb) {
     verb->add_option("-d,--data", o.data_dir, "Data directory of a stopped jalond")
         ->envname("JALON_DATA");
+    verb->add_option("-u,--url", o.url, "URL of a running jalond, e.g. http://127.0.0.1:8080")
+        ->envname("JALON_URL");
+    verb->add_option("-t,--token", o.token, "Bearer token for --url")->envname("JALON_TOKEN");
   };
   auto json_flag = [&o](CLI::App* verb) {
     verb->add_flag("--json", o.json, "Print JSON instead of text");
@@ -344,13 +316,30 @@ int Main(int argc, char** argv) {
     std::cout << GeneratePlan(o.direction, seed, gen).dump(2) << "\n";
     return 0;
   }
-  if (verify->parsed()) return Verify(o);
-  if (replay->parsed()) return Replay(o);
-
   const std::string verb = app.get_subcommands().front()->get_name();
-  Local local;
-  if (Status s = local.Open(o.data_dir); !s.ok()) return Fail(verb, s);
-  PlanService& service = *local.service;
+  if (!o.url.empty() && !o.data_dir.empty()) {
+    return Fail(verb,
+                "--url and --data: give one (JALON_URL and JALON_DATA count as given); unset one");
+  }
+  if (replay->parsed()) return Replay(o);
+  if (verify->parsed() && o.url.empty()) return Verify(o);
+  if (verify->parsed() && o.verify_from > 1)
+    return Fail(verb, "--from: works on a data directory (--data) only");
+
+  std::unique_ptr<Backend> backend;
+  if (!o.url.empty()) {
+    backend = OpenRemote(o.url, o.token);
+  } else {
+    auto opened = OpenLocal(o.data_dir);
+    if (!opened.ok()) return Fail(verb, opened.status());
+    backend = std::move(opened).value();
+  }
+  Backend& service = *backend;
+  if (verify->parsed()) {
+    auto r = service.Verify();
+    if (!r.ok()) return Fail(verb, r.status());
+    return PrintVerify(*r, o.json);
+  }
 
   auto when = ParseTimeQuery(o);
   if (!when.ok()) return Fail(verb, when.status());
@@ -358,9 +347,8 @@ int Main(int argc, char** argv) {
   if (import->parsed()) {
     auto doc = ReadJsonFile(o.file);
     if (!doc.ok()) return Fail(verb, doc.status());
-    auto r = service.Import(*doc, Actor(), o.command_id);
+    auto r = service.Import(*doc, o.command_id);
     if (!r.ok()) return Fail(verb, r.status());
-    local.projections->WriteCheckpoint().PermitUncheckedError();
     return Print(*r, o.json, [](const json& j) {
       return std::string(j["replayed"].get<bool>() ? "Already imported: " : "Imported ") +
              j["direction"].get<std::string>() + ": " + std::to_string(j["events"].get<size_t>()) +
@@ -387,9 +375,7 @@ int Main(int argc, char** argv) {
   if (apply->parsed()) {
     auto doc = ReadJsonFile(o.file);
     if (!doc.ok()) return Fail(verb, doc.status());
-    auto command = ParseCommand(*doc);
-    if (!command.ok()) return Fail(verb, command.status());
-    auto r = service.Execute(std::move(command).value(), Actor());
+    auto r = service.Execute(*doc);
     if (!r.ok()) return Fail(verb, r.status());
     return Print(*r, o.json, EventsText);
   }

@@ -1,0 +1,304 @@
+// jalond as a real process over real HTTP on 127.0.0.1: the CLI against the
+// daemon, the events feed followed live, anonymous reads, and SIGKILL while
+// clients post commands.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "engine/util/time.h"
+#include "tests/process_util.h"
+#include "tests/test_util.h"
+#include "tests/tools/binaries.h"
+#include "tests/tools/live_daemon.h"
+
+namespace jalon {
+namespace {
+
+using nlohmann::json;
+using testing::CallJson;
+using testing::ChildProcess;
+using testing::LiveDaemon;
+using testing::TempDir;
+
+using CliRun = testing::RunResult;
+using testing::Jalon;
+using testing::kExample;
+using testing::kJalond;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class DaemonHttpTest : public ::testing::Test {
+ protected:
+  std::string Config(const std::string& extra = {}) {
+    return testing::WriteTestConfig(dir_.Sub("jalon.toml"), dir_.Sub("data"), extra);
+  }
+  std::unique_ptr<LiveDaemon> Start(const std::string& config) {
+    auto d = std::make_unique<LiveDaemon>(kJalond, config, dir_.Sub("jalond.log"));
+    EXPECT_TRUE(d->serving()) << d->Log();
+    return d;
+  }
+  TempDir dir_;
+};
+
+// Every CLI verb over --url gives what it gives on the data directory.
+TEST_F(DaemonHttpTest, CliAgainstTheDaemonMatchesTheLocalCli) {
+  auto daemon = Start(Config());
+  ASSERT_TRUE(daemon->serving());
+  const std::string url = daemon->url();
+
+  CliRun imported = Jalon({"import", kExample, "--url", url, "--token", "t-admin"});
+  ASSERT_EQ(imported.code, 0) << imported.output;
+  EXPECT_NE(imported.output.find("Imported DEJ: 46 events"), std::string::npos) << imported.output;
+  CliRun again = Jalon({"import", kExample, "--url", url, "--token", "t-admin"});
+  EXPECT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("Already imported"), std::string::npos) << again.output;
+
+  const std::string command = dir_.Sub("measure.json");
+  std::ofstream(command) << json{
+      {"type", "RecordMeasurement"},
+      {"command_id", "m-2018-09"},
+      {"data",
+       {{"direction", "DEJ"},
+        {"indicator", "I1"},
+        {"date", "2018-09-30"},
+        {"value", 45}}}}.dump();
+  CliRun applied = Jalon({"apply", command, "--url", url, "--token", "t-dej", "--json"});
+  ASSERT_EQ(applied.code, 0) << applied.output;
+  EXPECT_EQ(json::parse(applied.output)["events"][0]["type"], "MeasurementRecorded");
+
+  // Refusals name the cause.
+  CliRun anonymous = Jalon({"show", "DEJ", "--url", url});
+  EXPECT_EQ(anonymous.code, 2);
+  EXPECT_NE(anonymous.output.find("HTTP 401"), std::string::npos) << anonymous.output;
+  CliRun foreign = Jalon({"apply", command, "--url", url, "--token", "t-drh"});
+  EXPECT_EQ(foreign.code, 2);
+  EXPECT_NE(foreign.output.find("HTTP 403"), std::string::npos) << foreign.output;
+  CliRun both = Jalon({"show", "DEJ", "--url", url, "--data", dir_.Sub("data")});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_NE(both.output.find("--url and --data"), std::string::npos) << both.output;
+
+  const std::vector<std::vector<std::string>> reads = {
+      {"show", "DEJ", "--json"},
+      {"show", "DEJ", "--position", "20", "--json"},
+      {"as-of", "DEJ", FormatInstant(SystemClock().Now()), "--json"},
+      {"dashboard", "DEJ", "--at", "2018-07-01", "--json"},
+      {"dashboard", "DEJ", "--at", "2018-10-01"},
+      {"history", "DEJ", "--entity", "indicator/I1", "--json"},
+      {"export", "DEJ"},
+      {"verify", "--json"}};
+  std::vector<std::string> remote;
+  for (auto args : reads) {
+    args.insert(args.end(), {"--url", url, "--token", "t-admin"});
+    CliRun r = Jalon(args);
+    EXPECT_EQ(r.code, 0) << args[0] << ": " << r.output;
+    remote.push_back(r.output);
+  }
+  json dashboard = json::parse(remote[3]);
+  EXPECT_EQ(dashboard["execution"], 73.0);
+  EXPECT_EQ(dashboard["performance"], 54.17);
+
+  ASSERT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
+  for (size_t i = 0; i < reads.size(); ++i) {
+    auto args = reads[i];
+    args.insert(args.end(), {"--data", dir_.Sub("data")});
+    CliRun local = Jalon(args);
+    ASSERT_EQ(local.code, 0) << local.output;
+    if (args[0] == "verify") {
+      // The local verify also counts the events it checked.
+      json l = json::parse(local.output), r = json::parse(remote[i]);
+      EXPECT_EQ(l["head_hash"], r["head_hash"]);
+      EXPECT_EQ(l["ok"], true);
+    } else {
+      EXPECT_EQ(local.output, remote[i]) << args[0];
+    }
+  }
+}
+
+TEST_F(DaemonHttpTest, EventsFeedIsFollowedLiveByLongPoll) {
+  auto daemon = Start(Config());
+  ASSERT_TRUE(daemon->serving());
+  const std::string url = daemon->url();
+  ASSERT_EQ(CallJson("POST", url + "/v1/import", "t-admin", ReadFile(kExample)).status, 201);
+  const uint64_t head = CallJson("GET", url + "/healthz", "").body["head_position"];
+
+  EXPECT_EQ(CallJson("GET", url + "/v1/events?from=1&wait=61", "t-auditor").status, 400);
+  EXPECT_EQ(CallJson("GET", url + "/v1/events?from=1&wait=1", "t-dej").status, 403);
+
+  // A follower waits past the head; a write wakes it.
+  std::atomic<bool> answered{false};
+  testing::JsonReply followed;
+  const auto start = std::chrono::steady_clock::now();
+  std::thread follower([&] {
+    followed = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 1) + "&wait=30",
+                        "t-auditor");
+    answered = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(answered.load()) << "the follower should still be waiting";
+  const json measure = {
+      {"type", "RecordMeasurement"},
+      {"data", {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", "2018-09-30"}, {"value", 45}}}};
+  ASSERT_EQ(CallJson("POST", url + "/v1/commands", "t-dej", measure.dump()).status, 201);
+  follower.join();
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(followed.status, 200);
+  ASSERT_EQ(followed.body["events"].size(), 1u);
+  EXPECT_EQ(followed.body["events"][0]["type"], "MeasurementRecorded");
+  EXPECT_EQ(followed.body["events"][0]["position"], head + 1);
+  EXPECT_LT(waited, 20.0);
+
+  // With nothing new, the wait ends empty; SIGTERM does not wait for it.
+  std::thread idle([&] {
+    followed = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 2) + "&wait=60",
+                        "t-auditor");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto stop = std::chrono::steady_clock::now();
+  EXPECT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
+  idle.join();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - stop).count(), 10.0);
+}
+
+TEST_F(DaemonHttpTest, AnonymousReadsOnlyWhenConfigured) {
+  {
+    auto closed = Start(Config());
+    ASSERT_TRUE(closed->serving());
+    ASSERT_EQ(CallJson("POST", closed->url() + "/v1/import", "t-admin", ReadFile(kExample)).status,
+              201);
+    EXPECT_EQ(CallJson("GET", closed->url() + "/v1/plans/DEJ", "").status, 401);
+    closed->Kill(SIGTERM);
+  }
+  auto open = Start(Config("anonymous_read = true"));
+  ASSERT_TRUE(open->serving());
+  const std::string url = open->url();
+  EXPECT_EQ(CallJson("GET", url + "/v1/plans/DEJ", "").status, 200);
+  EXPECT_EQ(CallJson("GET", url + "/v1/plans/DEJ/dashboard?at=2018-07-01", "").body["execution"],
+            73.0);
+  EXPECT_EQ(CallJson("GET", url + "/v1/directions", "").body.size(), 1u);
+  EXPECT_EQ(CallJson("GET", url + "/v1/plans/DEJ/history", "").status, 401);
+  EXPECT_EQ(CallJson("GET", url + "/v1/events?from=1", "").status, 403);
+  const uint64_t head = CallJson("GET", url + "/healthz", "").body["head_position"];
+  const json measure = {
+      {"type", "RecordMeasurement"},
+      {"data", {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", "2018-09-30"}, {"value", 45}}}};
+  EXPECT_EQ(CallJson("POST", url + "/v1/commands", "", measure.dump()).status, 403);
+  EXPECT_EQ(CallJson("POST", url + "/v1/import", "", ReadFile(kExample)).status, 403);
+  EXPECT_EQ(CallJson("GET", url + "/healthz", "").body["head_position"], head);
+  // A wrong token is still refused, not taken as anonymous.
+  EXPECT_EQ(CallJson("GET", url + "/v1/plans/DEJ", "not-a-token").status, 401);
+}
+
+// Clients post commands; jalond is SIGKILLed mid-stream and restarted. Every
+// acknowledged command is in the log and the projection; the others, retried
+// with their Idempotency-Key, land exactly once; the chain verifies.
+TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
+  const std::string config = Config();
+  auto daemon = Start(config);
+  ASSERT_TRUE(daemon->serving());
+  ASSERT_EQ(CallJson("POST", daemon->url() + "/v1/import", "t-admin", ReadFile(kExample)).status,
+            201);
+  const size_t initial_measurements = [&] {
+    json plan = CallJson("GET", daemon->url() + "/v1/plans/DEJ", "t-admin").body;
+    size_t n = 0;
+    for (const json& i : plan["indicators"]) n += i["measurements"].size();
+    return n;
+  }();
+
+  // Command k records indicator I1 on day k after 2030-01-01: all distinct.
+  auto command = [](int k) {
+    const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
+    return json{{"type", "RecordMeasurement"},
+                {"data",
+                 {{"direction", "DEJ"},
+                  {"indicator", "I1"},
+                  {"date", FormatDate(day)},
+                  {"value", k % 100}}}}
+        .dump();
+  };
+  constexpr int kClients = 8;
+  std::mutex mu;
+  std::map<int, uint64_t> acked;  // command -> position
+  std::set<int> unanswered;
+  std::atomic<bool> stop{false};
+  std::atomic<int> other{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; !stop.load(); ++i) {
+        const int k = c * 100000 + i;
+        auto r = CallJson("POST", daemon->url() + "/v1/commands", "t-dej", command(k),
+                          "crash-" + std::to_string(k), std::chrono::seconds(10));
+        std::lock_guard<std::mutex> lock(mu);
+        if (r.status == 201) {
+          acked[k] = r.body["position"];
+        } else if (r.status == 0) {
+          unanswered.insert(k);
+          return;  // the daemon is gone
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  daemon->Kill(SIGKILL);
+  stop = true;
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(other.load(), 0);
+  ASSERT_GT(acked.size(), 50u) << "too few commands before the kill to test anything";
+
+  daemon = Start(config);
+  ASSERT_TRUE(daemon->serving());
+  const std::string url = daemon->url();
+  // Acknowledged ones: replayed, with their original position.
+  for (const auto& [k, position] : acked) {
+    auto r =
+        CallJson("POST", url + "/v1/commands", "t-dej", command(k), "crash-" + std::to_string(k));
+    ASSERT_EQ(r.status, 200) << "command " << k << ": " << r.body.dump();
+    EXPECT_EQ(r.body["replayed"], true);
+    EXPECT_EQ(r.body["position"], position);
+  }
+  // Unanswered ones: retried; each lands once (or had landed before the kill).
+  for (int k : unanswered) {
+    auto r =
+        CallJson("POST", url + "/v1/commands", "t-dej", command(k), "crash-" + std::to_string(k));
+    EXPECT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body.dump();
+    auto again =
+        CallJson("POST", url + "/v1/commands", "t-dej", command(k), "crash-" + std::to_string(k));
+    EXPECT_EQ(again.status, 200);
+  }
+  // Each command id appears exactly once in the log.
+  std::map<std::string, int> seen;
+  for (uint64_t from = 1;;) {
+    auto page =
+        CallJson("GET", url + "/v1/events?limit=1000&from=" + std::to_string(from), "t-auditor");
+    ASSERT_EQ(page.status, 200);
+    if (page.body["events"].empty()) break;
+    for (const json& e : page.body["events"]) {
+      const std::string id = e["command_id"];
+      if (id.starts_with("crash-")) ++seen[id];
+      from = e["position"].get<uint64_t>() + 1;
+    }
+  }
+  EXPECT_EQ(seen.size(), acked.size() + unanswered.size());
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
+  // The projection holds every one of them, and the chain verifies.
+  json plan = CallJson("GET", url + "/v1/plans/DEJ", "t-admin").body;
+  size_t measurements = 0;
+  for (const json& i : plan["indicators"]) measurements += i["measurements"].size();
+  EXPECT_EQ(measurements, initial_measurements + seen.size());
+  auto verify = CallJson("GET", url + "/v1/verify", "t-auditor");
+  EXPECT_EQ(verify.body["ok"], true) << verify.body.dump();
+}
+
+}  // namespace
+}  // namespace jalon

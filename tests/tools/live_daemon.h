@@ -1,0 +1,127 @@
+// A real jalond for the tests: started on 127.0.0.1 with a free port, its
+// output in a file (so that a busy daemon never blocks on a full pipe), and
+// a small JSON client over libcurl.
+#pragma once
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/util/sha256.h"
+#include "jobs/net/http_client.h"
+
+namespace jalon::testing {
+
+// Tokens of the test config, one per role: "t-<role>" (e.g. t-admin, t-dej).
+inline std::string WriteTestConfig(const std::string& path, const std::string& data_dir,
+                                   const std::string& extra = {}) {
+  std::ofstream out(path);
+  out << "[server]\nlisten = \"127.0.0.1:0\"\n"
+      << extra << "\n[storage]\ndata_dir = \"" << data_dir << "\"\n";
+  const std::pair<const char*, const char*> tokens[] = {{"t-admin", "admin"},
+                                                        {"t-steering", "steering"},
+                                                        {"t-auditor", "auditor"},
+                                                        {"t-dej", "direction:DEJ"},
+                                                        {"t-drh", "direction:DRH"}};
+  for (const auto& [token, role] : tokens) {
+    out << "[[tokens]]\nname = \"" << token << "\"\nrole = \"" << role << "\"\nsha256 = \""
+        << ToHex(Sha256(token)) << "\"\n";
+  }
+  return path;
+}
+
+class LiveDaemon {
+ public:
+  // Starts `jalond --config config` with its output appended to `log_path`,
+  // and waits until it serves.
+  LiveDaemon(const std::string& jalond, const std::string& config, std::string log_path)
+      : log_path_(std::move(log_path)) {
+    offset_ = Log().size();
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      execl(jalond.c_str(), jalond.c_str(), "--config", config.c_str(), nullptr);
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const std::string out = Log().substr(offset_);
+      const size_t at = out.find("serving http://127.0.0.1:");
+      if (at != std::string::npos) {
+        port_ = std::atoi(out.c_str() + at + 25);
+        return;
+      }
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~LiveDaemon() {
+    if (!exited_) Kill(SIGKILL);
+  }
+  LiveDaemon(const LiveDaemon&) = delete;
+  LiveDaemon& operator=(const LiveDaemon&) = delete;
+
+  bool serving() const { return port_ > 0; }
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string Log() const {
+    std::ifstream in(log_path_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  // Sends `signal` and returns the wait status.
+  int Kill(int signal) {
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    exited_ = true;
+    return status;
+  }
+
+ private:
+  std::string log_path_;
+  size_t offset_ = 0;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  bool exited_ = false;
+};
+
+struct JsonReply {
+  long status = 0;  // NOLINT(runtime/int); 0 when no answer came
+  nlohmann::json body;
+};
+
+inline JsonReply CallJson(const std::string& method, const std::string& url,
+                          const std::string& token, const std::string& body = {},
+                          const std::string& idempotency_key = {},
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  net::HttpCall call;
+  call.method = method;
+  call.url = url;
+  call.body = body;
+  call.timeout = timeout;
+  if (!token.empty()) call.headers.emplace_back("Authorization", "Bearer " + token);
+  if (!idempotency_key.empty()) call.headers.emplace_back("Idempotency-Key", idempotency_key);
+  auto reply = net::Perform(call);
+  if (!reply.ok()) return {};
+  return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
+}
+
+}  // namespace jalon::testing

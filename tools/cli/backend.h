@@ -1,0 +1,48 @@
+// Where the CLI's verbs run: on a data directory (the daemon stopped), or
+// against a running jalond over HTTP (`--url`, `--token`). Both answer with
+// the same JSON, so that the verbs print the same text either way.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/plan/plan_service.h"
+
+namespace jalon::cli {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual Result<Json> Import(const Json& doc, const std::string& command_id) = 0;
+  // `command` is {type, command_id?, expected_version?, data}.
+  virtual Result<Json> Execute(const Json& command) = 0;
+  virtual Result<Json> Show(const std::string& code, const TimeQuery& when) = 0;
+  virtual Result<Json> Export(const std::string& code, const TimeQuery& when) = 0;
+  virtual Result<Json> Dashboard(const std::string& code, std::optional<Instant> at,
+                                 const TimeQuery& when) = 0;
+  virtual Result<Json> History(const std::string& code, const HistoryQuery& query) = 0;
+  virtual Result<Json> Diff(const std::string& code, Instant from, Instant to) = 0;
+  // {ok, head_position, head_hash, ...}: the whole chain.
+  virtual Result<Json> Verify() = 0;
+};
+
+// Opens the data directory of a stopped jalond, rebuilding the projections
+// (with progress on stderr for long logs). A directory locked by a running
+// daemon fails with a message naming its pid.
+Result<std::unique_ptr<Backend>> OpenLocal(const std::string& data_dir);
+
+// A running jalond at `url` (e.g. http://127.0.0.1:8080), with a bearer
+// token (may be empty when the daemon allows anonymous reads).
+std::unique_ptr<Backend> OpenRemote(std::string url, std::string token);
+
+// "\rrebuilding projections: done / total events" on stderr.
+void PrintRebuildProgress(uint64_t done, uint64_t total);
+
+// {ok, head_position, head_hash, events_checked[, first_bad_position, reason]}.
+Json VerifyJson(const VerifyReport& report);
+
+// "cli:$USER", the actor of local commands.
+std::string LocalActor();
+
+}  // namespace jalon::cli
