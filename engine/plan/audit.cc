@@ -39,6 +39,16 @@ Kind KindOf(const std::string& type) {
       {"RevisionOpened", {"revision", nullptr}},
       {"RevisionClosed", {"revision", nullptr}},
       {"EvaluationOpened", {"evaluation", nullptr}},
+      {"OccurrenceFired", {"occurrence/", "occurrence"}},
+      {"OccurrenceSkipped", {"occurrence/", "occurrence"}},
+      {"ReviewDue", {"occurrence/", "occurrence"}},
+      {"ReminderIssued", {"reminder/", "reminder"}},
+      {"ReminderEscalated", {"reminder/", "reminder"}},
+      {"ReminderResolved", {"reminder/", "reminder"}},
+      {"ReminderAcknowledged", {"reminder/", "reminder"}},
+      {"DeliveryAttempted", {"delivery/", "message"}},
+      {"ReminderDelivered", {"delivery/", "message"}},
+      {"DeliveryFailed", {"delivery/", "message"}},
   };
   auto it = kinds.find(type);
   return it == kinds.end() ? Kind{"other", nullptr} : it->second;
@@ -89,8 +99,18 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
     }
     return out.empty() ? Json(nullptr) : out;
   }
+  if (kind == "reminder") {
+    auto it = s.reminders.find(id);
+    return it == s.reminders.end() ? Json(nullptr) : it->second.ToJson();
+  }
+  if (kind == "occurrence") {
+    auto it = s.occurrences.find(id);
+    return it == s.occurrences.end() ? Json(nullptr) : Json{{"status", it->second}};
+  }
   if (kind == "review") {
-    const size_t n = id.empty() ? 0 : std::stoul(id);
+    const bool number =
+        !id.empty() && id.size() < 9 && id.find_first_not_of("0123456789") == std::string::npos;
+    const size_t n = number ? std::stoul(id) : 0;
     return n >= 1 && n <= s.reviews.size() ? s.reviews[n - 1] : Json(nullptr);
   }
   return nullptr;
@@ -104,6 +124,8 @@ std::map<std::string, Json> Entities(const PlanState& s) {
   };
   for (const char* k : {"direction", "plan", "revision", "evaluation"}) put(k);
   for (const auto& [name, text] : s.sections.items()) put("section/" + name);
+  for (const auto& [id, status] : s.occurrences) put("occurrence/" + id);
+  for (const auto& [id, r] : s.reminders) put("reminder/" + id);
   if (!s.identity.empty()) put("section/identity");
   for (const auto& id : s.swot.order()) put("swot/" + id);
   for (const auto& id : s.missions.order()) put("mission/" + id);

@@ -697,6 +697,21 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
             return Bad("direction", "the mid-term revision is already closed");
           return Status::Ok();
         }}},
+      {"AcknowledgeReminder",
+       {"ReminderAcknowledged",
+        {{"direction", Kind::kCode, true},
+         {"reminder", Kind::kId, true},
+         {"note", Kind::kText, false}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          auto it = s.reminders.find(d["reminder"].get<std::string>());
+          if (it == s.reminders.end()) return Bad("reminder", "no such reminder for this plan");
+          if (it->second.state == Reminder::State::kResolved)
+            return Bad("reminder", "already resolved: the data arrived");
+          if (it->second.state == Reminder::State::kAcknowledged)
+            return Bad("reminder", "already acknowledged");
+          return Status::Ok();
+        }}},
   };
   return *specs;
 }

@@ -115,6 +115,27 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
               {"replayed", (*result)["replayed"]}};
 }
 
+Result<Json> PlanService::AppendSystem(const std::string& code, const std::string& command_id,
+                                       const std::string& actor, const SystemDecide& decide) {
+  auto seen = log_.FindCommand(command_id);
+  if (!seen.ok()) return seen.status();
+  if (seen->has_value()) return ResultJson(**seen);
+  std::lock_guard<std::mutex> plan_lock(StreamLock(code));
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    JALON_RETURN_IF_ERROR(projections_.CatchUp());
+    auto current = projections_.Current(code);
+    if (!current) return NoDirection(code);
+    auto events = decide(*current);
+    if (!events.ok()) return events.status();
+    if (events->empty()) return Json(nullptr);
+    auto result = AppendDecision(Decision{PlanStream(code), std::move(events).value()},
+                                 current->version, command_id, actor);
+    if (result.status().IsConflict() && attempt < kAttempts) continue;
+    return result;
+  }
+}
+
 std::mutex& PlanService::StreamLock(const std::string& code) {
   std::lock_guard<std::mutex> lock(locks_mu_);
   auto& slot = stream_locks_[code];

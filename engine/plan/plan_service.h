@@ -12,6 +12,7 @@
 // outlive it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -50,6 +51,14 @@ class PlanService {
   // Appends a whole jalon.plan/1 document atomically; the direction must not
   // exist yet. {direction, position, version, events: count, replayed}.
   Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
+
+  // For system writers (the scheduler): under the plan's lock, `decide` sees
+  // the plan's current state and returns the events to append, or none.
+  // `command_id` makes the append happen at most once: a replay returns the
+  // first result with "replayed": true. Null when `decide` returned none.
+  using SystemDecide = std::function<Result<std::vector<NewEvent>>(const PlanState&)>;
+  Result<Json> AppendSystem(const std::string& code, const std::string& command_id,
+                            const std::string& actor, const SystemDecide& decide);
 
   Result<PlanState> State(const std::string& code, const TimeQuery& when) const;
   Result<Json> Show(const std::string& code, const TimeQuery& when) const;

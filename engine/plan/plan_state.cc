@@ -27,6 +27,12 @@ Status Missing(const Event& e, std::string_view what, const std::string& id) {
 using Applier = std::function<Status(PlanState&, const Event&, const Json&)>;
 
 // Finds entity `id` (payload[key]) in `c`, or fails naming the event.
+// Binds `var` to the reminder with id `id`, or returns NotFound.
+#define JALON_FIND_REMINDER(var, id)                                    \
+  auto var##_it = s.reminders.find(id);                                 \
+  if (var##_it == s.reminders.end()) return Missing(e, "reminder", id); \
+  Reminder& var = var##_it->second
+
 #define JALON_FIND(var, collection, key, what)                \
   Json* var = (collection).Find(p.value(key, std::string())); \
   if (var == nullptr) return Missing(e, what, p.value(key, std::string()))
@@ -270,11 +276,86 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(p, s.evaluation, {"date"});
          return Status::Ok();
        }},
+      // The jobs' events (jobs/ decides them; the plan keeps their record).
+      {"OccurrenceFired",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.occurrences[p.at("occurrence").get<std::string>()] = "fired";
+         return Status::Ok();
+       }},
+      {"OccurrenceSkipped",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.occurrences[p.at("occurrence").get<std::string>()] = "skipped";
+         return Status::Ok();
+       }},
+      {"ReviewDue",
+       [](PlanState& s, const Event&, const Json& p) {
+         s.reviews_due.push_back(DayOf(p.at("date").get<std::string>()));
+         return Status::Ok();
+       }},
+      {"ReminderIssued",
+       [](PlanState& s, const Event& e, const Json& p) {
+         Reminder r;
+         r.id = p.at("reminder").get<std::string>();
+         r.rule = p.at("rule").get<std::string>();
+         r.subject = p.at("subject").get<std::string>();
+         r.expected = p.value("expected", "");
+         r.due_day = DayOf(p.at("due").get<std::string>());
+         r.issued_at = e.recorded_at;
+         r.notices = 1;
+         r.last_notice_at = e.recorded_at;
+         s.reminders[r.id] = std::move(r);
+         return Status::Ok();
+       }},
+      {"ReminderEscalated",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND_REMINDER(r, p.at("reminder").get<std::string>());
+         r.level = p.at("level").get<int32_t>();
+         ++r.notices;
+         r.attempts = 0;
+         r.retry_at = Instant{};
+         r.last_notice_at = e.recorded_at;
+         return Status::Ok();
+       }},
+      {"ReminderResolved",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND_REMINDER(r, p.at("reminder").get<std::string>());
+         r.state = Reminder::State::kResolved;
+         r.resolved_at = e.recorded_at;
+         return Status::Ok();
+       }},
+      {"ReminderAcknowledged",
+       [](PlanState& s, const Event& e, const Json& p) {
+         JALON_FIND_REMINDER(r, p.at("reminder").get<std::string>());
+         r.state = Reminder::State::kAcknowledged;
+         return Status::Ok();
+       }},
+      {"DeliveryAttempted", [](PlanState&, const Event&, const Json&) { return Status::Ok(); }},
+      {"ReminderDelivered",
+       [](PlanState& s, const Event& e, const Json& p) {
+         for (const Json& item : p.at("reminders")) {
+           JALON_FIND_REMINDER(r, item.at("id").get<std::string>());
+           r.delivered = std::max(r.delivered, item.at("notice").get<uint32_t>());
+           r.attempts = 0;
+           r.retry_at = Instant{};
+         }
+         return Status::Ok();
+       }},
+      {"DeliveryFailed",
+       [](PlanState& s, const Event& e, const Json& p) {
+         auto retry_at = ParseInstant(p.at("retry_at").get<std::string>());
+         for (const Json& item : p.at("reminders")) {
+           JALON_FIND_REMINDER(r, item.at("id").get<std::string>());
+           r.attempts = p.at("attempt").get<uint32_t>();
+           if (retry_at.ok()) r.retry_at = *retry_at;
+         }
+         return Status::Ok();
+       }},
   };
   return *table;
 }
 
 #undef JALON_FIND
+#undef JALON_FIND_REMINDER
 
 }  // namespace
 
@@ -498,6 +579,65 @@ Status PlanState::ApplyEncoded(const EventView& event) {
   return Apply(event.ToEvent(), *payload);
 }
 
+const char* Reminder::StateName() const {
+  switch (state) {
+    case State::kOpen:
+      return "open";
+    case State::kAcknowledged:
+      return "acknowledged";
+    case State::kResolved:
+      return "resolved";
+  }
+  return "open";
+}
+
+Json Reminder::ToJson() const {
+  Json j = {{"id", id},
+            {"rule", rule},
+            {"subject", subject},
+            {"expected", expected},
+            {"due", DateOfDay(due_day)},
+            {"issued_at", FormatInstant(issued_at)},
+            {"state", StateName()},
+            {"level", level},
+            {"notices", notices},
+            {"delivered", delivered},
+            {"last_notice_at", FormatInstant(last_notice_at)},
+            {"attempts", attempts}};
+  if (retry_at != Instant{}) j["retry_at"] = FormatInstant(retry_at);
+  if (state == State::kResolved) j["resolved_at"] = FormatInstant(resolved_at);
+  return j;
+}
+
+Reminder Reminder::FromJson(const Json& j) {
+  Reminder r;
+  r.id = j.at("id").get<std::string>();
+  r.rule = j.at("rule").get<std::string>();
+  r.subject = j.at("subject").get<std::string>();
+  r.expected = j.at("expected").get<std::string>();
+  r.due_day = DayOf(j.at("due").get<std::string>());
+  r.issued_at = ParseInstant(j.at("issued_at").get<std::string>()).value();
+  const std::string state = j.at("state").get<std::string>();
+  r.state = state == "resolved"       ? State::kResolved
+            : state == "acknowledged" ? State::kAcknowledged
+                                      : State::kOpen;
+  r.level = j.at("level").get<int32_t>();
+  r.notices = j.at("notices").get<uint32_t>();
+  r.delivered = j.at("delivered").get<uint32_t>();
+  r.last_notice_at = ParseInstant(j.at("last_notice_at").get<std::string>()).value();
+  r.attempts = j.at("attempts").get<uint32_t>();
+  if (j.contains("retry_at")) r.retry_at = ParseInstant(j["retry_at"].get<std::string>()).value();
+  if (j.contains("resolved_at"))
+    r.resolved_at = ParseInstant(j["resolved_at"].get<std::string>()).value();
+  return r;
+}
+
+Json RemindersJson(const std::map<std::string, Reminder>& reminders) {
+  Json out = Json::array();
+  for (const auto& [id, r] : reminders) out.push_back(r.ToJson());
+  return out;
+}
+
 Json PlanState::ToJson() const {
   Json actions_json = Json::array(), indicators_json = Json::array();
   for (const auto& id : actions.order()) actions_json.push_back(ActionJson(id));
@@ -516,6 +656,9 @@ Json PlanState::ToJson() const {
           {"reviews", reviews},
           {"revision", revision},
           {"evaluation", evaluation},
+          {"occurrences", occurrences},
+          {"reviews_due", reviews_due},
+          {"reminders", RemindersJson(reminders)},
           {"version", version},
           {"last_position", last_position},
           {"last_hash", ToHex(last_hash)}};
@@ -550,6 +693,12 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
     s.reviews = j.at("reviews");
     s.revision = j.at("revision");
     s.evaluation = j.at("evaluation");
+    s.occurrences = j.at("occurrences").get<std::map<std::string, std::string>>();
+    s.reviews_due = j.at("reviews_due").get<std::vector<int32_t>>();
+    for (const Json& r : j.at("reminders")) {
+      Reminder reminder = Reminder::FromJson(r);
+      s.reminders[reminder.id] = std::move(reminder);
+    }
     s.version = j.at("version").get<uint64_t>();
     s.last_position = j.at("last_position").get<uint64_t>();
     if (!FromHex(j.at("last_hash").get<std::string>(), &s.last_hash)) {

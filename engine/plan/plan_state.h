@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -72,6 +73,35 @@ struct ProgressReport {
   static ProgressReport FromJson(const Json& j);
 };
 
+// A reminder as the jobs record it on the plan's stream (ReminderIssued,
+// ReminderEscalated, ReminderResolved, ReminderAcknowledged and the
+// delivery events). The engine only keeps the record; jobs/ decides.
+struct Reminder {
+  enum class State : uint8_t { kOpen, kAcknowledged, kResolved };
+  std::string id;        // stable, an entity id: "rem-" + 20 hex of (rule, subject, due)
+  std::string rule;      // indicator_stale | action_overdue | review_not_held | revision_open
+  std::string subject;   // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
+  std::string expected;  // what the direction is asked for, in French
+  int32_t due_day = 0;   // by when the data was expected
+  Instant issued_at{};
+  State state = State::kOpen;
+  int32_t level = 0;         // 0 the direction's contact, 1 its director, 2 the steering office
+  uint32_t notices = 0;      // notices to send: 1 at issue, +1 per escalation or repeat
+  uint32_t delivered = 0;    // notices delivered
+  Instant last_notice_at{};  // when the latest notice was decided
+  uint32_t attempts = 0;     // failed attempts at the pending notice
+  Instant retry_at{};        // no new attempt before this
+  Instant resolved_at{};
+
+  bool active() const { return state != State::kResolved; }
+  const char* StateName() const;
+  Json ToJson() const;
+  static Reminder FromJson(const Json& j);
+};
+
+// [reminder.ToJson(), ...] in id order.
+Json RemindersJson(const std::map<std::string, Reminder>& reminders);
+
 int32_t DayOf(Instant t);
 int32_t DayOf(const std::string& iso_date);  // REQUIRES: a valid YYYY-MM-DD
 std::string DateOfDay(int32_t day);
@@ -90,9 +120,14 @@ struct PlanState {
   Json reviews = Json::array();  // [{number, date, participants, decisions, plan_hash}]
   Json revision;                 // null, or {opened, due, closed?, decision?}
   Json evaluation;               // null, or {opened}
-  uint64_t version = 0;          // stream version of the last applied event
-  uint64_t last_position = 0;    // global position of the last applied event
-  Hash last_hash{};              // hash of the last applied event (for reviews)
+  // Scheduled occurrences recorded on this stream: id ("review/2016-06-30")
+  // -> "fired" or "skipped". An id is recorded at most once.
+  std::map<std::string, std::string> occurrences;
+  std::vector<int32_t> reviews_due;           // due days of ReviewDue, in order
+  std::map<std::string, Reminder> reminders;  // by id
+  uint64_t version = 0;                       // stream version of the last applied event
+  uint64_t last_position = 0;                 // global position of the last applied event
+  Hash last_hash{};                           // hash of the last applied event (for reviews)
 
   // An action or indicator with its "progress" / "measurements" array, as
   // the import format has it; null if it does not exist.

@@ -47,7 +47,7 @@ struct ProjectionStats {
 
 class Projections {
  public:
-  static constexpr uint32_t kSnapshotFormat = 1;  // bump when PlanState's JSON changes
+  static constexpr uint32_t kSnapshotFormat = 2;  // bump when PlanState's JSON changes
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
