@@ -83,7 +83,7 @@ Status ReadInt(std::string_view source, const toml::table& table, std::string_vi
 }
 
 // "MM-DD" of a date that exists every year (no 02-29).
-bool ParseMonthDay(std::string_view text, MonthDay* out) {
+bool ParseMonthDay(std::string_view text, jobs::MonthDay* out) {
   if (text.size() != 5 || text[2] != '-') return false;
   for (size_t i : {0, 1, 3, 4}) {
     if (text[i] < '0' || text[i] > '9') return false;
@@ -96,7 +96,7 @@ bool ParseMonthDay(std::string_view text, MonthDay* out) {
   return true;
 }
 
-Status ReadCycle(std::string_view source, const toml::table& cycle, CycleConfig* out) {
+Status ReadCycle(std::string_view source, const toml::table& cycle, jobs::CycleOptions* out) {
   JALON_RETURN_IF_ERROR(
       CheckKeys(source, cycle, "cycle", {"review_dates", "fire_time", "catch_up_days"}));
   if (const toml::node* node = cycle.get("review_dates")) {
@@ -107,7 +107,7 @@ Status ReadCycle(std::string_view source, const toml::table& cycle, CycleConfig*
     }
     out->review_dates.clear();
     for (const toml::node& item : *list) {
-      MonthDay md;
+      jobs::MonthDay md;
       auto text = item.value<std::string>();
       if (!item.is_string() || !ParseMonthDay(*text, &md)) {
         return Status::InvalidArgument(
@@ -136,6 +136,186 @@ Status ReadCycle(std::string_view source, const toml::table& cycle, CycleConfig*
     out->fire_minute = minute;
   }
   return ReadInt(source, cycle, "cycle", "catch_up_days", 0, 3660, &out->catch_up_days);
+}
+
+// Reads an optional list of whole numbers in [min, max], ascending.
+Status ReadAscendingInts(std::string_view source, const toml::table& table, std::string_view prefix,
+                         std::string_view key, int64_t min, int64_t max,
+                         std::vector<unsigned>* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  const std::string where =
+      Where(source, node->source(), std::string(prefix) + "." + std::string(key));
+  const toml::array* list = node->as_array();
+  if (list == nullptr) return Status::InvalidArgument(where + "must be a list of whole numbers");
+  out->clear();
+  for (const toml::node& item : *list) {
+    if (!item.is_integer() || item.as_integer()->get() < min || item.as_integer()->get() > max) {
+      return Status::InvalidArgument(where + "each value must be a whole number from " +
+                                     std::to_string(min) + " to " + std::to_string(max));
+    }
+    const auto value = static_cast<unsigned>(item.as_integer()->get());
+    if (!out->empty() && value <= out->back())
+      return Status::InvalidArgument(where + "values must be in increasing order");
+    out->push_back(value);
+  }
+  return Status::Ok();
+}
+
+bool LooksLikeEmail(const std::string& s) {
+  const size_t at = s.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < s.size() &&
+         s.find_first_of(" \t\r\n<>,;") == std::string::npos;
+}
+
+bool LooksLikeUrl(const std::string& s, std::initializer_list<std::string_view> schemes) {
+  for (std::string_view scheme : schemes) {
+    if (s.size() > scheme.size() + 3 && s.starts_with(scheme) &&
+        s.compare(scheme.size(), 3, "://") == 0)
+      return true;
+  }
+  return false;
+}
+
+Status ReadReminders(std::string_view source, const toml::table& t, jobs::ReminderOptions* out) {
+  JALON_RETURN_IF_ERROR(
+      CheckKeys(source, t, "reminders",
+                {"indicator_grace_days", "action_grace_days", "review_grace_days",
+                 "revision_open_days", "escalate_after_days", "repeat_every_days"}));
+  JALON_RETURN_IF_ERROR(
+      ReadInt(source, t, "reminders", "indicator_grace_days", 0, 3660, &out->indicator_grace_days));
+  JALON_RETURN_IF_ERROR(
+      ReadInt(source, t, "reminders", "action_grace_days", 0, 3660, &out->action_grace_days));
+  JALON_RETURN_IF_ERROR(
+      ReadInt(source, t, "reminders", "review_grace_days", 0, 3660, &out->review_grace_days));
+  JALON_RETURN_IF_ERROR(
+      ReadInt(source, t, "reminders", "revision_open_days", 1, 3660, &out->revision_open_days));
+  JALON_RETURN_IF_ERROR(ReadAscendingInts(source, t, "reminders", "escalate_after_days", 1, 3660,
+                                          &out->escalate_after_days));
+  if (out->escalate_after_days.size() > 2) {
+    return Status::InvalidArgument(
+        Where(source, t.get("escalate_after_days")->source(), "reminders.escalate_after_days") +
+        "at most 2 delays: to the director, then to the steering office");
+  }
+  return ReadInt(source, t, "reminders", "repeat_every_days", 1, 3660, &out->repeat_every_days);
+}
+
+Status ReadDelivery(std::string_view source, const toml::table& t, jobs::DeliveryOptions* out) {
+  JALON_RETURN_IF_ERROR(
+      CheckKeys(source, t, "delivery",
+                {"channel", "maildir", "dashboard_url", "steering", "default_domain", "smtp",
+                 "webhook_url", "webhook_secret", "retry_initial_seconds", "retry_max_seconds"}));
+  auto where = [&](std::string_view key) {
+    return Where(source, t.get(key)->source(), "delivery." + std::string(key));
+  };
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "channel", &out->channel));
+  if (out->channel != "maildir" && out->channel != "smtp" && out->channel != "webhook") {
+    return Status::InvalidArgument(where("channel") + "must be maildir, smtp or webhook, not '" +
+                                   out->channel + "'");
+  }
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "maildir", &out->maildir));
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "dashboard_url", &out->dashboard_url));
+  if (t.get("dashboard_url") && !LooksLikeUrl(out->dashboard_url, {"http", "https"}))
+    return Status::InvalidArgument(where("dashboard_url") + "must be an http(s):// URL");
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "steering", &out->steering));
+  if (t.get("steering") && !LooksLikeEmail(out->steering))
+    return Status::InvalidArgument(where("steering") + "must be an email address");
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "default_domain", &out->default_domain));
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "webhook_url", &out->webhook_url));
+  if (t.get("webhook_url") && !LooksLikeUrl(out->webhook_url, {"http", "https"}))
+    return Status::InvalidArgument(where("webhook_url") + "must be an http(s):// URL");
+  JALON_RETURN_IF_ERROR(ReadString(source, t, "delivery", "webhook_secret", &out->webhook_secret));
+  JALON_RETURN_IF_ERROR(ReadInt(source, t, "delivery", "retry_initial_seconds", 1, 86400,
+                                &out->retry_initial_seconds));
+  JALON_RETURN_IF_ERROR(
+      ReadInt(source, t, "delivery", "retry_max_seconds", 1, 7 * 86400, &out->retry_max_seconds));
+  if (const toml::node* smtp_node = t.get("smtp")) {
+    const toml::table* smtp = smtp_node->as_table();
+    if (smtp == nullptr)
+      return Status::InvalidArgument(where("smtp") + "must be a table ([delivery.smtp])");
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *smtp, "delivery.smtp",
+                                    {"url", "from", "username", "password", "starttls"}));
+    jobs::SmtpOptions& o = out->smtp;
+    JALON_RETURN_IF_ERROR(ReadString(source, *smtp, "delivery.smtp", "url", &o.url));
+    if (smtp->get("url") && !LooksLikeUrl(o.url, {"smtp", "smtps"})) {
+      return Status::InvalidArgument(
+          Where(source, smtp->get("url")->source(), "delivery.smtp.url") +
+          "must be smtp://HOST:PORT or smtps://HOST:PORT");
+    }
+    JALON_RETURN_IF_ERROR(ReadString(source, *smtp, "delivery.smtp", "from", &o.from));
+    if (smtp->get("from") && !LooksLikeEmail(o.from)) {
+      return Status::InvalidArgument(
+          Where(source, smtp->get("from")->source(), "delivery.smtp.from") +
+          "must be an email address");
+    }
+    JALON_RETURN_IF_ERROR(ReadString(source, *smtp, "delivery.smtp", "username", &o.username));
+    JALON_RETURN_IF_ERROR(ReadString(source, *smtp, "delivery.smtp", "password", &o.password));
+    JALON_RETURN_IF_ERROR(ReadBool(source, *smtp, "delivery.smtp", "starttls", &o.starttls));
+  }
+  if (out->channel == "smtp" && out->smtp.url.empty()) {
+    return Status::InvalidArgument(where("channel") +
+                                   "smtp needs [delivery.smtp] url = \"smtp://HOST:PORT\"");
+  }
+  if (out->channel == "webhook" && out->webhook_secret.empty()) {
+    return Status::InvalidArgument(where("channel") +
+                                   "webhook needs delivery.webhook_secret (the HMAC key)");
+  }
+  return Status::Ok();
+}
+
+Status ReadContacts(std::string_view source, const toml::node& node,
+                    std::vector<jobs::Contact>* out) {
+  const toml::array* list = node.as_array();
+  if (list == nullptr) {
+    return Status::InvalidArgument(Where(source, node.source(), "contacts") +
+                                   "must be an array of tables ([[contacts]])");
+  }
+  std::set<std::string> seen;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string prefix = "contacts[" + std::to_string(i) + "]";
+    const toml::table* t = (*list)[i].as_table();
+    if (t == nullptr)
+      return Status::InvalidArgument(Where(source, (*list)[i].source(), prefix) +
+                                     "must be a table");
+    JALON_RETURN_IF_ERROR(
+        CheckKeys(source, *t, prefix, {"direction", "contact", "director", "webhook"}));
+    jobs::Contact c;
+    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "direction", &c.direction));
+    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "contact", &c.contact));
+    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "director", &c.director));
+    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "webhook", &c.webhook));
+    for (std::string_view key : {"direction", "contact", "director"}) {
+      if (t->get(key) == nullptr) {
+        return Status::InvalidArgument(Where(source, t->source(), prefix + "." + std::string(key)) +
+                                       "is required");
+      }
+    }
+    if (!IsValidDirectionCode(c.direction)) {
+      return Status::InvalidArgument(
+          Where(source, t->get("direction")->source(), prefix + ".direction") +
+          "not a direction code");
+    }
+    for (std::string_view key : {"contact", "director"}) {
+      const std::string& v = key == "contact" ? c.contact : c.director;
+      if (!LooksLikeEmail(v)) {
+        return Status::InvalidArgument(
+            Where(source, t->get(key)->source(), prefix + "." + std::string(key)) +
+            "must be an email address");
+      }
+    }
+    if (!c.webhook.empty() && !LooksLikeUrl(c.webhook, {"http", "https"})) {
+      return Status::InvalidArgument(
+          Where(source, t->get("webhook")->source(), prefix + ".webhook") +
+          "must be an http(s):// URL");
+    }
+    if (!seen.insert(c.direction).second) {
+      return Status::InvalidArgument(
+          Where(source, t->get("direction")->source(), prefix + ".direction") +
+          "duplicate contacts for " + c.direction);
+    }
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
 }
 
 const toml::table* SubTable(const toml::table& root, std::string_view key, Status* error,
@@ -181,8 +361,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   Config config;
   config.source = std::string(source);
-  JALON_RETURN_IF_ERROR(
-      CheckKeys(source, root, "", {"server", "storage", "tokens", "cycle", "health"}));
+  JALON_RETURN_IF_ERROR(CheckKeys(
+      source, root, "",
+      {"server", "storage", "tokens", "cycle", "health", "reminders", "delivery", "contacts"}));
 
   Status error;
   if (const toml::table* server = SubTable(root, "server", &error, source)) {
@@ -203,9 +384,20 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   JALON_RETURN_IF_ERROR(error);
   if (const toml::table* cycle = SubTable(root, "cycle", &error, source)) {
-    JALON_RETURN_IF_ERROR(ReadCycle(source, *cycle, &config.cycle));
+    JALON_RETURN_IF_ERROR(ReadCycle(source, *cycle, &config.jobs.cycle));
   }
   JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* reminders = SubTable(root, "reminders", &error, source)) {
+    JALON_RETURN_IF_ERROR(ReadReminders(source, *reminders, &config.jobs.reminders));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* delivery = SubTable(root, "delivery", &error, source)) {
+    JALON_RETURN_IF_ERROR(ReadDelivery(source, *delivery, &config.jobs.delivery));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::node* contacts = root.get("contacts")) {
+    JALON_RETURN_IF_ERROR(ReadContacts(source, *contacts, &config.jobs.delivery.contacts));
+  }
   if (const toml::table* health = SubTable(root, "health", &error, source)) {
     JALON_RETURN_IF_ERROR(CheckKeys(source, *health, "health", {"max_projection_lag"}));
     JALON_RETURN_IF_ERROR(ReadInt(source, *health, "health", "max_projection_lag", 1,

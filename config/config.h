@@ -17,6 +17,7 @@
 #include "engine/plan/plan_state.h"  // IsValidDirectionCode
 #include "engine/util/sha256.h"
 #include "engine/util/status.h"
+#include "jobs/options.h"
 
 namespace jalon {
 
@@ -24,22 +25,6 @@ struct TokenConfig {
   std::string name;
   std::string role;  // admin | steering | auditor | direction:<CODE>
   Hash sha256{};     // of the token itself; the token is never stored
-};
-
-struct MonthDay {
-  unsigned month = 1;  // 1-12
-  unsigned day = 1;    // 1-31, valid for the month (02-29 is refused)
-};
-
-// [cycle]: the plan cycle defaults the scheduler derives occurrences from.
-struct CycleConfig {
-  // The two half-yearly reviews, "MM-DD" in each year of the plan's period.
-  std::vector<MonthDay> review_dates = {{6, 30}, {12, 15}};
-  // Local time (Europe/Paris) at which an occurrence of a day fires.
-  unsigned fire_hour = 9, fire_minute = 0;
-  // Occurrences missed while jalond was down fire on start if they are at
-  // most this old; older ones are recorded as skipped.
-  unsigned catch_up_days = 45;
 };
 
 // [health]: when /healthz stops answering "ok".
@@ -54,8 +39,8 @@ struct Config {
   bool anonymous_read = false;  // server.anonymous_read: token-less reads (demo)
   std::string data_dir = "var/jalon";
   std::vector<TokenConfig> tokens;
-  CycleConfig cycle;
   HealthConfig health;
+  jobs::JobsOptions jobs;  // [cycle], [reminders], [delivery], [[contacts]]
 };
 
 // Parses TOML text. `source` names it in error messages.

@@ -3,8 +3,8 @@
 // then it stops accepting, lets in-flight requests finish, writes a
 // projection checkpoint, closes the log and exits 0.
 //
-// The logic lives in the libraries; this file only wires them. The
-// scheduler's routes (/v1/schedule, /v1/reminders) arrive with jobs/.
+// The logic lives in the libraries; this file only wires them, the
+// scheduler and its routes (/v1/schedule, /v1/reminders) included.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +17,8 @@
 #include "engine/http/plan_api.h"
 #include "engine/log/event_log.h"
 #include "engine/plan/plan_service.h"
+#include "jobs/jobs_api.h"
+#include "jobs/scheduler.h"
 
 namespace {
 
@@ -31,8 +33,13 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
+struct ClockFlags {
+  std::string start;  // --clock-start: simulated time from this instant
+  double speed = 1;   // --clock-speed
+};
+
 int Run(const std::string& config_path, const std::string& data_override,
-        const std::string& listen_override) {
+        const std::string& listen_override, const ClockFlags& clock_flags) {
   const sigset_t stop_signals = BlockStopSignals();
   jalon::Config config;
   if (!config_path.empty()) {
@@ -51,7 +58,20 @@ int Run(const std::string& config_path, const std::string& data_override,
   if (!data_override.empty()) config.data_dir = data_override;
   if (!listen_override.empty()) config.listen = listen_override;
 
-  jalon::SystemClock clock;
+  jalon::SystemClock system_clock;
+  std::unique_ptr<jalon::ScaledClock> simulated;
+  if (!clock_flags.start.empty()) {
+    auto start = jalon::ParseInstant(clock_flags.start);
+    if (!start.ok() || clock_flags.speed <= 0) {
+      spdlog::critical("--clock-start: {}",
+                       start.ok() ? "--clock-speed must be positive" : start.status().message());
+      return 2;
+    }
+    simulated = std::make_unique<jalon::ScaledClock>(*start, clock_flags.speed);
+    spdlog::warn("simulated clock: from {} at {}x real time", clock_flags.start, clock_flags.speed);
+  }
+  const jalon::Clock& clock =
+      simulated ? static_cast<const jalon::Clock&>(*simulated) : system_clock;
   jalon::EventLogOptions options;
   options.clock = &clock;
   options.allow_damaged = true;  // serve reads of a damaged log; writes are refused
@@ -90,6 +110,9 @@ int Run(const std::string& config_path, const std::string& data_override,
   api_options.max_projection_lag = config.health.max_projection_lag;
   jalon::http::PlanApi plan_api(service, **log, auth, api_options);
   plan_api.Register(router);
+  jalon::jobs::Scheduler scheduler(service, clock, config.jobs,
+                                   jalon::jobs::MakeChannel(config.jobs.delivery));
+  jalon::jobs::RegisterJobsRoutes(router, scheduler, service, auth);
   jalon::http::RequestCounter request_counter;
   jalon::http::RegisterMetrics(router, **log, projections, request_counter);
   const jalon::http::Handler counted = jalon::http::CountingHandler(router, request_counter);
@@ -109,11 +132,14 @@ int Run(const std::string& config_path, const std::string& data_override,
   }
   spdlog::info("serving http://{}:{}/ (pid {}); stop with SIGTERM or SIGINT",
                server_options.address, server.port(), ::getpid());
+  scheduler.Start(std::chrono::seconds(1));
+  spdlog::info("scheduler running: delivery by {}", config.jobs.delivery.channel);
   spdlog::info("jalond running");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  scheduler.Stop();     // finishes the pass in progress
   plan_api.Shutdown();  // release the followers of /v1/events
   server.Stop(std::chrono::seconds(10));
   if (jalon::Status s = projections.WriteCheckpoint(); !s.ok()) spdlog::warn("{}", s.message());
@@ -135,6 +161,11 @@ int main(int argc, char** argv) {
   app.add_option("-l,--listen", listen,
                  "HOST:PORT to serve on (port 0: any free one); overrides server.listen and "
                  "JALON_LISTEN");
+  ClockFlags clock_flags;
+  app.add_option("--clock-start", clock_flags.start,
+                 "Run on a simulated clock from this instant (demo and tests), e.g. 2016-01-01");
+  app.add_option("--clock-speed", clock_flags.speed,
+                 "Simulated seconds per real second with --clock-start (86400: a day per second)");
   CLI11_PARSE(app, argc, argv);
-  return Run(config_path, data_dir, listen);
+  return Run(config_path, data_dir, listen, clock_flags);
 }

@@ -73,6 +73,7 @@ class PlanService {
 
   const Clock& clock() const { return clock_; }
   const Projections& projections() const { return projections_; }
+  const EventLog& log() const { return log_; }
 
  private:
   Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,

@@ -65,4 +65,23 @@ class SimulatedClock final : public Clock {
   std::atomic<int64_t> now_us_;
 };
 
+// Simulated time that runs by itself: from `start`, `speed` times faster
+// than real time (86400: a simulated day per second). For a daemon that
+// runs a cycle in minutes (jalond --clock-start, --clock-speed).
+class ScaledClock final : public Clock {
+ public:
+  ScaledClock(Instant start, double speed)
+      : start_(start), origin_(std::chrono::steady_clock::now()), speed_(speed) {}
+  Instant Now() const override {
+    const auto real = std::chrono::steady_clock::now() - origin_;
+    return start_ + Micros(static_cast<int64_t>(
+                        std::chrono::duration<double, std::micro>(real).count() * speed_));
+  }
+
+ private:
+  const Instant start_;
+  const std::chrono::steady_clock::time_point origin_;
+  const double speed_;
+};
+
 }  // namespace jalon

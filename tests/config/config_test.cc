@@ -68,9 +68,9 @@ TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
   auto defaults = ParseConfig(kMinimal, "jalon.toml");
   ASSERT_TRUE(defaults.ok());
   EXPECT_FALSE(defaults->anonymous_read);
-  ASSERT_EQ(defaults->cycle.review_dates.size(), 2u);
-  EXPECT_EQ(defaults->cycle.review_dates[1].month, 12u);
-  EXPECT_EQ(defaults->cycle.review_dates[1].day, 15u);
+  ASSERT_EQ(defaults->jobs.cycle.review_dates.size(), 2u);
+  EXPECT_EQ(defaults->jobs.cycle.review_dates[1].month, 12u);
+  EXPECT_EQ(defaults->jobs.cycle.review_dates[1].day, 15u);
   EXPECT_EQ(defaults->health.max_projection_lag, 10000u);
 
   auto set = ParseConfig(
@@ -79,11 +79,11 @@ TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
       "f.toml");
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   EXPECT_TRUE(set->anonymous_read);
-  ASSERT_EQ(set->cycle.review_dates.size(), 3u);
-  EXPECT_EQ(set->cycle.review_dates[0].month, 3u);
-  EXPECT_EQ(set->cycle.fire_hour, 7u);
-  EXPECT_EQ(set->cycle.fire_minute, 30u);
-  EXPECT_EQ(set->cycle.catch_up_days, 10u);
+  ASSERT_EQ(set->jobs.cycle.review_dates.size(), 3u);
+  EXPECT_EQ(set->jobs.cycle.review_dates[0].month, 3u);
+  EXPECT_EQ(set->jobs.cycle.fire_hour, 7u);
+  EXPECT_EQ(set->jobs.cycle.fire_minute, 30u);
+  EXPECT_EQ(set->jobs.cycle.catch_up_days, 10u);
   EXPECT_EQ(set->health.max_projection_lag, 5u);
 
   const std::pair<std::string, std::string> bad[] = {

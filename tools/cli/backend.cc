@@ -5,13 +5,14 @@
 
 #include "engine/log/event_log.h"
 #include "jobs/net/http_client.h"
+#include "jobs/scheduler.h"
 
 namespace jalon::cli {
 namespace {
 
 class LocalBackend : public Backend {
  public:
-  Status Open(const std::string& dir) {
+  Status Open(const std::string& dir, const jobs::JobsOptions& jobs) {
     if (dir.empty()) {
       return Status::InvalidArgument(
           "--data or --url: required (the data directory of a stopped jalond, or the URL of a "
@@ -34,6 +35,7 @@ class LocalBackend : public Backend {
       projections_->WriteCheckpoint().PermitUncheckedError();
     }
     service_ = std::make_unique<PlanService>(*log_, *projections_, clock_);
+    scheduler_ = std::make_unique<jobs::Scheduler>(*service_, clock_, jobs, nullptr);
     return Status::Ok();
   }
 
@@ -64,12 +66,19 @@ class LocalBackend : public Backend {
     return service_->Diff(code, from, to);
   }
   Result<Json> Verify() override { return VerifyJson(log_->Verify()); }
+  Result<Json> Schedule(const std::string& code, std::optional<Instant> from,
+                        std::optional<Instant> to) override {
+    return scheduler_->Schedule(code, from ? std::optional<int32_t>(DayOf(*from)) : std::nullopt,
+                                to ? std::optional<int32_t>(DayOf(*to)) : std::nullopt);
+  }
+  Result<Json> Reminders(const std::string& code) override { return scheduler_->Reminders(code); }
 
  private:
   SystemClock clock_;
   std::unique_ptr<EventLog> log_;
   std::unique_ptr<Projections> projections_;
   std::unique_ptr<PlanService> service_;
+  std::unique_ptr<jobs::Scheduler> scheduler_;
 };
 
 Status StatusOfHttp(long status, const std::string& message) {  // NOLINT(runtime/int)
@@ -147,8 +156,26 @@ class RemoteBackend : public Backend {
     return Call("GET", PlanPath(code) + "/diff" + q);
   }
   Result<Json> Verify() override { return Call("GET", "/v1/verify"); }
+  Result<Json> Schedule(const std::string& code, std::optional<Instant> from,
+                        std::optional<Instant> to) override {
+    std::string q = "?direction=" + net::UrlEncode(code);
+    if (from) q += "&from=" + FormatDate(*from);
+    if (to) q += "&to=" + FormatDate(*to);
+    return First(Call("GET", "/v1/schedule" + q));
+  }
+  Result<Json> Reminders(const std::string& code) override {
+    return First(Call("GET", "/v1/reminders?direction=" + net::UrlEncode(code)));
+  }
 
  private:
+  // The one plan of a {plans: [...]} answer.
+  static Result<Json> First(Result<Json> r) {
+    if (!r.ok()) return r;
+    if (!r->contains("plans") || (*r)["plans"].size() != 1)
+      return Status::Internal("unexpected answer from jalond");
+    return (*r)["plans"][0];
+  }
+
   static std::string PlanPath(const std::string& code) {
     return "/v1/plans/" + net::UrlEncode(code);
   }
@@ -207,9 +234,10 @@ std::string LocalActor() {
   return std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown");
 }
 
-Result<std::unique_ptr<Backend>> OpenLocal(const std::string& data_dir) {
+Result<std::unique_ptr<Backend>> OpenLocal(const std::string& data_dir,
+                                           const jobs::JobsOptions& jobs) {
   auto local = std::make_unique<LocalBackend>();
-  JALON_RETURN_IF_ERROR(local->Open(data_dir));
+  JALON_RETURN_IF_ERROR(local->Open(data_dir, jobs));
   return std::unique_ptr<Backend>(std::move(local));
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/plan/plan_service.h"
+#include "jobs/options.h"
 
 namespace jalon::cli {
 
@@ -25,12 +26,19 @@ class Backend {
   virtual Result<Json> Diff(const std::string& code, Instant from, Instant to) = 0;
   // {ok, head_position, head_hash, ...}: the whole chain.
   virtual Result<Json> Verify() = 0;
+  // {direction, occurrences}: the plan's cycle, nominal dates in [from, to].
+  virtual Result<Json> Schedule(const std::string& code, std::optional<Instant> from,
+                                std::optional<Instant> to) = 0;
+  // {direction, reminders}.
+  virtual Result<Json> Reminders(const std::string& code) = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections
 // (with progress on stderr for long logs). A directory locked by a running
 // daemon fails with a message naming its pid.
-Result<std::unique_ptr<Backend>> OpenLocal(const std::string& data_dir);
+// `jobs` gives the cycle and reminder settings (from --config).
+Result<std::unique_ptr<Backend>> OpenLocal(const std::string& data_dir,
+                                           const jobs::JobsOptions& jobs);
 
 // A running jalond at `url` (e.g. http://127.0.0.1:8080), with a bearer
 // token (may be empty when the daemon allows anonymous reads).

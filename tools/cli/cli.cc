@@ -1,17 +1,22 @@
 #include "tools/cli/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "config/config.h"
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
+#include "jobs/scheduler.h"
+#include "jobs/simulation.h"
 #include "tools/cli/backend.h"
 #include "tools/cli/text.h"
 
@@ -31,6 +36,7 @@ struct Options {
   std::string output;
   std::string command_id;
   std::string as_of, effective_at, at, from, to, entity, instant;
+  std::string config;  // --config: jalon.toml for the cycle, reminder and delivery settings
   uint64_t position = 0;
   uint64_t verify_from = 1;
   std::string trusted_hash;
@@ -181,6 +187,75 @@ int Replay(const Options& o) {
   });
 }
 
+// The jobs' settings from --config (or JALON_CONFIG), else the defaults.
+Result<jobs::JobsOptions> JobsSettings(const Options& o) {
+  if (o.config.empty()) return jobs::JobsOptions();
+  auto config = LoadConfig(o.config);
+  if (!config.ok()) return config.status();
+  return config->jobs;
+}
+
+struct SimulateFlags {
+  std::string from = "2016-01-01", to = "2020-12-31", plans = "config/demo";
+  uint64_t seed = 1;
+  double late_share = 0.2;
+};
+
+int Simulate(const Options& o, const SimulateFlags& f) {
+  const std::string verb = "demo simulate";
+  if (!o.url.empty()) return Fail(verb, "works on a data directory (--data), not against jalond");
+  if (o.data_dir.empty()) return Fail(verb, "--data: required (a new or simulated directory)");
+  auto from = ParseDate(f.from);
+  auto to = ParseDate(f.to);
+  if (!from.ok()) return Fail(verb, "--from: " + from.status().message());
+  if (!to.ok()) return Fail(verb, "--to: " + to.status().message());
+  auto settings = JobsSettings(o);
+  if (!settings.ok()) return Fail(verb, settings.status());
+  jobs::SimulationOptions options;
+  options.from = DayOf(*from);
+  options.to = DayOf(*to);
+  options.seed = f.seed;
+  options.late_share = f.late_share;
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(f.plans, ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+  }
+  if (ec) return Fail(verb, "--plans: " + f.plans + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const std::string& file : files) {
+    auto doc = ReadJsonFile(file);
+    if (!doc.ok()) return Fail(verb, doc.status());
+    options.plans.push_back(std::move(doc).value());
+  }
+  SimulatedClock clock(*from);
+  EventLogOptions log_options;
+  log_options.clock = &clock;
+  auto log = EventLog::Open(o.data_dir, log_options);
+  if (!log.ok()) return Fail(verb, log.status());
+  if ((*log)->Head().position == 0 && options.plans.empty())
+    return Fail(verb, "--plans: no *.json plan in " + f.plans);
+  Projections projections(**log);
+  if (Status s = projections.Start(); !s.ok()) return Fail(verb, s);
+  PlanService service(**log, projections, clock);
+  jobs::Scheduler scheduler(service, clock, *settings, jobs::MakeChannel(settings->delivery));
+  options.progress = [](int32_t day, const jobs::TickStats& t) {
+    std::fprintf(
+        stderr, "\rsimulation : %s — %llu échéances, %llu relances émises, %llu messages remis   ",
+        DateOfDay(day).c_str(), static_cast<unsigned long long>(t.fired),
+        static_cast<unsigned long long>(t.issued), static_cast<unsigned long long>(t.delivered));
+  };
+  auto summary = jobs::Simulate(service, clock, scheduler, options);
+  std::fputc('\n', stderr);
+  if (!summary.ok()) return Fail(verb, summary.status());
+  projections.WriteCheckpoint().PermitUncheckedError();
+  (*summary)["delivery"] = settings->delivery.channel == "maildir" ? settings->delivery.maildir
+                                                                   : settings->delivery.channel;
+  return Print(*summary, o.json, [](const json& j) {
+    return SimulationText(j) + "  Remise : " + j["delivery"].get<std::string>() + "\n";
+  });
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -288,6 +363,50 @@ int Main(int argc, char** argv) {
   generate->add_option("--axes", gen.axes, "Progress axes")->check(CLI::Range(1, 50));
   generate->add_flag("--monthly", gen.monthly, "Measure every indicator monthly");
 
+  auto config_flag = [&o](CLI::App* verb) {
+    verb->add_option("-c,--config", o.config,
+                     "jalon.toml for the cycle, reminder and delivery settings (default: the "
+                     "shipped defaults)")
+        ->envname("JALON_CONFIG");
+  };
+  auto* schedule = app.add_subcommand("schedule", "The plan cycle's scheduled occurrences");
+  schedule->require_subcommand(1);
+  auto* preview = schedule->add_subcommand(
+      "preview",
+      "Every occurrence of a plan's cycle: nominal date, working-day date and why it moved");
+  direction(preview);
+  preview->add_option("--from", o.from, "Only occurrences from this date (YYYY-MM-DD)");
+  preview->add_option("--to", o.to, "Only occurrences up to this date (YYYY-MM-DD)");
+  data(preview);
+  config_flag(preview);
+  json_flag(preview);
+
+  auto* reminders = app.add_subcommand(
+      "reminders", "A plan's reminders: state, escalation level and delivery history");
+  direction(reminders);
+  data(reminders);
+  config_flag(reminders);
+  json_flag(reminders);
+
+  auto* demo = app.add_subcommand("demo", "The demo city");
+  demo->require_subcommand(1);
+  SimulateFlags sim;
+  auto* simulate = demo->add_subcommand(
+      "simulate",
+      "Run the demo city through its cycle on a simulated clock; resumes where it stopped");
+  simulate->add_option("--from", sim.from, "First simulated day (default 2016-01-01)");
+  simulate->add_option("--to", sim.to, "Last simulated day (default 2020-12-31)");
+  simulate->add_option("--plans", sim.plans,
+                       "Directory of jalon.plan/1 documents to start from (default config/demo)");
+  simulate->add_option("--seed", sim.seed, "Random seed: the same seed gives the same city");
+  simulate
+      ->add_option("--late-share", sim.late_share,
+                   "Share of the data the directions record late (0 to 1)")
+      ->check(CLI::Range(0.0, 1.0));
+  data(simulate);
+  config_flag(simulate);
+  json_flag(simulate);
+
   auto* token = app.add_subcommand("token", "Token helpers for jalon.toml");
   auto* token_hash = token->add_subcommand(
       "hash", "Read a token on standard input and print its SHA-256, as [[tokens]] sha256 expects");
@@ -316,12 +435,14 @@ int Main(int argc, char** argv) {
     std::cout << GeneratePlan(o.direction, seed, gen).dump(2) << "\n";
     return 0;
   }
-  const std::string verb = app.get_subcommands().front()->get_name();
+  std::string verb = app.get_subcommands().front()->get_name();
+  if (preview->parsed()) verb = "schedule preview";
   if (!o.url.empty() && !o.data_dir.empty()) {
     return Fail(verb,
                 "--url and --data: give one (JALON_URL and JALON_DATA count as given); unset one");
   }
   if (replay->parsed()) return Replay(o);
+  if (simulate->parsed()) return Simulate(o, sim);
   if (verify->parsed() && o.url.empty()) return Verify(o);
   if (verify->parsed() && o.verify_from > 1)
     return Fail(verb, "--from: works on a data directory (--data) only");
@@ -330,7 +451,9 @@ int Main(int argc, char** argv) {
   if (!o.url.empty()) {
     backend = OpenRemote(o.url, o.token);
   } else {
-    auto opened = OpenLocal(o.data_dir);
+    auto settings = JobsSettings(o);
+    if (!settings.ok()) return Fail(verb, settings.status());
+    auto opened = OpenLocal(o.data_dir, *settings);
     if (!opened.ok()) return Fail(verb, opened.status());
     backend = std::move(opened).value();
   }
@@ -419,6 +542,20 @@ int Main(int argc, char** argv) {
     auto r = service.Diff(o.direction, *from, *to);
     if (!r.ok()) return Fail(verb, r.status());
     return Print(*r, o.json, DiffText);
+  }
+  if (preview->parsed()) {
+    auto from = OptionalInstant("--from", o.from, true);
+    auto to = OptionalInstant("--to", o.to, true);
+    if (!from.ok()) return Fail(verb, from.status());
+    if (!to.ok()) return Fail(verb, to.status());
+    auto r = service.Schedule(o.direction, *from, *to);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, ScheduleText);
+  }
+  if (reminders->parsed()) {
+    auto r = service.Reminders(o.direction);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, RemindersText);
   }
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "tools/cli/text.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -19,6 +20,13 @@ std::string Str(const json& v) {
   if (v.is_null()) return "—";
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
+}
+
+// `text` followed by spaces up to `width` characters (UTF-8 code points).
+std::string PadRight(const std::string& text, size_t width) {
+  size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return text + std::string(chars < width ? width - chars : 0, ' ');
 }
 
 std::string StatusFr(const std::string& s) {
@@ -136,6 +144,74 @@ std::string EventsText(const json& r) {
     o << "#" << e["position"].get<uint64_t>() << "  " << Str(e["stream"]) << " v"
       << e["version"].get<uint64_t>() << "  " << Str(e["type"]) << "  " << e["data"].dump() << "\n";
   }
+  return o.str();
+}
+
+std::string ScheduleText(const json& s) {
+  std::ostringstream o;
+  o << "Calendrier du projet de direction " << Str(s["direction"]) << "\n";
+  for (const json& occ : s["occurrences"]) {
+    const std::string state = occ.value("state", "pending");
+    const std::string state_fr = state == "fired"     ? "déclenchée"
+                                 : state == "skipped" ? "sautée (hors fenêtre de rattrapage)"
+                                                      : "à venir";
+    o << "  " << Str(occ["nominal"]) << "  " << PadRight(Str(occ["label"]), 24) << "  ";
+    if (occ.value("moved", false)) {
+      o << "→ " << Str(occ["due"]) << "  " << state_fr << "\n      " << Str(occ["reason"]) << "\n";
+    } else {
+      o << "jour ouvré  " << state_fr << "\n";
+    }
+  }
+  return o.str();
+}
+
+std::string RemindersText(const json& r) {
+  static const char* kLevels[] = {"contact de la direction", "directeur ou directrice",
+                                  "service de pilotage"};
+  std::ostringstream o;
+  size_t open = 0, acknowledged = 0, resolved = 0;
+  for (const json& x : r["reminders"]) {
+    const std::string st = x.value("state", "");
+    open += st == "open";
+    acknowledged += st == "acknowledged";
+    resolved += st == "resolved";
+  }
+  o << "Relances de " << Str(r["direction"]) << " : " << open << " ouverte(s), " << acknowledged
+    << " prise(s) en compte, " << resolved << " close(s)\n";
+  for (const json& x : r["reminders"]) {
+    const std::string st = x.value("state", "");
+    const int level = std::clamp(x.value("level", 0), 0, 2);
+    o << "  " << Str(x["id"]) << "  "
+      << (st == "open"           ? "ouverte"
+          : st == "acknowledged" ? "prise en compte"
+                                 : "close")
+      << "  " << Str(x["subject"]) << "  échéance " << Str(x["due"]) << "\n      "
+      << Str(x["expected"]) << "\n      niveau : " << kLevels[level] << " ; avis remis "
+      << x.value("delivered", 0) << " / " << x.value("notices", 0);
+    if (x.value("attempts", 0) > 0) {
+      o << " ; " << x.value("attempts", 0) << " échec(s), nouvel essai après "
+        << Str(x["retry_at"]);
+    }
+    o << "\n";
+  }
+  return o.str();
+}
+
+std::string SimulationText(const json& s) {
+  std::ostringstream o;
+  const json& occ = s["occurrences"];
+  const json& rem = s["reminders"];
+  const json& msg = s["messages"];
+  o << "Simulation du " << Str(s.value("from", json())) << " au " << Str(s.value("to", json()))
+    << " (" << s.value("days", 0) << " jours)\n"
+    << "  Échéances : " << occ["fired"] << " déclenchées, dont " << occ["caught_up"]
+    << " rattrapées ; " << occ["skipped"] << " sautées\n"
+    << "  Relances : " << rem["issued"] << " émises, " << rem["escalated"] << " escaladées, "
+    << rem["repeated"] << " renouvelées, " << rem["resolved"] << " closes par les données, "
+    << rem["acknowledged"] << " prises en compte\n"
+    << "  Messages : " << msg["delivered"] << " remis, " << msg["failed"] << " échecs, "
+    << msg["attempts"] << " tentatives\n"
+    << "  Journal : " << s["events"] << " événements\n";
   return o.str();
 }
 

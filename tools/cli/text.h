@@ -12,5 +12,11 @@ std::string DashboardText(const nlohmann::json& dashboard);
 std::string HistoryText(const nlohmann::json& history);
 std::string DiffText(const nlohmann::json& diff);
 std::string EventsText(const nlohmann::json& append_result);
+// {direction, occurrences: [...]} of Scheduler::Schedule.
+std::string ScheduleText(const nlohmann::json& schedule);
+// {direction, reminders: [...]} of Scheduler::Reminders.
+std::string RemindersText(const nlohmann::json& reminders);
+// The summary of Simulate.
+std::string SimulationText(const nlohmann::json& summary);
 
 }  // namespace jalon::cli

@@ -1,0 +1,55 @@
+// The city's calendar: French public holidays, working days, and local time
+// in Europe/Paris.
+//
+// Holidays (Code du travail, art. L3133-1): 1 January, Easter Monday,
+// 1 May, 8 May, Ascension Thursday (Easter + 39 days), Whit Monday
+// (Easter + 50 days), 14 July, 15 August, 1 November, 11 November and
+// 25 December. Easter is computed (Gregorian computus), so every year works.
+//
+// Daylight saving, for a local wall-clock time that the transition days
+// make odd:
+//   - in the spring gap (e.g. 02:30 on the last Sunday of March does not
+//     exist), the occurrence fires at the transition instant, 03:00 CEST:
+//     the first local time that exists after the gap;
+//   - in the autumn overlap (02:30 on the last Sunday of October happens
+//     twice), it fires at the first of the two, 02:30 CEST.
+// With the default fire time of 09:00 neither ever happens.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/util/time.h"
+
+namespace jalon::calendar {
+
+struct Holiday {
+  int32_t day;       // days since 1970-01-01
+  std::string name;  // in French, e.g. "Lundi de Pâques"
+};
+
+// Easter Sunday of `year` (Gregorian), as a day number.
+int32_t EasterSunday(int year);
+// The 11 public holidays of `year`, in date order.
+std::vector<Holiday> FrenchHolidays(int year);
+
+// Why `day` is not a working day ("samedi", "dimanche", "jour férié :
+// Ascension"), or empty when it is one.
+std::string NonWorkingReason(int32_t day);
+
+struct Shift {
+  int32_t nominal;     // the date the rule gives
+  int32_t due;         // the next working day at or after `nominal`
+  std::string reason;  // empty if not moved; else why, in French
+};
+// Moves `day` to the next working day, saying why it moved.
+Shift NextWorkingDay(int32_t day);
+
+// The instant of local time hh:mm on `day` in Europe/Paris, with the
+// daylight-saving rule above.
+Instant ParisTime(int32_t day, unsigned hour, unsigned minute);
+
+// "samedi 2 avril 2016": a date as staff read it.
+std::string FrenchDate(int32_t day);
+
+}  // namespace jalon::calendar

@@ -1,0 +1,89 @@
+#include "jobs/jobs_api.h"
+
+#include "engine/http/plan_api.h"
+
+namespace jalon::jobs {
+namespace {
+
+http::Response JsonOk(const Json& body) {
+  http::Response r;
+  r.status = 200;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+std::string Param(const http::Request& req, const std::string& key) {
+  auto it = req.query.find(key);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
+// The codes the request asks for and may read, or an error response.
+Result<std::vector<std::string>> Codes(const http::Request& req, const http::Principal& who,
+                                       const PlanService& service) {
+  const std::string code = Param(req, "direction");
+  if (!code.empty()) {
+    if (!IsValidDirectionCode(code))
+      return Status::InvalidArgument("direction: not a direction code");
+    if (!who.CanRead(code))
+      return Status::PermissionDenied("the token of " + who.name + " may not read " + code);
+    return std::vector<std::string>{code};
+  }
+  std::vector<std::string> out;
+  for (const std::string& c : service.projections().Codes()) {
+    if (who.CanRead(c)) out.push_back(c);
+  }
+  return out;
+}
+
+http::Response Error(const Status& s) {
+  return http::ErrorResponse(http::HttpStatusOf(s), s.message());
+}
+
+Result<std::optional<int32_t>> DateParam(const http::Request& req, const std::string& key) {
+  const std::string v = Param(req, key);
+  if (v.empty()) return std::optional<int32_t>();
+  auto d = ParseDate(v);
+  if (!d.ok()) return Status::InvalidArgument(key + ": " + d.status().message());
+  return std::optional<int32_t>(DayOf(*d));
+}
+
+}  // namespace
+
+void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
+                        const PlanService& service, const http::Authenticator& auth) {
+  const Scheduler* jobs = &scheduler;
+  const PlanService* plans = &service;
+  const http::Authenticator* authn = &auth;
+  router.Add("GET", "/v1/schedule", [=](const http::Request& req, const http::Params&) {
+    auto who = authn->Authenticate(req);
+    if (!who.ok()) return Error(who.status());
+    auto codes = Codes(req, *who, *plans);
+    if (!codes.ok()) return Error(codes.status());
+    auto from = DateParam(req, "from");
+    auto to = DateParam(req, "to");
+    if (!from.ok()) return Error(from.status());
+    if (!to.ok()) return Error(to.status());
+    Json out = Json::array();
+    for (const std::string& code : *codes) {
+      auto one = jobs->Schedule(code, *from, *to);
+      if (!one.ok()) return Error(one.status());
+      out.push_back(std::move(one).value());
+    }
+    return JsonOk({{"plans", std::move(out)}});
+  });
+  router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
+    auto who = authn->Authenticate(req);
+    if (!who.ok()) return Error(who.status());
+    auto codes = Codes(req, *who, *plans);
+    if (!codes.ok()) return Error(codes.status());
+    Json out = Json::array();
+    for (const std::string& code : *codes) {
+      auto one = jobs->Reminders(code);
+      if (!one.ok()) return Error(one.status());
+      out.push_back(std::move(one).value());
+    }
+    return JsonOk({{"plans", std::move(out)}});
+  });
+}
+
+}  // namespace jalon::jobs

@@ -1,0 +1,19 @@
+// The jobs' HTTP routes, which jalond registers beside the plan routes:
+//   GET /v1/schedule?direction=D&from=DATE&to=DATE
+//       the occurrences of each readable plan's cycle, with their nominal
+//       date, their working-day date, why it moved, and their state;
+//   GET /v1/reminders?direction=D
+//       each readable plan's reminders, their state, level and delivery.
+// Without `direction`, every plan the token may read.
+#pragma once
+
+#include "engine/http/auth.h"
+#include "engine/http/router.h"
+#include "jobs/scheduler.h"
+
+namespace jalon::jobs {
+
+void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
+                        const PlanService& service, const http::Authenticator& auth);
+
+}  // namespace jalon::jobs

@@ -1,0 +1,102 @@
+#include "jobs/reminders/rules.h"
+
+#include <algorithm>
+
+#include "engine/util/sha256.h"
+
+namespace jalon::jobs {
+
+int FrequencyDays(const std::string& frequency) {
+  if (frequency == "monthly") return 31;
+  if (frequency == "quarterly") return 92;
+  if (frequency == "semiannual") return 183;
+  if (frequency == "annual") return 366;
+  return 0;
+}
+
+std::string ReminderId(const std::string& rule, const std::string& subject, int32_t due) {
+  return "rem-" + ToHex(Sha256(rule + "/" + subject + "/" + DateOfDay(due))).substr(0, 20);
+}
+
+std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
+                                        const ReminderOptions& o) {
+  std::vector<Expected> out;
+  auto add = [&out](std::string rule, std::string subject, std::string expected, int32_t due) {
+    std::string id = ReminderId(rule, subject, due);
+    out.push_back({std::move(id), std::move(rule), std::move(subject), std::move(expected), due});
+  };
+  if (!s.plan_open()) return out;
+  const int32_t start = DayOf(s.plan.value("period_start", "1970-01-01"));
+  const int32_t end = DayOf(s.plan.value("period_end", "1970-01-01"));
+  const bool in_period = today >= start && today <= end;
+
+  if (in_period) {
+    for (const std::string& id : s.indicators.order()) {
+      const Json* ind = s.indicators.Find(id);
+      if (ind == nullptr || ind->value("retired", false)) continue;
+      const int period = FrequencyDays(ind->value("frequency", ""));
+      if (period == 0) continue;
+      int32_t last = start;
+      for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
+      const int32_t due = last + period;
+      if (today > due + static_cast<int32_t>(o.indicator_grace_days)) {
+        add("indicator_stale", "indicator/" + id,
+            "une nouvelle mesure de l'indicateur " + id + " (" + ind->value("name", "") +
+                "), attendue au plus tard le " + DateOfDay(due),
+            due);
+      }
+    }
+    for (const std::string& id : s.actions.order()) {
+      const Json* a = s.actions.Find(id);
+      if (a == nullptr) continue;
+      const std::string status = a->value("status", "planned");
+      if (status == "done" || status == "cancelled" || !a->contains("due")) continue;
+      const Json* axis = s.axes.Find(a->value("axis", ""));
+      if (axis != nullptr && axis->value("dropped", false)) continue;
+      const int32_t due = DayOf((*a)["due"].get<std::string>());
+      if (today > due + static_cast<int32_t>(o.action_grace_days)) {
+        add("action_overdue", "action/" + id,
+            "l'achèvement de l'action " + id + " (" + a->value("title", "") + "), prévue pour le " +
+                DateOfDay(due) + ", ou sa replanification",
+            due);
+      }
+    }
+  }
+
+  // Reviews: each due date takes the first review held from 60 days before
+  // it that no earlier due date took.
+  std::vector<int32_t> held;
+  for (const Json& r : s.reviews) {
+    if (r.contains("date")) held.push_back(DayOf(r["date"].get<std::string>()));
+  }
+  std::sort(held.begin(), held.end());
+  std::vector<bool> used(held.size(), false);
+  std::vector<int32_t> due_days = s.reviews_due;
+  std::sort(due_days.begin(), due_days.end());
+  for (int32_t due : due_days) {
+    bool matched = false;
+    for (size_t i = 0; i < held.size() && !matched; ++i) {
+      if (!used[i] && held[i] >= due - 60) used[i] = matched = true;
+    }
+    if (!matched && today > due + static_cast<int32_t>(o.review_grace_days)) {
+      add("review_not_held", "review/" + DateOfDay(due),
+          "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
+              " (HoldReview, avec ses participants et ses décisions)",
+          due);
+    }
+  }
+
+  if (s.revision.is_object() && s.revision.contains("date") && !s.revision.contains("closed")) {
+    const int32_t opened = DayOf(s.revision["date"].get<std::string>());
+    const int32_t due = opened + static_cast<int32_t>(o.revision_open_days);
+    if (today > due) {
+      add("revision_open", "revision",
+          "la clôture de la révision à mi-parcours ouverte le " + DateOfDay(opened) +
+              " (CloseRevision, avec sa décision)",
+          due);
+    }
+  }
+  return out;
+}
+
+}  // namespace jalon::jobs

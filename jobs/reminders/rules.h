@@ -1,0 +1,47 @@
+// The four reminder rules (DESIGN.md, "Scheduling"). Each looks at a plan's
+// state and the date, and says which reminders should be open now. The
+// scheduler issues the ones that are not open yet and resolves the open ones
+// that are no longer expected: a reminder closes by itself once its data
+// arrives.
+//   indicator_stale   an indicator with no measurement within its frequency
+//                     plus indicator_grace_days, during the plan's period;
+//   action_overdue    an action past its due date plus action_grace_days and
+//                     neither done nor cancelled (actions of a dropped axis
+//                     are left alone);
+//   review_not_held   a review due (ReviewDue) with no review held from 60
+//                     days before it, review_grace_days after it;
+//   revision_open     a mid-term revision open for more than
+//                     revision_open_days.
+//
+// A reminder's id is stable: it is derived from (rule, subject, due date).
+// New data moves the due date, so a later lapse is a new reminder.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/plan/plan_state.h"
+#include "jobs/options.h"
+
+namespace jalon::jobs {
+
+struct Expected {
+  std::string id;  // ReminderId(rule, subject, due)
+  std::string rule;
+  std::string subject;   // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
+  std::string expected;  // what is asked, in French
+  int32_t due = 0;       // by when
+};
+
+// "rem-" + 20 hex digits of SHA-256(rule/subject/due): an entity id.
+std::string ReminderId(const std::string& rule, const std::string& subject, int32_t due);
+
+// The reminders the rules want open for `state` on day `today`.
+std::vector<Expected> ExpectedReminders(const PlanState& state, int32_t today,
+                                        const ReminderOptions& options);
+
+// Days between measurements for an indicator frequency (monthly 31,
+// quarterly 92, semiannual 183, annual 366); 0 if unknown.
+int FrequencyDays(const std::string& frequency);
+
+}  // namespace jalon::jobs

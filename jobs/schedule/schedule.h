@@ -1,0 +1,41 @@
+// The occurrences of a plan's cycle, derived from the plan's own period
+// (DESIGN.md, "Scheduling"):
+//   - review:     each configured review date (default 06-30 and 12-15) of
+//                 each year that falls inside the period;
+//   - revision:   the mid-term revision opens at the midpoint of the period
+//                 (period_start + half the days, rounded down);
+//   - evaluation: the final evaluation opens on 1 January of the final year
+//                 (2020 for 2016-2020), or at period_start for a plan that
+//                 lasts less than a calendar year.
+// Each nominal date moves to the next working day (calendar.h), and fires at
+// the configured local time in Europe/Paris.
+//
+// An occurrence's identity is (schedule, nominal date): "review/2016-06-30".
+// It is recorded at most once per plan, however often it is computed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/plan/plan_state.h"
+#include "jobs/calendar/calendar.h"
+#include "jobs/options.h"
+
+namespace jalon::jobs {
+
+struct Occurrence {
+  std::string schedule;  // review | revision | evaluation
+  calendar::Shift date;  // nominal, due (the working day), why it moved
+  Instant fire_at{};     // due at the fire time, Europe/Paris
+
+  std::string id() const { return schedule + "/" + DateOfDay(date.nominal); }
+  // "Revue semestrielle", "Révision à mi-parcours", "Évaluation finale".
+  std::string Label() const;
+  // {occurrence, schedule, label, nominal, due, moved, reason, fire_at}
+  Json ToJson() const;
+};
+
+// Every occurrence of the plan's cycle, by fire time. Empty without a plan.
+std::vector<Occurrence> CycleOccurrences(const Json& plan, const CycleOptions& options);
+
+}  // namespace jalon::jobs

@@ -1,0 +1,379 @@
+#include "jobs/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <set>
+
+#include "engine/log/payload.h"
+#include "jobs/reminders/rules.h"
+
+namespace jalon::jobs {
+namespace {
+
+constexpr const char* kActor = "jalond/scheduler";
+
+NewEvent MakeEvent(const std::string& type, const Json& payload, Instant effective) {
+  NewEvent e;
+  e.type = type;
+  e.effective_at = effective;
+  e.payload = EncodePayload(payload);
+  return e;
+}
+
+Instant DayStart(int32_t day) { return Instant(std::chrono::days(day)); }
+
+std::chrono::days Days(unsigned n) { return std::chrono::days(static_cast<int64_t>(n)); }
+
+// A Result<std::vector<NewEvent>> with no events: nothing to append.
+Result<std::vector<NewEvent>> Nothing() { return std::vector<NewEvent>(); }
+
+}  // namespace
+
+void TickStats::Add(const TickStats& o) {
+  fired += o.fired;
+  caught_up += o.caught_up;
+  skipped += o.skipped;
+  issued += o.issued;
+  escalated += o.escalated;
+  repeated += o.repeated;
+  resolved += o.resolved;
+  attempts += o.attempts;
+  delivered += o.delivered;
+  failed += o.failed;
+}
+
+Json TickStats::ToJson() const {
+  return {{"occurrences", {{"fired", fired}, {"caught_up", caught_up}, {"skipped", skipped}}},
+          {"reminders",
+           {{"issued", issued},
+            {"escalated", escalated},
+            {"repeated", repeated},
+            {"resolved", resolved}}},
+          {"messages", {{"attempts", attempts}, {"delivered", delivered}, {"failed", failed}}}};
+}
+
+Scheduler::Scheduler(PlanService& service, const Clock& clock, JobsOptions options,
+                     std::unique_ptr<Channel> channel)
+    : service_(service),
+      clock_(clock),
+      options_(std::move(options)),
+      channel_(std::move(channel)),
+      started_at_(clock.Now()) {}
+
+Scheduler::~Scheduler() { Stop(); }
+
+Status Scheduler::Tick(TickStats* stats) {
+  const Instant now = clock_.Now();
+  TickStats local;
+  Status first;
+  for (const std::string& code : service_.projections().Codes()) {
+    Status s = TickPlan(code, now, &local);
+    if (!s.ok()) {
+      spdlog::warn("scheduler: {}: {}", code, s.message());
+      if (first.ok()) first = s.WithContext(code);
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(totals_mu_);
+    totals_.Add(local);
+  }
+  if (stats != nullptr) stats->Add(local);
+  return first;
+}
+
+TickStats Scheduler::Totals() const {
+  std::lock_guard<std::mutex> lock(totals_mu_);
+  return totals_;
+}
+
+Status Scheduler::TickPlan(const std::string& code, Instant now, TickStats* stats) {
+  auto state = service_.State(code, TimeQuery{});
+  if (!state.ok()) return state.status();
+  if (!state->plan_open()) return Status::Ok();
+  JALON_RETURN_IF_ERROR(Occurrences(code, *state, now, stats));
+  JALON_RETURN_IF_ERROR(ReminderRules(code, now, stats));
+  return Deliver(code, now, stats);
+}
+
+Status Scheduler::Occurrences(const std::string& code, const PlanState& state, Instant now,
+                              TickStats* stats) {
+  for (const Occurrence& o : CycleOccurrences(state.plan, options_.cycle)) {
+    if (o.fire_at > now) break;
+    const std::string id = o.id();
+    if (state.occurrences.contains(id)) continue;
+    const bool in_window = now - o.fire_at <= Days(options_.cycle.catch_up_days);
+    const bool caught_up = o.fire_at < started_at_;
+    auto appended = service_.AppendSystem(
+        code, "occ/" + code + "/" + id, kActor,
+        [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
+          if (s.occurrences.contains(id)) return Nothing();
+          const Instant due = DayStart(o.date.due);
+          Json payload = {{"occurrence", id},
+                          {"schedule", o.schedule},
+                          {"nominal", DateOfDay(o.date.nominal)},
+                          {"due", DateOfDay(o.date.due)},
+                          {"fire_at", FormatInstant(o.fire_at)}};
+          if (!o.date.reason.empty()) payload["moved_because"] = o.date.reason;
+          std::vector<NewEvent> events;
+          if (!in_window) {
+            const auto age = std::chrono::floor<std::chrono::days>(now - o.fire_at).count();
+            payload["reason"] =
+                "occurrence manquée pendant l'arrêt de jalond : " + std::to_string(age) +
+                " jours de retard, au-delà de la fenêtre de rattrapage de " +
+                std::to_string(options_.cycle.catch_up_days) + " jours";
+            events.push_back(MakeEvent("OccurrenceSkipped", payload, due));
+            return events;
+          }
+          payload["caught_up"] = caught_up;
+          events.push_back(MakeEvent("OccurrenceFired", payload, due));
+          if (o.schedule == "review") {
+            events.push_back(
+                MakeEvent("ReviewDue", {{"occurrence", id}, {"date", DateOfDay(o.date.due)}}, due));
+          } else if (o.schedule == "revision") {
+            events.push_back(MakeEvent(
+                "RevisionOpened",
+                {{"occurrence", id},
+                 {"date", DateOfDay(o.date.due)},
+                 {"due", DateOfDay(o.date.due +
+                                   static_cast<int32_t>(options_.reminders.revision_open_days))}},
+                due));
+          } else if (o.schedule == "evaluation") {
+            events.push_back(MakeEvent("EvaluationOpened",
+                                       {{"occurrence", id}, {"date", DateOfDay(o.date.due)}}, due));
+          }
+          return events;
+        });
+    if (!appended.ok()) return appended.status();
+    if (appended->is_null() || (*appended)["replayed"].get<bool>()) continue;
+    if (!in_window) {
+      ++stats->skipped;
+    } else {
+      ++stats->fired;
+      if (caught_up) ++stats->caught_up;
+    }
+  }
+  return Status::Ok();
+}
+
+Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats* stats) {
+  const int32_t today = DayOf(now);
+  TickStats counted;
+  auto appended = service_.AppendSystem(
+      code, "rem/" + code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId(), kActor,
+      [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
+        counted = TickStats();
+        std::vector<NewEvent> events;
+        std::set<std::string> expected_ids;
+        for (const Expected& e : ExpectedReminders(s, today, options_.reminders)) {
+          expected_ids.insert(e.id);
+          if (s.reminders.contains(e.id)) continue;
+          events.push_back(MakeEvent("ReminderIssued",
+                                     {{"reminder", e.id},
+                                      {"rule", e.rule},
+                                      {"subject", e.subject},
+                                      {"expected", e.expected},
+                                      {"due", DateOfDay(e.due)},
+                                      {"to", Recipients(code, 0)}},
+                                     now));
+          ++counted.issued;
+        }
+        for (const auto& [id, r] : s.reminders) {
+          if (!r.active()) continue;
+          if (!expected_ids.contains(id)) {
+            events.push_back(MakeEvent(
+                "ReminderResolved",
+                {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
+            ++counted.resolved;
+            continue;
+          }
+          if (r.state != Reminder::State::kOpen) continue;  // acknowledged: no escalation
+          const int64_t age = today - DayOf(r.issued_at);
+          int32_t target = 0;
+          for (unsigned after : options_.reminders.escalate_after_days) {
+            if (age >= static_cast<int64_t>(after)) ++target;
+          }
+          if (target > r.level) {
+            events.push_back(MakeEvent(
+                "ReminderEscalated",
+                {{"reminder", id}, {"level", target}, {"to", Recipients(code, target)}}, now));
+            ++counted.escalated;
+          } else if (now - r.last_notice_at >= Days(options_.reminders.repeat_every_days)) {
+            events.push_back(MakeEvent("ReminderEscalated",
+                                       {{"reminder", id},
+                                        {"level", r.level},
+                                        {"repeat", true},
+                                        {"to", Recipients(code, r.level)}},
+                                       now));
+            ++counted.repeated;
+          }
+        }
+        return events;
+      });
+  if (!appended.ok()) return appended.status();
+  if (!appended->is_null()) stats->Add(counted);
+  return Status::Ok();
+}
+
+Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats) {
+  if (!channel_) return Status::Ok();
+  auto state = service_.State(code, TimeQuery{});
+  if (!state.ok()) return state.status();
+  Message m;
+  uint32_t attempt = 1;
+  std::string key;
+  Json items = Json::array();
+  for (const auto& [id, r] : state->reminders) {
+    if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now) continue;
+    m.items.push_back(
+        {id, r.notices, r.rule, r.subject, r.expected, DateOfDay(r.due_day), r.level});
+    m.level = std::max(m.level, r.level);
+    attempt = std::max(attempt, r.attempts + 1);
+    key += id + "#" + std::to_string(r.notices) + ";";
+    items.push_back({{"id", id}, {"notice", r.notices}});
+  }
+  if (m.items.empty()) return Status::Ok();
+  m.id = "msg-" + ToHex(Sha256(code + "/" + key)).substr(0, 24);
+  m.direction = code;
+  m.direction_name = state->direction.value("name", code);
+  m.plan_title = state->plan.value("title", "");
+  m.to = Recipients(code, m.level);
+  m.webhook_url = WebhookOf(code);
+  m.dashboard_url = options_.delivery.dashboard_url;
+  m.created_at = now;
+  const std::string channel = channel_->name();
+  const std::string base = "dlv/" + m.id + "/" + std::to_string(attempt);
+  auto attempted = service_.AppendSystem(
+      code, base, kActor, [&](const PlanState&) -> Result<std::vector<NewEvent>> {
+        return std::vector<NewEvent>{MakeEvent("DeliveryAttempted",
+                                               {{"message", m.id},
+                                                {"channel", channel},
+                                                {"attempt", attempt},
+                                                {"to", m.to},
+                                                {"reminders", items}},
+                                               now)};
+      });
+  if (!attempted.ok()) return attempted.status();
+  ++stats->attempts;
+  const Status sent = channel_->Send(m);
+  const bool ok = sent.ok();
+  if (!ok) spdlog::warn("delivery of {} to {} failed: {}", m.id, code, sent.message());
+  auto outcome = service_.AppendSystem(
+      code, base + (ok ? "/delivered" : "/failed"), kActor,
+      [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
+        Json still = Json::array();  // reminders removed meanwhile are left out
+        for (const Json& item : items) {
+          if (s.reminders.contains(item["id"].get<std::string>())) still.push_back(item);
+        }
+        if (still.empty()) return Nothing();
+        if (ok) {
+          return std::vector<NewEvent>{
+              MakeEvent("ReminderDelivered",
+                        {{"message", m.id}, {"channel", channel}, {"reminders", still}}, now)};
+        }
+        const uint64_t backoff =
+            std::min<uint64_t>(uint64_t{options_.delivery.retry_initial_seconds}
+                                   << std::min<uint32_t>(attempt - 1, 20),
+                               options_.delivery.retry_max_seconds);
+        return std::vector<NewEvent>{
+            MakeEvent("DeliveryFailed",
+                      {{"message", m.id},
+                       {"channel", channel},
+                       {"attempt", attempt},
+                       {"error", sent.message()},
+                       {"retry_at", FormatInstant(now + std::chrono::seconds(backoff))},
+                       {"reminders", still}},
+                      now)};
+      });
+  if (!outcome.ok()) return outcome.status();
+  if (ok) {
+    ++stats->delivered;
+  } else {
+    ++stats->failed;
+  }
+  return Status::Ok();
+}
+
+std::vector<std::string> Scheduler::Recipients(const std::string& code, int32_t level) const {
+  const DeliveryOptions& d = options_.delivery;
+  std::string contact, director;
+  for (const Contact& c : d.contacts) {
+    if (c.direction == code) {
+      contact = c.contact;
+      director = c.director;
+    }
+  }
+  std::string lower = code;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (contact.empty()) contact = lower + "@" + d.default_domain;
+  if (director.empty()) director = "direction." + lower + "@" + d.default_domain;
+  std::vector<std::string> to = {contact};
+  if (level >= 1) to.push_back(director);
+  if (level >= 2) to.push_back(d.steering);
+  return to;
+}
+
+std::string Scheduler::WebhookOf(const std::string& code) const {
+  for (const Contact& c : options_.delivery.contacts) {
+    if (c.direction == code && !c.webhook.empty()) return c.webhook;
+  }
+  return options_.delivery.webhook_url;
+}
+
+Result<Json> Scheduler::Schedule(const std::string& code, std::optional<int32_t> from,
+                                 std::optional<int32_t> to) const {
+  auto state = service_.State(code, TimeQuery{});
+  if (!state.ok()) return state.status();
+  Json list = Json::array();
+  for (const Occurrence& o : CycleOccurrences(state->plan, options_.cycle)) {
+    if ((from && o.date.nominal < *from) || (to && o.date.nominal > *to)) continue;
+    Json j = o.ToJson();
+    auto it = state->occurrences.find(o.id());
+    j["state"] = it == state->occurrences.end() ? "pending" : it->second;
+    list.push_back(std::move(j));
+  }
+  return Json{{"direction", code}, {"occurrences", std::move(list)}};
+}
+
+Result<Json> Scheduler::Reminders(const std::string& code) const {
+  auto state = service_.State(code, TimeQuery{});
+  if (!state.ok()) return state.status();
+  std::vector<const Reminder*> list;
+  for (const auto& [id, r] : state->reminders) list.push_back(&r);
+  std::sort(list.begin(), list.end(), [](const Reminder* a, const Reminder* b) {
+    return a->issued_at != b->issued_at ? a->issued_at > b->issued_at : a->id < b->id;
+  });
+  Json out = Json::array();
+  for (const Reminder* r : list) out.push_back(r->ToJson());
+  return Json{{"direction", code}, {"reminders", std::move(out)}};
+}
+
+void Scheduler::Start(std::chrono::milliseconds period) {
+  thread_ = std::thread([this, period] {
+    std::unique_lock<std::mutex> lock(loop_mu_);
+    while (!stop_) {
+      lock.unlock();
+      Tick().PermitUncheckedError();
+      lock.lock();
+      loop_cv_.wait_for(lock, period, [this] { return stop_ || woken_; });
+      woken_ = false;
+    }
+  });
+}
+
+void Scheduler::Wake() {
+  std::lock_guard<std::mutex> lock(loop_mu_);
+  woken_ = true;
+  loop_cv_.notify_all();
+}
+
+void Scheduler::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stop_ = true;
+    loop_cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace jalon::jobs

@@ -1,0 +1,98 @@
+// The scheduler: one pass (Tick) over every plan at the clock's time.
+//   1. Occurrences (schedule/schedule.h) whose fire time has come and that
+//      the plan has not recorded: fired (OccurrenceFired, plus ReviewDue,
+//      RevisionOpened or EvaluationOpened) when at most catch_up_days old,
+//      else recorded as skipped (OccurrenceSkipped, with the reason).
+//   2. Reminders (reminders/rules.h): issued when the rules expect one that
+//      is not there, resolved when its data has arrived, escalated along the
+//      ladder when unacknowledged, and repeated at the configured interval.
+//   3. Delivery: each direction's pending notices, grouped by level into one
+//      message, go out on the channel; every attempt and outcome is an event
+//      (DeliveryAttempted, then ReminderDelivered or DeliveryFailed with its
+//      retry time, backing off exponentially).
+//
+// Exactly once by construction: every decision is made under the plan's lock
+// against the plan's recorded state (PlanService::AppendSystem), and the
+// occurrence's command id is its identity. A kill between two steps leaves
+// either the event or nothing; the next pass sees which. A delivery cut by a
+// kill has DeliveryAttempted without an outcome: the notice is still
+// pending, and the next pass sends it again with the same message id.
+//
+// Thread-safe: Tick may run on the scheduler's thread while HTTP handlers
+// call Upcoming().
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "engine/plan/plan_service.h"
+#include "jobs/delivery/channel.h"
+#include "jobs/options.h"
+#include "jobs/schedule/schedule.h"
+
+namespace jalon::jobs {
+
+struct TickStats {
+  uint64_t fired = 0, caught_up = 0, skipped = 0;
+  uint64_t issued = 0, escalated = 0, repeated = 0, resolved = 0;
+  uint64_t attempts = 0, delivered = 0, failed = 0;
+
+  void Add(const TickStats& o);
+  Json ToJson() const;
+};
+
+class Scheduler {
+ public:
+  // `channel` may be null: nothing is delivered (notices stay pending).
+  Scheduler(PlanService& service, const Clock& clock, JobsOptions options,
+            std::unique_ptr<Channel> channel);
+  ~Scheduler();
+
+  // One pass at clock.Now(). Errors on one plan are logged in the stats'
+  // place and do not stop the others; the first is returned.
+  Status Tick(TickStats* stats = nullptr);
+
+  // Runs Tick on a thread every `period` of real time, or sooner on Wake().
+  void Start(std::chrono::milliseconds period);
+  void Stop();
+  void Wake();
+  TickStats Totals() const;
+
+  // The occurrences of a plan's cycle with their state: "fired", "skipped"
+  // or "pending"; only those with a nominal date in [from, to] when given.
+  Result<Json> Schedule(const std::string& code, std::optional<int32_t> from = std::nullopt,
+                        std::optional<int32_t> to = std::nullopt) const;
+  // A plan's reminders with their state and delivery, newest first.
+  Result<Json> Reminders(const std::string& code) const;
+
+  const JobsOptions& options() const { return options_; }
+
+ private:
+  Status TickPlan(const std::string& code, Instant now, TickStats* stats);
+  Status Occurrences(const std::string& code, const PlanState& state, Instant now,
+                     TickStats* stats);
+  Status ReminderRules(const std::string& code, Instant now, TickStats* stats);
+  Status Deliver(const std::string& code, Instant now, TickStats* stats);
+  std::vector<std::string> Recipients(const std::string& code, int32_t level) const;
+  std::string WebhookOf(const std::string& code) const;
+
+  PlanService& service_;
+  const Clock& clock_;
+  const JobsOptions options_;
+  std::unique_ptr<Channel> channel_;
+  const Instant started_at_;  // occurrences due before this were missed while down
+
+  mutable std::mutex totals_mu_;
+  TickStats totals_;
+
+  std::mutex loop_mu_;
+  std::condition_variable loop_cv_;
+  bool stop_ = false, woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace jalon::jobs

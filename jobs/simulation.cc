@@ -1,0 +1,250 @@
+#include "jobs/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/log/payload.h"
+#include "jobs/calendar/calendar.h"
+#include "jobs/reminders/rules.h"
+
+namespace jalon::jobs {
+namespace {
+
+constexpr const char* kActor = "simulation/direction";
+
+// A deterministic draw in [0, 1) for (seed, key): the same run gives the
+// same city, and a resumed run makes the same choices.
+double Draw(uint64_t seed, const std::string& key) {
+  const Hash h = Sha256(std::to_string(seed) + "/" + key);
+  uint64_t x = 0;
+  for (int i = 0; i < 8; ++i) x = (x << 8) | h[i];
+  return static_cast<double>(x >> 11) / static_cast<double>(uint64_t{1} << 53);
+}
+
+// Days of delay for one piece of data: a few on time, 40 to 120 when late.
+int32_t Delay(uint64_t seed, const std::string& key, double late_share) {
+  const double late = Draw(seed, key + "/late");
+  const double amount = Draw(seed, key + "/days");
+  if (late < late_share) return 40 + static_cast<int32_t>(amount * 80);
+  return static_cast<int32_t>(amount * 10);
+}
+
+class Direction {
+ public:
+  Direction(PlanService& service, const std::string& code, uint64_t seed, double late_share)
+      : service_(service), code_(code), seed_(seed), late_share_(late_share) {}
+
+  Status Act(const PlanState& s, int32_t today) {
+    const std::string date = DateOfDay(today);
+    const int32_t start = DayOf(s.plan.value("period_start", date));
+    const int32_t end = DayOf(s.plan.value("period_end", date));
+    if (today < start || today > end) return Status::Ok();
+
+    for (const std::string& id : s.indicators.order()) {
+      const Json* ind = s.indicators.Find(id);
+      const int period = FrequencyDays(ind->value("frequency", ""));
+      if (ind->value("retired", false) || period == 0) continue;
+      int32_t last = start;
+      for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
+      const int32_t due = last + period;
+      const std::string key = code_ + "/indicator/" + id + "/" + DateOfDay(due);
+      if (today < due + Delay(seed_, key, late_share_)) continue;
+      // A value on the way from the baseline to the target, with noise.
+      const double base = ind->value("baseline", Json::object()).value("value", 0.0);
+      const double target = ind->value("target", Json::object()).value("value", base);
+      const double share = std::clamp((today - start) / double(std::max(1, end - start)), 0.0, 1.0);
+      const double noise = (Draw(seed_, key + "/noise") - 0.5) * 0.2 * std::abs(target - base);
+      const double value = std::round((base + (target - base) * share * 0.9 + noise) * 10) / 10;
+      JALON_RETURN_IF_ERROR(Run("RecordMeasurement", date + "/measure/" + id,
+                                {{"indicator", id},
+                                 {"date", date},
+                                 {"value", value},
+                                 {"source", ind->value("source", "")},
+                                 {"comment", today > due + 30 ? "saisie tardive" : ""}}));
+    }
+
+    for (const std::string& id : s.actions.order()) {
+      const Json* a = s.actions.Find(id);
+      const std::string status = a->value("status", "planned");
+      if (status == "done" || status == "cancelled") continue;
+      const Json* axis = s.axes.Find(a->value("axis", ""));
+      if (axis != nullptr && axis->value("dropped", false)) continue;
+      const int32_t a_start = DayOf(a->value("start", date));
+      const int32_t a_due = DayOf(a->value("due", date));
+      if (today < a_start) continue;
+      const std::string key = code_ + "/action/" + id;
+      if (today >= a_due + Delay(seed_, key, late_share_)) {
+        JALON_RETURN_IF_ERROR(
+            Run("CompleteAction", date + "/complete/" + id, {{"action", id}, {"date", date}}));
+        continue;
+      }
+      // A progress report every 90 days or so.
+      const auto& reports = s.ProgressOf(id);
+      const int32_t last = reports.empty() ? a_start : reports.back().day;
+      if (today - last >= 90) {
+        const double share =
+            std::clamp((today - a_start) / double(std::max(1, a_due - a_start)), 0.0, 0.95);
+        const double previous = reports.empty() ? 0 : reports.back().percent;
+        const double percent = std::max(previous, std::round(share * 100));
+        JALON_RETURN_IF_ERROR(Run("ReportProgress", date + "/progress/" + id,
+                                  {{"action", id},
+                                   {"date", date},
+                                   {"percent", percent},
+                                   {"note", "point d'avancement trimestriel"}}));
+      }
+    }
+
+    // Reviews: one held for each review due, on time or late.
+    const size_t held = s.reviews.size();
+    if (held < s.reviews_due.size()) {
+      const int32_t due = s.reviews_due[held];
+      const std::string key = code_ + "/review/" + DateOfDay(due);
+      if (today >= due + Delay(seed_, key, late_share_)) {
+        JALON_RETURN_IF_ERROR(
+            Run("HoldReview", date + "/review",
+                {{"date", date},
+                 {"participants",
+                  {"Directeur ou directrice", "Équipe d'encadrement", "Service de pilotage"}},
+                 {"decisions",
+                  "Revue semestrielle : avancement des actions et des indicateurs "
+                  "examiné, priorités confirmées."}}));
+      }
+    }
+
+    if (s.revision.is_object() && s.revision.contains("date") && !s.revision.contains("closed")) {
+      const int32_t opened = DayOf(s.revision["date"].get<std::string>());
+      const int32_t after = 60 + static_cast<int32_t>(Draw(seed_, code_ + "/revision") * 120);
+      if (today >= opened + after) {
+        JALON_RETURN_IF_ERROR(
+            Run("CloseRevision", date + "/revision",
+                {{"date", date}, {"decision", "Axes maintenus, cibles ajustées à mi-parcours"}}));
+      }
+    }
+
+    // Half of the reminders that reach the director get acknowledged.
+    for (const auto& [id, r] : s.reminders) {
+      if (r.state == Reminder::State::kOpen && r.level >= 1 &&
+          Draw(seed_, code_ + "/ack/" + id) < 0.5) {
+        JALON_RETURN_IF_ERROR(Run("AcknowledgeReminder", date + "/ack/" + id,
+                                  {{"reminder", id}, {"note", "pris en compte, saisie en cours"}}));
+      }
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Run(const std::string& type, const std::string& what, Json data) {
+    data["direction"] = code_;
+    Json command = {{"type", type}, {"command_id", "sim/" + code_ + "/" + what}, {"data", data}};
+    auto parsed = ParseCommand(command);
+    if (!parsed.ok()) return parsed.status().WithContext(type);
+    auto r = service_.Execute(std::move(parsed).value(), kActor);
+    // A rule the simulated direction broke is its mistake, not the run's:
+    // the command is refused and nothing is written, as for real staff.
+    if (!r.ok() && !r.status().IsInvalidArgument()) return r.status().WithContext(type);
+    return Status::Ok();
+  }
+
+  PlanService& service_;
+  const std::string code_;
+  const uint64_t seed_;
+  const double late_share_;
+};
+
+}  // namespace
+
+Json WithoutHistory(Json plan) {
+  for (Json& i : plan["indicators"]) i["measurements"] = Json::array();
+  for (Json& a : plan["actions"]) {
+    a["progress"] = Json::array();
+    a["status"] = "planned";
+  }
+  plan["reviews"] = Json::array();
+  return plan;
+}
+
+Result<Json> CountJobEvents(const EventLog& log) {
+  uint64_t fired = 0, caught_up = 0, skipped = 0, issued = 0, escalated = 0, repeated = 0,
+           resolved = 0, acknowledged = 0, attempts = 0, delivered = 0, failed = 0;
+  Status s = log.Scan(1, [&](const Event& e) {
+    if (e.type == "OccurrenceFired") {
+      ++fired;
+      auto p = DecodePayload(e.payload);
+      if (p.ok() && p->value("caught_up", false)) ++caught_up;
+    } else if (e.type == "OccurrenceSkipped") {
+      ++skipped;
+    } else if (e.type == "ReminderIssued") {
+      ++issued;
+    } else if (e.type == "ReminderEscalated") {
+      auto p = DecodePayload(e.payload);
+      if (p.ok() && p->value("repeat", false)) {
+        ++repeated;
+      } else {
+        ++escalated;
+      }
+    } else if (e.type == "ReminderResolved") {
+      ++resolved;
+    } else if (e.type == "ReminderAcknowledged") {
+      ++acknowledged;
+    } else if (e.type == "DeliveryAttempted") {
+      ++attempts;
+    } else if (e.type == "ReminderDelivered") {
+      ++delivered;
+    } else if (e.type == "DeliveryFailed") {
+      ++failed;
+    }
+    return true;
+  });
+  JALON_RETURN_IF_ERROR(s);
+  return Json{{"occurrences", {{"fired", fired}, {"caught_up", caught_up}, {"skipped", skipped}}},
+              {"reminders",
+               {{"issued", issued},
+                {"escalated", escalated},
+                {"repeated", repeated},
+                {"resolved", resolved},
+                {"acknowledged", acknowledged}}},
+              {"messages", {{"attempts", attempts}, {"delivered", delivered}, {"failed", failed}}},
+              {"events", log.Head().position}};
+}
+
+Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& scheduler,
+                      const SimulationOptions& o) {
+  if (o.to < o.from) return Status::InvalidArgument("--to: before --from");
+  const EventLog& log = service.log();
+  int32_t first = o.from;
+  if (log.Head().position == 0) {
+    clock.Set(Instant(std::chrono::days(o.from)) + std::chrono::hours(8));
+    for (const Json& plan : o.plans) {
+      auto r = service.Import(WithoutHistory(plan), "simulation/import");
+      if (!r.ok()) return r.status().WithContext("import");
+    }
+  } else {
+    // Resume on the last recorded day: its commands and ticks are replays.
+    auto head = log.ReadRange(log.Head().position, 1);
+    if (!head.ok()) return head.status();
+    if (!head->empty()) first = std::max(o.from, DayOf(head->front().recorded_at));
+  }
+  if (first > o.to) return CountJobEvents(log);
+  TickStats totals;
+  for (int32_t day = first; day <= o.to; ++day) {
+    clock.Set(Instant(std::chrono::days(day)) + std::chrono::hours(12));
+    for (const std::string& code : service.projections().Codes()) {
+      auto state = service.State(code, TimeQuery{});
+      if (!state.ok()) return state.status();
+      if (!state->plan_open()) continue;
+      JALON_RETURN_IF_ERROR(Direction(service, code, o.seed, o.late_share).Act(*state, day));
+    }
+    TickStats tick;
+    JALON_RETURN_IF_ERROR(scheduler.Tick(&tick));
+    totals.Add(tick);
+    if (o.progress && (day == o.to || DateOfDay(day).ends_with("-01"))) o.progress(day, totals);
+  }
+  auto summary = CountJobEvents(log);
+  if (!summary.ok()) return summary;
+  (*summary)["days"] = o.to - first + 1;
+  (*summary)["from"] = DateOfDay(first);
+  (*summary)["to"] = DateOfDay(o.to);
+  return summary;
+}
+
+}  // namespace jalon::jobs
