@@ -329,7 +329,7 @@ Result<Json> Scheduler::Schedule(const std::string& code, std::optional<int32_t>
     if ((from && o.date.nominal < *from) || (to && o.date.nominal > *to)) continue;
     Json j = o.ToJson();
     auto it = state->occurrences.find(o.id());
-    j["state"] = it == state->occurrences.end() ? "pending" : it->second;
+    j["state"] = it == state->occurrences.end() ? Json("pending") : it->second["status"];
     list.push_back(std::move(j));
   }
   return Json{{"direction", code}, {"occurrences", std::move(list)}};

@@ -105,7 +105,7 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
   }
   if (kind == "occurrence") {
     auto it = s.occurrences.find(id);
-    return it == s.occurrences.end() ? Json(nullptr) : Json{{"status", it->second}};
+    return it == s.occurrences.end() ? Json(nullptr) : it->second;
   }
   if (kind == "review") {
     const bool number =

@@ -279,12 +279,16 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       // The jobs' events (jobs/ decides them; the plan keeps their record).
       {"OccurrenceFired",
        [](PlanState& s, const Event&, const Json& p) {
-         s.occurrences[p.at("occurrence").get<std::string>()] = "fired";
+         Json o = {{"status", "fired"}};
+         CopyPresent(p, o, {"due", "caught_up"});
+         s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
          return Status::Ok();
        }},
       {"OccurrenceSkipped",
        [](PlanState& s, const Event&, const Json& p) {
-         s.occurrences[p.at("occurrence").get<std::string>()] = "skipped";
+         Json o = {{"status", "skipped"}};
+         CopyPresent(p, o, {"due", "reason"});
+         s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
          return Status::Ok();
        }},
       {"ReviewDue",
@@ -693,7 +697,7 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
     s.reviews = j.at("reviews");
     s.revision = j.at("revision");
     s.evaluation = j.at("evaluation");
-    s.occurrences = j.at("occurrences").get<std::map<std::string, std::string>>();
+    s.occurrences = j.at("occurrences").get<std::map<std::string, Json>>();
     s.reviews_due = j.at("reviews_due").get<std::vector<int32_t>>();
     for (const Json& r : j.at("reminders")) {
       Reminder reminder = Reminder::FromJson(r);

@@ -78,7 +78,7 @@ struct ProgressReport {
 // delivery events). The engine only keeps the record; jobs/ decides.
 struct Reminder {
   enum class State : uint8_t { kOpen, kAcknowledged, kResolved };
-  std::string id;        // stable, an entity id: "rem-" + 20 hex of (rule, subject, due)
+  std::string id;        // stable, an entity id: "rem-" + 20 hex of (direction, rule, subject, due)
   std::string rule;      // indicator_stale | action_overdue | review_not_held | revision_open
   std::string subject;   // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
   std::string expected;  // what the direction is asked for, in French
@@ -121,8 +121,9 @@ struct PlanState {
   Json revision;                 // null, or {opened, due, closed?, decision?}
   Json evaluation;               // null, or {opened}
   // Scheduled occurrences recorded on this stream: id ("review/2016-06-30")
-  // -> "fired" or "skipped". An id is recorded at most once.
-  std::map<std::string, std::string> occurrences;
+  // -> {status: fired|skipped, due, caught_up | reason}. An id is recorded
+  // at most once.
+  std::map<std::string, Json> occurrences;
   std::vector<int32_t> reviews_due;           // due days of ReviewDue, in order
   std::map<std::string, Reminder> reminders;  // by id
   uint64_t version = 0;                       // stream version of the last applied event

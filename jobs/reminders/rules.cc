@@ -14,15 +14,17 @@ int FrequencyDays(const std::string& frequency) {
   return 0;
 }
 
-std::string ReminderId(const std::string& rule, const std::string& subject, int32_t due) {
-  return "rem-" + ToHex(Sha256(rule + "/" + subject + "/" + DateOfDay(due))).substr(0, 20);
+std::string ReminderId(const std::string& direction, const std::string& rule,
+                       const std::string& subject, int32_t due) {
+  return "rem-" +
+         ToHex(Sha256(direction + "/" + rule + "/" + subject + "/" + DateOfDay(due))).substr(0, 20);
 }
 
 std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
                                         const ReminderOptions& o) {
   std::vector<Expected> out;
-  auto add = [&out](std::string rule, std::string subject, std::string expected, int32_t due) {
-    std::string id = ReminderId(rule, subject, due);
+  auto add = [&out, &s](std::string rule, std::string subject, std::string expected, int32_t due) {
+    std::string id = ReminderId(s.code, rule, subject, due);
     out.push_back({std::move(id), std::move(rule), std::move(subject), std::move(expected), due});
   };
   if (!s.plan_open()) return out;

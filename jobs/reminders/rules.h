@@ -13,7 +13,8 @@
 //   revision_open     a mid-term revision open for more than
 //                     revision_open_days.
 //
-// A reminder's id is stable: it is derived from (rule, subject, due date).
+// A reminder's id is stable: it is derived from (direction, rule, subject,
+// due date).
 // New data moves the due date, so a later lapse is a new reminder.
 #pragma once
 
@@ -33,8 +34,10 @@ struct Expected {
   int32_t due = 0;       // by when
 };
 
-// "rem-" + 20 hex digits of SHA-256(rule/subject/due): an entity id.
-std::string ReminderId(const std::string& rule, const std::string& subject, int32_t due);
+// "rem-" + 20 hex digits of SHA-256(direction/rule/subject/due): an entity
+// id, unique across the city's plans.
+std::string ReminderId(const std::string& direction, const std::string& rule,
+                       const std::string& subject, int32_t due);
 
 // The reminders the rules want open for `state` on day `today`.
 std::vector<Expected> ExpectedReminders(const PlanState& state, int32_t today,

@@ -13,6 +13,7 @@
 #include "engine/http/metrics.h"
 #include "engine/plan/generator.h"
 #include "tests/engine/plan/plan_fixture.h"
+#include "tests/net_util.h"
 
 namespace jalon::http {
 namespace {
@@ -23,25 +24,13 @@ struct Reply {
   Json json() const { return Json::parse(body, nullptr, false); }
 };
 
-// Opens a connection to 127.0.0.1:port; -1 on failure.
-int Connect(uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+using testing::ConnectLoopback;
 
 // A minimal HTTP/1.1 client: one request per connection.
 Reply Call(uint16_t port, const std::string& method, const std::string& target,
            const std::string& token, const std::string& body = {},
            const std::string& extra_headers = {}) {
-  const int fd = Connect(port);
+  const int fd = ConnectLoopback(port);
   if (fd < 0) return {};
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
@@ -336,7 +325,7 @@ TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
   ASSERT_TRUE(server.Start().ok());
   std::vector<int> stalled;
   for (int i = 0; i < 8; ++i) {
-    const int fd = Connect(server.port());
+    const int fd = ConnectLoopback(server.port());
     ASSERT_GE(fd, 0);
     const std::string half =
         "POST /v1/commands HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{";

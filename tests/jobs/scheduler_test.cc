@@ -1,0 +1,190 @@
+// The scheduler on a real log with a simulated clock: each occurrence is
+// recorded once whatever the restarts, missed ones are caught up inside the
+// window and skipped outside it, and reminders follow the data.
+#include "jobs/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/log/payload.h"
+#include "jobs/simulation.h"
+#include "tests/engine/plan/plan_fixture.h"
+
+namespace jalon::jobs {
+namespace {
+
+// A channel that records what it was given and fails while told to.
+class RecordingChannel : public Channel {
+ public:
+  std::string name() const override { return "recording"; }
+  Status Send(const Message& m) override {
+    if (fail) return Status::Unavailable("receiver down");
+    sent.push_back(m);
+    return Status::Ok();
+  }
+  bool fail = false;
+  std::vector<Message> sent;
+};
+
+class SchedulerTest : public testing::PlanFixture {
+ protected:
+  void SetUp() override {
+    PlanFixture::SetUp();
+    clock_.Set(At("2016-01-04T10:00:00Z"));
+    ASSERT_TRUE(service_->Import(WithoutHistory(testing::ExamplePlan()), "test").ok());
+  }
+  static Instant At(const char* instant) { return ParseInstant(instant).value(); }
+
+  // A new scheduler, as after a restart.
+  std::unique_ptr<Scheduler> Restart(JobsOptions options = {}) {
+    auto channel = std::make_unique<RecordingChannel>();
+    channel_ = channel.get();
+    return std::make_unique<Scheduler>(*service_, clock_, options, std::move(channel));
+  }
+
+  // Count of events of `type` per value of payload field `key`.
+  std::map<std::string, int> Count(const std::string& type, const std::string& key) {
+    std::map<std::string, int> out;
+    EXPECT_TRUE(log_->Scan(1,
+                           [&](const Event& e) {
+                             if (e.type == type) ++out[DecodePayload(e.payload)->value(key, "")];
+                             return true;
+                           })
+                    .ok());
+    return out;
+  }
+
+  RecordingChannel* channel_ = nullptr;
+};
+
+TEST_F(SchedulerTest, EachOccurrenceFiresOnceWhateverTheRestarts) {
+  for (int day = 0; day < 400; day += 3) {
+    clock_.Set(At("2016-01-04T10:00:00Z") + std::chrono::days(day));
+    auto scheduler = Restart();  // a fresh process every pass
+    ASSERT_TRUE(scheduler->Tick().ok());
+    ASSERT_TRUE(scheduler->Tick().ok());  // and a second pass at the same instant
+  }
+  const auto fired = Count("OccurrenceFired", "occurrence");
+  EXPECT_EQ(fired,
+            (std::map<std::string, int>{{"review/2016-06-30", 1}, {"review/2016-12-15", 1}}));
+  EXPECT_EQ(Count("ReviewDue", "occurrence").size(), 2u);
+  EXPECT_TRUE(Count("OccurrenceSkipped", "occurrence").empty());
+  auto state = service_->State("DEJ", {});
+  EXPECT_EQ(state->reviews_due.size(), 2u);
+  EXPECT_EQ(state->occurrences.at("review/2016-06-30")["status"], "fired");
+}
+
+TEST_F(SchedulerTest, EightMonthsDownCatchesUpInsideTheWindowAndSkipsTheRest) {
+  clock_.Set(At("2016-05-02T10:00:00Z"));
+  ASSERT_TRUE(Restart()->Tick().ok());
+  // Down from 2 May 2016 to 2 January 2017: the June review is 186 days old
+  // (beyond the 45-day window); the December one is 18 days old.
+  clock_.Set(At("2017-01-02T10:00:00Z"));
+  TickStats stats;
+  ASSERT_TRUE(Restart()->Tick(&stats).ok());
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_EQ(stats.fired, 1u);
+  EXPECT_EQ(stats.caught_up, 1u);
+  EXPECT_EQ(Count("OccurrenceSkipped", "occurrence"),
+            (std::map<std::string, int>{{"review/2016-06-30", 1}}));
+  EXPECT_EQ(Count("OccurrenceFired", "occurrence"),
+            (std::map<std::string, int>{{"review/2016-12-15", 1}}));
+  auto skipped = service_->History("DEJ", {"occurrence/review/2016-06-30", {}, {}});
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_NE(skipped->dump().find("au-delà de la fenêtre de rattrapage de 45 jours"),
+            std::string::npos)
+      << skipped->dump();
+  // A longer window, after another stop, catches up what it covers.
+  JobsOptions wide;
+  wide.cycle.catch_up_days = 400;
+  clock_.Set(At("2018-01-03T10:00:00Z"));
+  TickStats later;
+  ASSERT_TRUE(Restart(wide)->Tick(&later).ok());
+  EXPECT_EQ(later.fired, 2u);  // June and December 2017
+  EXPECT_EQ(later.caught_up, 2u);
+  EXPECT_EQ(later.skipped, 0u);
+}
+
+TEST_F(SchedulerTest, RemindersFollowTheDataEscalateAndClose) {
+  // I1 is quarterly with no measurement since the plan started: due on
+  // 2 April 2016, past its 30 days of grace after 2 May.
+  clock_.Set(At("2016-05-04T10:00:00Z"));
+  auto scheduler = Restart();
+  TickStats stats;
+  ASSERT_TRUE(scheduler->Tick(&stats).ok());
+  auto state = service_->State("DEJ", {});
+  const Reminder* i1 = nullptr;
+  for (const auto& [id, r] : state->reminders) {
+    if (r.subject == "indicator/I1") i1 = &r;
+  }
+  ASSERT_NE(i1, nullptr);
+  const std::string id = i1->id;
+  EXPECT_EQ(i1->rule, "indicator_stale");
+  EXPECT_EQ(i1->level, 0);
+  EXPECT_EQ(i1->delivered, 1u);  // sent in the same pass
+  ASSERT_FALSE(channel_->sent.empty());
+  EXPECT_EQ(channel_->sent[0].to, std::vector<std::string>{"dej@ville.example"});
+
+  // 14 days later: to the director; 28 days: to the steering office.
+  clock_.Set(At("2016-05-18T10:00:00Z"));
+  ASSERT_TRUE(scheduler->Tick().ok());
+  EXPECT_EQ(service_->State("DEJ", {})->reminders.at(id).level, 1);
+  EXPECT_EQ(channel_->sent.back().to.size(), 2u);
+  clock_.Set(At("2016-06-01T10:00:00Z"));
+  ASSERT_TRUE(scheduler->Tick().ok());
+  const Reminder r = service_->State("DEJ", {})->reminders.at(id);
+  EXPECT_EQ(r.level, 2);
+  EXPECT_EQ(r.notices, 3u);
+  EXPECT_EQ(r.delivered, 3u);
+  EXPECT_EQ(channel_->sent.back().to.back(), "pilotage@ville.example");
+
+  // Acknowledged: no more notices, even after the repeat interval.
+  ASSERT_TRUE(Exec("AcknowledgeReminder", {{"direction", "DEJ"}, {"reminder", id}}).ok());
+  EXPECT_FALSE(Exec("AcknowledgeReminder", {{"direction", "DEJ"}, {"reminder", id}}).ok());
+  clock_.Set(At("2016-07-01T10:00:00Z"));
+  ASSERT_TRUE(scheduler->Tick().ok());
+  EXPECT_EQ(service_->State("DEJ", {})->reminders.at(id).notices, 3u);
+
+  // The data arrives: the reminder closes by itself.
+  ASSERT_TRUE(
+      Exec("RecordMeasurement",
+           {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", "2016-07-01"}, {"value", 5}})
+          .ok());
+  ASSERT_TRUE(scheduler->Tick().ok());
+  EXPECT_EQ(service_->State("DEJ", {})->reminders.at(id).state, Reminder::State::kResolved);
+  EXPECT_EQ(Count("ReminderResolved", "reminder").at(id), 1);
+  auto unknown = Exec("AcknowledgeReminder", {{"direction", "DEJ"}, {"reminder", "rem-none"}});
+  EXPECT_EQ(unknown.status().message(), "data.reminder: no such reminder for this plan");
+}
+
+TEST_F(SchedulerTest, FailedDeliveriesBackOffAndKeepTheirMessageId) {
+  JobsOptions options;
+  options.delivery.retry_initial_seconds = 3600;
+  clock_.Set(At("2016-05-04T10:00:00Z"));
+  auto scheduler = Restart(options);
+  channel_->fail = true;
+  ASSERT_TRUE(scheduler->Tick().ok());
+  ASSERT_TRUE(scheduler->Tick().ok());  // before retry_at: no new attempt
+  EXPECT_EQ(Count("DeliveryFailed", "message").size(), 1u);
+  EXPECT_EQ(Count("DeliveryAttempted", "message").begin()->second, 1);
+  clock_.Advance(std::chrono::minutes(61));
+  ASSERT_TRUE(scheduler->Tick().ok());  // attempt 2 fails: retry in 2 hours
+  clock_.Advance(std::chrono::minutes(61));
+  ASSERT_TRUE(scheduler->Tick().ok());  // too early
+  EXPECT_EQ(Count("DeliveryAttempted", "message").begin()->second, 2);
+  channel_->fail = false;
+  clock_.Advance(std::chrono::minutes(60));
+  ASSERT_TRUE(scheduler->Tick().ok());
+  const auto attempted = Count("DeliveryAttempted", "message");
+  ASSERT_EQ(attempted.size(), 1u);  // one message id across all attempts
+  EXPECT_EQ(attempted.begin()->second, 3);
+  const auto delivered = Count("ReminderDelivered", "message");
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered.begin()->first, attempted.begin()->first);
+  ASSERT_EQ(channel_->sent.size(), 1u);
+  EXPECT_EQ(channel_->sent[0].id, attempted.begin()->first);
+}
+
+}  // namespace
+}  // namespace jalon::jobs
