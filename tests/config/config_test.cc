@@ -104,6 +104,46 @@ TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
   }
 }
 
+TEST(ConfigTest, RemindersDeliveryAndContacts) {
+  auto c = ParseConfig(
+      "[reminders]\nescalate_after_days = [7, 21]\nrepeat_every_days = 3\n"
+      "[delivery]\nchannel = \"smtp\"\nsteering = \"pilotage@v.fr\"\n"
+      "[delivery.smtp]\nurl = \"smtp://127.0.0.1:2525\"\nstarttls = true\n"
+      "[[contacts]]\ndirection = \"DEJ\"\ncontact = \"a@v.fr\"\ndirector = \"b@v.fr\"\n"
+      "webhook = \"https://h.v.fr/x\"\n",
+      "f.toml");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->jobs.reminders.escalate_after_days, (std::vector<unsigned>{7, 21}));
+  EXPECT_EQ(c->jobs.reminders.repeat_every_days, 3u);
+  EXPECT_EQ(c->jobs.delivery.channel, "smtp");
+  EXPECT_EQ(c->jobs.delivery.smtp.url, "smtp://127.0.0.1:2525");
+  EXPECT_TRUE(c->jobs.delivery.smtp.starttls);
+  ASSERT_EQ(c->jobs.delivery.contacts.size(), 1u);
+  EXPECT_EQ(c->jobs.delivery.contacts[0].director, "b@v.fr");
+
+  const std::pair<std::string, std::string> bad[] = {
+      {"[reminders]\nescalate_after_days = [21, 7]\n",
+       "f.toml:2: reminders.escalate_after_days: values must be in increasing order"},
+      {"[reminders]\nescalate_after_days = [1, 2, 3]\n", "at most 2 delays"},
+      {"[delivery]\nchannel = \"pigeon\"\n",
+       "f.toml:2: delivery.channel: must be maildir, smtp or webhook"},
+      {"[delivery]\nchannel = \"smtp\"\n", "delivery.channel: smtp needs [delivery.smtp] url"},
+      {"[delivery]\nchannel = \"webhook\"\n", "webhook needs delivery.webhook_secret"},
+      {"[delivery.smtp]\nurl = \"http://x\"\n", "delivery.smtp.url: must be smtp://"},
+      {"[delivery]\nsteering = \"nobody\"\n", "delivery.steering: must be an email address"},
+      {"[[contacts]]\ndirection = \"DEJ\"\ncontact = \"a@v.fr\"\n",
+       "contacts[0].director: is required"},
+      {"[[contacts]]\ndirection = \"dej\"\ncontact = \"a@v.fr\"\ndirector = \"b@v.fr\"\n",
+       "f.toml:2: contacts[0].direction: not a direction code"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto r = ParseConfig(text, "f.toml");
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.status().message().find(expected), std::string::npos)
+        << text << " gave: " << r.status().message();
+  }
+}
+
 TEST(ConfigTest, EnvironmentOverridesListenAndData) {
   testing::TempDir dir;
   const std::string path = dir.Sub("jalon.toml");

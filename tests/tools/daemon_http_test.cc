@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -298,6 +299,64 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
   EXPECT_EQ(measurements, initial_measurements + seen.size());
   auto verify = CallJson("GET", url + "/v1/verify", "t-auditor");
   EXPECT_EQ(verify.body["ok"], true) << verify.body.dump();
+}
+
+// jalond runs the scheduler: on a simulated clock set in May 2016, the
+// sample plan without its history is late on its indicators; reminders are
+// issued and delivered to the maildir, shown by /v1/reminders and the CLI,
+// and a direction acknowledges one.
+TEST_F(DaemonHttpTest, SchedulerIssuesDeliversAndServesReminders) {
+  const std::string mail = dir_.Sub("mail");
+  const std::string config = Config("[delivery]\nmaildir = \"" + mail + "\"\n");
+  auto daemon = std::make_unique<LiveDaemon>(
+      kJalond, config, dir_.Sub("jalond.log"),
+      std::vector<std::string>{"--clock-start", "2016-05-04T10:00:00Z"});
+  ASSERT_TRUE(daemon->serving()) << daemon->Log();
+  const std::string url = daemon->url();
+  json plan = json::parse(ReadFile(kExample));
+  for (json& i : plan["indicators"]) i["measurements"] = json::array();
+  for (json& a : plan["actions"]) {
+    a["progress"] = json::array();
+    a["status"] = "planned";
+  }
+  plan["reviews"] = json::array();
+  ASSERT_EQ(CallJson("POST", url + "/v1/import", "t-admin", plan.dump()).status, 201);
+
+  json reminders;
+  for (int i = 0; i < 100; ++i) {  // the scheduler passes every second
+    reminders = CallJson("GET", url + "/v1/reminders?direction=DEJ", "t-dej").body;
+    if (!reminders["plans"][0]["reminders"].empty() &&
+        reminders["plans"][0]["reminders"][0]["delivered"] == 1)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const json& list = reminders["plans"][0]["reminders"];
+  ASSERT_FALSE(list.empty()) << reminders.dump();
+  EXPECT_EQ(list[0]["state"], "open");
+  EXPECT_EQ(list[0]["delivered"], 1);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(mail + "/new"),
+                          std::filesystem::directory_iterator()),
+            1);
+  EXPECT_EQ(CallJson("GET", url + "/v1/reminders?direction=DEJ", "t-drh").status, 403);
+  EXPECT_EQ(CallJson("GET", url + "/v1/reminders", "").status, 401);
+
+  const std::string id = list[0]["id"];
+  const json ack = {{"type", "AcknowledgeReminder"},
+                    {"data", {{"direction", "DEJ"}, {"reminder", id}, {"note", "en cours"}}}};
+  EXPECT_EQ(CallJson("POST", url + "/v1/commands", "t-dej", ack.dump()).status, 201);
+  EXPECT_EQ(CallJson("POST", url + "/v1/commands", "t-dej", ack.dump()).status, 400);
+
+  CliRun text = Jalon({"reminders", "DEJ", "--url", url, "--token", "t-dej"});
+  ASSERT_EQ(text.code, 0) << text.output;
+  EXPECT_NE(text.output.find(id + "  prise en compte"), std::string::npos) << text.output;
+  CliRun preview = Jalon({"schedule", "preview", "DEJ", "--url", url, "--token", "t-steering",
+                          "--from", "2016-01-01", "--to", "2016-12-31", "--json"});
+  ASSERT_EQ(preview.code, 0) << preview.output;
+  const json occurrences = json::parse(preview.output)["occurrences"];
+  ASSERT_EQ(occurrences.size(), 2u);
+  EXPECT_EQ(occurrences[0]["occurrence"], "review/2016-06-30");
+  EXPECT_EQ(occurrences[0]["state"], "pending");
+  EXPECT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
 }
 
 }  // namespace

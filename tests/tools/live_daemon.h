@@ -43,7 +43,8 @@ class LiveDaemon {
  public:
   // Starts `jalond --config config` with its output appended to `log_path`,
   // and waits until it serves.
-  LiveDaemon(const std::string& jalond, const std::string& config, std::string log_path)
+  LiveDaemon(const std::string& jalond, const std::string& config, std::string log_path,
+             std::vector<std::string> extra_args = {})
       : log_path_(std::move(log_path)) {
     offset_ = Log().size();
     pid_ = fork();
@@ -51,7 +52,12 @@ class LiveDaemon {
       const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
-      execl(jalond.c_str(), jalond.c_str(), "--config", config.c_str(), nullptr);
+      std::vector<std::string> args = {jalond, "--config", config};
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
       _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
