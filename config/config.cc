@@ -361,9 +361,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   Config config;
   config.source = std::string(source);
-  JALON_RETURN_IF_ERROR(CheckKeys(
-      source, root, "",
-      {"server", "storage", "tokens", "cycle", "health", "reminders", "delivery", "contacts"}));
+  JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
+                                  {"server", "storage", "tokens", "cycle", "health", "reminders",
+                                   "delivery", "contacts", "scheduler"}));
 
   Status error;
   if (const toml::table* server = SubTable(root, "server", &error, source)) {
@@ -385,6 +385,14 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   JALON_RETURN_IF_ERROR(error);
   if (const toml::table* cycle = SubTable(root, "cycle", &error, source)) {
     JALON_RETURN_IF_ERROR(ReadCycle(source, *cycle, &config.jobs.cycle));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* scheduler = SubTable(root, "scheduler", &error, source)) {
+    jobs::SchedulerOptions& o = config.jobs.scheduler;
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *scheduler, "scheduler", {"enabled", "period_ms"}));
+    JALON_RETURN_IF_ERROR(ReadBool(source, *scheduler, "scheduler", "enabled", &o.enabled));
+    JALON_RETURN_IF_ERROR(
+        ReadInt(source, *scheduler, "scheduler", "period_ms", 10, 3600000, &o.period_ms));
   }
   JALON_RETURN_IF_ERROR(error);
   if (const toml::table* reminders = SubTable(root, "reminders", &error, source)) {

@@ -1,6 +1,13 @@
 #include "jobs/jobs_api.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
 #include "engine/http/plan_api.h"
+#include "jobs/evaluation/evaluation.h"
 
 namespace jalon::jobs {
 namespace {
@@ -71,6 +78,58 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
     }
     return JsonOk({{"plans", std::move(out)}});
   });
+  router.Add(
+      "GET", "/v1/plans/{direction}/evaluation",
+      [=](const http::Request& req, const http::Params& params) {
+        auto who = authn->Authenticate(req);
+        if (!who.ok()) return Error(who.status());
+        const std::string& code = params.at("direction");
+        if (!IsValidDirectionCode(code))
+          return http::ErrorResponse(400, "direction: not a direction code");
+        if (!who->CanRead(code))
+          return http::ErrorResponse(403, "the token of " + who->name + " may not read " + code);
+        const std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
+        if (format != "json" && format != "csv" && format != "xlsx")
+          return http::ErrorResponse(400, "format: must be json, csv or xlsx");
+        auto at = DateParam(req, "at");
+        if (!at.ok()) return Error(at.status());
+        auto data = EvaluationData(
+            *plans, code,
+            *at ? std::optional<Instant>(Instant(std::chrono::days(**at))) : std::nullopt,
+            jobs->options().reminders);
+        if (!data.ok()) return Error(data.status());
+        if (format == "json") return JsonOk(*data);
+        const std::vector<Table> tables = EvaluationTables(*data);
+        http::Response r;
+        r.status = 200;
+        if (format == "csv") {
+          const std::string name = Param(req, "table");
+          std::string names;
+          for (const Table& t : tables) {
+            if (t.name == name) {
+              r.content_type = "text/csv; charset=utf-8";
+              r.body = ToCsv(t);
+              return r;
+            }
+            names += (names.empty() ? "" : ", ") + t.name;
+          }
+          return http::ErrorResponse(400, "table: one of " + names);
+        }
+        char path[] = "/tmp/jalon-evaluation-XXXXXX";
+        const int fd = mkstemp(path);
+        if (fd < 0) return http::ErrorResponse(500, "cannot create a temporary file");
+        close(fd);
+        const Status written = WriteXlsx(tables, path);
+        std::ifstream in(path, std::ios::binary);
+        std::stringstream bytes;
+        bytes << in.rdbuf();
+        unlink(path);
+        if (!written.ok()) return Error(written);
+        r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        r.headers["Content-Disposition"] = "attachment; filename=\"evaluation-" + code + ".xlsx\"";
+        r.body = bytes.str();
+        return r;
+      });
   router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
     auto who = authn->Authenticate(req);
     if (!who.ok()) return Error(who.status());

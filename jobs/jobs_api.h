@@ -4,6 +4,10 @@
 //       date, their working-day date, why it moved, and their state;
 //   GET /v1/reminders?direction=D
 //       each readable plan's reminders, their state, level and delivery.
+//   GET /v1/plans/{d}/evaluation?format=json|csv|xlsx&at=DATE&table=NAME
+//       the end-of-cycle evaluation dataset (evaluation/evaluation.h); CSV
+//       is one table per request (`table`, e.g. indicateurs), XLSX the
+//       whole workbook.
 // Without `direction`, every plan the token may read.
 #pragma once
 

@@ -68,7 +68,14 @@ struct DeliveryOptions {
   std::vector<Contact> contacts;
 };
 
+// [scheduler]: whether jalond runs the scheduler, and how often it passes.
+struct SchedulerOptions {
+  bool enabled = true;        // false: a read-and-write daemon that schedules nothing
+  unsigned period_ms = 1000;  // real time between passes
+};
+
 struct JobsOptions {
+  SchedulerOptions scheduler;
   CycleOptions cycle;
   ReminderOptions reminders;
   DeliveryOptions delivery;

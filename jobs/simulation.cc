@@ -55,12 +55,15 @@ class Direction {
       const double share = std::clamp((today - start) / double(std::max(1, end - start)), 0.0, 1.0);
       const double noise = (Draw(seed_, key + "/noise") - 0.5) * 0.2 * std::abs(target - base);
       const double value = std::round((base + (target - base) * share * 0.9 + noise) * 10) / 10;
+      // Data entered late is dated when it was due: the evaluation counts
+      // it as recorded late.
+      const bool late = today > due + 30;
       JALON_RETURN_IF_ERROR(Run("RecordMeasurement", date + "/measure/" + id,
                                 {{"indicator", id},
-                                 {"date", date},
+                                 {"date", late ? DateOfDay(due) : date},
                                  {"value", value},
                                  {"source", ind->value("source", "")},
-                                 {"comment", today > due + 30 ? "saisie tardive" : ""}}));
+                                 {"comment", late ? "saisie tardive" : ""}}));
     }
 
     for (const std::string& id : s.actions.order()) {
@@ -212,17 +215,19 @@ Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& sc
   if (o.to < o.from) return Status::InvalidArgument("--to: before --from");
   const EventLog& log = service.log();
   int32_t first = o.from;
-  if (log.Head().position == 0) {
-    clock.Set(Instant(std::chrono::days(o.from)) + std::chrono::hours(8));
-    for (const Json& plan : o.plans) {
-      auto r = service.Import(WithoutHistory(plan), "simulation/import");
-      if (!r.ok()) return r.status().WithContext("import");
-    }
-  } else {
+  if (log.Head().position > 0) {
     // Resume on the last recorded day: its commands and ticks are replays.
     auto head = log.ReadRange(log.Head().position, 1);
     if (!head.ok()) return head.status();
     if (!head->empty()) first = std::max(o.from, DayOf(head->front().recorded_at));
+  }
+  // The plans not imported yet (a run may have been killed among them); an
+  // import already done is an idempotent replay.
+  clock.Set(Instant(std::chrono::days(first)) + std::chrono::hours(8));
+  for (const Json& plan : o.plans) {
+    auto r = service.Import(WithoutHistory(plan), "simulation/import");
+    if (!r.ok() && r.status().code() != Status::Code::kAlreadyExists)
+      return r.status().WithContext("import");
   }
   if (first > o.to) return CountJobEvents(log);
   TickStats totals;

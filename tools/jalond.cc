@@ -132,8 +132,13 @@ int Run(const std::string& config_path, const std::string& data_override,
   }
   spdlog::info("serving http://{}:{}/ (pid {}); stop with SIGTERM or SIGINT",
                server_options.address, server.port(), ::getpid());
-  scheduler.Start(std::chrono::seconds(1));
-  spdlog::info("scheduler running: delivery by {}", config.jobs.delivery.channel);
+  if (config.jobs.scheduler.enabled) {
+    scheduler.Start(std::chrono::milliseconds(config.jobs.scheduler.period_ms));
+    spdlog::info("scheduler running every {} ms: delivery by {}", config.jobs.scheduler.period_ms,
+                 config.jobs.delivery.channel);
+  } else {
+    spdlog::warn("scheduler disabled (scheduler.enabled = false): nothing fires, nothing is sent");
+  }
   spdlog::info("jalond running");
 
   int signal_number = 0;

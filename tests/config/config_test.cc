@@ -131,6 +131,8 @@ TEST(ConfigTest, RemindersDeliveryAndContacts) {
       {"[delivery]\nchannel = \"webhook\"\n", "webhook needs delivery.webhook_secret"},
       {"[delivery.smtp]\nurl = \"http://x\"\n", "delivery.smtp.url: must be smtp://"},
       {"[delivery]\nsteering = \"nobody\"\n", "delivery.steering: must be an email address"},
+      {"[scheduler]\nperiod_ms = 1\n", "f.toml:2: scheduler.period_ms: must be between 10"},
+      {"[scheduler]\nenabled = 1\n", "scheduler.enabled: must be true or false"},
       {"[[contacts]]\ndirection = \"DEJ\"\ncontact = \"a@v.fr\"\n",
        "contacts[0].director: is required"},
       {"[[contacts]]\ndirection = \"dej\"\ncontact = \"a@v.fr\"\ndirector = \"b@v.fr\"\n",

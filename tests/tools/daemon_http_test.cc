@@ -3,6 +3,7 @@
 // clients post commands.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -38,8 +39,9 @@ std::string ReadFile(const std::string& path) {
 
 class DaemonHttpTest : public ::testing::Test {
  protected:
-  std::string Config(const std::string& extra = {}) {
-    return testing::WriteTestConfig(dir_.Sub("jalon.toml"), dir_.Sub("data"), extra);
+  std::string Config(const std::string& server = {},
+                     const std::string& tables = "[scheduler]\nenabled = false\n") {
+    return testing::WriteTestConfig(dir_.Sub("jalon.toml"), dir_.Sub("data"), server, tables);
   }
   std::unique_ptr<LiveDaemon> Start(const std::string& config) {
     auto d = std::make_unique<LiveDaemon>(kJalond, config, dir_.Sub("jalond.log"));
@@ -307,7 +309,8 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
 // and a direction acknowledges one.
 TEST_F(DaemonHttpTest, SchedulerIssuesDeliversAndServesReminders) {
   const std::string mail = dir_.Sub("mail");
-  const std::string config = Config("[delivery]\nmaildir = \"" + mail + "\"\n");
+  const std::string config =
+      Config("", "[scheduler]\nperiod_ms = 100\n[delivery]\nmaildir = \"" + mail + "\"\n");
   auto daemon = std::make_unique<LiveDaemon>(
       kJalond, config, dir_.Sub("jalond.log"),
       std::vector<std::string>{"--clock-start", "2016-05-04T10:00:00Z"});
@@ -357,6 +360,55 @@ TEST_F(DaemonHttpTest, SchedulerIssuesDeliversAndServesReminders) {
   EXPECT_EQ(occurrences[0]["occurrence"], "review/2016-06-30");
   EXPECT_EQ(occurrences[0]["state"], "pending");
   EXPECT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
+}
+
+TEST_F(DaemonHttpTest, EvaluationIsServedAsJsonCsvAndXlsx) {
+  auto daemon = Start(Config());
+  ASSERT_TRUE(daemon->serving());
+  const std::string url = daemon->url();
+  ASSERT_EQ(CallJson("POST", url + "/v1/import", "t-admin", ReadFile(kExample)).status, 201);
+  const std::string base = url + "/v1/plans/DEJ/evaluation";
+
+  auto json_reply = CallJson("GET", base + "?at=2018-07-01", "t-dej");
+  ASSERT_EQ(json_reply.status, 200);
+  EXPECT_EQ(json_reply.body["format"], "jalon.evaluation/1");
+  EXPECT_EQ(json_reply.body["execution"], 73.0);  // the dashboard's figure
+  EXPECT_EQ(json_reply.body["performance"], 54.17);
+  EXPECT_EQ(CallJson("GET", base, "t-drh").status, 403);
+  EXPECT_EQ(CallJson("GET", base + "?format=pdf", "t-dej").status, 400);
+  EXPECT_EQ(CallJson("GET", base + "?format=csv", "t-dej").status, 400);  // which table?
+  EXPECT_EQ(CallJson("GET", base + "?at=2018-02-30", "t-dej").status, 400);
+
+  net::HttpCall call;
+  call.url = base + "?format=csv&table=indicateurs&at=2018-07-01";
+  call.headers = {{"Authorization", "Bearer t-dej"}};
+  auto csv = net::Perform(call);
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_TRUE(csv->body.starts_with("id,name,kind,unit,")) << csv->body;
+  EXPECT_EQ(std::count(csv->body.begin(), csv->body.end(), '\n'),
+            1 + static_cast<long>(json_reply.body["indicators"].size()));
+  call.url = base + "?format=xlsx";
+  auto xlsx = net::Perform(call);
+  ASSERT_TRUE(xlsx.ok());
+  EXPECT_EQ(xlsx->status, 200);
+  EXPECT_TRUE(xlsx->body.starts_with("PK")) << "not a zip (xlsx) file";
+  EXPECT_NE(xlsx->content_type.find("spreadsheetml"), std::string::npos);
+
+  // The CLI over --url writes the same tables as on the data directory.
+  CliRun remote = Jalon({"evaluate", "DEJ", "--at", "2018-07-01", "--format", "csv", "--table",
+                         "actions", "--url", url, "--token", "t-auditor"});
+  ASSERT_EQ(remote.code, 0) << remote.output;
+  ASSERT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
+  CliRun local = Jalon({"evaluate", "DEJ", "--at", "2018-07-01", "--format", "csv", "--table",
+                        "actions", "--data", dir_.Sub("data")});
+  ASSERT_EQ(local.code, 0) << local.output;
+  EXPECT_EQ(remote.output, local.output);
+  CliRun folder = Jalon(
+      {"evaluate", "DEJ", "--format", "csv", "-o", dir_.Sub("eval"), "--data", dir_.Sub("data")});
+  ASSERT_EQ(folder.code, 0) << folder.output;
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("eval/indicateurs.csv")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("eval/evenements.csv")));
 }
 
 }  // namespace

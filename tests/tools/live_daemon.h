@@ -22,11 +22,16 @@
 namespace jalon::testing {
 
 // Tokens of the test config, one per role: "t-<role>" (e.g. t-admin, t-dej).
+// `server` adds keys to [server]; `tables` adds tables. The scheduler is off
+// unless `tables` sets [scheduler], so that only the tests of the scheduler
+// see it write.
 inline std::string WriteTestConfig(const std::string& path, const std::string& data_dir,
-                                   const std::string& extra = {}) {
+                                   const std::string& server = {},
+                                   const std::string& tables = "[scheduler]\nenabled = false\n") {
   std::ofstream out(path);
   out << "[server]\nlisten = \"127.0.0.1:0\"\n"
-      << extra << "\n[storage]\ndata_dir = \"" << data_dir << "\"\n";
+      << server << "\n[storage]\ndata_dir = \"" << data_dir << "\"\n"
+      << tables << "\n";
   const std::pair<const char*, const char*> tokens[] = {{"t-admin", "admin"},
                                                         {"t-steering", "steering"},
                                                         {"t-auditor", "auditor"},

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "engine/log/event_log.h"
+#include "jobs/evaluation/evaluation.h"
 #include "jobs/net/http_client.h"
 #include "jobs/scheduler.h"
 
@@ -72,6 +73,9 @@ class LocalBackend : public Backend {
                                 to ? std::optional<int32_t>(DayOf(*to)) : std::nullopt);
   }
   Result<Json> Reminders(const std::string& code) override { return scheduler_->Reminders(code); }
+  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
+    return jobs::EvaluationData(*service_, code, at, scheduler_->options().reminders);
+  }
 
  private:
   SystemClock clock_;
@@ -165,6 +169,10 @@ class RemoteBackend : public Backend {
   }
   Result<Json> Reminders(const std::string& code) override {
     return First(Call("GET", "/v1/reminders?direction=" + net::UrlEncode(code)));
+  }
+  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
+    return Call("GET", PlanPath(code) + "/evaluation?format=json" +
+                           (at ? "&at=" + FormatDate(*at) : std::string()));
   }
 
  private:

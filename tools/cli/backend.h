@@ -31,6 +31,8 @@ class Backend {
                                 std::optional<Instant> to) = 0;
   // {direction, reminders}.
   virtual Result<Json> Reminders(const std::string& code) = 0;
+  // The evaluation dataset (jobs/evaluation/evaluation.h) as JSON.
+  virtual Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections

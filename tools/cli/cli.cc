@@ -15,6 +15,7 @@
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
+#include "jobs/evaluation/evaluation.h"
 #include "jobs/scheduler.h"
 #include "jobs/simulation.h"
 #include "tools/cli/backend.h"
@@ -185,6 +186,61 @@ int Replay(const Options& o) {
         j["seconds"].get<double>(), j["events_per_second"].get<double>());
     return std::string(buf);
   });
+}
+
+// Writes `text` to `path` through a temporary file: all of it or nothing.
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::IOError(path + ": cannot be written");
+  }
+  return Status::Ok();
+}
+
+int WriteEvaluation(const json& data, const std::string& format, const std::string& output,
+                    const std::string& table) {
+  const std::string verb = "evaluate";
+  if (format == "json") {
+    if (output.empty()) {
+      std::cout << data.dump(2) << "\n";
+      return 0;
+    }
+    Status s = WriteFileAtomically(output, data.dump(2) + "\n");
+    return s.ok() ? 0 : Fail(verb, "-o: " + s.message());
+  }
+  const std::vector<jobs::Table> tables = jobs::EvaluationTables(data);
+  if (format == "xlsx") {
+    if (output.empty()) return Fail(verb, "-o: required with --format xlsx (the .xlsx file)");
+    const std::string tmp = output + ".tmp";
+    if (Status s = jobs::WriteXlsx(tables, tmp); !s.ok()) return Fail(verb, s);
+    if (std::rename(tmp.c_str(), output.c_str()) != 0)
+      return Fail(verb, "-o: cannot write " + output);
+    std::cerr << "Classeur écrit : " << output << " (" << tables.size() << " feuilles)\n";
+    return 0;
+  }
+  std::string names;
+  for (const jobs::Table& t : tables) {
+    if (output.empty() && t.name == table) {
+      std::cout << jobs::ToCsv(t);
+      return 0;
+    }
+    names += (names.empty() ? "" : ", ") + t.name;
+  }
+  if (output.empty())
+    return Fail(verb, "--format csv: give -o DIR (one file per table) or --table, one of " + names);
+  std::error_code ec;
+  std::filesystem::create_directories(output, ec);
+  if (ec) return Fail(verb, "-o: " + output + ": " + ec.message());
+  for (const jobs::Table& t : tables) {
+    if (Status s = WriteFileAtomically(output + "/" + t.name + ".csv", jobs::ToCsv(t)); !s.ok())
+      return Fail(verb, "-o: " + s.message());
+  }
+  std::cerr << "Tables écrites dans " << output << " : " << names << "\n";
+  return 0;
 }
 
 // The jobs' settings from --config (or JALON_CONFIG), else the defaults.
@@ -388,6 +444,21 @@ int Main(int argc, char** argv) {
   config_flag(reminders);
   json_flag(reminders);
 
+  auto* evaluate =
+      app.add_subcommand("evaluate",
+                         "The end-of-cycle evaluation dataset: indicators, actions, axes, reviews, "
+                         "reminders and changes, with the events behind each value");
+  std::string format = "json", table;
+  direction(evaluate);
+  evaluate->add_option("--at", o.at, "Evaluation date (default: today, or the period's end)");
+  evaluate->add_option("--format", format, "json, csv (one file per table) or xlsx")
+      ->check(CLI::IsMember({"json", "csv", "xlsx"}));
+  evaluate->add_option("-o,--output", o.output,
+                       "File (json, xlsx) or directory (csv) to write; json prints by default");
+  evaluate->add_option("--table", table, "With --format csv and no -o: print this table");
+  data(evaluate);
+  config_flag(evaluate);
+
   auto* demo = app.add_subcommand("demo", "The demo city");
   demo->require_subcommand(1);
   SimulateFlags sim;
@@ -484,16 +555,10 @@ int Main(int argc, char** argv) {
     const std::string text = r->dump(2) + "\n";
     if (o.output.empty()) {
       std::cout << text;
-    } else {
-      const std::string tmp = o.output + ".tmp";
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << text;
-      out.close();
-      if (!out || std::rename(tmp.c_str(), o.output.c_str()) != 0) {
-        return Fail(verb, "-o: cannot write " + o.output);
-      }
+      return 0;
     }
-    return 0;
+    Status written = WriteFileAtomically(o.output, text);
+    return written.ok() ? 0 : Fail(verb, "-o: " + written.message());
   }
   if (apply->parsed()) {
     auto doc = ReadJsonFile(o.file);
@@ -551,6 +616,13 @@ int Main(int argc, char** argv) {
     auto r = service.Schedule(o.direction, *from, *to);
     if (!r.ok()) return Fail(verb, r.status());
     return Print(*r, o.json, ScheduleText);
+  }
+  if (evaluate->parsed()) {
+    auto at = OptionalInstant("--at", o.at, true);
+    if (!at.ok()) return Fail(verb, at.status());
+    auto r = service.Evaluate(o.direction, *at);
+    if (!r.ok()) return Fail(verb, r.status());
+    return WriteEvaluation(*r, format, o.output, table);
   }
   if (reminders->parsed()) {
     auto r = service.Reminders(o.direction);

@@ -1,0 +1,237 @@
+// The evaluation dataset of a plan with a known history: every figure equals
+// an independent computation here or the dashboard's, every cited position
+// is the event behind the value, and the CSV and XLSX say the same.
+#include "jobs/evaluation/evaluation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "engine/log/payload.h"
+#include "engine/plan/rollup.h"
+#include "tests/engine/plan/plan_fixture.h"
+#include "tests/process_util.h"
+
+namespace jalon::jobs {
+namespace {
+
+class EvaluationTest : public testing::PlanFixture {
+ protected:
+  void SetUp() override {
+    PlanFixture::SetUp();
+    clock_.Set(ParseInstant("2018-07-02T08:00:00Z").value());
+    ImportExample();
+    // A known history on top of the sample plan.
+    ASSERT_TRUE(Exec("ChangeTarget", {{"direction", "DEJ"},
+                                      {"indicator", "I2"},
+                                      {"target", {{"value", 55}, {"date", "2020-06-30"}}},
+                                      {"reason", "cible revue à mi-parcours"}})
+                    .ok());
+    // Recorded on 2 July for 31 March: late (more than 30 days after).
+    ASSERT_TRUE(
+        Exec("RecordMeasurement",
+             {{"direction", "DEJ"}, {"indicator", "I3"}, {"date", "2018-03-31"}, {"value", 2.5}})
+            .ok());
+    ASSERT_TRUE(Exec("RescheduleAction", {{"direction", "DEJ"},
+                                          {"action", "A1.2"},
+                                          {"due", "2019-09-30"},
+                                          {"reason", "marché public infructueux"}})
+                    .ok());
+    const Json plan = testing::ExamplePlan();
+    for (const Json& i : plan["indicators"]) source_[i["id"].get<std::string>()] = i;
+  }
+
+  Json Evaluate(const char* at) {
+    auto r = EvaluationData(*service_, "DEJ", ParseDate(at).value(), ReminderOptions());
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : Json();
+  }
+
+  Event EventAt(uint64_t position) {
+    auto events = log_->ReadRange(position, 1);
+    EXPECT_TRUE(events.ok() && events->size() == 1);
+    return events->front();
+  }
+
+  std::map<std::string, Json> source_;  // the sample plan's indicators, by id
+};
+
+TEST_F(EvaluationTest, IndicatorFiguresMatchAnIndependentComputation) {
+  const Json d = Evaluate("2018-07-01");
+  const Json dash = service_->Dashboard("DEJ", ParseDate("2018-07-01").value(), {}).value();
+  EXPECT_EQ(d["execution"], dash["execution"]);
+  EXPECT_EQ(d["performance"], dash["performance"]);
+  ASSERT_EQ(d["indicators"].size(), source_.size());
+  for (const Json& ind : d["indicators"]) {
+    const std::string id = ind["id"];
+    const Json& src = source_[id];
+    // The latest measurement dated by 1 July 2018, from the file itself,
+    // plus the late one recorded above for I3.
+    Json latest;
+    std::string latest_date;
+    size_t count = 0;
+    for (const Json& m : src["measurements"]) {
+      if (m["date"].get<std::string>() > "2018-07-01") continue;
+      ++count;
+      if (m["date"].get<std::string>() > latest_date) {
+        latest_date = m["date"];
+        latest = m["value"];
+      }
+    }
+    if (id == "I3" && latest_date < "2018-03-31") {
+      latest_date = "2018-03-31";
+      latest = 2.5;
+    }
+    if (id == "I3") ++count;
+    EXPECT_EQ(ind["measurements"].size(), count) << id;
+    EXPECT_EQ(ind["final_value"], latest) << id;
+    EXPECT_EQ(ind["late_measurements"], id == "I3" ? 1 : 0) << id;
+    EXPECT_EQ(ind["initial_target"], src["target"]) << id;
+    // Attainment for an "increase" indicator: 100 x clamp((v - b) / (t - b)).
+    if (src["polarity"] == "increase" && !latest.is_null()) {
+      const double b = src["baseline"]["value"], t = ind["target"]["value"];
+      const double expected =
+          std::round(100 * std::clamp((latest.get<double>() - b) / (t - b), 0.0, 1.0) * 100) / 100;
+      EXPECT_DOUBLE_EQ(ind["attainment"].get<double>(), expected) << id;
+    }
+    for (const Json& di : dash["indicators"]) {
+      if (di["id"] == id) {
+        EXPECT_EQ(ind["attainment"], di["attainment"]) << id;
+      }
+    }
+    const double a = ind["attainment"].is_null() ? -1 : ind["attainment"].get<double>();
+    const std::string expected_status = latest.is_null() ? "not_measured"
+                                        : a >= 100       ? "achieved"
+                                        : a <= 0         ? "missed"
+                                                         : "partial";
+    EXPECT_EQ(ind["status"], expected_status) << id;
+    // The cited position is the measurement behind the final value.
+    if (!latest.is_null()) {
+      const Event e = EventAt(ind["provenance"]["final_value"].get<uint64_t>());
+      const Json p = DecodePayload(e.payload).value();
+      EXPECT_EQ(e.type, "MeasurementRecorded");
+      EXPECT_EQ(p["indicator"], id);
+      EXPECT_EQ(p["date"], latest_date);
+    }
+    EXPECT_EQ(EventAt(ind["provenance"]["defined"].get<uint64_t>()).type, "IndicatorDefined");
+  }
+}
+
+TEST_F(EvaluationTest, LineageOfTargetsReschedulesAndActions) {
+  const Json d = Evaluate("2018-07-01");
+  const Json* i2 = nullptr;
+  for (const Json& i : d["indicators"]) {
+    if (i["id"] == "I2") i2 = &i;
+  }
+  ASSERT_NE(i2, nullptr);
+  ASSERT_EQ((*i2)["target_changes"].size(), 1u);
+  const Json& change = (*i2)["target_changes"][0];
+  EXPECT_EQ(change["from"], source_["I2"]["target"]);
+  EXPECT_EQ(change["to"]["value"], 55);
+  EXPECT_EQ(change["reason"], "cible revue à mi-parcours");
+  EXPECT_EQ(change["by"], "test:user");
+  EXPECT_EQ(EventAt(change["position"].get<uint64_t>()).type, "TargetChanged");
+  EXPECT_EQ((*i2)["initial_target"], source_["I2"]["target"]);
+  EXPECT_EQ((*i2)["target"]["value"], 55);
+
+  for (const Json& a : d["actions"]) {
+    if (a["id"] == "A1.2") {
+      EXPECT_EQ(a["reschedules"], 1);
+      EXPECT_EQ(a["reschedule_reasons"], "marché public infructueux");
+      EXPECT_EQ(a["due"], "2019-09-30");
+      EXPECT_NE(a["planned_due"], a["due"]);
+      EXPECT_EQ(EventAt(a["provenance"]["reschedules"][0].get<uint64_t>()).type,
+                "ActionRescheduled");
+    }
+    if (a["status"] == "done") {
+      EXPECT_FALSE(a["completed_on"].is_null()) << a.dump();
+      EXPECT_EQ(EventAt(a["provenance"]["completed"].get<uint64_t>()).type, "ActionCompleted");
+    }
+    EXPECT_EQ(EventAt(a["provenance"]["planned"].get<uint64_t>()).type, "ActionPlanned");
+  }
+  EXPECT_EQ(d["reviews"]["held"], 2);
+  size_t events = 0;
+  for (const Json& c : d["changes"]) events += c["count"].get<size_t>();
+  EXPECT_EQ(events, d["position"].get<uint64_t>());  // DEJ is the only stream
+}
+
+// A minimal RFC 4180 reader for the test: rows of fields.
+std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+TEST_F(EvaluationTest, CsvAgreesWithTheJsonToTheLastDigit) {
+  const Json d = Evaluate("2018-07-01");
+  for (const Table& t : EvaluationTables(d)) {
+    const auto rows = ParseCsv(ToCsv(t));
+    ASSERT_EQ(rows.size(), t.rows.size() + 1) << t.name;
+    ASSERT_EQ(rows[0].size(), t.columns.size()) << t.name;
+    for (size_t r = 0; r < t.rows.size(); ++r) {
+      for (size_t c = 0; c < t.columns.size(); ++c) {
+        const Json& v = t.rows[r].value(t.columns[c].key, Json());
+        const std::string expected = v.is_null()      ? ""
+                                     : v.is_string()  ? v.get<std::string>()
+                                     : v.is_boolean() ? (v.get<bool>() ? "true" : "false")
+                                                      : v.dump();
+        EXPECT_EQ(rows[r + 1][c], expected) << t.name << " " << t.columns[c].key;
+      }
+    }
+  }
+  // A text with a comma, a quote and a line break survives the quoting.
+  Table odd{"t", {{"x", "X", Column::Type::kText}}, {Json{{"x", "a, \"b\"\r\nc"}}}};
+  EXPECT_EQ(ParseCsv(ToCsv(odd))[1][0], "a, \"b\"\r\nc");
+}
+
+TEST_F(EvaluationTest, XlsxReadsBackWithTypedCellsAndFrozenHeaders) {
+  const Json d = Evaluate("2018-07-01");
+  const std::vector<Table> tables = EvaluationTables(d);
+  const std::string path = dir_.Sub("evaluation.xlsx");
+  ASSERT_TRUE(WriteXlsx(tables, path).ok());
+  auto run = testing::RunToEnd({"/usr/bin/python3", JALON_READ_XLSX, path});
+  ASSERT_EQ(run.code, 0) << run.output;
+  const Json book = Json::parse(run.output);
+  ASSERT_EQ(book["sheets"].size(), tables.size());
+  for (const Table& t : tables) {
+    const Json& sheet = book["sheets"][t.name];
+    EXPECT_TRUE(sheet["frozen"].get<bool>()) << t.name;
+    ASSERT_EQ(sheet["rows"].size(), t.rows.size() + 1) << t.name;
+    EXPECT_EQ(sheet["rows"][0][0], t.columns[0].title);
+  }
+  const Json& ind = book["sheets"]["indicateurs"];
+  EXPECT_EQ(ind["rows"][0][16], "Atteinte");
+  for (size_t r = 0; r < d["indicators"].size(); ++r) {
+    const Json& a = d["indicators"][r]["attainment"];
+    if (a.is_null()) continue;
+    EXPECT_NEAR(ind["rows"][r + 1][16].get<double>() * 100, a.get<double>(), 1e-9);
+    EXPECT_EQ(ind["formats"][r + 1][16], "0.00%");
+    EXPECT_EQ(ind["formats"][r + 1][7], "dd/mm/yyyy");  // the baseline date
+  }
+}
+
+}  // namespace
+}  // namespace jalon::jobs
