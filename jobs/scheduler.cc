@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <climits>
 #include <set>
 
 #include "engine/log/payload.h"
@@ -12,6 +14,7 @@ namespace jalon::jobs {
 namespace {
 
 constexpr const char* kActor = "jalond/scheduler";
+constexpr size_t kWorkers = 8;  // plans visited at once in a pass
 
 NewEvent MakeEvent(const std::string& type, const Json& payload, Instant effective) {
   NewEvent e;
@@ -67,11 +70,56 @@ Status Scheduler::Tick(TickStats* stats) {
   const Instant now = clock_.Now();
   TickStats local;
   Status first;
-  for (const std::string& code : service_.projections().Codes()) {
-    Status s = TickPlan(code, now, &local);
+  // Re-plan what changed: every plan on the first pass, then the plans whose
+  // streams moved since the last one.
+  const uint64_t head = service_.log().Head().position;
+  std::set<std::string> changed;
+  if (!planned_) {
+    for (const std::string& code : service_.projections().Codes()) changed.insert(code);
+    planned_ = true;
+  } else if (head > planned_through_) {
+    Status s = service_.log().ScanViews(planned_through_ + 1, [&](const EventView& e) {
+      const std::string_view code = DirectionOfStream(e.stream);
+      if (!code.empty()) changed.emplace(code);
+      return e.position < head;
+    });
+    if (!s.ok()) return s;
+  }
+  planned_through_ = head;
+  for (const std::string& code : changed) Replan(code, now);
+
+  // Visit the plans whose wake-up has come.
+  std::vector<std::string> due;
+  for (auto it = queue_.begin(); it != queue_.end() && it->first <= now; ++it) {
+    due.push_back(it->second);
+  }
+  // Plans are independent: several at once, so that their appends share
+  // group commits instead of waiting for one fsync each.
+  std::vector<Status> results(due.size());
+  std::vector<TickStats> partial(std::min<size_t>(kWorkers, due.size()));
+  std::atomic<size_t> next_index{0};
+  auto work = [&](size_t worker) {
+    for (size_t i = next_index++; i < due.size(); i = next_index++) {
+      results[i] = TickPlan(due[i], now, &partial[worker]);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t w = 1; w < partial.size(); ++w) workers.emplace_back(work, w);
+  if (!partial.empty()) work(0);
+  for (auto& t : workers) t.join();
+  for (const TickStats& p : partial) local.Add(p);
+  for (size_t i = 0; i < due.size(); ++i) {
+    const std::string& code = due[i];
+    const Status& s = results[i];
     if (!s.ok()) {
       spdlog::warn("scheduler: {}: {}", code, s.message());
       if (first.ok()) first = s.WithContext(code);
+    }
+    Replan(code, now);
+    if (!s.ok()) {  // try again in a minute, not on every pass
+      queue_.erase({next_[code], code});
+      next_[code] = now + std::chrono::minutes(1);
+      queue_.insert({next_[code], code});
     }
   }
   {
@@ -80,6 +128,51 @@ Status Scheduler::Tick(TickStats* stats) {
   }
   if (stats != nullptr) stats->Add(local);
   return first;
+}
+
+void Scheduler::Replan(const std::string& code, Instant now) {
+  auto it = next_.find(code);
+  if (it != next_.end()) {
+    queue_.erase({it->second, code});
+    next_.erase(it);
+  }
+  auto state = service_.projections().Current(code);
+  if (!state || !state->plan_open()) return;
+  const Instant next = NextDue(*state, now);
+  if (next == Instant::max()) return;
+  next_[code] = next;
+  queue_.insert({next, code});
+}
+
+Instant Scheduler::NextDue(const PlanState& s, Instant now) const {
+  Instant next = Instant::max();
+  for (const Occurrence& o : CycleOccurrences(s.plan, options_.cycle)) {
+    if (!s.occurrences.contains(o.id())) {
+      next = std::min(next, o.fire_at);
+      break;  // by fire time: the first unrecorded one
+    }
+  }
+  int32_t rule_day = INT32_MAX;
+  std::set<std::string> expected;
+  for (const Expected& e : ExpectedReminders(s, DayOf(now), options_.reminders, &rule_day)) {
+    if (!s.reminders.contains(e.id)) return now;  // to issue
+    expected.insert(e.id);
+  }
+  if (rule_day != INT32_MAX) next = std::min(next, DayStart(rule_day));
+  for (const auto& [id, r] : s.reminders) {
+    if (r.active() && !expected.contains(id)) return now;  // to resolve: its data arrived
+    if (r.state != Reminder::State::kOpen) continue;
+    int32_t level = 0;
+    for (unsigned after : options_.reminders.escalate_after_days) {
+      if (++level > r.level) {
+        next = std::min(next, DayStart(DayOf(r.issued_at) + static_cast<int32_t>(after)));
+        break;
+      }
+    }
+    next = std::min(next, r.last_notice_at + Days(options_.reminders.repeat_every_days));
+    if (channel_ && r.notices > r.delivered) next = std::min(next, std::max(r.retry_at, now));
+  }
+  return next;
 }
 
 TickStats Scheduler::Totals() const {

@@ -18,15 +18,24 @@
 // kill has DeliveryAttempted without an outcome: the notice is still
 // pending, and the next pass sends it again with the same message id.
 //
-// Thread-safe: Tick may run on the scheduler's thread while HTTP handlers
-// call Upcoming().
+// Only the plans with something due are visited. Each plan has a next
+// wake-up instant (NextDue): its next occurrence, the first day a rule would
+// issue a reminder with no new data, its reminders' escalation and repeat
+// times, and its pending deliveries. A pass first re-plans the plans whose
+// streams changed since the last pass (read from the log), then visits the
+// plans whose wake-up has come. The first pass plans every plan.
+//
+// Thread-safe: Tick runs on one thread at a time (the scheduler's), while
+// HTTP handlers call Schedule() and Reminders().
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "engine/plan/plan_service.h"
@@ -73,6 +82,9 @@ class Scheduler {
 
  private:
   Status TickPlan(const std::string& code, Instant now, TickStats* stats);
+  // When the plan next needs a pass, from its recorded state.
+  Instant NextDue(const PlanState& state, Instant now) const;
+  void Replan(const std::string& code, Instant now);
   Status Occurrences(const std::string& code, const PlanState& state, Instant now,
                      TickStats* stats);
   Status ReminderRules(const std::string& code, Instant now, TickStats* stats);
@@ -85,6 +97,12 @@ class Scheduler {
   const JobsOptions options_;
   std::unique_ptr<Channel> channel_;
   const Instant started_at_;  // occurrences due before this were missed while down
+
+  // The wake-up index; used by Tick only.
+  std::map<std::string, Instant> next_;
+  std::set<std::pair<Instant, std::string>> queue_;
+  uint64_t planned_through_ = 0;  // log position whose plan changes are planned
+  bool planned_ = false;
 
   mutable std::mutex totals_mu_;
   TickStats totals_;

@@ -60,8 +60,8 @@ class ChildProcess {
 
   // Waits for the child to exit and returns its wait status.
   int Wait() {
-    while (ReadSome(1000)) {
-    }
+    // Until the end of output, however long the child stays silent.
+    while (!eof_) ReadSome(1000);
     int status = 0;
     waitpid(pid_, &status, 0);
     exited_ = true;
@@ -75,7 +75,10 @@ class ChildProcess {
     if (poll(&p, 1, timeout_ms) <= 0) return false;
     char buf[4096];
     const ssize_t n = read(out_fd_, buf, sizeof buf);
-    if (n <= 0) return false;
+    if (n <= 0) {
+      eof_ = true;
+      return false;
+    }
     output_.append(buf, static_cast<size_t>(n));
     return true;
   }
@@ -83,6 +86,7 @@ class ChildProcess {
   pid_t pid_ = -1;
   int out_fd_ = -1;
   bool exited_ = false;
+  bool eof_ = false;
   std::string output_;
 };
 

@@ -28,11 +28,17 @@
 #include <vector>
 
 #include "engine/log/event_log.h"
+#include "engine/log/log_tailer.h"
+#include "engine/log/payload.h"
+#include "engine/plan/command.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_io.h"
+#include "engine/plan/plan_service.h"
 #include "engine/plan/projections.h"
 #include "engine/util/coding.h"
 #include "engine/util/sha256.h"
+#include "jobs/reminders/rules.h"
+#include "jobs/scheduler.h"
 
 namespace {
 
@@ -445,6 +451,170 @@ int Rebuild(const std::string& base, int directions, int as_of_queries) {
   return 0;
 }
 
+// The jobs at scale: `directions` plans holding `reminders` open reminders
+// between them (indicator_stale, one per indicator, none measured), issued on
+// 14 different days so that escalations fall due a fourteenth at a time.
+int Jobs(const std::string& base, int directions, uint64_t reminders) {
+  TempDir dir(base);
+  const jalon::Instant t0 = jalon::ParseInstant("2017-03-01T08:00:00Z").value();
+  jalon::SimulatedClock clock(t0);
+  jalon::EventLogOptions log_options;
+  log_options.clock = &clock;
+  auto log = jalon::EventLog::Open(dir.path, log_options);
+  if (!log.ok()) return 1;
+  const int per_plan = static_cast<int>(std::max<uint64_t>(1, reminders / directions));
+  // Loading, in parallel; each direction's history is one atomic append per
+  // issue day, recorded on its day.
+  std::atomic<uint64_t> loaded{0};
+  for (int day = 0; day < 14; ++day) {
+    clock.Set(t0 + std::chrono::days(day));
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 8; ++w) {
+      workers.emplace_back([&, w, day] {
+        for (int i = w; i < directions; i += 8) {
+          if (i % 14 != day) continue;
+          char code[16];
+          std::snprintf(code, sizeof code, "D%05d", i);
+          jalon::PlanState state;
+          std::vector<jalon::NewEvent> events;
+          auto decide = [&](const jalon::Json& command) {
+            auto parsed = jalon::ParseCommand(command);
+            auto decided = jalon::Decide(state, *parsed, clock.Now());
+            if (!decided.ok()) {
+              std::fprintf(stderr, "%s\n", decided.status().ToString().c_str());
+              std::exit(1);
+            }
+            for (auto& e : decided->events) {
+              jalon::Event applied;
+              applied.type = e.type;
+              applied.recorded_at = clock.Now();
+              applied.effective_at = e.effective_at;
+              applied.payload = e.payload;
+              state.Apply(applied, jalon::DecodePayload(e.payload).value()).PermitUncheckedError();
+              events.push_back(std::move(e));
+            }
+          };
+          decide({{"type", "RegisterDirection"},
+                  {"data", {{"code", code}, {"name", std::string("Direction ") + code}}}});
+          decide({{"type", "OpenPlan"},
+                  {"data",
+                   {{"direction", code},
+                    {"title", "Projet de direction 2016-2020"},
+                    {"period_start", "2016-01-01"},
+                    {"period_end", "2020-12-31"},
+                    {"dated", "2016-03-15"}}}});
+          for (int k = 0; k < per_plan; ++k) {
+            const std::string id = "I" + std::to_string(k + 1);
+            decide({{"type", "DefineIndicator"},
+                    {"data",
+                     {{"direction", code},
+                      {"id", id},
+                      {"attached_to", "plan"},
+                      {"kind", "output"},
+                      {"name", "Indicateur " + id},
+                      {"unit", "%"},
+                      {"polarity", "increase"},
+                      {"baseline", {{"value", 10}, {"date", "2015-12-31"}}},
+                      {"target", {{"value", 50}, {"date", "2020-12-31"}}},
+                      {"frequency", "annual"},
+                      {"source", "Tableau de bord interne"}}}});
+            const int32_t due = jalon::DayOf(std::string("2016-01-01")) + 366;
+            jalon::NewEvent issued;
+            issued.type = "ReminderIssued";
+            issued.effective_at = clock.Now();
+            issued.payload =
+                jalon::EncodePayload({{"reminder", jalon::jobs::ReminderId(code, "indicator_stale",
+                                                                           "indicator/" + id, due)},
+                                      {"rule", "indicator_stale"},
+                                      {"subject", "indicator/" + id},
+                                      {"expected", "une nouvelle mesure de l'indicateur " + id},
+                                      {"due", jalon::DateOfDay(due)}});
+            events.push_back(std::move(issued));
+          }
+          jalon::AppendRequest request;
+          request.stream = jalon::PlanStream(code);
+          request.expected_version = 0;
+          request.actor = "bench";
+          request.events = std::move(events);
+          const size_t n = request.events.size();
+          if (!(*log)->Append(std::move(request)).ok()) std::exit(1);
+          const uint64_t total = loaded.fetch_add(n) + n;
+          if (i % 500 == 0)
+            std::fprintf(stderr, "\rloading: day %d, %llu events", day,
+                         static_cast<unsigned long long>(total));
+        }
+      });
+    }
+    for (auto& t : workers) t.join();
+  }
+  std::fputc('\n', stderr);
+  const uint64_t rss_before = ResidentKiB();
+
+  // Planning at startup: the projections, then a first pass with nothing due.
+  clock.Set(t0 + std::chrono::days(13) + std::chrono::hours(12));
+  auto start = Clock::now();
+  jalon::Projections projections(**log);
+  if (!projections.Start().ok()) return 1;
+  jalon::PlanService service(**log, projections, clock);
+  jalon::jobs::Scheduler scheduler(service, clock, jalon::jobs::JobsOptions(), nullptr);
+  jalon::jobs::TickStats first;
+  if (!scheduler.Tick(&first).ok()) return 1;
+  const double planning_s = Seconds(Clock::now() - start);
+  const uint64_t rss_after = ResidentKiB();
+  std::fprintf(stderr, "first pass: %s\n", first.ToJson().dump().c_str());
+  // The occurrences recorded by the first pass are re-planned by the next.
+  clock.Advance(std::chrono::minutes(1));
+  start = Clock::now();
+  if (!scheduler.Tick().ok()) return 1;
+  const double settle_ms = Seconds(Clock::now() - start) * 1000;
+
+  // Idle passes: the cost of looking at every plan when nothing is due.
+  std::vector<double> idle;
+  for (int i = 0; i < 5; ++i) {
+    clock.Advance(std::chrono::minutes(1));
+    start = Clock::now();
+    if (!scheduler.Tick().ok()) return 1;
+    idle.push_back(Seconds(Clock::now() - start) * 1000);
+  }
+
+  // A pass where the day-0 directions' reminders fall due for escalation:
+  // the lag of each escalation from the start of the pass.
+  clock.Set(t0 + std::chrono::days(14) + std::chrono::hours(1));
+  const uint64_t before = (*log)->Head().position;
+  std::vector<double> lags;
+  jalon::LogTailer tailer(**log, before + 1);
+  start = Clock::now();
+  std::thread pass([&] { scheduler.Tick().PermitUncheckedError(); });
+  // Each appended escalation's delay since the pass started.
+  std::atomic<bool> done{false};
+  std::thread watch([&] {
+    while (!done.load()) {
+      std::vector<jalon::Event> batch;
+      auto state = tailer.Next(10000, std::chrono::milliseconds(50), &batch);
+      const double at = Seconds(Clock::now() - start) * 1000;
+      if (!state.ok()) break;
+      for (const auto& e : batch) {
+        if (e.type == "ReminderEscalated") lags.push_back(at);
+      }
+    }
+  });
+  pass.join();
+  const double fire_pass_ms = Seconds(Clock::now() - start) * 1000;
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  done = true;
+  watch.join();
+  std::printf(
+      "case=jobs directions=%d reminders=%llu events=%llu planning_s=%.2f settle_pass_ms=%.0f "
+      "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f escalated=%zu "
+      "lag_p50_ms=%.0f lag_p99_ms=%.0f rss_mib=%.0f jobs_mib=%.0f\n",
+      directions, static_cast<unsigned long long>(static_cast<uint64_t>(per_plan) * directions),
+      static_cast<unsigned long long>(loaded.load()), planning_s, settle_ms, Percentile(idle, 0.5),
+      Percentile(idle, 1.0), fire_pass_ms, lags.size(), Percentile(lags, 0.5),
+      Percentile(lags, 0.99), static_cast<double>(rss_after) / 1024,
+      static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -493,8 +663,18 @@ int main(int argc, char** argv) {
   rebuild->add_option("--queries", queries, "as-of queries at random points")
       ->check(CLI::Range(1, 1000000));
 
+  auto* jobs = app.add_subcommand(
+      "jobs", "The scheduler over many plans: planning at startup, pass times, firing lag, memory");
+  int jobs_directions = 30000;
+  uint64_t jobs_reminders = 1000000;
+  jobs->add_option("--directions", jobs_directions, "Directions (plans)")
+      ->check(CLI::Range(1, 1000000));
+  jobs->add_option("--reminders", jobs_reminders, "Open reminders across them")
+      ->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
   std::printf("%s\n", MachineLine().c_str());
+  if (jobs->parsed()) return Jobs(base, jobs_directions, jobs_reminders);
   g_command_ids = !no_command_ids;
   if (append->parsed()) return Append(base, clients, events, payload, mode);
   if (replay->parsed()) return Replay(base, replay_events, payload);

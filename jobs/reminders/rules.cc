@@ -1,6 +1,7 @@
 #include "jobs/reminders/rules.h"
 
 #include <algorithm>
+#include <climits>
 
 #include "engine/util/sha256.h"
 
@@ -20,19 +21,34 @@ std::string ReminderId(const std::string& direction, const std::string& rule,
          ToHex(Sha256(direction + "/" + rule + "/" + subject + "/" + DateOfDay(due))).substr(0, 20);
 }
 
-std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
-                                        const ReminderOptions& o) {
+std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const ReminderOptions& o,
+                                        int32_t* next_day) {
   std::vector<Expected> out;
+  int32_t next = INT32_MAX;
+  // A condition "today > limit" that does not hold yet holds from limit + 1,
+  // if that is still inside `until`.
+  auto later = [&next, today](int32_t limit, int32_t from, int32_t until) {
+    const int32_t day = std::max(limit + 1, from);
+    if (day > today && day <= until) next = std::min(next, day);
+  };
   auto add = [&out, &s](std::string rule, std::string subject, std::string expected, int32_t due) {
     std::string id = ReminderId(s.code, rule, subject, due);
     out.push_back({std::move(id), std::move(rule), std::move(subject), std::move(expected), due});
   };
+  struct Publish {  // sets *next_day on every return
+    int32_t* out;
+    const int32_t& value;
+    ~Publish() {
+      if (out != nullptr) *out = value;
+    }
+  } publish{next_day, next};
   if (!s.plan_open()) return out;
   const int32_t start = DayOf(s.plan.value("period_start", "1970-01-01"));
   const int32_t end = DayOf(s.plan.value("period_end", "1970-01-01"));
   const bool in_period = today >= start && today <= end;
+  const bool future = today < start;
 
-  if (in_period) {
+  if (in_period || future) {
     for (const std::string& id : s.indicators.order()) {
       const Json* ind = s.indicators.Find(id);
       if (ind == nullptr || ind->value("retired", false)) continue;
@@ -41,7 +57,9 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
       int32_t last = start;
       for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
       const int32_t due = last + period;
-      if (today > due + static_cast<int32_t>(o.indicator_grace_days)) {
+      const int32_t limit = due + static_cast<int32_t>(o.indicator_grace_days);
+      later(limit, start, end);
+      if (in_period && today > limit) {
         add("indicator_stale", "indicator/" + id,
             "une nouvelle mesure de l'indicateur " + id + " (" + ind->value("name", "") +
                 "), attendue au plus tard le " + DateOfDay(due),
@@ -56,7 +74,9 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
       const Json* axis = s.axes.Find(a->value("axis", ""));
       if (axis != nullptr && axis->value("dropped", false)) continue;
       const int32_t due = DayOf((*a)["due"].get<std::string>());
-      if (today > due + static_cast<int32_t>(o.action_grace_days)) {
+      const int32_t limit = due + static_cast<int32_t>(o.action_grace_days);
+      later(limit, start, end);
+      if (in_period && today > limit) {
         add("action_overdue", "action/" + id,
             "l'achèvement de l'action " + id + " (" + a->value("title", "") + "), prévue pour le " +
                 DateOfDay(due) + ", ou sa replanification",
@@ -80,7 +100,9 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
     for (size_t i = 0; i < held.size() && !matched; ++i) {
       if (!used[i] && held[i] >= due - 60) used[i] = matched = true;
     }
-    if (!matched && today > due + static_cast<int32_t>(o.review_grace_days)) {
+    const int32_t limit = due + static_cast<int32_t>(o.review_grace_days);
+    if (!matched) later(limit, INT32_MIN, INT32_MAX);
+    if (!matched && today > limit) {
       add("review_not_held", "review/" + DateOfDay(due),
           "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
               " (HoldReview, avec ses participants et ses décisions)",
@@ -91,6 +113,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today,
   if (s.revision.is_object() && s.revision.contains("date") && !s.revision.contains("closed")) {
     const int32_t opened = DayOf(s.revision["date"].get<std::string>());
     const int32_t due = opened + static_cast<int32_t>(o.revision_open_days);
+    later(due, INT32_MIN, INT32_MAX);
     if (today > due) {
       add("revision_open", "revision",
           "la clôture de la révision à mi-parcours ouverte le " + DateOfDay(opened) +

@@ -39,9 +39,13 @@ struct Expected {
 std::string ReminderId(const std::string& direction, const std::string& rule,
                        const std::string& subject, int32_t due);
 
-// The reminders the rules want open for `state` on day `today`.
+// The reminders the rules want open for `state` on day `today`. With
+// `next_day`, also the first day after `today` on which, with no new data,
+// the rules would want one more: the scheduler's wake-up for this plan
+// (INT32_MAX if none).
 std::vector<Expected> ExpectedReminders(const PlanState& state, int32_t today,
-                                        const ReminderOptions& options);
+                                        const ReminderOptions& options,
+                                        int32_t* next_day = nullptr);
 
 // Days between measurements for an indicator frequency (monthly 31,
 // quarterly 92, semiannual 183, annual 366); 0 if unknown.
