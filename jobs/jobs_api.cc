@@ -46,6 +46,19 @@ http::Response Error(const Status& s) {
   return http::ErrorResponse(http::HttpStatusOf(s), s.message());
 }
 
+// The {direction} of the route, if the request's token may read it.
+Result<std::string> ReadablePlan(const http::Request& req, const http::Params& params,
+                                 const http::Authenticator& auth) {
+  auto who = auth.Authenticate(req);
+  if (!who.ok()) return who.status();
+  const std::string& code = params.at("direction");
+  if (!IsValidDirectionCode(code))
+    return Status::InvalidArgument("direction: not a direction code");
+  if (!who->CanRead(code))
+    return Status::PermissionDenied("the token of " + who->name + " may not read " + code);
+  return code;
+}
+
 Result<std::optional<int32_t>> DateParam(const http::Request& req, const std::string& key) {
   const std::string v = Param(req, key);
   if (v.empty()) return std::optional<int32_t>();
@@ -81,13 +94,9 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
   router.Add(
       "GET", "/v1/plans/{direction}/evaluation",
       [=](const http::Request& req, const http::Params& params) {
-        auto who = authn->Authenticate(req);
-        if (!who.ok()) return Error(who.status());
-        const std::string& code = params.at("direction");
-        if (!IsValidDirectionCode(code))
-          return http::ErrorResponse(400, "direction: not a direction code");
-        if (!who->CanRead(code))
-          return http::ErrorResponse(403, "the token of " + who->name + " may not read " + code);
+        auto code_or = ReadablePlan(req, params, *authn);
+        if (!code_or.ok()) return Error(code_or.status());
+        const std::string& code = *code_or;
         const std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
         if (format != "json" && format != "csv" && format != "xlsx")
           return http::ErrorResponse(400, "format: must be json, csv or xlsx");
@@ -130,6 +139,19 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
         r.body = bytes.str();
         return r;
       });
+  router.Add("GET", "/v1/plans/{direction}/explain",
+             [=](const http::Request& req, const http::Params& params) {
+               auto code_or = ReadablePlan(req, params, *authn);
+               if (!code_or.ok()) return Error(code_or.status());
+               const std::string& code = *code_or;
+               auto at = DateParam(req, "at");
+               if (!at.ok()) return Error(at.status());
+               auto r = ExplainFigure(
+                   *plans, code, Param(req, "figure"),
+                   *at ? std::optional<Instant>(Instant(std::chrono::days(**at))) : std::nullopt,
+                   jobs->options().reminders);
+               return r.ok() ? JsonOk(*r) : Error(r.status());
+             });
   router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
     auto who = authn->Authenticate(req);
     if (!who.ok()) return Error(who.status());

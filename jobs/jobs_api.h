@@ -8,6 +8,8 @@
 //       the end-of-cycle evaluation dataset (evaluation/evaluation.h); CSV
 //       is one table per request (`table`, e.g. indicateurs), XLSX the
 //       whole workbook.
+//   GET /v1/plans/{d}/explain?figure=axis/A1&at=DATE
+//       why an axis's figures are what they are (ExplainFigure).
 // Without `direction`, every plan the token may read.
 #pragma once
 

@@ -39,6 +39,19 @@ bool AttachedToAxis(const PlanState& plan, const Json& indicator, const std::str
   return false;
 }
 
+// The actions an axis's execution is computed from, with their progress and
+// budget: the one list AxisExecution and ExplainAxis read.
+struct ActionInput {
+  std::string id;
+  double progress = 0, budget = 0;
+};
+std::vector<ActionInput> AxisActions(const PlanState& plan, const std::string& axis_id, Instant at);
+
+// The attainments an axis's performance is the mean of: its indicators and
+// its actions' indicators, not retired, measured by `at`.
+std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan,
+                                                            const std::string& axis_id, Instant at);
+
 }  // namespace
 
 double Round2(double x) { return std::round(x * 100.0) / 100.0; }
@@ -76,21 +89,94 @@ std::string ActionStatus(const PlanState& plan, const std::string& action_id, In
                                                                                   : "at_risk";
 }
 
-std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at) {
-  double weighted = 0, budget = 0;
-  std::vector<double> plain;
+namespace {
+
+std::vector<ActionInput> AxisActions(const PlanState& plan, const std::string& axis_id,
+                                     Instant at) {
+  std::vector<ActionInput> out;
   for (const auto& id : plan.actions.order()) {
     const Json& action = *plan.actions.Find(id);
     if (action.value("axis", "") != axis_id || !Counted(plan, action)) continue;
-    const double progress = ActionProgress(plan, id, at);
-    const double b = action.value("budget_eur", 0.0);
-    plain.push_back(progress);
-    weighted += progress * b;
-    budget += b;
+    out.push_back({id, ActionProgress(plan, id, at), action.value("budget_eur", 0.0)});
   }
-  if (plain.empty()) return std::nullopt;
+  return out;
+}
+
+std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan,
+                                                            const std::string& axis_id,
+                                                            Instant at) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& ind_id : plan.indicators.order()) {
+    const Json& ind = *plan.indicators.Find(ind_id);
+    if (ind.value("retired", false) || !AttachedToAxis(plan, ind, axis_id)) continue;
+    if (auto a = Attainment(plan, ind_id, at)) out.emplace_back(ind_id, *a);
+  }
+  return out;
+}
+
+std::optional<double> MeanOf(const std::vector<std::pair<std::string, double>>& xs) {
+  std::vector<double> values;
+  for (const auto& [id, v] : xs) values.push_back(v);
+  return Mean(values);
+}
+
+}  // namespace
+
+std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at) {
+  const std::vector<ActionInput> actions = AxisActions(plan, axis_id, at);
+  if (actions.empty()) return std::nullopt;
+  double weighted = 0, budget = 0, plain = 0;
+  for (const ActionInput& a : actions) {
+    weighted += a.progress * a.budget;
+    budget += a.budget;
+    plain += a.progress;
+  }
   if (budget > 0) return weighted / budget;
-  return Mean(plain);
+  return plain / static_cast<double>(actions.size());
+}
+
+Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) {
+  const std::vector<ActionInput> actions = AxisActions(plan, axis_id, at);
+  double budget = 0;
+  for (const ActionInput& a : actions) budget += a.budget;
+  Json action_inputs = Json::array();
+  for (const ActionInput& a : actions) {
+    const double weight =
+        budget > 0 ? a.budget / budget : 1.0 / static_cast<double>(actions.size());
+    action_inputs.push_back({{"action", a.id},
+                             {"progress", Round2(a.progress)},
+                             {"budget_eur", a.budget},
+                             {"weight", weight}});
+  }
+  const auto attainments = AxisAttainments(plan, axis_id, at);
+  Json indicator_inputs = Json::array();
+  for (const auto& [id, a] : attainments) {
+    const Json& ind = *plan.indicators.Find(id);
+    const Measurement* m = LatestMeasurement(plan, id, at);
+    indicator_inputs.push_back({{"indicator", id},
+                                {"attainment", Round2(a)},
+                                {"weight", 1.0 / static_cast<double>(attainments.size())},
+                                {"latest", m->ToJson()["value"]},
+                                {"latest_date", DateOfDay(m->day)},
+                                {"baseline", ind.at("baseline").at("value")},
+                                {"target", ind.at("target").at("value")},
+                                {"polarity", ind.value("polarity", "increase")}});
+  }
+  const Json* axis = plan.axes.Find(axis_id);
+  const bool dropped = axis != nullptr && axis->value("dropped", false);
+  return {{"figure", "axis/" + axis_id},
+          {"at", FormatDate(at)},
+          {"execution",
+           {{"value", RoundedOrNull(dropped ? std::nullopt : AxisExecution(plan, axis_id, at))},
+            {"rule", budget > 0 ? "moyenne des avancements des actions, pondérée par leur budget"
+                                : "moyenne simple des avancements des actions (aucun budget)"},
+            {"inputs", std::move(action_inputs)}}},
+          {"performance",
+           {{"value", RoundedOrNull(MeanOf(attainments))},
+            {"rule",
+             "moyenne des atteintes des indicateurs de l'axe et de ses actions : 100 × (dernière "
+             "mesure − référence) / (cible − référence), bornée entre 0 et 100"},
+            {"inputs", std::move(indicator_inputs)}}}};
 }
 
 const Measurement* LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
@@ -144,12 +230,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
     const bool dropped = axis.value("dropped", false);
     const auto execution = AxisExecution(plan, axis_id, at);
     if (execution && !dropped) axis_execution.push_back(*execution);
-    std::vector<double> attainments;
-    for (const auto& ind_id : plan.indicators.order()) {
-      const Json& ind = *plan.indicators.Find(ind_id);
-      if (ind.value("retired", false) || !AttachedToAxis(plan, ind, axis_id)) continue;
-      if (auto a = Attainment(plan, ind_id, at)) attainments.push_back(*a);
-    }
+    const auto attainments = AxisAttainments(plan, axis_id, at);
     Json actions = Json::array();
     for (const auto& action_id : plan.actions.order()) {
       const Json& action = *plan.actions.Find(action_id);
@@ -172,7 +253,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                     {"dropped", dropped},
                     {"validated", axis.contains("validation")},
                     {"execution", RoundedOrNull(dropped ? std::nullopt : execution)},
-                    {"performance", RoundedOrNull(Mean(attainments))},
+                    {"performance", RoundedOrNull(MeanOf(attainments))},
                     {"actions", std::move(actions)}});
   }
   Json indicators = Json::array();

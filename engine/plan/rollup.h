@@ -41,6 +41,11 @@ std::optional<double> Attainment(const PlanState& plan, const std::string& indic
 // The target the indicator was defined with, before any ChangeTarget.
 Json InitialTarget(const Json& indicator);
 
+// Why an axis's two figures are what they are: the rule, and each input
+// with its value and weight ({figure, at, execution: {value, rule, inputs},
+// performance: {...}}). Computed by the same code as the dashboard.
+Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at);
+
 // The dashboard JSON of DESIGN.md ("Dashboard JSON"), with extra fields.
 Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options = {});
 

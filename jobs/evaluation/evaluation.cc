@@ -20,13 +20,14 @@ int YearOf(Instant t) {
 // What the events say beyond the plan state: who set each value, when, at
 // which position.
 struct Trace {
-  std::map<std::string, uint64_t> defined;                  // "indicator/I1", "axis/A1", ...
-  std::map<std::string, Json> planned;                      // action -> {start, due, position}
-  std::map<std::string, Json> completed;                    // action -> {date, position}
-  std::map<std::string, uint64_t> cancelled;                // action -> position
-  std::map<std::string, Json> target_changes;               // indicator -> [...]
-  std::map<std::string, Json> reschedules;                  // action -> [...]
-  std::map<std::string, std::map<int32_t, Json>> measured;  // indicator -> day -> {...}
+  std::map<std::string, uint64_t> defined;                      // "indicator/I1", "axis/A1", ...
+  std::map<std::string, Json> planned;                          // action -> {start, due, position}
+  std::map<std::string, Json> completed;                        // action -> {date, position}
+  std::map<std::string, uint64_t> cancelled;                    // action -> position
+  std::map<std::string, std::map<int32_t, uint64_t>> progress;  // action -> day -> position
+  std::map<std::string, Json> target_changes;                   // indicator -> [...]
+  std::map<std::string, Json> reschedules;                      // action -> [...]
+  std::map<std::string, std::map<int32_t, Json>> measured;      // indicator -> day -> {...}
   Json reviews_held = Json::array(), reviews_due = Json::array();
   Json revision = Json::object();
   std::map<std::string, std::string> reminder_rule;             // id -> rule
@@ -54,6 +55,7 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
         {"position", e.position}};
   }
   if (type == "ActionCancelled") t.cancelled[str("action")] = e.position;
+  if (type == "ProgressReported") t.progress[str("action")][DayOf(str("date"))] = e.position;
   if (type == "ActionRescheduled") {
     Json& list = t.reschedules[str("action")];
     if (list.is_null()) list = Json::array();
@@ -246,6 +248,17 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
                          {"provenance",
                           {{"planned", planned.value("position", Json())},
                            {"completed", completed.is_object() ? completed["position"] : Json()},
+                           {"progress",
+                            [&]() -> Json {
+                              // The report the progress comes from: the
+                              // latest dated by `at` (a later one on the
+                              // same day wins, as in the roll-up).
+                              auto it = trace.progress.find(id);
+                              if (it == trace.progress.end()) return nullptr;
+                              auto upto = it->second.upper_bound(DayOf(when));
+                              if (upto == it->second.begin()) return nullptr;
+                              return std::prev(upto)->second;
+                            }()},
                            {"reschedules", [&] {
                               Json p = Json::array();
                               for (const Json& r : resched) p.push_back(r["position"]);
@@ -308,6 +321,37 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
               {"revision", trace.revision},
               {"reminders", std::move(reminders)},
               {"changes", std::move(changes)}};
+}
+
+Result<Json> ExplainFigure(const PlanService& service, const std::string& code,
+                           const std::string& figure, std::optional<Instant> at,
+                           const ReminderOptions& options) {
+  if (!figure.starts_with("axis/") || figure.size() <= 5) {
+    return Status::InvalidArgument("figure: expected axis/<ID>, e.g. axis/A1");
+  }
+  auto data = EvaluationData(service, code, at, options);
+  if (!data.ok()) return data.status();
+  auto state = service.State(code, TimeQuery{});
+  if (!state.ok()) return state.status();
+  const std::string axis_id = figure.substr(5);
+  if (state->axes.Find(axis_id) == nullptr)
+    return Status::NotFound("figure: no axis '" + axis_id + "' in the plan of " + code);
+  Json out = ExplainAxis(*state, axis_id, ParseDate((*data)["at"].get<std::string>()).value());
+  out["direction"] = code;
+  // The events behind each input, from the evaluation's provenance.
+  std::map<std::string, Json> actions, indicators;
+  for (const Json& a : (*data)["actions"]) actions[a["id"]] = a["provenance"];
+  for (const Json& i : (*data)["indicators"]) indicators[i["id"]] = i["provenance"];
+  for (Json& in : out["execution"]["inputs"]) {
+    const Json& p = actions[in["action"].get<std::string>()];
+    in["events"] = {
+        {"planned", p["planned"]}, {"progress", p["progress"]}, {"completed", p["completed"]}};
+  }
+  for (Json& in : out["performance"]["inputs"]) {
+    const Json& p = indicators[in["indicator"].get<std::string>()];
+    in["events"] = {{"defined", p["defined"]}, {"latest", p["final_value"]}};
+  }
+  return out;
 }
 
 std::vector<Table> EvaluationTables(const Json& d) {

@@ -33,6 +33,13 @@ namespace jalon::jobs {
 Result<Json> EvaluationData(const PlanService& service, const std::string& code,
                             std::optional<Instant> at, const ReminderOptions& options);
 
+// Why an axis's figures are what they are (`figure` = "axis/A1"): the rule,
+// each contributing action or indicator with its value and weight, and the
+// positions of the events that set each input (ExplainAxis plus provenance).
+Result<Json> ExplainFigure(const PlanService& service, const std::string& code,
+                           const std::string& figure, std::optional<Instant> at,
+                           const ReminderOptions& options);
+
 // One table of the dataset, for CSV and XLSX.
 struct Column {
   std::string key;    // the JSON key of the row

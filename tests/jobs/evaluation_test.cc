@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "engine/log/payload.h"
 #include "engine/plan/rollup.h"
@@ -231,6 +233,73 @@ TEST_F(EvaluationTest, XlsxReadsBackWithTypedCellsAndFrozenHeaders) {
     EXPECT_EQ(ind["formats"][r + 1][16], "0.00%");
     EXPECT_EQ(ind["formats"][r + 1][7], "dd/mm/yyyy");  // the baseline date
   }
+}
+
+// For every axis of the demo city, explain gives the dashboard's numbers, its
+// inputs and weights give them back, and each cited event is the right one.
+TEST(ExplainTest, EveryAxisOfTheDemoCityMatchesTheDashboard) {
+  testing::TempDir dir;
+  SimulatedClock clock(ParseInstant("2019-01-15T08:00:00Z").value());
+  auto log = testing::OpenLogOrDie(dir.path(), clock);
+  Projections projections(*log);
+  ASSERT_TRUE(projections.Start().ok());
+  PlanService service(*log, projections, clock);
+  std::vector<std::string> codes;
+  for (const auto& f : std::filesystem::directory_iterator(JALON_DEMO_DIR)) {
+    std::ifstream in(f.path());
+    auto r = service.Import(Json::parse(in), "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    codes.push_back((*r)["direction"]);
+  }
+  ASSERT_GE(codes.size(), 5u);
+  const Instant at = ParseDate("2018-12-31").value();
+  size_t axes = 0;
+  for (const std::string& code : codes) {
+    const Json dash = service.Dashboard(code, at, {}).value();
+    for (const Json& axis : dash["axes"]) {
+      ++axes;
+      const std::string figure = "axis/" + axis["id"].get<std::string>();
+      auto e = ExplainFigure(service, code, figure, at, ReminderOptions());
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      EXPECT_EQ((*e)["execution"]["value"], axis["execution"]) << code << " " << figure;
+      EXPECT_EQ((*e)["performance"]["value"], axis["performance"]) << code << " " << figure;
+      // The weighted inputs give the figure back.
+      double execution = 0, weights = 0;
+      for (const Json& in : (*e)["execution"]["inputs"]) {
+        execution += in["weight"].get<double>() * in["progress"].get<double>();
+        weights += in["weight"].get<double>();
+        const Event planned =
+            log->ReadRange(in["events"]["planned"].get<uint64_t>(), 1).value().front();
+        EXPECT_EQ(planned.type, "ActionPlanned");
+        EXPECT_EQ(DecodePayload(planned.payload).value()["id"], in["action"]);
+        if (!in["events"]["progress"].is_null() && in["progress"] != 100.0) {
+          const Event report =
+              log->ReadRange(in["events"]["progress"].get<uint64_t>(), 1).value().front();
+          EXPECT_EQ(report.type, "ProgressReported");
+          EXPECT_EQ(DecodePayload(report.payload).value()["percent"], in["progress"]);
+        }
+      }
+      if (!axis["execution"].is_null()) {
+        EXPECT_NEAR(weights, 1.0, 1e-9);
+        EXPECT_NEAR(execution, axis["execution"].get<double>(), 0.01) << code << " " << figure;
+      }
+      double performance = 0;
+      for (const Json& in : (*e)["performance"]["inputs"]) {
+        performance += in["weight"].get<double>() * in["attainment"].get<double>();
+        const Event m = log->ReadRange(in["events"]["latest"].get<uint64_t>(), 1).value().front();
+        EXPECT_EQ(m.type, "MeasurementRecorded");
+        EXPECT_EQ(DecodePayload(m.payload).value()["date"], in["latest_date"]);
+      }
+      if (!axis["performance"].is_null()) {
+        EXPECT_NEAR(performance, axis["performance"].get<double>(), 0.01) << code << " " << figure;
+      }
+    }
+  }
+  EXPECT_GE(axes, 15u);
+  auto bad = ExplainFigure(service, codes[0], "axe/A1", at, ReminderOptions());
+  EXPECT_EQ(bad.status().message(), "figure: expected axis/<ID>, e.g. axis/A1");
+  auto missing = ExplainFigure(service, codes[0], "axis/Z9", at, ReminderOptions());
+  EXPECT_TRUE(missing.status().IsNotFound());
 }
 
 }  // namespace

@@ -76,6 +76,10 @@ class LocalBackend : public Backend {
   Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
     return jobs::EvaluationData(*service_, code, at, scheduler_->options().reminders);
   }
+  Result<Json> Explain(const std::string& code, const std::string& figure,
+                       std::optional<Instant> at) override {
+    return jobs::ExplainFigure(*service_, code, figure, at, scheduler_->options().reminders);
+  }
 
  private:
   SystemClock clock_;
@@ -172,6 +176,11 @@ class RemoteBackend : public Backend {
   }
   Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
     return Call("GET", PlanPath(code) + "/evaluation?format=json" +
+                           (at ? "&at=" + FormatDate(*at) : std::string()));
+  }
+  Result<Json> Explain(const std::string& code, const std::string& figure,
+                       std::optional<Instant> at) override {
+    return Call("GET", PlanPath(code) + "/explain?figure=" + net::UrlEncode(figure) +
                            (at ? "&at=" + FormatDate(*at) : std::string()));
   }
 

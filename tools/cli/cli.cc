@@ -459,6 +459,18 @@ int Main(int argc, char** argv) {
   data(evaluate);
   config_flag(evaluate);
 
+  auto* explain = app.add_subcommand(
+      "explain",
+      "Why a figure is what it is: the rule, the inputs and their weights, and the "
+      "events behind each input");
+  std::string figure;
+  direction(explain);
+  explain->add_option("figure", figure, "The figure: axis/A1")->required();
+  explain->add_option("--at", o.at, "Query date (default: today, or the period's end)");
+  data(explain);
+  config_flag(explain);
+  json_flag(explain);
+
   auto* demo = app.add_subcommand("demo", "The demo city");
   demo->require_subcommand(1);
   SimulateFlags sim;
@@ -623,6 +635,13 @@ int Main(int argc, char** argv) {
     auto r = service.Evaluate(o.direction, *at);
     if (!r.ok()) return Fail(verb, r.status());
     return WriteEvaluation(*r, format, o.output, table);
+  }
+  if (explain->parsed()) {
+    auto at = OptionalInstant("--at", o.at, true);
+    if (!at.ok()) return Fail(verb, at.status());
+    auto r = service.Explain(o.direction, figure, *at);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, ExplainText);
   }
   if (reminders->parsed()) {
     auto r = service.Reminders(o.direction);

@@ -197,6 +197,33 @@ std::string RemindersText(const json& r) {
   return o.str();
 }
 
+std::string ExplainText(const json& e) {
+  std::ostringstream o;
+  char buf[64];
+  auto pos = [](const json& p) { return p.is_null() ? std::string("—") : "#" + p.dump(); };
+  o << "Pourquoi " << Str(e["figure"]) << " de " << Str(e["direction"]) << " au " << Str(e["at"])
+    << "\n\nExécution : " << Pct(e["execution"]["value"])
+    << "\n  Règle : " << Str(e["execution"]["rule"]) << "\n";
+  for (const json& in : e["execution"]["inputs"]) {
+    std::snprintf(buf, sizeof buf, "%.4f", in["weight"].get<double>());
+    o << "  " << PadRight(Str(in["action"]), 8) << " avancement " << Pct(in["progress"])
+      << "  poids " << buf << "  budget " << Str(in["budget_eur"]) << " €\n"
+      << "      événements : planifiée " << pos(in["events"]["planned"]) << ", avancement "
+      << pos(in["events"]["progress"]) << ", achevée " << pos(in["events"]["completed"]) << "\n";
+  }
+  o << "\nPerformance : " << Pct(e["performance"]["value"])
+    << "\n  Règle : " << Str(e["performance"]["rule"]) << "\n";
+  for (const json& in : e["performance"]["inputs"]) {
+    std::snprintf(buf, sizeof buf, "%.4f", in["weight"].get<double>());
+    o << "  " << PadRight(Str(in["indicator"]), 8) << " atteinte " << Pct(in["attainment"])
+      << "  poids " << buf << "  (référence " << Str(in["baseline"]) << ", dernière mesure "
+      << Str(in["latest"]) << " le " << Str(in["latest_date"]) << ", cible " << Str(in["target"])
+      << ")\n      événements : défini " << pos(in["events"]["defined"]) << ", mesure "
+      << pos(in["events"]["latest"]) << "\n";
+  }
+  return o.str();
+}
+
 std::string SimulationText(const json& s) {
   std::ostringstream o;
   const json& occ = s["occurrences"];

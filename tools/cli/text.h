@@ -16,6 +16,8 @@ std::string EventsText(const nlohmann::json& append_result);
 std::string ScheduleText(const nlohmann::json& schedule);
 // {direction, reminders: [...]} of Scheduler::Reminders.
 std::string RemindersText(const nlohmann::json& reminders);
+// An explained figure (jobs::ExplainFigure).
+std::string ExplainText(const nlohmann::json& explained);
 // The summary of Simulate.
 std::string SimulationText(const nlohmann::json& summary);
 
