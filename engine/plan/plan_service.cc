@@ -1,5 +1,6 @@
 #include "engine/plan/plan_service.h"
 
+#include <future>
 #include <random>
 
 #include "engine/log/event_json.h"
@@ -61,27 +62,72 @@ Result<Json> PlanService::Execute(Command command, const std::string& actor) {
   if (seen->has_value()) {      // an idempotent replay: answer the first result
     return ResultJson(**seen);  // FindCommand marks it replayed
   }
-  std::lock_guard<std::mutex> plan_lock(StreamLock(*code));
+  PlanSlot& slot = Slot(*code);
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    JALON_RETURN_IF_ERROR(projections_.CatchUp());
-    const PlanState state = projections_.Current(*code).value_or(PlanState());
-    auto decision = Decide(state, command, clock_.Now());
-    if (!decision.ok()) {
-      auto [field, rule] = SplitFieldError(decision.status().message());
-      if (decision.status().IsInvalidArgument() && !field.empty() && !field.starts_with("data.")) {
-        return Status::InvalidArgument("data." + field + ": " + rule);
+    auto done = std::make_shared<std::promise<Result<AppendResult>>>();
+    auto appended_future = done->get_future();
+    {
+      std::unique_lock<std::mutex> lock(slot.mu);
+      if (!slot.working || slot.in_flight == 0) {
+        JALON_RETURN_IF_ERROR(projections_.CatchUp());
+        slot.working = projections_.Current(*code).value_or(PlanState());
       }
-      return decision.status();
+      PlanState& working = *slot.working;
+      const Instant now = clock_.Now();
+      auto decision = Decide(working, command, now);
+      if (!decision.ok()) {
+        auto [field, rule] = SplitFieldError(decision.status().message());
+        if (decision.status().IsInvalidArgument() && !field.empty() &&
+            !field.starts_with("data.")) {
+          return Status::InvalidArgument("data." + field + ": " + rule);
+        }
+        return decision.status();
+      }
+      AppendRequest request;
+      request.stream = decision->stream;
+      request.expected_version =
+          command.expected_version ? command.expected_version : std::optional(working.version);
+      request.command_id = command.command_id;
+      request.actor = actor;
+      // The working copy takes the events now, so that the next command of
+      // this plan is decided after them.
+      uint64_t version = working.version;
+      for (const NewEvent& n : decision->events) {
+        Event e;
+        e.stream = decision->stream;
+        e.type = n.type;
+        e.version = ++version;
+        e.recorded_at = now;
+        e.effective_at = n.effective_at;
+        e.payload = n.payload;
+        auto payload = DecodePayload(n.payload);
+        if (!payload.ok() || !working.Apply(e, *payload).ok()) {
+          slot.working.reset();
+          break;
+        }
+      }
+      request.events = std::move(decision->events);
+      ++slot.in_flight;
+      log_.AppendAsync(std::move(request),
+                       [done](Result<AppendResult> r) { done->set_value(std::move(r)); });
     }
-    const std::optional<uint64_t> expected = command.expected_version
-                                                 ? command.expected_version
-                                                 : std::optional<uint64_t>(state.version);
-    auto result = AppendDecision(std::move(decision).value(), expected, command.command_id, actor);
-    // A concurrent writer moved the plan between our read and our append:
-    // decide again against the new state, unless the caller pinned a version.
-    if (result.status().IsConflict() && !command.expected_version && attempt < kAttempts) continue;
-    return result;
+    Result<AppendResult> appended = appended_future.get();
+    {
+      std::lock_guard<std::mutex> lock(slot.mu);
+      if (!appended.ok()) slot.working.reset();
+      if (--slot.in_flight == 0) slot.idle.notify_all();
+    }
+    if (!appended.ok()) {
+      // A concurrent writer moved the plan, or a command before this one
+      // failed: decide again against the durable state, unless the caller
+      // pinned a version.
+      if (appended.status().IsConflict() && !command.expected_version && attempt < kAttempts)
+        continue;
+      return appended.status();
+    }
+    JALON_RETURN_IF_ERROR(projections_.CatchUp());
+    return ResultJson(*appended);
   }
 }
 
@@ -94,7 +140,9 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
   if (command_id.empty()) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
   const std::string code = std::string(DirectionOfStream(decision->stream));
   const size_t count = decision->events.size();
-  std::lock_guard<std::mutex> plan_lock(StreamLock(code));
+  PlanSlot& slot = Slot(code);
+  auto plan_lock = LockIdle(slot);
+  slot.working.reset();
   auto seen = log_.FindCommand(command_id);
   if (!seen.ok()) return seen.status();
   if (!seen->has_value() && projections_.Current(code)) {
@@ -120,7 +168,9 @@ Result<Json> PlanService::AppendSystem(const std::string& code, const std::strin
   auto seen = log_.FindCommand(command_id);
   if (!seen.ok()) return seen.status();
   if (seen->has_value()) return ResultJson(**seen);
-  std::lock_guard<std::mutex> plan_lock(StreamLock(code));
+  PlanSlot& slot = Slot(code);
+  auto plan_lock = LockIdle(slot);
+  slot.working.reset();
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     JALON_RETURN_IF_ERROR(projections_.CatchUp());
@@ -136,11 +186,17 @@ Result<Json> PlanService::AppendSystem(const std::string& code, const std::strin
   }
 }
 
-std::mutex& PlanService::StreamLock(const std::string& code) {
+PlanService::PlanSlot& PlanService::Slot(const std::string& code) {
   std::lock_guard<std::mutex> lock(locks_mu_);
-  auto& slot = stream_locks_[code];
-  if (!slot) slot = std::make_unique<std::mutex>();
+  auto& slot = slots_[code];
+  if (!slot) slot = std::make_unique<PlanSlot>();
   return *slot;
+}
+
+std::unique_lock<std::mutex> PlanService::LockIdle(PlanSlot& slot) {
+  std::unique_lock<std::mutex> lock(slot.mu);
+  slot.idle.wait(lock, [&slot] { return slot.in_flight == 0; });
+  return lock;
 }
 
 Result<uint64_t> PlanService::PositionAtInstant(Instant t) const {

@@ -12,6 +12,7 @@
 // outlive it.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -81,17 +82,29 @@ class PlanService {
   Result<uint64_t> PositionAtInstant(Instant t) const;
   // {position, first_position, version, replayed, events} of an append.
   Result<Json> ResultJson(const AppendResult& appended) const;
-  // The lock that serializes decide-and-append on one plan. Commands for
-  // different plans still share group commits.
-  std::mutex& StreamLock(const std::string& code);
+  // One plan's writers. Commands are decided one at a time under `mu`, on a
+  // working copy of the plan that already holds the commands decided before
+  // and not yet durable, and handed to the group commit in that order: a
+  // plan's commands share fsyncs instead of waiting for one each. A failed
+  // append drops the working copy; the next command starts again from the
+  // durable projection. Import and AppendSystem wait for the plan's
+  // in-flight commands (`idle`), then decide on the projection.
+  struct PlanSlot {
+    std::mutex mu;
+    std::condition_variable idle;
+    std::optional<PlanState> working;  // GUARDED_BY(mu)
+    uint64_t in_flight = 0;            // GUARDED_BY(mu)
+  };
+  PlanSlot& Slot(const std::string& code);
+  // Locks the plan's slot once no command of it is in flight.
+  std::unique_lock<std::mutex> LockIdle(PlanSlot& slot);
 
   EventLog& log_;
   Projections& projections_;
   const Clock& clock_;
   const RollupOptions rollup_;
   std::mutex locks_mu_;
-  std::unordered_map<std::string, std::unique_ptr<std::mutex>>
-      stream_locks_;  // GUARDED_BY(locks_mu_)
+  std::unordered_map<std::string, std::unique_ptr<PlanSlot>> slots_;  // GUARDED_BY(locks_mu_)
 };
 
 // A random command id ("cmd-" + 32 hex digits).
