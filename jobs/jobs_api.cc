@@ -152,6 +152,13 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                    jobs->options().reminders);
                return r.ok() ? JsonOk(*r) : Error(r.status());
              });
+  router.Add("GET", "/v1/plans/{direction}/audit",
+             [=](const http::Request& req, const http::Params& params) {
+               auto code_or = ReadablePlan(req, params, *authn);
+               if (!code_or.ok()) return Error(code_or.status());
+               auto r = AuditFlags(*plans, *code_or);
+               return r.ok() ? JsonOk(*r) : Error(r.status());
+             });
   router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
     auto who = authn->Authenticate(req);
     if (!who.ok()) return Error(who.status());

@@ -10,6 +10,8 @@
 //       whole workbook.
 //   GET /v1/plans/{d}/explain?figure=axis/A1&at=DATE
 //       why an axis's figures are what they are (ExplainFigure).
+//   GET /v1/plans/{d}/audit
+//       the audit flags, each citing its events (AuditFlags).
 // Without `direction`, every plan the token may read.
 #pragma once
 

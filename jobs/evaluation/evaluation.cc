@@ -42,6 +42,8 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
   t.last_position = e.position;
   auto str = [&p](const char* key) { return p.value(key, std::string()); };
   if (type == "IndicatorDefined") t.defined["indicator/" + str("id")] = e.position;
+  if (type == "MissionDefined") t.defined["mission/" + str("id")] = e.position;
+  if (type == "MissionAssessed") t.defined["mission_assessed/" + str("mission")] = e.position;
   if (type == "AxisProposed") t.defined["axis/" + str("id")] = e.position;
   if (type == "AxisValidated") t.defined["axis_validated/" + str("axis")] = e.position;
   if (type == "ActionPlanned") {
@@ -121,6 +123,25 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
   if (type == "ReminderEscalated" && p.value("repeat", false)) count("repeated");
 }
 
+// Replays the plan's stream into `state`, noting in `trace` what the events
+// say beyond the state.
+Status ReplayPlan(const PlanService& service, const std::string& code, PlanState* state,
+                  Trace* trace) {
+  for (uint64_t from = 1;;) {
+    auto events = service.log().ReadStream(PlanStream(code), from, 1000);
+    if (!events.ok()) return events.status();
+    for (const Event& e : *events) {
+      auto payload = DecodePayload(e.payload);
+      if (!payload.ok())
+        return payload.status().WithContext("position " + std::to_string(e.position));
+      Observe(e, *payload, *state, *trace);
+      JALON_RETURN_IF_ERROR(state->Apply(e, *payload));
+    }
+    if (events->size() < 1000) return Status::Ok();
+    from += events->size();
+  }
+}
+
 std::string ClosingStatus(const Json& dashboard_indicator, bool measured) {
   if (dashboard_indicator.value("retired", false)) return "retired";
   if (!measured || dashboard_indicator["attainment"].is_null()) return "not_measured";
@@ -138,19 +159,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
     return Status::InvalidArgument("direction: not a direction code");
   PlanState state;
   Trace trace;
-  for (uint64_t from = 1;;) {
-    auto events = service.log().ReadStream(PlanStream(code), from, 1000);
-    if (!events.ok()) return events.status();
-    for (const Event& e : *events) {
-      auto payload = DecodePayload(e.payload);
-      if (!payload.ok())
-        return payload.status().WithContext("position " + std::to_string(e.position));
-      Observe(e, *payload, state, trace);
-      JALON_RETURN_IF_ERROR(state.Apply(e, *payload));
-    }
-    if (events->size() < 1000) break;
-    from += events->size();
-  }
+  JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &state, &trace));
   if (!state.registered()) return Status::NotFound("direction '" + code + "' does not exist");
   if (!state.plan_open()) return Status::NotFound("direction '" + code + "' has no plan yet");
   const Instant end = ParseDate(state.plan.value("period_end", "")).value();
@@ -352,6 +361,111 @@ Result<Json> ExplainFigure(const PlanService& service, const std::string& code,
     in["events"] = {{"defined", p["defined"]}, {"latest", p["final_value"]}};
   }
   return out;
+}
+
+Result<Json> AuditFlags(const PlanService& service, const std::string& code,
+                        const AuditOptions& options) {
+  if (!IsValidDirectionCode(code))
+    return Status::InvalidArgument("direction: not a direction code");
+  PlanState s;
+  Trace t;
+  JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &s, &t));
+  if (!s.registered()) return Status::NotFound("direction '" + code + "' does not exist");
+  Json flags = Json::array();
+  auto flag = [&flags](const char* rule, std::string subject, std::string message, Json events) {
+    flags.push_back({{"rule", rule},
+                     {"subject", std::move(subject)},
+                     {"message", std::move(message)},
+                     {"events", std::move(events)}});
+  };
+  // A target changed soon after an unfavourable measurement: one that moved
+  // away from the target, recorded at most `target_change_window_days`
+  // before the change.
+  for (const auto& [id, changes] : t.target_changes) {
+    const Json* ind = s.indicators.Find(id);
+    if (ind == nullptr) continue;
+    const bool decrease = ind->value("polarity", "increase") == "decrease" ||
+                          ind->value("polarity", "") == "maintain_below";
+    for (const Json& change : changes) {
+      const Instant changed_at = ParseInstant(change["recorded_at"].get<std::string>()).value();
+      // The two measurements recorded last before the change.
+      const Json *last = nullptr, *previous = nullptr;
+      int32_t last_day = 0, previous_day = 0;
+      for (const auto& [day, info] : t.measured[id]) {
+        if (info["position"].get<uint64_t>() > change["position"].get<uint64_t>()) continue;
+        previous = last;
+        previous_day = last_day;
+        last = &info;
+        last_day = day;
+      }
+      if (last == nullptr || previous == nullptr) continue;
+      const Instant recorded = ParseInstant((*last)["recorded_at"].get<std::string>()).value();
+      if (changed_at - recorded > std::chrono::days(options.target_change_window_days)) continue;
+      double last_value = 0, previous_value = 0;
+      for (const Measurement& m : s.MeasurementsOf(id)) {
+        if (m.day == last_day) last_value = m.value;
+        if (m.day == previous_day) previous_value = m.value;
+      }
+      const bool unfavourable =
+          decrease ? last_value > previous_value : last_value < previous_value;
+      if (!unfavourable) continue;
+      flag("target_changed_after_unfavourable_measurement", "indicator/" + id,
+           "cible de l'indicateur " + id + " modifiée peu après une mesure défavorable (" +
+               Json(previous_value).dump() + " puis " + Json(last_value).dump() + ")",
+           Json::array({(*previous)["position"], (*last)["position"], change["position"]}));
+    }
+  }
+  for (const std::string& id : s.missions.order()) {
+    const Json& m = *s.missions.Find(id);
+    const bool assessed = m.contains("values") && !m["values"].empty();
+    if (!assessed) {
+      flag("mission_never_assessed", "mission/" + id,
+           "mission " + id + " jamais évaluée au regard des valeurs de la collectivité",
+           Json::array({t.defined["mission/" + id]}));
+    }
+  }
+  for (const std::string& id : s.axes.order()) {
+    const Json& a = *s.axes.Find(id);
+    if (!a.contains("validation") && !a.value("dropped", false)) {
+      flag("axis_never_validated", "axis/" + id,
+           "axe de progrès " + id + " jamais validé au regard des orientations politiques",
+           Json::array({t.defined["axis/" + id]}));
+    }
+  }
+  std::set<std::string> measured_actions;
+  for (const std::string& id : s.indicators.order()) {
+    const std::string at = s.indicators.Find(id)->value("attached_to", "");
+    if (at.starts_with("action:")) measured_actions.insert(at.substr(7));
+  }
+  for (const std::string& id : s.actions.order()) {
+    const Json& a = *s.actions.Find(id);
+    if (a.value("status", "") == "cancelled" || measured_actions.contains(id)) continue;
+    flag("action_without_indicator", "action/" + id,
+         "action " + id + " sans indicateur qui lui soit rattaché",
+         Json::array({t.planned[id].value("position", Json())}));
+  }
+  for (const std::string& id : s.indicators.order()) {
+    if (s.indicators.Find(id)->value("retired", false) || !s.MeasurementsOf(id).empty()) continue;
+    flag("indicator_never_measured", "indicator/" + id, "indicateur " + id + " jamais mesuré",
+         Json::array({t.defined["indicator/" + id]}));
+  }
+  for (const auto& [id, by_day] : t.measured) {
+    for (const auto& [day, info] : by_day) {
+      if (!info.is_object() || info["imported"].get<bool>()) continue;
+      const int32_t delay = info["recorded_day"].get<int32_t>() - day;
+      if (delay <= static_cast<int32_t>(options.late_measurement_days)) continue;
+      flag("measurement_recorded_late", "indicator/" + id,
+           "mesure du " + DateOfDay(day) + " de l'indicateur " + id + " saisie " +
+               std::to_string(delay) + " jours après sa date",
+           Json::array({info["position"]}));
+    }
+  }
+  std::map<std::string, int> counts;
+  for (const Json& f : flags) ++counts[f["rule"].get<std::string>()];
+  return Json{{"direction", code},
+              {"position", t.last_position},
+              {"flags", std::move(flags)},
+              {"counts", counts}};
 }
 
 std::vector<Table> EvaluationTables(const Json& d) {

@@ -40,6 +40,26 @@ Result<Json> ExplainFigure(const PlanService& service, const std::string& code,
                            const std::string& figure, std::optional<Instant> at,
                            const ReminderOptions& options);
 
+struct AuditOptions {
+  unsigned target_change_window_days = 90;  // "soon after" a measurement
+  unsigned late_measurement_days = 90;      // "long after" its date
+};
+
+// The audit flags of a plan, each citing the events behind it
+// ({direction, position, flags: [{rule, subject, message, events}], counts}):
+//   target_changed_after_unfavourable_measurement  a ChangeTarget recorded at
+//       most target_change_window_days after a measurement that moved away
+//       from the target (compared with the measurement before it);
+//   mission_never_assessed   a mission without values (MissionAssessed);
+//   axis_never_validated     an axis, not dropped, never validated;
+//   action_without_indicator an action, not cancelled, with no indicator
+//       attached to it;
+//   indicator_never_measured an indicator, not retired, with no measurement;
+//   measurement_recorded_late  recorded more than late_measurement_days
+//       after its date (imports excepted).
+Result<Json> AuditFlags(const PlanService& service, const std::string& code,
+                        const AuditOptions& options = {});
+
 // One table of the dataset, for CSV and XLSX.
 struct Column {
   std::string key;    // the JSON key of the row

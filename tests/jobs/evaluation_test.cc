@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "engine/log/payload.h"
 #include "engine/plan/rollup.h"
@@ -233,6 +234,60 @@ TEST_F(EvaluationTest, XlsxReadsBackWithTypedCellsAndFrozenHeaders) {
     EXPECT_EQ(ind["formats"][r + 1][16], "0.00%");
     EXPECT_EQ(ind["formats"][r + 1][7], "dd/mm/yyyy");  // the baseline date
   }
+}
+
+// Each audit rule on a known history, citing the events behind it; and the
+// rules that do not apply stay silent.
+TEST_F(EvaluationTest, AuditFlagsCiteTheirEvents) {
+  // I2 (decrease) worsens from 9 to 11, and its target is relaxed a week later.
+  clock_.Set(ParseInstant("2018-07-10T08:00:00Z").value());
+  ASSERT_TRUE(
+      Exec("RecordMeasurement",
+           {{"direction", "DEJ"}, {"indicator", "I2"}, {"date", "2018-06-30"}, {"value", 11}})
+          .ok());
+  clock_.Advance(std::chrono::days(7));
+  ASSERT_TRUE(Exec("ChangeTarget", {{"direction", "DEJ"},
+                                    {"indicator", "I2"},
+                                    {"target", {{"value", 9.5}, {"date", "2020-06-30"}}},
+                                    {"reason", "objectif jugé inatteignable"}})
+                  .ok());
+  // A measurement of January recorded in July (more than 90 days later).
+  ASSERT_TRUE(
+      Exec("RecordMeasurement",
+           {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", "2018-01-31"}, {"value", 25}})
+          .ok());
+  ASSERT_TRUE(Exec("ProposeAxis", {{"direction", "DEJ"},
+                                   {"id", "A3"},
+                                   {"title", "Axe proposé, non validé"},
+                                   {"missions", {"M1"}}})
+                  .ok());
+  auto audit = AuditFlags(*service_, "DEJ");
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  std::map<std::string, std::vector<Json>> by_rule;
+  for (const Json& f : (*audit)["flags"]) by_rule[f["rule"]].push_back(f);
+  auto types = [this](const Json& flag) {
+    std::vector<std::string> out;
+    for (const Json& p : flag["events"]) out.push_back(EventAt(p.get<uint64_t>()).type);
+    return out;
+  };
+  // SetUp's change to I2 followed favourable measurements: not flagged.
+  ASSERT_EQ(by_rule["target_changed_after_unfavourable_measurement"].size(), 1u) << audit->dump(2);
+  const Json& relaxed = by_rule["target_changed_after_unfavourable_measurement"].back();
+  EXPECT_EQ(relaxed["subject"], "indicator/I2");
+  EXPECT_EQ(types(relaxed), (std::vector<std::string>{"MeasurementRecorded", "MeasurementRecorded",
+                                                      "TargetChanged"}));
+  // SetUp's I3 measurement (93 days late) and this I1 one (160 days).
+  ASSERT_EQ(by_rule["measurement_recorded_late"].size(), 2u) << audit->dump(2);
+  std::set<std::string> late;
+  for (const Json& f : by_rule["measurement_recorded_late"]) late.insert(f["subject"]);
+  EXPECT_EQ(late, (std::set<std::string>{"indicator/I1", "indicator/I3"}));
+  ASSERT_EQ(by_rule["axis_never_validated"].size(), 1u);
+  EXPECT_EQ(by_rule["axis_never_validated"][0]["subject"], "axis/A3");
+  EXPECT_EQ(types(by_rule["axis_never_validated"][0]), std::vector<std::string>{"AxisProposed"});
+  ASSERT_EQ(by_rule["indicator_never_measured"].size(), 0u);  // I3 got its late measurement
+  for (const Json& f : by_rule["action_without_indicator"])
+    EXPECT_EQ(types(f), std::vector<std::string>{"ActionPlanned"});
+  EXPECT_TRUE(by_rule["mission_never_assessed"].empty());  // the sample assesses its missions
 }
 
 // For every axis of the demo city, explain gives the dashboard's numbers, its

@@ -76,6 +76,7 @@ class LocalBackend : public Backend {
   Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
     return jobs::EvaluationData(*service_, code, at, scheduler_->options().reminders);
   }
+  Result<Json> Audit(const std::string& code) override { return jobs::AuditFlags(*service_, code); }
   Result<Json> Explain(const std::string& code, const std::string& figure,
                        std::optional<Instant> at) override {
     return jobs::ExplainFigure(*service_, code, figure, at, scheduler_->options().reminders);
@@ -177,6 +178,9 @@ class RemoteBackend : public Backend {
   Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
     return Call("GET", PlanPath(code) + "/evaluation?format=json" +
                            (at ? "&at=" + FormatDate(*at) : std::string()));
+  }
+  Result<Json> Audit(const std::string& code) override {
+    return Call("GET", PlanPath(code) + "/audit");
   }
   Result<Json> Explain(const std::string& code, const std::string& figure,
                        std::optional<Instant> at) override {

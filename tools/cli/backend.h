@@ -33,6 +33,8 @@ class Backend {
   virtual Result<Json> Reminders(const std::string& code) = 0;
   // The evaluation dataset (jobs/evaluation/evaluation.h) as JSON.
   virtual Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) = 0;
+  // The audit flags of a plan (jobs::AuditFlags).
+  virtual Result<Json> Audit(const std::string& code) = 0;
   // Why a figure ("axis/A1") is what it is.
   virtual Result<Json> Explain(const std::string& code, const std::string& figure,
                                std::optional<Instant> at) = 0;

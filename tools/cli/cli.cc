@@ -471,6 +471,15 @@ int Main(int argc, char** argv) {
   config_flag(explain);
   json_flag(explain);
 
+  auto* audit = app.add_subcommand(
+      "audit",
+      "Audit flags: late targets changes, unassessed missions, unvalidated axes, "
+      "actions without indicator, unmeasured indicators, late measurements");
+  direction(audit);
+  data(audit);
+  config_flag(audit);
+  json_flag(audit);
+
   auto* demo = app.add_subcommand("demo", "The demo city");
   demo->require_subcommand(1);
   SimulateFlags sim;
@@ -635,6 +644,11 @@ int Main(int argc, char** argv) {
     auto r = service.Evaluate(o.direction, *at);
     if (!r.ok()) return Fail(verb, r.status());
     return WriteEvaluation(*r, format, o.output, table);
+  }
+  if (audit->parsed()) {
+    auto r = service.Audit(o.direction);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, AuditText);
   }
   if (explain->parsed()) {
     auto at = OptionalInstant("--at", o.at, true);

@@ -197,6 +197,17 @@ std::string RemindersText(const json& r) {
   return o.str();
 }
 
+std::string AuditText(const json& a) {
+  std::ostringstream o;
+  o << "Points d'attention du projet " << Str(a["direction"]) << " : " << a["flags"].size() << "\n";
+  for (const json& f : a["flags"]) {
+    o << "  - " << Str(f["message"]) << "\n      événements :";
+    for (const json& p : f["events"]) o << " #" << (p.is_null() ? std::string("?") : p.dump());
+    o << "\n";
+  }
+  return o.str();
+}
+
 std::string ExplainText(const json& e) {
   std::ostringstream o;
   char buf[64];

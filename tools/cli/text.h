@@ -16,6 +16,8 @@ std::string EventsText(const nlohmann::json& append_result);
 std::string ScheduleText(const nlohmann::json& schedule);
 // {direction, reminders: [...]} of Scheduler::Reminders.
 std::string RemindersText(const nlohmann::json& reminders);
+// The audit flags (jobs::AuditFlags).
+std::string AuditText(const nlohmann::json& audit);
 // An explained figure (jobs::ExplainFigure).
 std::string ExplainText(const nlohmann::json& explained);
 // The summary of Simulate.
