@@ -102,10 +102,9 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
           return http::ErrorResponse(400, "format: must be json, csv or xlsx");
         auto at = DateParam(req, "at");
         if (!at.ok()) return Error(at.status());
-        auto data = EvaluationData(
-            *plans, code,
-            *at ? std::optional<Instant>(Instant(std::chrono::days(**at))) : std::nullopt,
-            jobs->options().reminders);
+        auto data = EvaluationData(*plans, code,
+                                   *at ? std::optional<Instant>(StartOfDay(**at)) : std::nullopt,
+                                   jobs->options().reminders);
         if (!data.ok()) return Error(data.status());
         if (format == "json") return JsonOk(*data);
         const std::vector<Table> tables = EvaluationTables(*data);
@@ -146,10 +145,9 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                const std::string& code = *code_or;
                auto at = DateParam(req, "at");
                if (!at.ok()) return Error(at.status());
-               auto r = ExplainFigure(
-                   *plans, code, Param(req, "figure"),
-                   *at ? std::optional<Instant>(Instant(std::chrono::days(**at))) : std::nullopt,
-                   jobs->options().reminders);
+               auto r = ExplainFigure(*plans, code, Param(req, "figure"),
+                                      *at ? std::optional<Instant>(StartOfDay(**at)) : std::nullopt,
+                                      jobs->options().reminders);
                return r.ok() ? JsonOk(*r) : Error(r.status());
              });
   router.Add("GET", "/v1/plans/{direction}/audit",

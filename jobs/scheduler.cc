@@ -24,8 +24,6 @@ NewEvent MakeEvent(const std::string& type, const Json& payload, Instant effecti
   return e;
 }
 
-Instant DayStart(int32_t day) { return Instant(std::chrono::days(day)); }
-
 std::chrono::days Days(unsigned n) { return std::chrono::days(static_cast<int64_t>(n)); }
 
 // A Result<std::vector<NewEvent>> with no events: nothing to append.
@@ -158,14 +156,14 @@ Instant Scheduler::NextDue(const PlanState& s, Instant now) const {
     if (!s.reminders.contains(e.id)) return now;  // to issue
     expected.insert(e.id);
   }
-  if (rule_day != INT32_MAX) next = std::min(next, DayStart(rule_day));
+  if (rule_day != INT32_MAX) next = std::min(next, StartOfDay(rule_day));
   for (const auto& [id, r] : s.reminders) {
     if (r.active() && !expected.contains(id)) return now;  // to resolve: its data arrived
     if (r.state != Reminder::State::kOpen) continue;
     int32_t level = 0;
     for (unsigned after : options_.reminders.escalate_after_days) {
       if (++level > r.level) {
-        next = std::min(next, DayStart(DayOf(r.issued_at) + static_cast<int32_t>(after)));
+        next = std::min(next, StartOfDay(DayOf(r.issued_at) + static_cast<int32_t>(after)));
         break;
       }
     }
@@ -201,7 +199,7 @@ Status Scheduler::Occurrences(const std::string& code, const PlanState& state, I
         code, "occ/" + code + "/" + id, kActor,
         [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
           if (s.occurrences.contains(id)) return Nothing();
-          const Instant due = DayStart(o.date.due);
+          const Instant due = StartOfDay(o.date.due);
           Json payload = {{"occurrence", id},
                           {"schedule", o.schedule},
                           {"nominal", DateOfDay(o.date.nominal)},

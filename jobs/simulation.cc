@@ -223,7 +223,7 @@ Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& sc
   }
   // The plans not imported yet (a run may have been killed among them); an
   // import already done is an idempotent replay.
-  clock.Set(Instant(std::chrono::days(first)) + std::chrono::hours(8));
+  clock.Set(StartOfDay(first) + std::chrono::hours(8));
   for (const Json& plan : o.plans) {
     auto r = service.Import(WithoutHistory(plan), "simulation/import");
     if (!r.ok() && r.status().code() != Status::Code::kAlreadyExists)
@@ -232,7 +232,7 @@ Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& sc
   if (first > o.to) return CountJobEvents(log);
   TickStats totals;
   for (int32_t day = first; day <= o.to; ++day) {
-    clock.Set(Instant(std::chrono::days(day)) + std::chrono::hours(12));
+    clock.Set(StartOfDay(day) + std::chrono::hours(12));
     for (const std::string& code : service.projections().Codes()) {
       auto state = service.State(code, TimeQuery{});
       if (!state.ok()) return state.status();

@@ -12,11 +12,13 @@ date::year_month_day Ymd(int32_t day) {
   return date::year_month_day{date::sys_days{date::days{day}}};
 }
 
+}  // namespace
+
 int32_t DayOfYmd(int y, unsigned m, unsigned d) {
   return date::sys_days{date::year{y} / date::month{m} / date::day{d}}.time_since_epoch().count();
 }
 
-}  // namespace
+int YearOf(int32_t day) { return static_cast<int>(Ymd(day).year()); }
 
 int32_t EasterSunday(int year) {
   // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
@@ -52,8 +54,7 @@ std::string NonWorkingReason(int32_t day) {
   const date::weekday wd{date::sys_days{date::days{day}}};
   if (wd == date::Saturday) return "samedi";
   if (wd == date::Sunday) return "dimanche";
-  const int year = static_cast<int>(Ymd(day).year());
-  for (const Holiday& h : FrenchHolidays(year)) {
+  for (const Holiday& h : FrenchHolidays(YearOf(day))) {
     if (h.day == day) return "jour férié : " + h.name;
   }
   return "";

@@ -28,6 +28,10 @@ struct Holiday {
   std::string name;  // in French, e.g. "Lundi de Pâques"
 };
 
+// The day number of a calendar date, and the year of a day number.
+int32_t DayOfYmd(int year, unsigned month, unsigned day);
+int YearOf(int32_t day);
+
 // Easter Sunday of `year` (Gregorian), as a day number.
 int32_t EasterSunday(int year);
 // The 11 public holidays of `year`, in date order.

@@ -8,14 +8,12 @@
 
 #include "engine/log/payload.h"
 #include "engine/plan/rollup.h"
+#include "jobs/calendar/calendar.h"
 
 namespace jalon::jobs {
 namespace {
 
-int YearOf(Instant t) {
-  return static_cast<int>(
-      std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(t)}.year());
-}
+int YearOf(Instant t) { return calendar::YearOf(DayOf(t)); }
 
 // What the events say beyond the plan state: who set each value, when, at
 // which position.
@@ -176,7 +174,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
     int late = 0;
     uint64_t final_position = 0;
     for (const Measurement& m : state.MeasurementsOf(id)) {
-      if (Instant(std::chrono::days(m.day)) > when) continue;
+      if (StartOfDay(m.day) > when) continue;
       const Json& info = trace.measured[id][m.day];
       const bool is_late = info.is_object() && !info["imported"].get<bool>() &&
                            info["recorded_day"].get<int32_t>() - m.day > grace;

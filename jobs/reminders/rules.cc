@@ -35,13 +35,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     std::string id = ReminderId(s.code, rule, subject, due);
     out.push_back({std::move(id), std::move(rule), std::move(subject), std::move(expected), due});
   };
-  struct Publish {  // sets *next_day on every return
-    int32_t* out;
-    const int32_t& value;
-    ~Publish() {
-      if (out != nullptr) *out = value;
-    }
-  } publish{next_day, next};
+  if (next_day != nullptr) *next_day = INT32_MAX;
   if (!s.plan_open()) return out;
   const int32_t start = DayOf(s.plan.value("period_start", "1970-01-01"));
   const int32_t end = DayOf(s.plan.value("period_end", "1970-01-01"));
@@ -121,6 +115,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
           due);
     }
   }
+  if (next_day != nullptr) *next_day = next;
   return out;
 }
 

@@ -13,18 +13,6 @@ Occurrence Make(const std::string& schedule, int32_t nominal, const CycleOptions
   return o;
 }
 
-int YearOf(int32_t day) {
-  const auto ymd = std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
-  return static_cast<int>(ymd.year());
-}
-
-int32_t DayOfYmd(int year, unsigned month, unsigned day) {
-  return static_cast<int32_t>(std::chrono::sys_days{
-      std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}}
-                                  .time_since_epoch()
-                                  .count());
-}
-
 }  // namespace
 
 std::string Occurrence::Label() const {
@@ -48,14 +36,14 @@ std::vector<Occurrence> CycleOccurrences(const Json& plan, const CycleOptions& o
   const int32_t start = DayOf(plan["period_start"].get<std::string>());
   const int32_t end = DayOf(plan["period_end"].get<std::string>());
   if (end < start) return out;
-  for (int year = YearOf(start); year <= YearOf(end); ++year) {
+  for (int year = calendar::YearOf(start); year <= calendar::YearOf(end); ++year) {
     for (const MonthDay& md : options.review_dates) {
-      const int32_t day = DayOfYmd(year, md.month, md.day);
+      const int32_t day = calendar::DayOfYmd(year, md.month, md.day);
       if (day >= start && day <= end) out.push_back(Make("review", day, options));
     }
   }
   out.push_back(Make("revision", start + (end - start) / 2, options));
-  const int32_t final_year = DayOfYmd(YearOf(end), 1, 1);
+  const int32_t final_year = calendar::DayOfYmd(calendar::YearOf(end), 1, 1);
   out.push_back(Make("evaluation", std::max(start, final_year), options));
   std::stable_sort(out.begin(), out.end(),
                    [](const Occurrence& a, const Occurrence& b) { return a.fire_at < b.fire_at; });
