@@ -26,6 +26,14 @@ Status Missing(const Event& e, std::string_view what, const std::string& id) {
 
 using Applier = std::function<Status(PlanState&, const Event&, const Json&)>;
 
+// OccurrenceFired and OccurrenceSkipped: {status, due, caught_up | reason}.
+Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
+  Json o = {{"status", status}};
+  CopyPresent(p, o, {"due", "caught_up", "reason"});
+  s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
+  return Status::Ok();
+}
+
 // Finds entity `id` (payload[key]) in `c`, or fails naming the event.
 // Binds `var` to the reminder with id `id`, or returns NotFound.
 #define JALON_FIND_REMINDER(var, id)                                    \
@@ -278,19 +286,9 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       // The jobs' events (jobs/ decides them; the plan keeps their record).
       {"OccurrenceFired",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json o = {{"status", "fired"}};
-         CopyPresent(p, o, {"due", "caught_up"});
-         s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
-         return Status::Ok();
-       }},
+       [](PlanState& s, const Event&, const Json& p) { return RecordOccurrence(s, p, "fired"); }},
       {"OccurrenceSkipped",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json o = {{"status", "skipped"}};
-         CopyPresent(p, o, {"due", "reason"});
-         s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
-         return Status::Ok();
-       }},
+       [](PlanState& s, const Event&, const Json& p) { return RecordOccurrence(s, p, "skipped"); }},
       {"ReviewDue",
        [](PlanState& s, const Event&, const Json& p) {
          s.reviews_due.push_back(DayOf(p.at("date").get<std::string>()));
