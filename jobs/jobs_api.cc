@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/http/plan_api.h"
+#include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
 
 namespace jalon::jobs {
@@ -65,6 +66,21 @@ Result<std::optional<int32_t>> DateParam(const http::Request& req, const std::st
   auto d = ParseDate(v);
   if (!d.ok()) return Status::InvalidArgument(key + ": " + d.status().message());
   return std::optional<int32_t>(DayOf(*d));
+}
+
+// A review document or brief in the format the request asks for.
+http::Response DocumentResponse(const http::Request& req, const Result<Json>& data) {
+  if (!data.ok()) return Error(data.status());
+  const std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
+  auto text = RenderDocument(*data, format);
+  if (!text.ok()) return Error(text.status());
+  http::Response r;
+  r.status = 200;
+  r.content_type = format == "html" ? "text/html; charset=utf-8"
+                   : format == "md" ? "text/markdown; charset=utf-8"
+                                    : "application/json";
+  r.body = std::move(text).value();
+  return r;
 }
 
 }  // namespace
@@ -156,6 +172,31 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                if (!code_or.ok()) return Error(code_or.status());
                auto r = AuditFlags(*plans, *code_or);
                return r.ok() ? JsonOk(*r) : Error(r.status());
+             });
+  router.Add("GET", "/v1/plans/{direction}/review-doc",
+             [=](const http::Request& req, const http::Params& params) {
+               auto code_or = ReadablePlan(req, params, *authn);
+               if (!code_or.ok()) return Error(code_or.status());
+               const std::string n = Param(req, "review");
+               int review = 0;
+               if (n.empty() || n.size() > 4 ||
+                   n.find_first_not_of("0123456789") != std::string::npos ||
+                   (review = std::stoi(n)) < 1)
+                 return http::ErrorResponse(400, "review: must be a review number from 1");
+               return DocumentResponse(req, ReviewDocData(*plans, *code_or, review));
+             });
+  router.Add("GET", "/v1/plans/{direction}/brief",
+             [=](const http::Request& req, const http::Params& params) {
+               auto code_or = ReadablePlan(req, params, *authn);
+               if (!code_or.ok()) return Error(code_or.status());
+               std::optional<Instant> as_of;
+               if (!Param(req, "as_of").empty()) {
+                 auto t = ParseInstant(Param(req, "as_of"));
+                 if (!t.ok()) return http::ErrorResponse(400, "as_of: " + t.status().message());
+                 as_of = *t;
+               }
+               return DocumentResponse(req,
+                                       BriefData(*plans, *code_or, as_of, jobs->options().cycle));
              });
   router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
     auto who = authn->Authenticate(req);

@@ -157,4 +157,23 @@ Json FieldChanges(const Json& before, const Json& after) {
   return changes;
 }
 
+Json DiffStates(const PlanState& before_state, const PlanState& after_state) {
+  const auto before = Entities(before_state), after = Entities(after_state);
+  Json added = Json::array(), removed = Json::array(), changed = Json::array();
+  for (const auto& [key, value] : after) {
+    auto it = before.find(key);
+    if (it == before.end()) {
+      added.push_back({{"entity", key}, {"value", value}});
+    } else if (it->second != value) {
+      changed.push_back({{"entity", key}, {"changes", FieldChanges(it->second, value)}});
+    }
+  }
+  for (const auto& [key, value] : before) {
+    if (!after.contains(key)) removed.push_back({{"entity", key}, {"value", value}});
+  }
+  return {{"added", std::move(added)},
+          {"changed", std::move(changed)},
+          {"removed", std::move(removed)}};
+}
+
 }  // namespace jalon

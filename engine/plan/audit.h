@@ -22,5 +22,8 @@ std::map<std::string, Json> Entities(const PlanState& state);
 // [{field, before, after}] with fields as JSON pointers ("/progress/1/percent");
 // a missing side is null.
 Json FieldChanges(const Json& before, const Json& after);
+// What changed from one state of a plan to another, entity by entity:
+// {added: [{entity, value}], changed: [{entity, changes}], removed: [...]}.
+Json DiffStates(const PlanState& before, const PlanState& after);
 
 }  // namespace jalon

@@ -321,27 +321,15 @@ Result<Json> PlanService::Diff(const std::string& code, Instant from, Instant to
   auto b = projections_.AtPosition(code, *to_pos);
   if (!a.ok()) return a.status();
   if (!b.ok()) return b.status();
-  const auto before = Entities(*a), after = Entities(*b);
-  Json added = Json::array(), removed = Json::array(), changed = Json::array();
-  for (const auto& [key, value] : after) {
-    auto it = before.find(key);
-    if (it == before.end()) {
-      added.push_back({{"entity", key}, {"value", value}});
-    } else if (it->second != value) {
-      changed.push_back({{"entity", key}, {"changes", FieldChanges(it->second, value)}});
-    }
-  }
-  for (const auto& [key, value] : before) {
-    if (!after.contains(key)) removed.push_back({{"entity", key}, {"value", value}});
-  }
+  Json diff = DiffStates(*a, *b);
   return Json{{"direction", code},
               {"from", FormatInstant(from)},
               {"to", FormatInstant(to)},
               {"from_position", *from_pos},
               {"to_position", *to_pos},
-              {"added", std::move(added)},
-              {"changed", std::move(changed)},
-              {"removed", std::move(removed)}};
+              {"added", std::move(diff["added"])},
+              {"changed", std::move(diff["changed"])},
+              {"removed", std::move(diff["removed"])}};
 }
 
 }  // namespace jalon

@@ -75,6 +75,7 @@ class PlanService {
   const Clock& clock() const { return clock_; }
   const Projections& projections() const { return projections_; }
   const EventLog& log() const { return log_; }
+  const RollupOptions& rollup() const { return rollup_; }
 
  private:
   Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,

@@ -333,12 +333,14 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
   }
 }
 
-Result<PlanState> Projections::AtEffective(const std::string& code, Instant date) const {
+Result<PlanState> Projections::AtEffective(const std::string& code, Instant date,
+                                           uint64_t max_position) const {
   PlanState state;
   for (uint64_t from = 1;;) {
     auto events = log_.ReadStream(PlanStream(code), from, 1000);
     if (!events.ok()) return events.status();
     for (const Event& e : *events) {
+      if (e.position > max_position) return state;
       if (e.effective_at > date) continue;
       // An event whose parent lies after `date` is not visible either.
       Status s = state.ApplyEncoded(e.View());

@@ -73,7 +73,10 @@ class Projections {
   // The plan with only the events whose business date is <= `date`. Events
   // that depend on a later one (a measurement of an indicator defined after
   // `date`) are left out with it; a damaged event is still an error.
-  Result<PlanState> AtEffective(const std::string& code, Instant date) const;
+  // With `max_position`, only the events recorded up to that position count:
+  // the plan as it stood at a meeting, even for history loaded by an import.
+  Result<PlanState> AtEffective(const std::string& code, Instant date,
+                                uint64_t max_position = UINT64_MAX) const;
 
   // Blocks until every queued stream snapshot is written.
   void FlushSnapshots() const;

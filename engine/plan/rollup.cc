@@ -212,6 +212,39 @@ std::optional<double> Attainment(const PlanState& plan, const std::string& indic
   return AttainmentOf(*indicator, m->value);
 }
 
+double ExpectedValue(const Json& indicator, int32_t day) {
+  const Json& baseline = indicator.at("baseline");
+  const Json& target = indicator.at("target");
+  const double to = target.at("value").get<double>();
+  const std::string polarity = indicator.value("polarity", "increase");
+  if (polarity == "maintain_above" || polarity == "maintain_below") return to;
+  const double from = baseline.at("value").get<double>();
+  const int32_t start = DayOf(baseline.at("date").get<std::string>());
+  const int32_t end = DayOf(target.at("date").get<std::string>());
+  if (end <= start || day >= end) return day >= start ? to : from;
+  if (day <= start) return from;
+  return from + (to - from) * (day - start) / static_cast<double>(end - start);
+}
+
+std::string IndicatorTrajectory(const PlanState& plan, const std::string& indicator_id, Instant at,
+                                const RollupOptions& options) {
+  const Json* indicator = plan.indicators.Find(indicator_id);
+  if (indicator == nullptr) return "not_measured";
+  if (indicator->value("retired", false)) return "retired";
+  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
+  if (m == nullptr) return "not_measured";
+  const std::string polarity = indicator->value("polarity", "increase");
+  if (polarity == "maintain_above" || polarity == "maintain_below") {
+    return AttainmentOf(*indicator, m->value) >= 100.0 ? "on_track" : "off_track";
+  }
+  const double from = indicator->at("baseline").at("value").get<double>();
+  const double expected = ExpectedValue(*indicator, m->day) - from;
+  const double covered = m->value - from;
+  // Both distances have the sign of (target - baseline); compare along it.
+  const double sign = indicator->at("target").at("value").get<double>() >= from ? 1.0 : -1.0;
+  return sign * covered >= options.on_track_ratio * sign * expected ? "on_track" : "off_track";
+}
+
 Json InitialTarget(const Json& indicator) {
   if (indicator.contains("target_changes") && !indicator["target_changes"].empty()) {
     return indicator["target_changes"][0]["from"];
@@ -275,7 +308,9 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                           {"target", ind.at("target").at("value")},
                           {"target_date", ind.at("target").at("date")},
                           {"retired", retired},
-                          {"attainment", RoundedOrNull(retired ? std::nullopt : attainment)}});
+                          {"attainment", RoundedOrNull(retired ? std::nullopt : attainment)},
+                          {"expected", Round2(ExpectedValue(ind, DayOf(at)))},
+                          {"trajectory", IndicatorTrajectory(plan, ind_id, at, options)}});
   }
   out["execution"] = RoundedOrNull(Mean(axis_execution));
   out["performance"] = RoundedOrNull(Mean(plan_attainment));

@@ -40,6 +40,16 @@ std::optional<double> Attainment(const PlanState& plan, const std::string& indic
                                  Instant at);
 // The target the indicator was defined with, before any ChangeTarget.
 Json InitialTarget(const Json& indicator);
+// The expected trajectory: the straight line from the baseline (value,
+// date) to the current target (value, date), held flat outside that span.
+// For maintain_above/maintain_below the target itself.
+double ExpectedValue(const Json& indicator, int32_t day);
+// not_measured | retired | on_track | off_track. An indicator is on track
+// when its latest measurement has covered at least on_track_ratio of the
+// distance the trajectory expected by that measurement's date (the
+// maintain rules: when it holds), the same ratio as ActionStatus uses.
+std::string IndicatorTrajectory(const PlanState& plan, const std::string& indicator_id, Instant at,
+                                const RollupOptions& options);
 
 // Why an axis's two figures are what they are: the rule, and each input
 // with its value and weight ({figure, at, execution: {value, rule, inputs},

@@ -14,6 +14,7 @@
 #include <fstream>
 
 #include "engine/util/sha256.h"
+#include "jobs/documents/labels.h"
 #include "jobs/net/http_client.h"
 
 namespace jalon::jobs {
@@ -30,13 +31,7 @@ const char* LevelName(int32_t level) {
   }
 }
 
-const char* RuleTitle(const std::string& rule) {
-  if (rule == "indicator_stale") return "Indicateur sans mesure récente";
-  if (rule == "action_overdue") return "Action en retard";
-  if (rule == "review_not_held") return "Revue semestrielle non tenue";
-  if (rule == "revision_open") return "Révision à mi-parcours toujours ouverte";
-  return "Relance";
-}
+std::string RuleTitle(const std::string& rule) { return fr::Label("reminder_rule", rule); }
 
 std::string Base64(const std::string& in) {
   static constexpr char kTable[] =
@@ -197,7 +192,7 @@ class WebhookChannel : public Channel {
 
 std::string Message::Subject() const {
   std::string s = "[Jalon] " + direction + " : ";
-  s += items.size() == 1 ? std::string(RuleTitle(items[0].rule))
+  s += items.size() == 1 ? RuleTitle(items[0].rule)
                          : std::to_string(items.size()) + " relances sur votre projet de direction";
   if (level > 0) s += " (relance transmise au " + std::string(LevelName(level)) + ")";
   return s;

@@ -163,7 +163,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
   const Instant end = ParseDate(state.plan.value("period_end", "")).value();
   const Instant today = std::chrono::floor<std::chrono::days>(service.clock().Now());
   const Instant when = at.value_or(std::min(today, end));
-  const Json dash = Dashboard(state, when);
+  const Json dash = Dashboard(state, when, service.rollup());
   const int32_t grace = static_cast<int32_t>(options.indicator_grace_days);
 
   Json indicators = Json::array(), measurements = Json::array(), target_changes = Json::array();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "jobs/documents/labels.h"
+
 namespace jalon::jobs {
 namespace {
 
@@ -15,12 +17,7 @@ Occurrence Make(const std::string& schedule, int32_t nominal, const CycleOptions
 
 }  // namespace
 
-std::string Occurrence::Label() const {
-  if (schedule == "review") return "Revue semestrielle";
-  if (schedule == "revision") return "Révision à mi-parcours";
-  if (schedule == "evaluation") return "Évaluation finale";
-  return schedule;
-}
+std::string Occurrence::Label() const { return fr::Label("schedule", schedule); }
 
 Json Occurrence::ToJson() const {
   return {{"occurrence", id()},         {"schedule", schedule},

@@ -96,6 +96,9 @@ TEST_F(DaemonHttpTest, CliAgainstTheDaemonMatchesTheLocalCli) {
       {"dashboard", "DEJ", "--at", "2018-10-01"},
       {"history", "DEJ", "--entity", "indicator/I1", "--json"},
       {"export", "DEJ"},
+      {"review-doc", "DEJ", "--review", "2"},
+      {"review-doc", "DEJ", "--review", "3", "--format", "html"},
+      {"brief", "DEJ", "--as-of", "2030-01-01T00:00:00Z"},
       {"verify", "--json"}};
   std::vector<std::string> remote;
   for (auto args : reads) {
@@ -409,6 +412,54 @@ TEST_F(DaemonHttpTest, EvaluationIsServedAsJsonCsvAndXlsx) {
   ASSERT_EQ(folder.code, 0) << folder.output;
   EXPECT_TRUE(std::filesystem::exists(dir_.Sub("eval/indicateurs.csv")));
   EXPECT_TRUE(std::filesystem::exists(dir_.Sub("eval/evenements.csv")));
+}
+
+TEST_F(DaemonHttpTest, ReviewDocumentAndBriefAreServedInFrench) {
+  auto daemon = Start(Config());
+  ASSERT_TRUE(daemon->serving());
+  const std::string url = daemon->url();
+  ASSERT_EQ(CallJson("POST", url + "/v1/import", "t-admin", ReadFile(kExample)).status, 201);
+  const std::string base = url + "/v1/plans/DEJ/";
+
+  auto data = CallJson("GET", base + "review-doc?review=2", "t-dej");
+  ASSERT_EQ(data.status, 200);
+  EXPECT_EQ(data.body["format"], "jalon.review-doc/1");
+  EXPECT_EQ(data.body["review"]["date"], "2016-12-15");
+  EXPECT_EQ(data.body["previous"]["number"], 1);
+  EXPECT_EQ(CallJson("GET", base + "review-doc?review=2", "t-drh").status, 403);
+  EXPECT_EQ(CallJson("GET", base + "review-doc?review=deux", "t-dej").status, 400);
+  EXPECT_EQ(CallJson("GET", base + "review-doc", "t-dej").status, 400);
+  EXPECT_EQ(CallJson("GET", base + "review-doc?review=9", "t-dej").status, 404);
+  EXPECT_EQ(CallJson("GET", base + "review-doc?review=2&format=pdf", "t-dej").status, 400);
+  EXPECT_EQ(CallJson("GET", base + "brief?as_of=hier", "t-dej").status, 400);
+  EXPECT_EQ(CallJson("GET", url + "/v1/plans/NOPE/brief", "t-admin").status, 404);
+
+  net::HttpCall call;
+  call.url = base + "review-doc?review=2&format=html";
+  call.headers = {{"Authorization", "Bearer t-dej"}};
+  auto html = net::Perform(call);
+  ASSERT_TRUE(html.ok());
+  EXPECT_EQ(html->status, 200);
+  EXPECT_NE(html->content_type.find("text/html"), std::string::npos);
+  EXPECT_NE(html->body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(html->body.find("Revue semestrielle n° 2"), std::string::npos);
+  EXPECT_NE(html->body.find(data.body["chain"]["hash"].get<std::string>()), std::string::npos);
+  call.url = base + "brief?format=md";
+  auto md = net::Perform(call);
+  ASSERT_TRUE(md.ok());
+  EXPECT_EQ(md->status, 200);
+  EXPECT_TRUE(md->body.starts_with("# Présentation du projet de direction")) << md->body;
+  EXPECT_NE(md->body.find("## Nos missions"), std::string::npos);
+
+  // The CLI writes the document to a file in one piece.
+  const std::string out = dir_.Sub("revue-2.md");
+  CliRun written =
+      Jalon({"review-doc", "DEJ", "--review", "2", "-o", out, "--url", url, "--token", "t-dej"});
+  ASSERT_EQ(written.code, 0) << written.output;
+  EXPECT_NE(ReadFile(out).find("Ce qui a changé depuis la revue n° 1"), std::string::npos);
+  CliRun refused = Jalon({"review-doc", "DEJ", "--review", "7", "--url", url, "--token", "t-dej"});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.output.find("2 held so far"), std::string::npos) << refused.output;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "engine/log/event_log.h"
+#include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
 #include "jobs/net/http_client.h"
 #include "jobs/scheduler.h"
@@ -80,6 +81,12 @@ class LocalBackend : public Backend {
   Result<Json> Explain(const std::string& code, const std::string& figure,
                        std::optional<Instant> at) override {
     return jobs::ExplainFigure(*service_, code, figure, at, scheduler_->options().reminders);
+  }
+  Result<Json> ReviewDoc(const std::string& code, int review) override {
+    return jobs::ReviewDocData(*service_, code, review);
+  }
+  Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
+    return jobs::BriefData(*service_, code, as_of, scheduler_->options().cycle);
   }
 
  private:
@@ -186,6 +193,14 @@ class RemoteBackend : public Backend {
                        std::optional<Instant> at) override {
     return Call("GET", PlanPath(code) + "/explain?figure=" + net::UrlEncode(figure) +
                            (at ? "&at=" + FormatDate(*at) : std::string()));
+  }
+  Result<Json> ReviewDoc(const std::string& code, int review) override {
+    return Call("GET", PlanPath(code) + "/review-doc?format=json&review=" + std::to_string(review));
+  }
+  Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
+    return Call("GET",
+                PlanPath(code) + "/brief?format=json" +
+                    (as_of ? "&as_of=" + net::UrlEncode(FormatInstant(*as_of)) : std::string()));
   }
 
  private:

@@ -38,6 +38,10 @@ class Backend {
   // Why a figure ("axis/A1") is what it is.
   virtual Result<Json> Explain(const std::string& code, const std::string& figure,
                                std::optional<Instant> at) = 0;
+  // The data of review N's document, and of the newcomer brief
+  // (jobs/documents/documents.h); the CLI renders them.
+  virtual Result<Json> ReviewDoc(const std::string& code, int review) = 0;
+  virtual Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections

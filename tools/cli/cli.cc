@@ -15,6 +15,7 @@
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
+#include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
 #include "jobs/scheduler.h"
 #include "jobs/simulation.h"
@@ -199,6 +200,21 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
     return Status::IOError(path + ": cannot be written");
   }
   return Status::Ok();
+}
+
+// A review document or brief: printed, or written to -o in one piece.
+int WriteDocument(const std::string& verb, const json& data, const std::string& format,
+                  const std::string& output) {
+  auto text = jobs::RenderDocument(data, format);
+  if (!text.ok()) return Fail(verb, text.status());
+  if (output.empty()) {
+    std::cout << *text;
+    return 0;
+  }
+  Status s = WriteFileAtomically(output, *text);
+  if (!s.ok()) return Fail(verb, "-o: " + s.message());
+  std::cerr << "Document écrit : " << output << "\n";
+  return 0;
 }
 
 int WriteEvaluation(const json& data, const std::string& format, const std::string& output,
@@ -480,6 +496,37 @@ int Main(int argc, char** argv) {
   config_flag(audit);
   json_flag(audit);
 
+  auto* review_doc = app.add_subcommand(
+      "review-doc",
+      "The document of a biannual review, in French: the plan as it stood at review N, "
+      "what changed since the previous one, late actions, indicators off trajectory, "
+      "open reminders, and the hash-chain head for the minutes");
+  int review_number = 0;
+  std::string doc_format = "md";
+  direction(review_doc);
+  review_doc
+      ->add_option("--review", review_number,
+                   "Review number, from 1; the next one not yet held gives a preparatory document")
+      ->required()
+      ->check(CLI::Range(1, 9999));
+  review_doc->add_option("--format", doc_format, "md (default), html or json")
+      ->check(CLI::IsMember({"md", "html", "json"}));
+  review_doc->add_option("-o,--output", o.output, "File to write (default: print)");
+  data(review_doc);
+  config_flag(review_doc);
+
+  auto* brief = app.add_subcommand(
+      "brief",
+      "The plan on one page for newcomers, in French: missions, values and ambitions, axes, "
+      "key actions and indicators, next dates");
+  direction(brief);
+  brief->add_option("--as-of", o.as_of, "Show the plan as the log held it then (ISO 8601)");
+  brief->add_option("--format", doc_format, "md (default), html or json")
+      ->check(CLI::IsMember({"md", "html", "json"}));
+  brief->add_option("-o,--output", o.output, "File to write (default: print)");
+  data(brief);
+  config_flag(brief);
+
   auto* demo = app.add_subcommand("demo", "The demo city");
   demo->require_subcommand(1);
   SimulateFlags sim;
@@ -644,6 +691,18 @@ int Main(int argc, char** argv) {
     auto r = service.Evaluate(o.direction, *at);
     if (!r.ok()) return Fail(verb, r.status());
     return WriteEvaluation(*r, format, o.output, table);
+  }
+  if (review_doc->parsed()) {
+    auto r = service.ReviewDoc(o.direction, review_number);
+    if (!r.ok()) return Fail(verb, r.status());
+    return WriteDocument(verb, *r, doc_format, o.output);
+  }
+  if (brief->parsed()) {
+    auto as_of = OptionalInstant("--as-of", o.as_of, false);
+    if (!as_of.ok()) return Fail(verb, as_of.status());
+    auto r = service.Brief(o.direction, *as_of);
+    if (!r.ok()) return Fail(verb, r.status());
+    return WriteDocument(verb, *r, doc_format, o.output);
   }
   if (audit->parsed()) {
     auto r = service.Audit(o.direction);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "jobs/documents/labels.h"
+
 namespace jalon::cli {
 namespace {
 
@@ -29,17 +31,7 @@ std::string PadRight(const std::string& text, size_t width) {
   return text + std::string(chars < width ? width - chars : 0, ' ');
 }
 
-std::string StatusFr(const std::string& s) {
-  if (s == "done") return "terminée";
-  if (s == "cancelled") return "annulée";
-  if (s == "not_started") return "pas commencée";
-  if (s == "late") return "en retard";
-  if (s == "on_track") return "dans les temps";
-  if (s == "at_risk") return "à risque";
-  if (s == "planned") return "prévue";
-  if (s == "started") return "engagée";
-  return s;
-}
+std::string StatusFr(const std::string& s) { return jobs::fr::Label("action_status", s); }
 
 }  // namespace
 

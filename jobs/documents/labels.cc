@@ -1,0 +1,135 @@
+#include "jobs/documents/labels.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace jalon::jobs::fr {
+
+const nlohmann::json& Labels() {
+  static const nlohmann::json kLabels = {
+      {"value",
+       {{"listening", "Écoute"},
+        {"kindness", "Bienveillance"},
+        {"support", "Accompagnement"},
+        {"reactivity", "Réactivité"},
+        {"proximity", "Proximité"},
+        {"adaptability", "Adaptabilité"}}},
+      {"ambition",
+       {{"user_relationship", "Moderniser la relation à l'utilisateur"},
+        {"efficiency", "Rechercher l'efficacité"},
+        {"social_innovation", "Mettre l'innovation sociale au cœur des pratiques"},
+        {"ways_of_working", "Moderniser les manières de faire"}}},
+      {"action_status",
+       {{"done", "Terminée"},
+        {"cancelled", "Annulée"},
+        {"not_started", "Pas commencée"},
+        {"late", "En retard"},
+        {"on_track", "Dans les temps"},
+        {"at_risk", "À risque"},
+        {"planned", "Prévue"},
+        {"started", "Engagée"}}},
+      {"trajectory",
+       {{"on_track", "Sur la trajectoire"},
+        {"off_track", "Hors trajectoire"},
+        {"not_measured", "Jamais mesuré"},
+        {"retired", "Retiré"}}},
+      {"closing_status",
+       {{"achieved", "Atteint"},
+        {"partial", "Partiellement atteint"},
+        {"missed", "Non atteint"},
+        {"not_measured", "Non mesuré"},
+        {"retired", "Retiré"}}},
+      {"quadrant",
+       {{"internal_strength", "Atouts internes"},
+        {"internal_weakness", "Faiblesses internes"},
+        {"external_strength", "Atouts externes"},
+        {"external_weakness", "Faiblesses externes"}}},
+      {"section",
+       {{"presentation", "Présentation générale"},
+        {"legal", "Environnement juridique"},
+        {"history", "Historique de la direction"},
+        {"local", "Environnement local"},
+        {"identity", "Fiche d'identité de la direction"},
+        {"users", "Caractéristiques des usagers"},
+        {"resources", "Ressources"},
+        {"reception", "Modalités d'accueil"},
+        {"partnerships", "Partenariats"},
+        {"services", "Les prestations de service"},
+        {"participation", "Participation et consultation des usagers"},
+        {"prospective_needs", "Prospective des besoins de la population"},
+        {"prospective_impacts", "Impacts prévisibles de l'évolution de l'environnement"},
+        {"strategies", "Stratégies d'adaptation"}}},
+      {"reminder_rule",
+       {{"indicator_stale", "Indicateur sans mesure récente"},
+        {"action_overdue", "Action en retard"},
+        {"review_not_held", "Revue semestrielle non tenue"},
+        {"revision_open", "Révision à mi-parcours toujours ouverte"}}},
+      {"reminder_state",
+       {{"open", "Ouverte"}, {"acknowledged", "Prise en compte"}, {"resolved", "Résolue"}}},
+      {"entity",
+       {{"direction", "Direction"},
+        {"plan", "Plan"},
+        {"section", "Section"},
+        {"swot", "Atout ou faiblesse"},
+        {"mission", "Mission"},
+        {"axis", "Axe de progrès"},
+        {"scenario", "Scénario"},
+        {"action", "Action"},
+        {"indicator", "Indicateur"},
+        {"review", "Revue"},
+        {"revision", "Révision"},
+        {"evaluation", "Évaluation"},
+        {"identity", "Fiche d'identité"}}},
+      {"schedule",
+       {{"review", "Revue semestrielle"},
+        {"revision", "Révision à mi-parcours"},
+        {"evaluation", "Évaluation finale"}}},
+  };
+  return kLabels;
+}
+
+std::string Label(const std::string& group, const std::string& code) {
+  const auto& labels = Labels();
+  auto g = labels.find(group);
+  if (g == labels.end()) return code;
+  auto it = g->find(code);
+  return it == g->end() ? code : it->get<std::string>();
+}
+
+std::string LongDate(const std::string& iso_date) {
+  static const char* kMonths[] = {"janvier",   "février", "mars",     "avril",
+                                  "mai",       "juin",    "juillet",  "août",
+                                  "septembre", "octobre", "novembre", "décembre"};
+  int y = 0, m = 0, d = 0;
+  if (iso_date.size() < 10 || std::sscanf(iso_date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+      m < 1 || m > 12 || d < 1 || d > 31)
+    return iso_date;
+  return std::to_string(d) + (d == 1 ? "er " : " ") + kMonths[m - 1] + " " + std::to_string(y);
+}
+
+std::string Number(const nlohmann::json& value) {
+  if (!value.is_number()) return "—";
+  const double x = value.get<double>();
+  char buf[64];
+  if (std::floor(x) == x && std::fabs(x) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", x);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f", x);
+  }
+  std::string s = buf;
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  for (char& c : s) {
+    if (c == '.') c = ',';
+  }
+  return s;
+}
+
+std::string Percent(const nlohmann::json& value) {
+  if (!value.is_number()) return "—";
+  return Number(value) + "\u00a0%";
+}
+
+}  // namespace jalon::jobs::fr
