@@ -114,8 +114,8 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
         if (!code_or.ok()) return Error(code_or.status());
         const std::string& code = *code_or;
         const std::string format = Param(req, "format").empty() ? "json" : Param(req, "format");
-        if (format != "json" && format != "csv" && format != "xlsx")
-          return http::ErrorResponse(400, "format: must be json, csv or xlsx");
+        if (format != "json" && format != "csv" && format != "xlsx" && format != "tables")
+          return http::ErrorResponse(400, "format: must be json, csv, xlsx or tables");
         auto at = DateParam(req, "at");
         if (!at.ok()) return Error(at.status());
         auto data = EvaluationData(*plans, code,
@@ -124,6 +124,8 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
         if (!data.ok()) return Error(data.status());
         if (format == "json") return JsonOk(*data);
         const std::vector<Table> tables = EvaluationTables(*data);
+        if (format == "tables")
+          return JsonOk({{"at", (*data)["at"]}, {"tables", TablesJson(tables)}});
         http::Response r;
         r.status = 200;
         if (format == "csv") {

@@ -54,7 +54,10 @@ class Direction {
       const double target = ind->value("target", Json::object()).value("value", base);
       const double share = std::clamp((today - start) / double(std::max(1, end - start)), 0.0, 1.0);
       const double noise = (Draw(seed_, key + "/noise") - 0.5) * 0.2 * std::abs(target - base);
-      const double value = std::round((base + (target - base) * share * 0.9 + noise) * 10) / 10;
+      double value = std::round((base + (target - base) * share * 0.9 + noise) * 10) / 10;
+      // A share or a count never goes below zero, a percentage never above 100.
+      if (base >= 0 && target >= 0) value = std::max(value, 0.0);
+      if (ind->value("unit", "") == "%") value = std::min(value, 100.0);
       // Data entered late is dated when it was due: the evaluation counts
       // it as recorded late.
       const bool late = today > due + 30;

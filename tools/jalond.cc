@@ -19,6 +19,7 @@
 #include "engine/plan/plan_service.h"
 #include "jobs/jobs_api.h"
 #include "jobs/scheduler.h"
+#include "tools/web/web_ui.h"
 
 namespace {
 
@@ -82,6 +83,13 @@ int Run(const std::string& config_path, const std::string& data_override,
     return 1;
   }
   const jalon::LogHead head = (*log)->Head();
+  // A simulated clock never starts before what the log already holds: a
+  // restarted demo resumes where it stopped instead of stalling recorded_at.
+  if (simulated && head.recorded_at > simulated->Now()) {
+    simulated->StartAt(head.recorded_at);
+    spdlog::warn("simulated clock resumes at the log's head: {}",
+                 jalon::FormatInstant(head.recorded_at));
+  }
   spdlog::info("recovered event log: head_position={} head_hash={} events={}", head.position,
                jalon::ToHex(head.hash), head.position);
   if (jalon::Status health = (*log)->WriteHealth(); !health.ok()) {
@@ -113,6 +121,7 @@ int Run(const std::string& config_path, const std::string& data_override,
   jalon::jobs::Scheduler scheduler(service, clock, config.jobs,
                                    jalon::jobs::MakeChannel(config.jobs.delivery));
   jalon::jobs::RegisterJobsRoutes(router, scheduler, service, auth);
+  jalon::web::RegisterWebRoutes(router);
   jalon::http::RequestCounter request_counter;
   jalon::http::RegisterMetrics(router, **log, projections, request_counter);
   const jalon::http::Handler counted = jalon::http::CountingHandler(router, request_counter);
@@ -168,7 +177,8 @@ int main(int argc, char** argv) {
                  "JALON_LISTEN");
   ClockFlags clock_flags;
   app.add_option("--clock-start", clock_flags.start,
-                 "Run on a simulated clock from this instant (demo and tests), e.g. 2016-01-01");
+                 "Run on a simulated clock from this instant (demo and tests), e.g. 2016-01-01; "
+                 "if the log already holds later events, from the last one");
   app.add_option("--clock-speed", clock_flags.speed,
                  "Simulated seconds per real second with --clock-start (86400: a day per second)");
   CLI11_PARSE(app, argc, argv);

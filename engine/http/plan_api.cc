@@ -158,6 +158,15 @@ void PlanApi::Register(Router& router) {
                                     {"writes", health.ok() ? "accepted" : health.message()}});
              });
 
+  // Who the token is, for clients that adapt to the role (the web UI).
+  router.Add("GET", "/v1/whoami", authed([](const Request&, const Params&, const Principal& who) {
+               return JsonResponse(200, {{"name", who.name},
+                                         {"role", who.role},
+                                         {"direction", who.direction},
+                                         {"can_audit", who.CanAudit()},
+                                         {"anonymous", who.anonymous()}});
+             }));
+
   router.Add("GET", "/v1/directions",
              authed([service, log](const Request& req, const Params&, const Principal& who) {
                auto at = InstantParam(req, "at", true);

@@ -77,10 +77,16 @@ class ScaledClock final : public Clock {
     return start_ + Micros(static_cast<int64_t>(
                         std::chrono::duration<double, std::micro>(real).count() * speed_));
   }
+  // Starts the clock again from `start`. Not thread-safe: call it before
+  // the clock is shared (jalond resumes a simulated clock at the log's head).
+  void StartAt(Instant start) {
+    start_ = start;
+    origin_ = std::chrono::steady_clock::now();
+  }
 
  private:
-  const Instant start_;
-  const std::chrono::steady_clock::time_point origin_;
+  Instant start_;
+  std::chrono::steady_clock::time_point origin_;
   const double speed_;
 };
 

@@ -466,6 +466,24 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
               {"counts", counts}};
 }
 
+Json TablesJson(const std::vector<Table>& tables) {
+  static const char* kTypes[] = {"text", "integer", "number", "percent", "date"};
+  Json out = Json::array();
+  for (const Table& t : tables) {
+    Json columns = Json::array(), rows = Json::array();
+    for (const Column& c : t.columns)
+      columns.push_back(
+          {{"key", c.key}, {"title", c.title}, {"type", kTypes[static_cast<int>(c.type)]}});
+    for (const Json& row : t.rows) {
+      Json cells = Json::array();
+      for (const Column& c : t.columns) cells.push_back(row.value(c.key, Json()));
+      rows.push_back(std::move(cells));
+    }
+    out.push_back({{"name", t.name}, {"columns", std::move(columns)}, {"rows", std::move(rows)}});
+  }
+  return out;
+}
+
 std::vector<Table> EvaluationTables(const Json& d) {
   using T = Column::Type;
   std::vector<Table> out;

@@ -76,6 +76,11 @@ struct Table {
 // changes, actions, reviews, reminders, changes.
 std::vector<Table> EvaluationTables(const Json& data);
 
+// The tables as JSON for screens: [{name, columns: [{key, title, type}],
+// rows: [[value, ...]]}], type one of text|integer|number|percent|date. The
+// web UI shows them with the spreadsheet's own French titles.
+Json TablesJson(const std::vector<Table>& tables);
+
 // RFC 4180: UTF-8, CRLF line ends, a header row of the column keys, fields
 // quoted when they hold a comma, a quote or a line break. Numbers are written
 // as the JSON writes them (a '.' decimal point), so the CSV and the JSON agree.

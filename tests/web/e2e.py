@@ -1,0 +1,465 @@
+#!/usr/bin/python3
+"""End-to-end test of the web UI: a real jalond on 127.0.0.1 with the demo
+city, driven by Debian's headless Chromium over the DevTools protocol.
+
+It logs in, opens every page, checks that the numbers shown equal the API's,
+moves the time slider to a past date and checks a known past value there,
+acknowledges a reminder as the direction, checks that a direction cannot
+open another's page, and saves one screenshot per page. Page load times are
+printed (measured, not asserted).
+
+The clock is the one simulated part: the demo city is run through its cycle
+to 15 October 2018 (`jalon demo simulate`), and jalond starts on
+16 October 2018 so that its reminders are live.
+
+Usage: e2e.py --jalond PATH --jalon PATH --out DIR
+Exit status 0 when every check passed; the failures are listed otherwise.
+"""
+import argparse
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import urllib.error
+
+CHROMIUM = "/usr/bin/chromium"
+TOKENS = {
+    "t-admin": "admin",
+    "t-steering": "steering",
+    "t-auditor": "auditor",
+    "t-dej": "direction:DEJ",
+    "t-dcs": "direction:DCS",
+    "t-dev": "direction:DEV",
+    "t-drh": "direction:DRH",
+    "t-dsi": "direction:DSI",
+}
+FAILURES = []
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what, flush=True)
+    if not ok:
+        FAILURES.append(what)
+    return ok
+
+
+def ensure_packages():
+    """Chromium and the websocket module come from Debian; install them if
+    this machine lacks them (tools/install-deps does it too)."""
+    missing = []
+    if not os.path.exists(CHROMIUM):
+        missing.append("chromium")
+    try:
+        import websocket  # noqa: F401
+    except ImportError:
+        missing.append("python3-websocket")
+    if not missing:
+        return
+    print("installing " + " ".join(missing), flush=True)
+    prefix = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(prefix + ["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(prefix + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + missing,
+                   check=True, env=env)
+
+
+def french_number(text):
+    """'54,17 %' -> 54.17; '1 234,5' -> 1234.5; '—' -> None."""
+    t = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("%", "")
+    t = t.split("(")[0]
+    t = re.sub(r"[^\d,.\-−]", "", t).replace("−", "-").replace(",", ".")
+    if t in ("", "-"):
+        return None
+    return float(t)
+
+
+def same(shown, value):
+    if value is None:
+        return shown is None
+    return shown is not None and abs(shown - float(value)) < 0.005
+
+
+class Api:
+    def __init__(self, url, token):
+        self.url, self.token = url, token
+
+    def get(self, path):
+        req = urllib.request.Request(self.url + path, headers={"Authorization": "Bearer " + self.token})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+
+class Browser:
+    """A headless Chromium page over the DevTools protocol."""
+
+    def __init__(self, workdir):
+        import websocket
+        self.profile = os.path.join(workdir, "chromium")
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--no-first-run", "--disable-dev-shm-usage", "--lang=fr-FR", "--remote-debugging-port=0",
+             "--user-data-dir=" + self.profile, "--window-size=1280,900", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = os.path.join(self.profile, "DevToolsActivePort")
+        deadline = time.time() + 60
+        while not os.path.exists(port_file) or not open(port_file).read().strip():
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise RuntimeError("chromium did not start")
+            time.sleep(0.1)
+        port = int(open(port_file).read().split()[0])
+        pages = []
+        while not pages and time.time() < deadline:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+                pages = [p for p in json.loads(r.read()) if p["type"] == "page"]
+            time.sleep(0.1)
+        self.ws = websocket.create_connection(pages[0]["webSocketDebuggerUrl"], timeout=60,
+                                              suppress_origin=True)
+        self.next_id = 0
+        self.errors = []
+        self.send("Page.enable")
+        self.send("Runtime.enable")
+        self.send("Log.enable")
+        self.send("Emulation.setDeviceMetricsOverride",
+                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+
+    def _event(self, msg):
+        method = msg.get("method")
+        if method == "Runtime.exceptionThrown":
+            self.errors.append(msg["params"]["exceptionDetails"].get("text", "") + " " +
+                               json.dumps(msg["params"]["exceptionDetails"].get("exception", {}))[:300])
+        elif method == "Log.entryAdded" and msg["params"]["entry"]["level"] == "error":
+            entry = msg["params"]["entry"]
+            # An API refusal the page handles (the 403 test) is logged by
+            # Chromium as a failed resource load: not a page error.
+            if entry.get("source") != "network":
+                self.errors.append(entry.get("text", ""))
+        elif method == "Runtime.consoleAPICalled" and msg["params"]["type"] == "error":
+            self.errors.append(str(msg["params"]["args"])[:300])
+
+    def send(self, method, params=None):
+        self.next_id += 1
+        my_id = self.next_id
+        self.ws.send(json.dumps({"id": my_id, "method": method, "params": params or {}}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == my_id:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            self._event(msg)
+
+    def js(self, expression):
+        r = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,
+                                           "awaitPromise": True})
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"script failed: {expression[:80]}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def run(self, statements):
+        """Runs statements in their own scope (their consts do not leak)."""
+        return self.js("(() => { " + statements + " })()")
+
+    def wait(self, expression, what, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.js(expression):
+                return True
+            time.sleep(0.05)
+        raise RuntimeError("timed out waiting for " + what)
+
+    def go(self, url, page):
+        """Navigates and waits until the page `page` has rendered; returns the
+        load time in ms (navigation start to rendered)."""
+        before = self.js("document.body && document.body.dataset.ready || ''")
+        start = time.time()
+        if url.startswith("#"):
+            self.js(f"location.hash = {json.dumps(url)}")
+        else:
+            self.send("Page.navigate", {"url": url})
+        self.wait(f"document.body && document.body.dataset.ready && document.body.dataset.ready !== "
+                  f"{json.dumps(before)} && document.getElementById('contenu').dataset.page === "
+                  f"{json.dumps(page)} && !document.getElementById('contenu').hasAttribute('aria-busy')",
+                  "page " + page)
+        return (time.time() - start) * 1000
+
+    def screenshot(self, path):
+        metrics = self.send("Page.getLayoutMetrics")
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        shot = self.send("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": 1280, "height": min(int(size["height"]), 3200), "scale": 1}})
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+
+    def close(self):
+        try:
+            self.send("Browser.close")
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def start_daemon(args, work):
+    data = os.path.join(work, "data")
+    config = os.path.join(work, "jalon.toml")
+    with open(config, "w") as f:
+        f.write('[server]\nlisten = "127.0.0.1:0"\n[storage]\ndata_dir = "%s"\n' % data)
+        f.write('[scheduler]\nenabled = true\nperiod_ms = 200\n')
+        f.write('[delivery]\nchannel = "maildir"\nmaildir = "%s"\n' % os.path.join(work, "mail"))
+        for token, role in TOKENS.items():
+            f.write('[[tokens]]\nname = "%s"\nrole = "%s"\nsha256 = "%s"\n'
+                    % (token, role, hashlib.sha256(token.encode()).hexdigest()))
+    sim = subprocess.run([args.jalon, "demo", "simulate", "--to", "2018-10-15", "--data", data,
+                          "--plans", args.demo, "--config", config], cwd=work, capture_output=True, text=True)
+    if sim.returncode != 0:
+        raise RuntimeError("demo simulate failed: " + sim.stdout + sim.stderr)
+    log = open(os.path.join(work, "jalond.log"), "w+")
+    proc = subprocess.Popen([args.jalond, "--config", config, "--clock-start", "2018-10-16T07:00:00Z"],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=work)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        log.seek(0)
+        m = re.search(r"serving http://127\.0\.0\.1:(\d+)", log.read())
+        if m:
+            return proc, "http://127.0.0.1:" + m.group(1)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    log.seek(0)
+    raise RuntimeError("jalond did not start:\n" + log.read())
+
+
+def login(b, url, token):
+    """Logs out whoever is in (the token lives in sessionStorage) and in as `token`."""
+    b.send("Page.navigate", {"url": url + "/"})
+    b.wait("location.origin === " + json.dumps(url), "jalond's page")
+    b.js("sessionStorage.clear()")
+    b.send("Page.reload")
+    b.wait("document.readyState === 'complete'", "the reload")
+    b.wait("!!document.getElementById('jeton')", "the login form")
+    before = b.js("document.body.dataset.ready || ''")
+    b.js("document.getElementById('jeton').focus()")
+    b.send("Input.insertText", {"text": token})
+    b.js("document.querySelector('#connexion button[type=submit]').click()")
+    b.wait(f"document.body.dataset.ready && document.body.dataset.ready !== {json.dumps(before)} && "
+           "!document.getElementById('contenu').hasAttribute('aria-busy')", "the first page after login")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jalond", required=True)
+    parser.add_argument("--jalon", required=True)
+    parser.add_argument("--out", required=True, help="directory for the screenshots")
+    parser.add_argument("--demo", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                       "..", "..", "config", "demo"),
+                        help="the demo city's plans (default: config/demo)")
+    args = parser.parse_args()
+    args.jalond, args.jalon, args.demo = (os.path.abspath(p) for p in (args.jalond, args.jalon, args.demo))
+    ensure_packages()
+    os.makedirs(args.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="jalon-web-")
+    daemon, url = start_daemon(args, work)
+    browser = None
+    timings = {}
+    try:
+        admin = Api(url, "t-admin")
+        browser = b = Browser(work)
+
+        # --- Login: a wrong token is refused in French, a good one enters.
+        b.send("Page.navigate", {"url": url + "/"})
+        b.wait("!!document.getElementById('jeton')", "the login form")
+        check(b.js("document.documentElement.lang") == "fr", "the page is in French (lang=fr)")
+        b.screenshot(os.path.join(args.out, "connexion.png"))
+        b.js("document.getElementById('jeton').focus()")
+        b.send("Input.insertText", {"text": "pas-un-jeton"})
+        b.js("document.querySelector('#connexion button[type=submit]').click()")
+        b.wait("!!document.querySelector('.alerte')", "the refusal")
+        check("Jeton refusé" in b.js("document.querySelector('.alerte').textContent"),
+              "a wrong token is refused with a French message")
+        login(b, url, "t-admin")
+        check(b.js("document.getElementById('contenu').dataset.page") == "accueil", "login lands on Accueil")
+
+        # --- Accueil: every direction, figures equal the API's.
+        # (login left the browser on Accueil)
+        directions = admin.get("/v1/directions")
+        rows = b.js("""[...document.querySelectorAll('#directions tbody tr')].map(tr => ({
+            code: tr.dataset.direction,
+            execution: tr.querySelector('[data-figure=execution] .texte').textContent,
+            performance: tr.querySelector('[data-figure=performance] .texte').textContent,
+            late: tr.querySelector('[data-figure=late]').textContent,
+            at_risk: tr.querySelector('[data-figure=at_risk]').textContent}))""")
+        check(len(rows) == len(directions) == 5, f"Accueil lists the 5 directions ({len(rows)})")
+        by_code = {d["code"]: d for d in directions}
+        for r in rows:
+            d = by_code.get(r["code"], {})
+            check(same(french_number(r["execution"]), d.get("execution")) and
+                  same(french_number(r["performance"]), d.get("performance")) and
+                  same(french_number(r["late"]), d.get("late_actions")) and
+                  same(french_number(r["at_risk"]), d.get("at_risk_actions")),
+                  f"Accueil {r['code']}: {r} equals the API's")
+        # Sorting and filtering.
+        b.js("[...document.querySelectorAll('#directions th button')].find(x => "
+             "x.textContent === 'Réalisation').click()")
+        shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
+        expected = [d["code"] for d in sorted(directions, key=lambda d: -(d["execution"] or -1))]
+        check(shown == expected, f"sorting by Réalisation: {shown} == {expected}")
+        b.run("const f = document.getElementById('filtre'); f.value = 'enfance'; "
+             "f.dispatchEvent(new Event('input'))")
+        shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
+        check(shown == ["DEJ"], f"filtering on 'enfance' keeps DEJ only ({shown})")
+        b.run("const f = document.getElementById('filtre'); f.value = ''; f.dispatchEvent(new Event('input'))")
+        b.screenshot(os.path.join(args.out, "accueil.png"))
+
+        # --- Direction: gauges, actions, indicators equal the API's dashboard.
+        timings["Direction"] = b.go(url + "/#/direction/DEJ", "direction")
+        dash = admin.get("/v1/plans/DEJ/dashboard")
+        shown = b.js("""({execution: document.querySelector('.valeur[data-figure=execution]').textContent,
+            performance: document.querySelector('.valeur[data-figure=performance]').textContent})""")
+        check(same(french_number(shown["execution"]), dash["execution"]) and
+              same(french_number(shown["performance"]), dash["performance"]),
+              f"Direction DEJ gauges {shown} equal the dashboard's")
+        progress = b.js("""Object.fromEntries([...document.querySelectorAll('tr[data-action]')].map(tr =>
+            [tr.dataset.action, tr.querySelector('[data-figure=progress] span').textContent]))""")
+        api_actions = {a["id"]: a for axis in dash["axes"] for a in axis["actions"]}
+        check(len(progress) == len(api_actions) and all(
+            same(french_number(progress[k]), a["progress"]) for k, a in api_actions.items() if k in progress),
+            f"every action's progress equals the API's ({len(progress)} actions)")
+        cards = b.js("""Object.fromEntries([...document.querySelectorAll('[data-indicator]')].map(c =>
+            [c.dataset.indicator, {attainment: c.querySelector('[data-figure=attainment]').textContent,
+                                   svg: !!c.querySelector('svg.graphique circle.point, svg.graphique circle.reference')}]))""")
+        check(len(cards) == len(dash["indicators"]) and all(
+            same(french_number(cards[i["id"]]["attainment"]), i["attainment"]) and cards[i["id"]]["svg"]
+            for i in dash["indicators"]), f"every indicator has its chart and the API's attainment ({len(cards)})")
+        check(b.js("document.querySelectorAll('#matrice tbody tr').length") ==
+              len(admin.get("/v1/plans/DEJ")["missions"]), "the mission matrix has a row per mission")
+        check(b.js("document.querySelectorAll('#atouts-faiblesses section').length") == 4,
+              "strengths and weaknesses in four quadrants")
+        check(b.js("[...document.querySelectorAll('.statut')].every(s => s.textContent.trim().length > 0)"),
+              "every status is given in words")
+        b.screenshot(os.path.join(args.out, "direction.png"))
+
+        # --- Historique: the slider shows a known past value.
+        timings["Historique"] = b.go(url + "/#/historique/DEJ", "historique")
+        b.wait("!!document.getElementById('vue-passee')", "the plan at the slider's date")
+        lo, hi = b.js("[+document.getElementById('curseur-date').min, +document.getElementById('curseur-date').max]")
+        now_latest = {i["id"]: i["latest"] for i in dash["indicators"]}
+        target_day, past = None, None
+        for day in range(lo + (hi - lo) // 3, hi, 7):  # a date where I1 differed from today
+            iso = time.strftime("%Y-%m-%d", time.gmtime(day * 86400))
+            p = admin.get(f"/v1/plans/DEJ/dashboard?as_of={iso}T23:59:59Z&at={iso}")
+            i1 = next(i for i in p["indicators"] if i["id"] == "I1")
+            if i1["latest"] is not None and i1["latest"] != now_latest["I1"]:
+                target_day, past = day, i1
+                break
+        check(target_day is not None, "a past date where indicator I1 differed from today exists")
+        if target_day is not None:
+            iso = time.strftime("%Y-%m-%d", time.gmtime(target_day * 86400))
+            b.run(f"const s = document.getElementById('curseur-date'); s.value = {target_day}; "
+                 "s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'))")
+            b.wait(f"document.getElementById('vue-passee') && document.getElementById('vue-passee').dataset.asOf "
+                   f"=== '{iso}T23:59:59Z'", "the slider's past view")
+            shown = b.js("document.querySelector('#vue-passee tr[data-indicator=I1] [data-figure=latest]').textContent")
+            check(same(french_number(shown), past["latest"]),
+                  f"slider at {iso}: I1 shows {shown!r}, the API as of then says {past['latest']} "
+                  f"(today {now_latest['I1']})")
+        b.run("const s = document.getElementById('filtre-element'); s.value = 'indicator/I1'; "
+             "s.dispatchEvent(new Event('change'))")
+        entities = b.js("[...document.querySelectorAll('#journal tbody tr td:nth-child(5)')].map(t => t.textContent)")
+        check(len(entities) > 0 and all(e == "Indicateur I1" for e in entities),
+              f"the audit trail filters by entity ({len(entities)} rows of Indicateur I1)")
+        b.js("document.querySelector('form.ligne-champs button[type=submit]').click()")
+        b.wait("document.querySelectorAll('#diff .diff-colonnes section').length === 3", "the diff")
+        b.screenshot(os.path.join(args.out, "historique.png"))
+
+        # --- Évaluation: tables equal the API's evaluation.
+        timings["Évaluation"] = b.go(url + "/#/evaluation/DEJ", "evaluation")
+        evaluation = admin.get("/v1/plans/DEJ/evaluation")
+        shown = b.js("""[...document.querySelectorAll('[data-table=plan] td')].filter(td =>
+            td.dataset.key === 'execution' || td.dataset.key === 'performance').map(td => td.textContent)""")
+        check(len(shown) == 2 and same(french_number(shown[0]), evaluation["execution"]) and
+              same(french_number(shown[1]), evaluation["performance"]),
+              f"Évaluation shows the dataset's execution and performance ({shown})")
+        check(b.js("document.querySelectorAll('[data-table]').length") >= 8, "Évaluation shows every table")
+        check(b.js("document.querySelectorAll('[data-table=indicateurs] tbody tr').length") ==
+              len(evaluation["indicators"]), "one row per indicator in the indicators table")
+        b.screenshot(os.path.join(args.out, "evaluation.png"))
+
+        # --- Calendrier et relances, as the direction: acknowledge one.
+        reminders = admin.get("/v1/reminders")
+        with_open = [p["direction"] for p in reminders["plans"]
+                     if any(r["state"] == "open" for r in p["reminders"])]
+        check(bool(with_open), f"the demo has open reminders on 16 October 2018 ({with_open})")
+        code = "DEJ" if "DEJ" in with_open else (with_open or ["DEJ"])[0]
+        login(b, url, "t-" + code.lower())
+        check(b.js("document.getElementById('contenu').dataset.page") == "direction",
+              f"the {code} user lands on its own plan")
+        timings["Calendrier et relances"] = b.go(url + f"/#/calendrier/{code}", "calendrier")
+        schedule = admin.get(f"/v1/schedule?direction={code}")["plans"][0]["occurrences"]
+        check(b.js("document.querySelectorAll('#calendrier tbody tr').length") == len(schedule),
+              f"the cycle's {len(schedule)} occurrences are listed")
+        rid = b.js("(document.querySelector('#relances button[data-reminder]') || {dataset: {}}).dataset.reminder")
+        check(bool(rid), "an open reminder offers 'Prendre en compte'")
+        if rid:
+            b.screenshot(os.path.join(args.out, "calendrier.png"))
+            b.js(f"document.querySelector('#relances button[data-reminder=\"{rid}\"]').click()")
+            b.wait("!!document.querySelector('.succes, .alerte')", "the acknowledgement")
+            check(bool(b.js("!!document.querySelector('.succes')")),
+                  "the page confirms: " + b.js("document.querySelector('.succes, .alerte').textContent"))
+            state = next(r["state"] for p in admin.get(f"/v1/reminders?direction={code}")["plans"]
+                         for r in p["reminders"] if r["id"] == rid)
+            check(state == "acknowledged", f"reminder {rid} is acknowledged in the API ({state})")
+            check(b.js(f"document.querySelector('tr[data-reminder=\"{rid}\"]').dataset.state") == "acknowledged",
+                  "the page shows it acknowledged")
+        # A direction cannot open another direction's page.
+        other = "DRH" if code != "DRH" else "DEJ"
+        b.go(url + f"/#/direction/{other}", "direction")
+        check("Accès refusé" in b.js("(document.querySelector('.alerte') || {textContent: ''}).textContent"),
+              f"the {code} user is refused {other}'s page, in French")
+
+        # --- Every page again, timed, against the demo city.
+        login(b, url, "t-admin")
+        # A full load each time: a blank page, then the page's address.
+        for name, (route, page) in {"Accueil": ("#/", "accueil"), "Direction": ("#/direction/DEJ", "direction"),
+                                    "Historique": ("#/historique/DEJ", "historique"),
+                                    "Calendrier et relances": ("#/calendrier/DEJ", "calendrier"),
+                                    "Évaluation": ("#/evaluation/DEJ", "evaluation")}.items():
+            b.send("Page.navigate", {"url": "about:blank"})
+            b.wait("location.href === 'about:blank'", "a blank page")
+            b.go(url + "/" + route, page)
+            timings[name] = float(b.js("document.getElementById('contenu').dataset.sinceNavigationMs"))
+        check(not b.errors, "no script error or CSP violation in the console: " + "; ".join(b.errors[:5]))
+    except Exception as e:  # a step that could not run is a failure, with its cause
+        check(False, f"the run stopped: {e}")
+    finally:
+        if browser:
+            browser.close()
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            code = daemon.wait(timeout=20)
+            check(code == 0, f"jalond exits 0 on SIGTERM ({code})")
+        except subprocess.TimeoutExpired:
+            daemon.kill()
+            check(False, "jalond exits on SIGTERM")
+    print("page load times (ms, from navigation start to the page rendered with its data): " +
+          ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
+    if FAILURES:
+        print(f"\n{len(FAILURES)} check(s) failed; jalond's log: {work}/jalond.log")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nall checks passed; screenshots in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
