@@ -421,11 +421,25 @@ def main():
             check(state == "acknowledged", f"reminder {rid} is acknowledged in the API ({state})")
             check(b.js(f"document.querySelector('tr[data-reminder=\"{rid}\"]').dataset.state") == "acknowledged",
                   "the page shows it acknowledged")
-        # A direction cannot open another direction's page.
+        # A direction sees only its own plan on Accueil, and cannot open another's page.
+        b.go(url + "/#/", "accueil")
+        shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
+        check(shown == [code], f"the {code} user's Accueil lists {code} only ({shown})")
         other = "DRH" if code != "DRH" else "DEJ"
         b.go(url + f"/#/direction/{other}", "direction")
         check("Accès refusé" in b.js("(document.querySelector('.alerte') || {textContent: ''}).textContent"),
               f"the {code} user is refused {other}'s page, in French")
+
+        # --- Direction and Évaluation print to A4 (PDF from the print stylesheet).
+        for route, page in (("#/direction/DEJ", "direction"), ("#/evaluation/DEJ", "evaluation")):
+            b.go(url + "/" + route, page)
+            pdf = base64.b64decode(b.send("Page.printToPDF", {"preferCSSPageSize": True,
+                                                               "printBackground": True})["data"])
+            with open(os.path.join(args.out, page + ".pdf"), "wb") as f:
+                f.write(pdf)
+            boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+            a4 = bool(boxes) and all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in boxes)
+            check(a4, f"{page} prints on A4 pages ({len(boxes)} page(s))")
 
         # --- Every page again, timed, against the demo city.
         login(b, url, "t-admin")
