@@ -93,7 +93,11 @@ int Run(const std::string& config_path, const std::string& data_override,
   spdlog::info("recovered event log: head_position={} head_hash={} events={}", head.position,
                jalon::ToHex(head.hash), head.position);
   if (jalon::Status health = (*log)->WriteHealth(); !health.ok()) {
-    spdlog::error("writes refused: {}", health.ToString());
+    spdlog::error(
+        "writes refused: {}. Reads are served. To investigate, stop jalond and run `jalon verify "
+        "--data {}`; to recover, restore the latest good backup into a new directory with "
+        "`jalon restore --from BACKUP_DIR --data NEW_DIR` and start jalond on it",
+        health.ToString(), config.data_dir);
   }
   jalon::Projections projections(**log);
   if (jalon::Status s = projections.Start([](uint64_t done, uint64_t total) {

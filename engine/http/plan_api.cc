@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 
+#include "engine/log/backup.h"
 #include "engine/log/event_json.h"
 
 namespace jalon::http {
@@ -300,6 +301,24 @@ void PlanApi::Register(Router& router) {
                auto result = service->Import(*body, who.Actor(), req.Header("idempotency-key"));
                if (!result.ok()) return FromStatus(result.status());
                return JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result);
+             }));
+
+  // A backup of the live log into a new directory on the daemon's machine
+  // (engine/log/backup.h); `jalon backup --url` calls it. Not in DESIGN.md.
+  router.Add("POST", "/v1/backup",
+             authed([service, log](const Request& req, const Params&, const Principal& who) {
+               if (!who.admin()) return ErrorResponse(403, "backup: needs an admin token");
+               auto body = ParseBody(req);
+               if (!body.ok()) return FromStatus(body.status());
+               if (!body->is_object() || body->size() != 1 || !body->contains("to") ||
+                   !(*body)["to"].is_string())
+                 return ErrorResponse(400, "body: must be {\"to\": \"/absolute/path\"}");
+               const std::string to = (*body)["to"];
+               if (to.empty() || to[0] != '/')
+                 return ErrorResponse(400, "to: must be an absolute path on the daemon's machine");
+               auto info = CreateBackup(*log, to, service->clock());
+               if (!info.ok()) return FromStatus(info.status());
+               return JsonResponse(201, info->ToJson());
              }));
 
   router.Add("POST", "/v1/commands",

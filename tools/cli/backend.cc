@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
+#include "engine/log/backup.h"
 #include "engine/log/event_log.h"
 #include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
@@ -87,6 +89,11 @@ class LocalBackend : public Backend {
   }
   Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
     return jobs::BriefData(*service_, code, as_of, scheduler_->options().cycle);
+  }
+  Result<Json> Backup(const std::string& to) override {
+    auto info = CreateBackup(*log_, to, clock_);
+    if (!info.ok()) return info.status();
+    return info->ToJson();
   }
 
  private:
@@ -196,6 +203,9 @@ class RemoteBackend : public Backend {
   }
   Result<Json> ReviewDoc(const std::string& code, int review) override {
     return Call("GET", PlanPath(code) + "/review-doc?format=json&review=" + std::to_string(review));
+  }
+  Result<Json> Backup(const std::string& to) override {
+    return Call("POST", "/v1/backup", Json{{"to", std::filesystem::absolute(to).string()}}.dump());
   }
   Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
     return Call("GET",

@@ -42,6 +42,9 @@ class Backend {
   // (jobs/documents/documents.h); the CLI renders them.
   virtual Result<Json> ReviewDoc(const std::string& code, int review) = 0;
   virtual Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) = 0;
+  // A backup of the whole log into the new directory `to` (engine/log/backup.h);
+  // over --url, `to` is a path on the daemon's machine.
+  virtual Result<Json> Backup(const std::string& to) = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections

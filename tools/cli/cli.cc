@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "config/config.h"
+#include "engine/log/backup.h"
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
@@ -126,6 +127,34 @@ int PrintVerify(const json& out, bool as_json) {
               << "\n  restore from a backup taken before the damage\n";
   }
   return ok ? 0 : 1;
+}
+
+std::string BackupText(const json& j) {
+  return "Backup " + j["dir"].get<std::string>() + ": up to position " +
+         std::to_string(j["head_position"].get<uint64_t>()) + ", head hash " +
+         j["head_hash"].get<std::string>() + ", " +
+         std::to_string(j["bytes"].get<uint64_t>() / 1024) + " KiB; it verifies.\n";
+}
+
+int Restore(const std::string& from, const std::string& data_dir, bool as_json) {
+  auto progress = [](uint64_t done, uint64_t total) {
+    if (total >= 100000 && (done % 100000 == 0 || done == total)) {
+      std::fprintf(stderr, "\rverifying the restored log: %llu / %llu events",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+      if (done == total) std::fprintf(stderr, "\n");
+    }
+  };
+  auto info = RestoreBackup(from, data_dir, progress);
+  if (!info.ok()) return Fail("restore", info.status());
+  json out = info->ToJson();
+  out["restored_into"] = std::filesystem::absolute(data_dir).string();
+  return Print(out, as_json, [](const json& j) {
+    return "Restored " + j["dir"].get<std::string>() + " into " +
+           j["restored_into"].get<std::string>() + ": " +
+           std::to_string(j["head_position"].get<uint64_t>()) +
+           " events; the chain verifies and ends at the backup's head " +
+           j["head_hash"].get<std::string>() + ".\n";
+  });
 }
 
 int Verify(const Options& o) {
@@ -419,6 +448,24 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   verify->add_option("--trusted-hash", o.trusted_hash, "Hash of position FROM - 1 when --from > 1");
 
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Back the whole log up into a new directory, while jalond runs (--url, admin token) or "
+      "on a stopped one's directory (--data); the backup verifies before it is kept");
+  std::string backup_to, restore_from;
+  backup->add_option("--to", backup_to, "The backup directory to create (must not exist)")
+      ->required();
+  data(backup);
+  json_flag(backup);
+  auto* restore = app.add_subcommand(
+      "restore",
+      "Restore a backup into an empty data directory; the result must verify and end at the "
+      "backup's head");
+  restore->add_option("--from", restore_from, "The backup directory")->required();
+  restore->add_option("-d,--data", o.data_dir, "The data directory to create (must be empty)")
+      ->required();
+  json_flag(restore);
+
   auto* replay =
       app.add_subcommand("replay", "Rebuild every projection from the log, from scratch");
   data(replay);
@@ -581,6 +628,7 @@ int Main(int argc, char** argv) {
                 "--url and --data: give one (JALON_URL and JALON_DATA count as given); unset one");
   }
   if (replay->parsed()) return Replay(o);
+  if (restore->parsed()) return Restore(restore_from, o.data_dir, o.json);
   if (simulate->parsed()) return Simulate(o, sim);
   if (verify->parsed() && o.url.empty()) return Verify(o);
   if (verify->parsed() && o.verify_from > 1)
@@ -597,6 +645,11 @@ int Main(int argc, char** argv) {
     backend = std::move(opened).value();
   }
   Backend& service = *backend;
+  if (backup->parsed()) {
+    auto r = service.Backup(backup_to);
+    if (!r.ok()) return Fail(verb, r.status());
+    return Print(*r, o.json, BackupText);
+  }
   if (verify->parsed()) {
     auto r = service.Verify();
     if (!r.ok()) return Fail(verb, r.status());
