@@ -527,6 +527,11 @@ Status EventLog::WriteHealth() const {
   return write_health_;
 }
 
+void EventLog::RefuseWrites(Status why) {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  if (write_health_.ok()) write_health_ = std::move(why);
+}
+
 LogStats EventLog::Stats() const {
   LogStats s;
   s.appends = stat_appends_.load(std::memory_order_relaxed);

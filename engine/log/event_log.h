@@ -129,6 +129,8 @@ class EventLog {
   // Not OK when the log was opened damaged, or a write failed; writes are
   // then refused with this status until the process restarts.
   Status WriteHealth() const;
+  // Refuses every later append with `why` (a damaged log found by a verify).
+  void RefuseWrites(Status why);
 
   // Events with position in [from, from + limit), stopping at the head. A
   // missing or undecodable record is kCorruption naming its position.

@@ -5,8 +5,10 @@
 #include <fstream>
 
 #include "tests/process_util.h"
+#include "tests/raw_events.h"
 #include "tests/test_util.h"
 #include "tests/tools/binaries.h"
+#include "tests/tools/live_daemon.h"
 
 namespace jalon {
 namespace {
@@ -71,6 +73,41 @@ TEST(DaemonConfigTest, BadConfigStopsTheStartNamingTheKey) {
   EXPECT_EQ(WEXITSTATUS(status), 2);
   EXPECT_NE(daemon.output().find(path + ":3: storage.retention: unknown key"), std::string::npos)
       << daemon.output();
+}
+
+// A flipped byte in an event far from the head: jalond still starts and
+// serves reads, refuses writes with 503, and its log names the first bad
+// position and the way out (verify, restore).
+TEST(DaemonDamageTest, DamagedLogServesReadsRefusesWritesAndNamesThePosition) {
+  TempDir dir;
+  const std::string data = dir.Sub("data");
+  const auto imported = testing::Jalon({"import", testing::kExample, "--data", data});
+  ASSERT_EQ(imported.code, 0) << imported.output;
+  {
+    testing::RawEvents raw(data);
+    std::string record = raw.Get(7);
+    record.back() ^= 0x20;  // inside the record's stored hash
+    raw.Put(7, record);
+  }
+  const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), data);
+  testing::LiveDaemon daemon(kJalond, config, dir.Sub("jalond.log"));
+  ASSERT_TRUE(daemon.serving()) << daemon.Log();
+  const std::string log = daemon.Log();
+  EXPECT_NE(log.find("damaged at position 7"), std::string::npos) << log;
+  EXPECT_NE(log.find("jalon verify"), std::string::npos) << log;
+  EXPECT_NE(log.find("jalon restore"), std::string::npos) << log;
+  const std::string url = daemon.url();
+  EXPECT_EQ(testing::CallJson("GET", url + "/v1/plans/DEJ", "t-admin").status, 200);
+  const auto health = testing::CallJson("GET", url + "/healthz", "");
+  EXPECT_EQ(health.status, 503);
+  EXPECT_EQ(health.body["status"], "degraded");
+  const auto write = testing::CallJson(
+      "POST", url + "/v1/commands", "t-dej",
+      R"({"type":"RecordMeasurement","data":{"direction":"DEJ","indicator":"I1","date":"2018-09-30","value":45}})");
+  EXPECT_EQ(write.status, 503) << write.body.dump();
+  const auto verify = testing::CallJson("GET", url + "/v1/verify", "t-admin");
+  EXPECT_EQ(verify.body["ok"], false);
+  EXPECT_EQ(verify.body["first_bad_position"], 7);
 }
 
 }  // namespace
