@@ -169,7 +169,7 @@ void PlanApi::Register(Router& router) {
              }));
 
   router.Add("GET", "/v1/directions",
-             authed([service, log](const Request& req, const Params&, const Principal& who) {
+             authed([service](const Request& req, const Params&, const Principal& who) {
                auto at = InstantParam(req, "at", true);
                if (!at.ok()) return FromStatus(at.status());
                Json all = service->Directions(*at), visible = Json::array();
@@ -265,20 +265,19 @@ void PlanApi::Register(Router& router) {
                    200, {{"events", std::move(list)}, {"head_position", log->Head().position}});
              }));
 
-  router.Add("GET", "/v1/verify",
-             authed([service, log](const Request&, const Params&, const Principal& who) {
-               if (!who.direction.empty() || who.anonymous())
-                 return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
-               VerifyReport r = log->Verify();
-               Json body = {{"ok", r.ok},
-                            {"head_position", r.head_position},
-                            {"head_hash", ToHex(r.head_hash)}};
-               if (!r.ok) {
-                 body["first_bad_position"] = r.first_bad_position;
-                 body["reason"] = r.reason;
-               }
-               return JsonResponse(200, body);
-             }));
+  router.Add(
+      "GET", "/v1/verify", authed([log](const Request&, const Params&, const Principal& who) {
+        if (!who.direction.empty() || who.anonymous())
+          return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
+        VerifyReport r = log->Verify();
+        Json body = {
+            {"ok", r.ok}, {"head_position", r.head_position}, {"head_hash", ToHex(r.head_hash)}};
+        if (!r.ok) {
+          body["first_bad_position"] = r.first_bad_position;
+          body["reason"] = r.reason;
+        }
+        return JsonResponse(200, body);
+      }));
 
   // Not in DESIGN.md's table: the daemon side of `jalon import`, so that the
   // CLI's verbs all work against a running daemon. Same body as the file.
@@ -322,7 +321,7 @@ void PlanApi::Register(Router& router) {
              }));
 
   router.Add("POST", "/v1/commands",
-             authed([service, log](const Request& req, const Params&, const Principal& who) {
+             authed([service](const Request& req, const Params&, const Principal& who) {
                auto body = ParseBody(req);
                if (!body.ok()) return FromStatus(body.status());
                auto command = ParseCommand(*body);

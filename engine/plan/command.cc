@@ -794,7 +794,8 @@ Result<Decision> Decide(const PlanState& state, const Command& command, Instant 
   const Spec& spec = it->second;
   const Json& data = command.data;
   Json normalized = Json::object();
-  for (const auto& [key, value] : data.items()) {
+  for (const auto& item : data.items()) {
+    const std::string& key = item.key();  // (clang 14 cannot capture a structured binding)
     const bool known = std::any_of(spec.fields.begin(), spec.fields.end(),
                                    [&](const Field& f) { return key == f.name; });
     if (!known) return Bad(key, "unknown field for " + command.type);

@@ -288,7 +288,9 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
   }
 
   Json reminders = Json::array();
-  for (const auto& [rule, counts] : trace.reminders) {
+  for (const auto& entry : trace.reminders) {
+    const auto& rule = entry.first;
+    const auto& counts = entry.second;  // (clang 14 cannot capture a structured binding)
     auto n = [&counts](const char* what) {
       auto it = counts.find(what);
       return it == counts.end() ? 0 : it->second;
