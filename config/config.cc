@@ -379,8 +379,10 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   JALON_RETURN_IF_ERROR(error);
   if (const toml::table* storage = SubTable(root, "storage", &error, source)) {
-    JALON_RETURN_IF_ERROR(CheckKeys(source, *storage, "storage", {"data_dir"}));
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *storage, "storage", {"data_dir", "min_free_mb"}));
     JALON_RETURN_IF_ERROR(ReadString(source, *storage, "storage", "data_dir", &config.data_dir));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *storage, "storage", "min_free_mb", 0, int64_t{1} << 30,
+                                  &config.min_free_mb));
   }
   JALON_RETURN_IF_ERROR(error);
   if (const toml::table* cycle = SubTable(root, "cycle", &error, source)) {

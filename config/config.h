@@ -38,6 +38,10 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   bool anonymous_read = false;  // server.anonymous_read: token-less reads (demo)
   std::string data_dir = "var/jalon";
+  // storage.min_free_mb: writes are refused (503) while the data directory's
+  // filesystem has less free space than this, so RocksDB never meets a full
+  // disk (Debian's build aborts on a failed log write).
+  uint64_t min_free_mb = 64;
   std::vector<TokenConfig> tokens;
   HealthConfig health;
   jobs::JobsOptions jobs;  // [cycle], [reminders], [delivery], [[contacts]]

@@ -32,6 +32,9 @@ sigset_t BlockStopSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  // A file-size limit reached is a failed write (EFBIG) like a full disk:
+  // refuse writes and carry on, do not die of SIGXFSZ.
+  signal(SIGXFSZ, SIG_IGN);
   return set;
 }
 
@@ -77,6 +80,7 @@ int Run(const std::string& config_path, const std::string& data_override,
   jalon::EventLogOptions options;
   options.clock = &clock;
   options.allow_damaged = true;  // serve reads of a damaged log; writes are refused
+  options.min_free_bytes = config.min_free_mb << 20;
   spdlog::info("opening data directory {}", config.data_dir);
   auto log = jalon::EventLog::Open(config.data_dir, options);
   if (!log.ok()) {
@@ -157,8 +161,15 @@ int Run(const std::string& config_path, const std::string& data_override,
   server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));
   jalon::http::HttpServer server(server_options, [&counted](const jalon::http::Request& req) {
     jalon::http::Response res = counted(req);
-    spdlog::info("request_id={} method={} path={} status={}", req.request_id, req.method, req.path,
-                 res.status);
+    if (res.status >= 500) {
+      // The reason of a server-side refusal (a full disk, a damaged log) is
+      // in the operator's log too, not only in the client's answer.
+      spdlog::warn("request_id={} method={} path={} status={} {}", req.request_id, req.method,
+                   req.path, res.status, res.body.substr(0, 400));
+    } else {
+      spdlog::info("request_id={} method={} path={} status={}", req.request_id, req.method,
+                   req.path, res.status);
+    }
     return res;
   });
   if (jalon::Status s = server.Start(); !s.ok()) {

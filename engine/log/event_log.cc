@@ -7,6 +7,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -364,6 +365,20 @@ void EventLog::CompletionLoop() {
   }
 }
 
+Status EventLog::TryRecover() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_recovery_) return StoredHealth();
+  next_recovery_ = now + std::chrono::seconds(1);  // at most one attempt a second
+  // RocksDB stops writing after a failed write until Resume() succeeds,
+  // which it does once the disk takes the flush again.
+  if (!db_->Resume().ok()) return StoredHealth();
+  // The failed batch is in the database wholly or not at all (one
+  // WriteBatch): take the head as stored, and forget cached versions.
+  stream_versions_.clear();
+  JALON_RETURN_IF_ERROR(LoadHead());
+  return StoredHealth();
+}
+
 Result<uint64_t> EventLog::CachedStreamVersion(const std::string& stream) {
   auto it = stream_versions_.find(stream);
   if (it != stream_versions_.end()) return it->second;
@@ -389,7 +404,9 @@ Result<std::optional<AppendResult>> EventLog::LookupCommand(const std::string& c
 // synced WriteBatch, then publishes the new head and answers the callers.
 std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& batch) {
   std::vector<std::optional<Result<AppendResult>>> outcome(batch.size());
-  Status health = WriteHealth();
+  Status health = StoredHealth();
+  if (health.IsUnavailable()) health = TryRecover();
+  if (health.ok()) health = DiskReserve();
   if (!health.ok()) {
     return std::vector<Result<AppendResult>>(
         batch.size(), Status::Unavailable("writes are refused: " + health.message()));
@@ -487,11 +504,18 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
     wo.sync = options_.sync;
     Status written = FromRocks(db_->Write(wo, &wb), "appending to the event log");
     if (!written.ok()) {
-      // Nothing of this batch is durable: fail every request that would have
-      // appended, and refuse further writes until a restart re-reads the head.
+      // Nothing of this batch is acknowledged: fail every request that would
+      // have appended. A failed write (a full disk, a read-only or vanished
+      // directory) refuses writes until TryRecover finds the disk usable
+      // again; anything else (corruption) until a restart re-reads the head.
+      if (!written.IsCorruption()) {
+        written = Status::Unavailable("cannot write the event log (" + written.message() +
+                                      "); writes resume once the disk accepts them again");
+      }
       for (auto& o : outcome) {
         if (o && o->ok() && !(*o)->replayed) o = written;
       }
+      next_recovery_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
       std::lock_guard<std::mutex> lock(head_mu_);
       write_health_ = written;
     } else {
@@ -522,9 +546,27 @@ LogHead EventLog::Head() const {
   return head_;
 }
 
-Status EventLog::WriteHealth() const {
+Status EventLog::StoredHealth() const {
   std::lock_guard<std::mutex> lock(head_mu_);
   return write_health_;
+}
+
+Status EventLog::WriteHealth() const {
+  Status stored = StoredHealth();
+  return stored.ok() ? DiskReserve() : stored;
+}
+
+Status EventLog::DiskReserve() const {
+  if (options_.min_free_bytes == 0) return Status::Ok();
+  struct statvfs fs;
+  if (::statvfs(dir_.c_str(), &fs) != 0) return Status::Ok();  // the write will tell
+  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes >= options_.min_free_bytes) return Status::Ok();
+  return Status::Unavailable("disk nearly full: " + std::to_string(free_bytes >> 20) +
+                             " MiB free on the filesystem of " + dir_ + ", " +
+                             std::to_string(options_.min_free_bytes >> 20) +
+                             " MiB are kept in reserve (storage.min_free_mb); writes resume "
+                             "once space is freed");
 }
 
 void EventLog::RefuseWrites(Status why) {

@@ -101,6 +101,11 @@ struct EventLogOptions {
   // When true, Open succeeds on a log whose head does not match its last
   // event, so that `jalon verify` can report the damage; writes are refused.
   bool allow_damaged = false;
+  // Appends are refused (kUnavailable) while the filesystem of the log has
+  // less free space than this; 0 turns the check off. RocksDB must never be
+  // the one to find the disk full: Debian's librocksdb keeps its assertions
+  // and aborts on a failed write-ahead-log write.
+  uint64_t min_free_bytes = 0;
 };
 
 class EventLog {
@@ -126,8 +131,9 @@ class EventLog {
 
   LogHead Head() const;
   LogStats Stats() const;
-  // Not OK when the log was opened damaged, or a write failed; writes are
-  // then refused with this status until the process restarts.
+  // Not OK when the log was opened damaged (until a restart), when a write
+  // failed (until the disk takes writes again), or when free space is below
+  // options.min_free_bytes (until it is back).
   Status WriteHealth() const;
   // Refuses every later append with `why` (a damaged log found by a verify).
   void RefuseWrites(Status why);
@@ -192,6 +198,14 @@ class EventLog {
   std::vector<Result<AppendResult>> CommitBatch(std::vector<Pending>& batch);
   // REQUIRES: called on the writer thread.
   Result<uint64_t> CachedStreamVersion(const std::string& stream);
+  // After a failed write: at most once a second, asks RocksDB to resume and,
+  // if it does, re-reads the head and accepts writes again. Returns the
+  // write health. REQUIRES: called on the writer thread.
+  Status TryRecover();
+  // kUnavailable when the log's filesystem has less than min_free_bytes free.
+  Status DiskReserve() const;
+  Status StoredHealth() const;                             // write_health_ alone
+  std::chrono::steady_clock::time_point next_recovery_{};  // writer thread only
   Result<std::optional<AppendResult>> LookupCommand(const std::string& command_id) const;
 
   const std::string dir_;
