@@ -1,6 +1,7 @@
 #include "engine/plan/plan_state.h"
 
 #include <functional>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "engine/log/payload.h"
@@ -365,7 +366,13 @@ int32_t DayOf(Instant t) {
   return static_cast<int32_t>(std::chrono::floor<std::chrono::days>(t).time_since_epoch().count());
 }
 
-int32_t DayOf(const std::string& iso_date) { return DayOf(ParseDate(iso_date).value()); }
+int32_t DayOf(const std::string& iso_date) {
+  auto date = ParseDate(iso_date);
+  // Decide only ever stores valid dates; a damaged event may not. Apply
+  // turns this into a Corruption naming the event.
+  if (!date.ok()) throw std::invalid_argument("'" + iso_date + "': " + date.status().message());
+  return DayOf(*date);
+}
 
 std::string DateOfDay(int32_t day) { return FormatDate(Instant(std::chrono::days(day))); }
 
@@ -495,7 +502,7 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
   Status s;
   try {
     s = it->second(*this, event, payload);
-  } catch (const Json::exception& ex) {
+  } catch (const std::exception& ex) {  // a JSON type error, a malformed date
     s = Status::Corruption("position " + std::to_string(event.position) + ": " + event.type +
                            " payload does not fit: " + ex.what());
   }
@@ -707,7 +714,7 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
       return Status::Corruption("snapshot: last_hash is not a hash");
     }
     return s;
-  } catch (const Json::exception& ex) {
+  } catch (const std::exception& ex) {  // a JSON type error, a malformed date
     return Status::Corruption(std::string("snapshot does not fit the plan state: ") + ex.what());
   }
 }

@@ -105,7 +105,8 @@ Json RemindersJson(const std::map<std::string, Reminder>& reminders);
 int32_t DayOf(Instant t);
 // 00:00 UTC of a day number: the inverse of DayOf for whole days.
 inline Instant StartOfDay(int32_t day) { return Instant(std::chrono::days(day)); }
-int32_t DayOf(const std::string& iso_date);  // REQUIRES: a valid YYYY-MM-DD
+// Throws std::invalid_argument if `iso_date` is not a valid YYYY-MM-DD.
+int32_t DayOf(const std::string& iso_date);
 std::string DateOfDay(int32_t day);
 
 struct PlanState {
