@@ -9,6 +9,7 @@
 
 #include "engine/log/event.h"
 #include "engine/log/payload.h"
+#include "tests/test_util.h"
 
 #ifndef JALON_TESTDATA_DIR
 #error "JALON_TESTDATA_DIR must name tests/testdata"
@@ -47,12 +48,7 @@ Event GoldenEvent() {
   return e;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 TEST(EventCodecTest, GoldenRecordV1StaysReadable) {
   if (std::getenv("JALON_WRITE_GOLDEN") != nullptr) {

@@ -31,12 +31,7 @@ using nlohmann::json;
 using testing::CallJson;
 using testing::LiveDaemon;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 uint64_t RssKib(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");

@@ -28,12 +28,7 @@ using testing::Jalon;
 using testing::LiveDaemon;
 using testing::TempDir;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 std::unique_ptr<EventLog> OpenLog(const std::string& dir, const Clock& clock) {
   EventLogOptions options;

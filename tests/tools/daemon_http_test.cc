@@ -30,12 +30,7 @@ using testing::Jalon;
 using testing::kExample;
 using testing::kJalond;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 class DaemonHttpTest : public ::testing::Test {
  protected:

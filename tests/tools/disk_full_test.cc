@@ -29,12 +29,7 @@ using nlohmann::json;
 using testing::CallJson;
 using testing::TempDir;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadFile;
 
 std::string Measurement(int k) {
   const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
