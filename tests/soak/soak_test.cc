@@ -171,21 +171,14 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   }
   // The log: each command key once, each occurrence once.
   std::map<std::string, int> commands, occurrences;
-  for (uint64_t from = 1;;) {
-    auto page =
-        CallJson("GET", url + "/v1/events?limit=1000&from=" + std::to_string(from), "t-auditor");
-    ASSERT_EQ(page.status, 200);
-    if (page.body["events"].empty()) break;
-    for (const json& e : page.body["events"]) {
-      const std::string id = e["command_id"];
-      if (id.starts_with("soak-")) ++commands[id];
-      const std::string type = e["type"];
-      if (type == "OccurrenceFired" || type == "OccurrenceSkipped")
-        ++occurrences[e["stream"].get<std::string>() + " " +
-                      e["data"]["occurrence"].get<std::string>()];
-      from = e["position"].get<uint64_t>() + 1;
-    }
-  }
+  ASSERT_TRUE(testing::ForEachEvent(url, "t-auditor", [&](const json& e) {
+    const std::string id = e["command_id"];
+    if (id.starts_with("soak-")) ++commands[id];
+    const std::string type = e["type"];
+    if (type == "OccurrenceFired" || type == "OccurrenceSkipped")
+      ++occurrences[e["stream"].get<std::string>() + " " +
+                    e["data"]["occurrence"].get<std::string>()];
+  }));
   for (const auto& [k, position] : acked)
     EXPECT_EQ(commands["soak-" + std::to_string(k)], 1) << "acknowledged command " << k;
   for (const auto& [id, n] : commands) EXPECT_EQ(n, 1) << id;

@@ -279,17 +279,10 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
   }
   // Each command id appears exactly once in the log.
   std::map<std::string, int> seen;
-  for (uint64_t from = 1;;) {
-    auto page =
-        CallJson("GET", url + "/v1/events?limit=1000&from=" + std::to_string(from), "t-auditor");
-    ASSERT_EQ(page.status, 200);
-    if (page.body["events"].empty()) break;
-    for (const json& e : page.body["events"]) {
-      const std::string id = e["command_id"];
-      if (id.starts_with("crash-")) ++seen[id];
-      from = e["position"].get<uint64_t>() + 1;
-    }
-  }
+  ASSERT_TRUE(testing::ForEachEvent(url, "t-auditor", [&](const json& e) {
+    const std::string id = e["command_id"];
+    if (id.starts_with("crash-")) ++seen[id];
+  }));
   EXPECT_EQ(seen.size(), acked.size() + unanswered.size());
   for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
   // The projection holds every one of them, and the chain verifies.

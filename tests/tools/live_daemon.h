@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -133,6 +134,21 @@ inline JsonReply CallJson(const std::string& method, const std::string& url,
   auto reply = net::Perform(call);
   if (!reply.ok()) return {};
   return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
+}
+
+// Every event of the daemon's log, in order, through GET /v1/events (an
+// auditor token). False if a page could not be read.
+inline bool ForEachEvent(const std::string& url, const std::string& token,
+                         const std::function<void(const nlohmann::json&)>& fn) {
+  for (uint64_t from = 1;;) {
+    auto page = CallJson("GET", url + "/v1/events?limit=1000&from=" + std::to_string(from), token);
+    if (page.status != 200) return false;
+    if (page.body["events"].empty()) return true;
+    for (const nlohmann::json& e : page.body["events"]) {
+      fn(e);
+      from = e["position"].get<uint64_t>() + 1;
+    }
+  }
 }
 
 }  // namespace jalon::testing
