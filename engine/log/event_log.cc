@@ -758,6 +758,9 @@ VerifyReport EventLog::Verify(uint64_t from, const Hash& prev,
       return false;
     };
     Status s = ScanViews(c.from, [&](const EventView& e) {
+      // Past the head of the moment: appended while we check (or damage,
+      // which the check after the slices tells apart).
+      if (e.position > stored_head) return false;
       if (!c.saw_first) {
         c.saw_first = true;
         c.first_prev = e.prev_hash;
@@ -825,18 +828,29 @@ VerifyReport EventLog::Verify(uint64_t from, const Hash& prev,
       break;
     }
   }
-  if (report.ok && report.head_position == stored_head && stored_head >= from) {
-    // Events past the head are damage only if no append explains them.
-    bool beyond = false;
-    Status scanned = ScanViews(stored_head + 1, [&beyond](const EventView&) {
-      beyond = true;
-      return false;
-    });
-    if ((beyond || !scanned.ok()) && Head().position == stored_head) {
+  if (report.ok && report.head_position == stored_head) {
+    // Events past the head are damage only if the stored head does not
+    // cover them. Head and events are written in one batch, so one snapshot
+    // sees both as of the same append: appends made meanwhile are no alarm.
+    const rocksdb::Snapshot* snap = db_->GetSnapshot();
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    std::string value;
+    LogHead snapped;
+    const rocksdb::Status hs = db_->Get(ro, default_cf_, lf::kMetaHeadKey, &value);
+    const bool head_read = hs.ok() ? DecodeHead(value, &snapped) : hs.IsNotFound();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf_));
+    it->Seek(lf::EventKey(std::max(snapped.position, stored_head) + 1));
+    const bool beyond = head_read && it->Valid();
+    const bool scan_failed = !it->status().ok();
+    it.reset();
+    db_->ReleaseSnapshot(snap);
+    if (beyond || scan_failed || !head_read) {
       report.ok = false;
-      report.first_bad_position = stored_head + 1;
-      report.reason =
-          "the head says " + std::to_string(stored_head) + " but the chain goes on past it";
+      report.first_bad_position = std::max(snapped.position, stored_head) + 1;
+      report.reason = !head_read ? "meta/head cannot be read"
+                                 : "the head says " + std::to_string(snapped.position) +
+                                       " but the chain goes on past it";
     }
   }
   if (report.ok) {

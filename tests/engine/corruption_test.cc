@@ -109,6 +109,20 @@ TEST_F(CorruptionTest, TruncatedTailIsDetectedAgainstTheHead) {
   EXPECT_EQ(r.first_bad_position, 10u);
 }
 
+// A record past the head, written without its head (a restore mixed from
+// two backups, say): the chain is fine up to the head, and the stray record
+// after it is named.
+TEST_F(CorruptionTest, RecordPastTheHeadIsNamed) {
+  {
+    RawEvents raw(dir_.path());
+    raw.Put(11, raw.Get(10));
+  }
+  VerifyReport r = VerifyDamaged();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_position, 11u);
+  EXPECT_NE(r.reason.find("goes on past"), std::string::npos) << r.reason;
+}
+
 TEST_F(CorruptionTest, DamagedLogRefusesToOpenForWritesAndPointsToVerify) {
   {
     RawEvents raw(dir_.path());
