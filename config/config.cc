@@ -4,7 +4,10 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -263,59 +266,82 @@ Status ReadDelivery(std::string_view source, const toml::table& t, jobs::Deliver
   return Status::Ok();
 }
 
-Status ReadContacts(std::string_view source, const toml::node& node,
-                    std::vector<jobs::Contact>* out) {
+// Calls fn(prefix, table) for each table of an array of tables ([[name]]),
+// the prefix being "name[i]" for messages.
+Status ForEachTable(std::string_view source, const toml::node& node, std::string_view name,
+                    bool non_empty,
+                    const std::function<Status(const std::string&, const toml::table&)>& fn) {
   const toml::array* list = node.as_array();
-  if (list == nullptr) {
-    return Status::InvalidArgument(Where(source, node.source(), "contacts") +
-                                   "must be an array of tables ([[contacts]])");
+  if (list == nullptr || (non_empty && list->empty())) {
+    return Status::InvalidArgument(Where(source, node.source(), name) + "must be a " +
+                                   (non_empty ? "non-empty " : "") + "array of tables ([[" +
+                                   std::string(name) + "]])");
   }
-  std::set<std::string> seen;
   for (size_t i = 0; i < list->size(); ++i) {
-    const std::string prefix = "contacts[" + std::to_string(i) + "]";
+    const std::string prefix = std::string(name) + "[" + std::to_string(i) + "]";
     const toml::table* t = (*list)[i].as_table();
     if (t == nullptr)
       return Status::InvalidArgument(Where(source, (*list)[i].source(), prefix) +
                                      "must be a table");
-    JALON_RETURN_IF_ERROR(
-        CheckKeys(source, *t, prefix, {"direction", "contact", "director", "webhook"}));
-    jobs::Contact c;
-    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "direction", &c.direction));
-    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "contact", &c.contact));
-    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "director", &c.director));
-    JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "webhook", &c.webhook));
-    for (std::string_view key : {"direction", "contact", "director"}) {
-      if (t->get(key) == nullptr) {
-        return Status::InvalidArgument(Where(source, t->source(), prefix + "." + std::string(key)) +
-                                       "is required");
-      }
-    }
-    if (!IsValidDirectionCode(c.direction)) {
-      return Status::InvalidArgument(
-          Where(source, t->get("direction")->source(), prefix + ".direction") +
-          "not a direction code");
-    }
-    for (std::string_view key : {"contact", "director"}) {
-      const std::string& v = key == "contact" ? c.contact : c.director;
-      if (!LooksLikeEmail(v)) {
-        return Status::InvalidArgument(
-            Where(source, t->get(key)->source(), prefix + "." + std::string(key)) +
-            "must be an email address");
-      }
-    }
-    if (!c.webhook.empty() && !LooksLikeUrl(c.webhook, {"http", "https"})) {
-      return Status::InvalidArgument(
-          Where(source, t->get("webhook")->source(), prefix + ".webhook") +
-          "must be an http(s):// URL");
-    }
-    if (!seen.insert(c.direction).second) {
-      return Status::InvalidArgument(
-          Where(source, t->get("direction")->source(), prefix + ".direction") +
-          "duplicate contacts for " + c.direction);
-    }
-    out->push_back(std::move(c));
+    JALON_RETURN_IF_ERROR(fn(prefix, *t));
   }
   return Status::Ok();
+}
+
+// "prefix.key: is required" for the first of `keys` missing from t.
+Status RequireKeys(std::string_view source, const toml::table& t, const std::string& prefix,
+                   std::initializer_list<std::string_view> keys) {
+  for (std::string_view key : keys) {
+    if (t.get(key) == nullptr) {
+      return Status::InvalidArgument(Where(source, t.source(), prefix + "." + std::string(key)) +
+                                     "is required");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadContacts(std::string_view source, const toml::node& node,
+                    std::vector<jobs::Contact>* out) {
+  std::set<std::string> seen;
+  return ForEachTable(
+      source, node, "contacts", false,
+      [&](const std::string& prefix, const toml::table& table) -> Status {
+        const toml::table* t = &table;
+        JALON_RETURN_IF_ERROR(
+            CheckKeys(source, *t, prefix, {"direction", "contact", "director", "webhook"}));
+        jobs::Contact c;
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "direction", &c.direction));
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "contact", &c.contact));
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "director", &c.director));
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "webhook", &c.webhook));
+        JALON_RETURN_IF_ERROR(
+            RequireKeys(source, *t, prefix, {"direction", "contact", "director"}));
+        if (!IsValidDirectionCode(c.direction)) {
+          return Status::InvalidArgument(
+              Where(source, t->get("direction")->source(), prefix + ".direction") +
+              "not a direction code");
+        }
+        for (std::string_view key : {"contact", "director"}) {
+          const std::string& v = key == "contact" ? c.contact : c.director;
+          if (!LooksLikeEmail(v)) {
+            return Status::InvalidArgument(
+                Where(source, t->get(key)->source(), prefix + "." + std::string(key)) +
+                "must be an email address");
+          }
+        }
+        if (!c.webhook.empty() && !LooksLikeUrl(c.webhook, {"http", "https"})) {
+          return Status::InvalidArgument(
+              Where(source, t->get("webhook")->source(), prefix + ".webhook") +
+              "must be an http(s):// URL");
+        }
+        if (!seen.insert(c.direction).second) {
+          return Status::InvalidArgument(
+              Where(source, t->get("direction")->source(), prefix + ".direction") +
+              "duplicate contacts for " + c.direction);
+        }
+        out->push_back(std::move(c));
+        return Status::Ok();
+      });
 }
 
 const toml::table* SubTable(const toml::table& root, std::string_view key, Status* error,
@@ -350,7 +376,47 @@ bool IsValidRole(std::string_view role) {
   return role.starts_with(kDirection) && IsValidDirectionCode(role.substr(kDirection.size()));
 }
 
-Result<Config> ParseConfig(std::string_view text, std::string_view source) {
+bool IsValidTenantId(std::string_view id) {
+  if (id.empty() || id.size() > 32 || id[0] < 'a' || id[0] > 'z') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// [[tenants]] of the main file: ids and files, checked, not yet loaded.
+Status ReadTenants(std::string_view source, const toml::node& node, std::vector<TenantRef>* out) {
+  const std::filesystem::path base = std::filesystem::path(source).parent_path();
+  std::set<std::string> seen;
+  return ForEachTable(
+      source, node, "tenants", true,
+      [&](const std::string& prefix, const toml::table& table) -> Status {
+        const toml::table* t = &table;
+        JALON_RETURN_IF_ERROR(CheckKeys(source, *t, prefix, {"id", "config"}));
+        TenantRef ref;
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "id", &ref.id));
+        JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "config", &ref.file));
+        JALON_RETURN_IF_ERROR(RequireKeys(source, *t, prefix, {"id", "config"}));
+        if (!IsValidTenantId(ref.id)) {
+          return Status::InvalidArgument(
+              Where(source, t->get("id")->source(), prefix + ".id") + "'" + ref.id +
+              "' is not a tenant id: lower-case letters, digits and '-', 1 to 32, a letter first");
+        }
+        if (!seen.insert(ref.id).second) {
+          return Status::InvalidArgument(Where(source, t->get("id")->source(), prefix + ".id") +
+                                         "duplicate tenant '" + ref.id + "'");
+        }
+        if (std::filesystem::path(ref.file).is_relative()) ref.file = (base / ref.file).string();
+        out->push_back(std::move(ref));
+        return Status::Ok();
+      });
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view source, ConfigScope scope) {
   toml::table root;
   try {
     root = toml::parse(text, source);
@@ -361,13 +427,37 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   }
   Config config;
   config.source = std::string(source);
-  JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
-                                  {"server", "storage", "tokens", "cycle", "health", "reminders",
-                                   "delivery", "contacts", "scheduler"}));
+  const bool tenant = scope == ConfigScope::kTenant;
+  if (tenant) {
+    JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
+                                    {"server", "storage", "tokens", "cycle", "health", "reminders",
+                                     "delivery", "contacts", "scheduler"}));
+  } else if (const toml::node* tenants = root.get("tenants")) {
+    // Several cities: the main file holds [server] and the list only, so
+    // that no setting (a token above all) seems to apply to every city.
+    for (const auto& [key, node] : root) {
+      if (key.str() != "server" && key.str() != "tenants") {
+        return Status::InvalidArgument(
+            Where(source, key.source(), key.str()) +
+            "with [[tenants]], each city's settings go into its own file (tenants[].config)");
+      }
+    }
+    JALON_RETURN_IF_ERROR(ReadTenants(source, *tenants, &config.tenant_files));
+  } else {
+    JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
+                                    {"server", "storage", "tokens", "cycle", "health", "reminders",
+                                     "delivery", "contacts", "scheduler"}));
+  }
 
   Status error;
   if (const toml::table* server = SubTable(root, "server", &error, source)) {
-    JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"listen", "anonymous_read"}));
+    if (tenant) {  // the listening address is the main file's
+      JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"anonymous_read"}));
+    } else if (!config.tenant_files.empty()) {  // anonymous_read is each city's choice
+      JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"listen"}));
+    } else {
+      JALON_RETURN_IF_ERROR(CheckKeys(source, *server, "server", {"listen", "anonymous_read"}));
+    }
     JALON_RETURN_IF_ERROR(
         ReadBool(source, *server, "server", "anonymous_read", &config.anonymous_read));
     JALON_RETURN_IF_ERROR(ReadString(source, *server, "server", "listen", &config.listen));
@@ -416,57 +506,94 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source) {
   JALON_RETURN_IF_ERROR(error);
 
   if (const toml::node* tokens = root.get("tokens")) {
-    const toml::array* list = tokens->as_array();
-    if (list == nullptr) {
-      return Status::InvalidArgument(Where(source, tokens->source(), "tokens") +
-                                     "must be an array of tables ([[tokens]])");
-    }
     std::set<std::string> names;
-    for (size_t i = 0; i < list->size(); ++i) {
-      const std::string prefix = "tokens[" + std::to_string(i) + "]";
-      const toml::table* t = (*list)[i].as_table();
-      if (t == nullptr) {
-        return Status::InvalidArgument(Where(source, (*list)[i].source(), prefix) +
-                                       "must be a table");
-      }
-      JALON_RETURN_IF_ERROR(CheckKeys(source, *t, prefix, {"name", "role", "sha256"}));
-      TokenConfig token;
-      std::string hex;
-      JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "name", &token.name));
-      JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "role", &token.role));
-      JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "sha256", &hex));
-      for (std::string_view key : {"name", "role", "sha256"}) {
-        if (t->get(key) == nullptr) {
-          return Status::InvalidArgument(
-              Where(source, t->source(), prefix + "." + std::string(key)) + "is required");
-        }
-      }
-      if (!IsValidRole(token.role)) {
-        return Status::InvalidArgument(
-            Where(source, t->get("role")->source(), prefix + ".role") +
-            "must be admin, steering, auditor or direction:<CODE>, not '" + token.role + "'");
-      }
-      if (!FromHex(hex, &token.sha256)) {
-        return Status::InvalidArgument(
-            Where(source, t->get("sha256")->source(), prefix + ".sha256") +
-            "must be 64 hex digits (see `jalon token hash`)");
-      }
-      if (!names.insert(token.name).second) {
-        return Status::InvalidArgument(Where(source, t->get("name")->source(), prefix + ".name") +
-                                       "duplicate token name '" + token.name + "'");
-      }
-      config.tokens.push_back(std::move(token));
-    }
+    JALON_RETURN_IF_ERROR(ForEachTable(
+        source, *tokens, "tokens", false,
+        [&](const std::string& prefix, const toml::table& table) -> Status {
+          const toml::table* t = &table;
+          JALON_RETURN_IF_ERROR(CheckKeys(source, *t, prefix, {"name", "role", "sha256"}));
+          TokenConfig token;
+          std::string hex;
+          JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "name", &token.name));
+          JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "role", &token.role));
+          JALON_RETURN_IF_ERROR(ReadString(source, *t, prefix, "sha256", &hex));
+          JALON_RETURN_IF_ERROR(RequireKeys(source, *t, prefix, {"name", "role", "sha256"}));
+          if (!IsValidRole(token.role)) {
+            return Status::InvalidArgument(
+                Where(source, t->get("role")->source(), prefix + ".role") +
+                "must be admin, steering, auditor or direction:<CODE>, not '" + token.role + "'");
+          }
+          if (!FromHex(hex, &token.sha256)) {
+            return Status::InvalidArgument(
+                Where(source, t->get("sha256")->source(), prefix + ".sha256") +
+                "must be 64 hex digits (see `jalon token hash`)");
+          }
+          if (!names.insert(token.name).second) {
+            return Status::InvalidArgument(
+                Where(source, t->get("name")->source(), prefix + ".name") +
+                "duplicate token name '" + token.name + "'");
+          }
+          config.tokens.push_back(std::move(token));
+          return Status::Ok();
+        }));
   }
   return config;
 }
 
-Result<Config> LoadConfig(const std::string& path) {
+namespace {
+
+Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("config file " + path + ": cannot be read");
   std::ostringstream text;
   text << in.rdbuf();
-  auto config = ParseConfig(text.str(), path);
+  return text.str();
+}
+
+// Loads each city's file and checks what the cities must not share.
+Status LoadTenants(Config* main) {
+  std::map<std::string, std::string> data_dirs, maildirs, secrets;  // -> tenant id
+  for (const TenantRef& ref : main->tenant_files) {
+    const std::string what = main->source + ": tenant '" + ref.id + "': ";
+    auto text = ReadWholeFile(ref.file);
+    if (!text.ok()) return text.status().WithContext(what.substr(0, what.size() - 2));
+    auto city = ParseConfig(*text, ref.file, ConfigScope::kTenant);
+    if (!city.ok()) return city.status();
+    city->tenant = ref.id;
+    city->listen = main->listen;
+    auto key = [](const std::string& dir) {
+      return std::filesystem::weakly_canonical(std::filesystem::absolute(dir)).string();
+    };
+    if (auto [it, fresh] = data_dirs.emplace(key(city->data_dir), ref.id); !fresh) {
+      return Status::InvalidArgument(ref.file + ": storage.data_dir: " + city->data_dir +
+                                     " is also tenant '" + it->second +
+                                     "''s; each city has its own log");
+    }
+    if (city->jobs.delivery.channel == "maildir") {
+      if (auto [it, fresh] = maildirs.emplace(key(city->jobs.delivery.maildir), ref.id); !fresh) {
+        return Status::InvalidArgument(
+            ref.file + ": delivery.maildir: " + city->jobs.delivery.maildir + " is also tenant '" +
+            it->second + "''s; one city's mail must not reach another's");
+      }
+    }
+    for (const TokenConfig& t : city->tokens) {
+      if (auto [it, fresh] = secrets.emplace(ToHex(t.sha256), ref.id); !fresh) {
+        return Status::InvalidArgument(ref.file + ": tokens: '" + t.name +
+                                       "' has the same secret as a token of tenant '" + it->second +
+                                       "'; each city needs its own tokens");
+      }
+    }
+    main->tenants.push_back(std::move(city).value());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  auto config = ParseConfig(*text, path);
   if (!config.ok()) return config;
   if (const char* listen = std::getenv("JALON_LISTEN"); listen != nullptr && *listen != '\0') {
     if (!ValidListen(listen)) {
@@ -476,8 +603,14 @@ Result<Config> LoadConfig(const std::string& path) {
     config->listen = listen;
   }
   if (const char* data = std::getenv("JALON_DATA"); data != nullptr && *data != '\0') {
+    if (!config->tenant_files.empty()) {
+      return Status::InvalidArgument(
+          "JALON_DATA: cannot apply to " + path +
+          ", which lists [[tenants]] (each city's data_dir is in its own file); unset it");
+    }
     config->data_dir = data;
   }
+  JALON_RETURN_IF_ERROR(LoadTenants(&*config));
   return config;
 }
 

@@ -33,8 +33,21 @@ struct HealthConfig {
   uint64_t max_projection_lag = 10000;
 };
 
+// One line of [[tenants]] in the main file: a city and its settings file.
+struct TenantRef {
+  std::string id;    // the city's routes are /t/{id}/...: [a-z0-9-], 1 to 32, a letter first
+  std::string file;  // its settings, resolved against the main file's directory
+};
+
 struct Config {
   std::string source = "<defaults>";  // where it was read from, for messages
+  // With [[tenants]], one jalond serves several cities (tools/SCALING.md):
+  // the main file holds [server] and the list, and each city's own file
+  // holds everything else (its data directory, tokens, cycle, delivery,
+  // contacts). `tenant` is the city's id in a city's Config, empty otherwise.
+  std::string tenant;
+  std::vector<TenantRef> tenant_files;  // as listed in the main file
+  std::vector<Config> tenants;          // loaded by LoadConfig, same order
   std::string listen = "127.0.0.1:8080";
   bool anonymous_read = false;  // server.anonymous_read: token-less reads (demo)
   std::string data_dir = "var/jalon";
@@ -47,10 +60,22 @@ struct Config {
   jobs::JobsOptions jobs;  // [cycle], [reminders], [delivery], [[contacts]]
 };
 
-// Parses TOML text. `source` names it in error messages.
-Result<Config> ParseConfig(std::string_view text, std::string_view source);
-// Reads and parses `path`, then applies JALON_LISTEN and JALON_DATA.
+// A main file, or one city's file of [[tenants]] (no server.listen, no
+// [[tenants]] of its own).
+enum class ConfigScope { kMain, kTenant };
+
+// Parses TOML text. `source` names it in error messages. [[tenants]] are
+// listed in tenant_files, not loaded.
+Result<Config> ParseConfig(std::string_view text, std::string_view source,
+                           ConfigScope scope = ConfigScope::kMain);
+// Reads and parses `path`, then applies JALON_LISTEN and JALON_DATA, and
+// loads the cities' files of [[tenants]]. Cities must not share a data
+// directory, a maildir or a token.
 Result<Config> LoadConfig(const std::string& path);
+
+// "lyon", "saint-denis": lower-case letters, digits and '-', 1 to 32, a
+// letter first.
+bool IsValidTenantId(std::string_view id);
 
 // "admin", "steering", "auditor" or "direction:" followed by a direction code.
 bool IsValidRole(std::string_view role);

@@ -79,6 +79,9 @@ struct JobsOptions {
   CycleOptions cycle;
   ReminderOptions reminders;
   DeliveryOptions delivery;
+  // Starts the scheduler's log lines: "tenant lyon: " when one jalond
+  // serves several cities, empty otherwise.
+  std::string log_prefix;
 };
 
 }  // namespace jalon::jobs

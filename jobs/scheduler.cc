@@ -110,7 +110,7 @@ Status Scheduler::Tick(TickStats* stats) {
     const std::string& code = due[i];
     const Status& s = results[i];
     if (!s.ok()) {
-      spdlog::warn("scheduler: {}: {}", code, s.message());
+      spdlog::warn("{}scheduler: {}: {}", options_.log_prefix, code, s.message());
       if (first.ok()) first = s.WithContext(code);
     }
     Replan(code, now);
@@ -348,7 +348,10 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
   ++stats->attempts;
   const Status sent = channel_->Send(m);
   const bool ok = sent.ok();
-  if (!ok) spdlog::warn("delivery of {} to {} failed: {}", m.id, code, sent.message());
+  if (!ok) {
+    spdlog::warn("{}delivery of {} to {} failed: {}", options_.log_prefix, m.id, code,
+                 sent.message());
+  }
   auto outcome = service_.AppendSystem(
       code, base + (ok ? "/delivered" : "/failed"), kActor,
       [&](const PlanState& s) -> Result<std::vector<NewEvent>> {

@@ -1,10 +1,11 @@
-// jalond: the Jalon daemon. Opens the data directory, recovers the log and
-// the projections, serves the HTTP API, and runs until SIGTERM or SIGINT:
-// then it stops accepting, lets in-flight requests finish, writes a
-// projection checkpoint, closes the log and exits 0.
+// jalond: the Jalon daemon. Opens each city's data directory, recovers its
+// log and projections, serves the HTTP API, and runs until SIGTERM or
+// SIGINT: then it stops accepting, lets in-flight requests finish, writes
+// the projection checkpoints, closes the logs and exits 0.
 //
-// The logic lives in the libraries; this file only wires them, the
-// scheduler and its routes (/v1/schedule, /v1/reminders) included.
+// A plain config is one city served at the root; a config with [[tenants]]
+// serves each city under /t/{id}/ (tools/daemon/tenants.h). The logic
+// lives in the libraries; this file only wires them.
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -14,13 +15,7 @@
 
 #include "config/config.h"
 #include "engine/http/http_server.h"
-#include "engine/http/metrics.h"
-#include "engine/http/plan_api.h"
-#include "engine/log/event_log.h"
-#include "engine/plan/plan_service.h"
-#include "jobs/jobs_api.h"
-#include "jobs/scheduler.h"
-#include "tools/web/web_ui.h"
+#include "tools/daemon/tenants.h"
 
 namespace {
 
@@ -63,6 +58,12 @@ int Run(const std::string& config_path, const std::string& data_override,
   if (!data_override.empty()) config.data_dir = data_override;
   if (!listen_override.empty()) config.listen = listen_override;
 
+  if (!data_override.empty() && !config.tenants.empty()) {
+    spdlog::critical("--data: {} lists [[tenants]]; each city's data_dir is in its own file",
+                     config.source);
+    return 2;
+  }
+
   jalon::SystemClock system_clock;
   std::unique_ptr<jalon::ScaledClock> simulated;
   if (!clock_flags.start.empty()) {
@@ -77,90 +78,35 @@ int Run(const std::string& config_path, const std::string& data_override,
   }
   const jalon::Clock& clock =
       simulated ? static_cast<const jalon::Clock&>(*simulated) : system_clock;
-  jalon::EventLogOptions options;
-  options.clock = &clock;
-  options.allow_damaged = true;  // serve reads of a damaged log; writes are refused
-  options.min_free_bytes = config.min_free_mb << 20;
-  spdlog::info("opening data directory {}", config.data_dir);
-  auto log = jalon::EventLog::Open(config.data_dir, options);
-  if (!log.ok()) {
-    spdlog::critical("cannot open the event log: {}", log.status().ToString());
-    return 1;
+
+  // One city (a plain config) or several ([[tenants]]), each its own stack.
+  std::vector<std::unique_ptr<jalon::daemon::Tenant>> tenants;
+  const std::vector<jalon::Config> single = {config};
+  for (const jalon::Config& city : config.tenants.empty() ? single : config.tenants) {
+    auto tenant = jalon::daemon::Tenant::Open(city, clock);
+    if (!tenant.ok()) {
+      spdlog::critical("{}", tenant.status().ToString());
+      return 1;
+    }
+    tenants.push_back(std::move(tenant).value());
   }
-  const jalon::LogHead head = (*log)->Head();
-  // A simulated clock never starts before what the log already holds: a
+  // A simulated clock never starts before what a log already holds: a
   // restarted demo resumes where it stopped instead of stalling recorded_at.
-  if (simulated && head.recorded_at > simulated->Now()) {
-    simulated->StartAt(head.recorded_at);
-    spdlog::warn("simulated clock resumes at the log's head: {}",
-                 jalon::FormatInstant(head.recorded_at));
-  }
-  spdlog::info("recovered event log: head_position={} head_hash={} events={}", head.position,
-               jalon::ToHex(head.hash), head.position);
-  // The whole chain is verified before anything is served (about a second
-  // per million events, in parallel slices): a damaged event anywhere stops
-  // the writes, not only one at the head.
-  if ((*log)->WriteHealth().ok() && head.position > 0) {
-    const auto started = std::chrono::steady_clock::now();
-    const jalon::VerifyReport report =
-        (*log)->Verify(1, jalon::Hash{}, [](uint64_t done, uint64_t total) {
-          if (total >= 1000000 && done % 1000000 == 0)
-            spdlog::info("verifying the hash chain: {} / {} events", done, total);
-        });
-    if (!report.ok) {
-      (*log)->RefuseWrites(jalon::Status::Corruption("the event log is damaged at position " +
-                                                     std::to_string(report.first_bad_position) +
-                                                     ": " + report.reason));
-    } else {
-      spdlog::info("hash chain verified: {} events in {} ms", report.events_checked,
-                   std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - started)
-                       .count());
+  for (const auto& tenant : tenants) {
+    if (simulated && tenant->HeadRecordedAt() > simulated->Now()) {
+      simulated->StartAt(tenant->HeadRecordedAt());
+      spdlog::warn("simulated clock resumes at the log's head: {}",
+                   jalon::FormatInstant(tenant->HeadRecordedAt()));
     }
   }
-  if (jalon::Status health = (*log)->WriteHealth(); !health.ok()) {
-    spdlog::error(
-        "writes refused: {}. Reads are served. To investigate, stop jalond and run `jalon verify "
-        "--data {}`; to recover, restore the latest good backup into a new directory with "
-        "`jalon restore --from BACKUP_DIR --data NEW_DIR` and start jalond on it",
-        health.ToString(), config.data_dir);
-  }
-  jalon::Projections projections(**log);
-  if (jalon::Status s = projections.Start([](uint64_t done, uint64_t total) {
-        spdlog::info("rebuilding projections: {} / {} events", done, total);
-      });
-      !s.ok()) {
-    spdlog::critical("cannot build the projections: {}", s.ToString());
-    return 1;
-  }
-  const jalon::ProjectionStats stats = projections.Stats();
-  spdlog::info("projections ready: {} direction(s), from checkpoint at {}, {} snapshot(s) ignored",
-               projections.Codes().size(), stats.checkpoint_position, stats.snapshots_ignored);
 
-  jalon::PlanService service(**log, projections, clock);
-  std::vector<jalon::http::TokenEntry> tokens;
-  for (const auto& t : config.tokens) tokens.push_back({t.name, t.role, t.sha256});
-  jalon::http::Authenticator auth(std::move(tokens), config.anonymous_read);
-  if (config.anonymous_read)
-    spdlog::warn("anonymous read-only access is on (server.anonymous_read)");
-  jalon::http::Router router;
-  jalon::http::PlanApiOptions api_options;
-  api_options.max_projection_lag = config.health.max_projection_lag;
-  jalon::http::PlanApi plan_api(service, **log, auth, api_options);
-  plan_api.Register(router);
-  jalon::jobs::Scheduler scheduler(service, clock, config.jobs,
-                                   jalon::jobs::MakeChannel(config.jobs.delivery));
-  jalon::jobs::RegisterJobsRoutes(router, scheduler, service, auth);
-  jalon::web::RegisterWebRoutes(router);
-  jalon::http::RequestCounter request_counter;
-  jalon::http::RegisterMetrics(router, **log, projections, request_counter);
-  const jalon::http::Handler counted = jalon::http::CountingHandler(router, request_counter);
+  const jalon::http::Handler routed = jalon::daemon::RouteTenants(tenants);
   jalon::http::ServerOptions server_options;
   const size_t colon = config.listen.rfind(':');
   server_options.address = config.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));
-  jalon::http::HttpServer server(server_options, [&counted](const jalon::http::Request& req) {
-    jalon::http::Response res = counted(req);
+  jalon::http::HttpServer server(server_options, [&routed](const jalon::http::Request& req) {
+    jalon::http::Response res = routed(req);
     if (res.status >= 500) {
       // The reason of a server-side refusal (a full disk, a damaged log) is
       // in the operator's log too, not only in the client's answer.
@@ -176,25 +122,28 @@ int Run(const std::string& config_path, const std::string& data_override,
     spdlog::critical("{}", s.message());
     return 1;
   }
-  spdlog::info("serving http://{}:{}/ (pid {}); stop with SIGTERM or SIGINT",
-               server_options.address, server.port(), ::getpid());
-  if (config.jobs.scheduler.enabled) {
-    scheduler.Start(std::chrono::milliseconds(config.jobs.scheduler.period_ms));
-    spdlog::info("scheduler running every {} ms: delivery by {}", config.jobs.scheduler.period_ms,
-                 config.jobs.delivery.channel);
+  if (config.tenants.empty()) {
+    spdlog::info("serving http://{}:{}/ (pid {}); stop with SIGTERM or SIGINT",
+                 server_options.address, server.port(), ::getpid());
   } else {
-    spdlog::warn("scheduler disabled (scheduler.enabled = false): nothing fires, nothing is sent");
+    for (const auto& tenant : tenants) {
+      spdlog::info("tenant {}: http://{}:{}/t/{}/", tenant->id(), server_options.address,
+                   server.port(), tenant->id());
+    }
+    spdlog::info(
+        "serving http://{}:{}/ ({} cities under /t/{{city}}/, pid {}); stop with SIGTERM "
+        "or SIGINT",
+        server_options.address, server.port(), tenants.size(), ::getpid());
   }
+  for (const auto& tenant : tenants) tenant->StartScheduler();
   spdlog::info("jalond running");
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("received {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
-  scheduler.Stop();     // finishes the pass in progress
-  plan_api.Shutdown();  // release the followers of /v1/events
+  for (const auto& tenant : tenants) tenant->Quiesce();
   server.Stop(std::chrono::seconds(10));
-  if (jalon::Status s = projections.WriteCheckpoint(); !s.ok()) spdlog::warn("{}", s.message());
-  log->reset();  // drains pending appends and closes RocksDB
+  for (const auto& tenant : tenants) tenant->Close();
   spdlog::info("event log closed; bye");
   return 0;
 }

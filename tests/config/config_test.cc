@@ -161,10 +161,117 @@ TEST(ConfigTest, EnvironmentOverridesListenAndData) {
   EXPECT_TRUE(LoadConfig(dir.Sub("missing.toml")).status().IsNotFound());
 }
 
+// [[tenants]]: the main file lists the cities; each city's file is a plain
+// config without server.listen. What cities must not share is refused,
+// naming the file and the other city.
+class TenantConfigTest : public ::testing::Test {
+ protected:
+  std::string City(const std::string& name, const std::string& data, const std::string& secret,
+                   const std::string& extra = {}) {
+    const std::string path = dir_.Sub(name + ".toml");
+    std::ofstream(path) << extra << "[storage]\ndata_dir = \"" << dir_.Sub(data)
+                        << "\"\n[delivery]\nmaildir = \"" << dir_.Sub(name + "-mail")
+                        << "\"\n[[tokens]]\nname = \"" << name
+                        << "-admin\"\nrole = \"admin\"\nsha256 = \"" << ToHex(Sha256(secret))
+                        << "\"\n";
+    return path;
+  }
+  std::string Main(const std::string& body) {
+    const std::string path = dir_.Sub("main.toml");
+    std::ofstream(path) << "[server]\nlisten = \"127.0.0.1:8181\"\n" << body;
+    return path;
+  }
+  static std::string Two() {
+    return "[[tenants]]\nid = \"lyon\"\nconfig = \"lyon.toml\"\n"
+           "[[tenants]]\nid = \"grenoble\"\nconfig = \"grenoble.toml\"\n";
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(TenantConfigTest, EachCityIsLoadedFromItsOwnFile) {
+  City("lyon", "data-lyon", "secret-lyon");
+  City("grenoble", "data-grenoble", "secret-grenoble", "[scheduler]\nenabled = false\n");
+  auto c = LoadConfig(Main(Two()));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->tenants.size(), 2u);
+  EXPECT_EQ(c->tenants[0].tenant, "lyon");
+  EXPECT_EQ(c->tenants[0].data_dir, dir_.Sub("data-lyon"));
+  EXPECT_EQ(c->tenants[0].tokens.at(0).sha256, Sha256("secret-lyon"));
+  EXPECT_EQ(c->tenants[0].listen, "127.0.0.1:8181");  // the main file's
+  EXPECT_TRUE(c->tenants[0].jobs.scheduler.enabled);
+  EXPECT_EQ(c->tenants[1].tenant, "grenoble");
+  EXPECT_FALSE(c->tenants[1].jobs.scheduler.enabled);
+  EXPECT_TRUE(c->tokens.empty());
+}
+
+TEST_F(TenantConfigTest, WhatCitiesMustNotShareIsRefused) {
+  City("lyon", "data-lyon", "secret-lyon");
+  City("grenoble", "data-grenoble", "secret-lyon");  // lyon's token
+  auto token = LoadConfig(Main(Two()));
+  ASSERT_FALSE(token.ok());
+  EXPECT_NE(token.status().message().find("grenoble.toml: tokens: 'grenoble-admin' has the same "
+                                          "secret as a token of tenant 'lyon'"),
+            std::string::npos)
+      << token.status().message();
+
+  City("grenoble", "data-lyon", "secret-grenoble");  // lyon's log
+  auto data = LoadConfig(Main(Two()));
+  ASSERT_FALSE(data.ok());
+  EXPECT_NE(data.status().message().find("storage.data_dir"), std::string::npos);
+  EXPECT_NE(data.status().message().find("tenant 'lyon'"), std::string::npos);
+
+  auto same_id =
+      LoadConfig(Main("[[tenants]]\nid = \"lyon\"\nconfig = \"lyon.toml\"\n"
+                      "[[tenants]]\nid = \"lyon\"\nconfig = \"grenoble.toml\"\n"));
+  ASSERT_FALSE(same_id.ok());
+  EXPECT_NE(same_id.status().message().find("duplicate tenant 'lyon'"), std::string::npos)
+      << same_id.status().message();
+}
+
+TEST_F(TenantConfigTest, MisplacedSettingsAreNamed) {
+  City("lyon", "data-lyon", "secret-lyon");
+  City("grenoble", "data-grenoble", "secret-grenoble");
+  // A token in the main file would seem to open every city.
+  auto shared = LoadConfig(Main(Two() + "[[tokens]]\nname = \"x\"\nrole = \"admin\"\nsha256 = \"" +
+                                std::string(64, 'a') + "\"\n"));
+  ASSERT_FALSE(shared.ok());
+  EXPECT_NE(shared.status().message().find("tokens: with [[tenants]], each city's settings go "
+                                           "into its own file"),
+            std::string::npos)
+      << shared.status().message();
+  // A city does not choose the address.
+  City("grenoble", "data-grenoble", "secret-grenoble", "[server]\nlisten = \"127.0.0.1:1\"\n");
+  auto listen = LoadConfig(Main(Two()));
+  ASSERT_FALSE(listen.ok());
+  EXPECT_NE(listen.status().message().find("grenoble.toml:2: server.listen: unknown key"),
+            std::string::npos)
+      << listen.status().message();
+  auto id = LoadConfig(Main("[[tenants]]\nid = \"Lyon\"\nconfig = \"lyon.toml\"\n"));
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(id.status().message().find("tenants[0].id: 'Lyon' is not a tenant id"),
+            std::string::npos)
+      << id.status().message();
+  auto missing = LoadConfig(Main("[[tenants]]\nid = \"lyon\"\nconfig = \"nope.toml\"\n"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("tenant 'lyon'"), std::string::npos)
+      << missing.status().message();
+  EXPECT_NE(missing.status().message().find("nope.toml"), std::string::npos);
+  setenv("JALON_DATA", "/srv/jalon", 1);
+  auto env = LoadConfig(Main(Two()));
+  unsetenv("JALON_DATA");
+  ASSERT_FALSE(env.ok());
+  EXPECT_NE(env.status().message().find("JALON_DATA"), std::string::npos);
+}
+
 TEST(ConfigTest, ShippedDefaultConfigLoads) {
   auto c = LoadConfig(std::string(JALON_SOURCE_DIR) + "/config/jalon.toml");
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->tokens.size(), 4u);
+  auto cities = LoadConfig(std::string(JALON_SOURCE_DIR) + "/config/villes.toml");
+  ASSERT_TRUE(cities.ok()) << cities.status().ToString();
+  ASSERT_EQ(cities->tenants.size(), 2u);
+  EXPECT_EQ(cities->tenants[1].tenant, "ville-b");
+  EXPECT_EQ(cities->tenants[1].tokens.at(0).sha256, Sha256("demo-b-admin"));
 }
 
 }  // namespace

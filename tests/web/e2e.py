@@ -210,20 +210,55 @@ class Browser:
             self.proc.kill()
 
 
+def write_city(path, data, mail, tokens, listen=True):
+    """A city's settings: a whole jalon.toml, or (listen=False) one city's file of [[tenants]]."""
+    with open(path, "w") as f:
+        if listen:
+            f.write('[server]\nlisten = "127.0.0.1:0"\n')
+        f.write('[storage]\ndata_dir = "%s"\n' % data)
+        f.write('[scheduler]\nenabled = true\nperiod_ms = 200\n')
+        f.write('[delivery]\nchannel = "maildir"\nmaildir = "%s"\n' % mail)
+        for token, role in tokens.items():
+            f.write('[[tokens]]\nname = "%s"\nrole = "%s"\nsha256 = "%s"\n'
+                    % (token, role, hashlib.sha256(token.encode()).hexdigest()))
+
+
 def start_daemon(args, work):
     data = os.path.join(work, "data")
     config = os.path.join(work, "jalon.toml")
-    with open(config, "w") as f:
-        f.write('[server]\nlisten = "127.0.0.1:0"\n[storage]\ndata_dir = "%s"\n' % data)
-        f.write('[scheduler]\nenabled = true\nperiod_ms = 200\n')
-        f.write('[delivery]\nchannel = "maildir"\nmaildir = "%s"\n' % os.path.join(work, "mail"))
-        for token, role in TOKENS.items():
-            f.write('[[tokens]]\nname = "%s"\nrole = "%s"\nsha256 = "%s"\n'
-                    % (token, role, hashlib.sha256(token.encode()).hexdigest()))
+    write_city(config, data, os.path.join(work, "mail"), TOKENS)
     sim = subprocess.run([args.jalon, "demo", "simulate", "--to", "2018-10-15", "--data", data,
                           "--plans", args.demo, "--config", config], cwd=work, capture_output=True, text=True)
     if sim.returncode != 0:
         raise RuntimeError("demo simulate failed: " + sim.stdout + sim.stderr)
+    return run_jalond(args, work, config)
+
+
+def start_tenants(args, work):
+    """The same demo city as 'ville-a' beside an empty 'ville-b', in one jalond."""
+    write_city(os.path.join(work, "ville-a.toml"), os.path.join(work, "data"),
+               os.path.join(work, "mail"), TOKENS, listen=False)
+    write_city(os.path.join(work, "ville-b.toml"), os.path.join(work, "data-b"),
+               os.path.join(work, "mail-b"), {"b-admin": "admin"}, listen=False)
+    config = os.path.join(work, "villes.toml")
+    with open(config, "w") as f:
+        f.write('[server]\nlisten = "127.0.0.1:0"\n')
+        f.write('[[tenants]]\nid = "ville-a"\nconfig = "ville-a.toml"\n')
+        f.write('[[tenants]]\nid = "ville-b"\nconfig = "ville-b.toml"\n')
+    return run_jalond(args, work, config)
+
+
+def stop_daemon(daemon):
+    daemon.send_signal(signal.SIGTERM)
+    try:
+        code = daemon.wait(timeout=20)
+        check(code == 0, f"jalond exits 0 on SIGTERM ({code})")
+    except subprocess.TimeoutExpired:
+        daemon.kill()
+        check(False, "jalond exits on SIGTERM")
+
+
+def run_jalond(args, work, config):
     log = open(os.path.join(work, "jalond.log"), "w+")
     proc = subprocess.Popen([args.jalond, "--config", config, "--clock-start", "2018-10-16T07:00:00Z"],
                             stdout=log, stderr=subprocess.STDOUT, cwd=work)
@@ -240,10 +275,20 @@ def start_daemon(args, work):
     raise RuntimeError("jalond did not start:\n" + log.read())
 
 
-def login(b, url, token):
+def refused(b, token):
+    """Types `token` into the login form shown; true if it is refused in French."""
+    b.js("document.getElementById('jeton').focus()")
+    b.send("Input.insertText", {"text": token})
+    b.js("document.querySelector('#connexion button[type=submit]').click()")
+    b.wait("!!document.querySelector('.alerte')", "the refusal of " + token)
+    return "Jeton refusé" in b.js("document.querySelector('.alerte').textContent")
+
+
+def login(b, url, token, path="/"):
     """Logs out whoever is in (the token lives in sessionStorage) and in as `token`."""
-    b.send("Page.navigate", {"url": url + "/"})
-    b.wait("location.origin === " + json.dumps(url), "jalond's page")
+    b.send("Page.navigate", {"url": url + path})
+    b.wait("location.origin === " + json.dumps(url) + " && location.pathname === " + json.dumps(path),
+           "jalond's page")
     b.js("sessionStorage.clear()")
     b.send("Page.reload")
     b.wait("document.readyState === 'complete'", "the reload")
@@ -281,12 +326,7 @@ def main():
         b.wait("!!document.getElementById('jeton')", "the login form")
         check(b.js("document.documentElement.lang") == "fr", "the page is in French (lang=fr)")
         b.screenshot(os.path.join(args.out, "connexion.png"))
-        b.js("document.getElementById('jeton').focus()")
-        b.send("Input.insertText", {"text": "pas-un-jeton"})
-        b.js("document.querySelector('#connexion button[type=submit]').click()")
-        b.wait("!!document.querySelector('.alerte')", "the refusal")
-        check("Jeton refusé" in b.js("document.querySelector('.alerte').textContent"),
-              "a wrong token is refused with a French message")
+        check(refused(b, "pas-un-jeton"), "a wrong token is refused with a French message")
         login(b, url, "t-admin")
         check(b.js("document.getElementById('contenu').dataset.page") == "accueil", "login lands on Accueil")
 
@@ -453,18 +493,36 @@ def main():
             b.go(url + "/" + route, page)
             timings[name] = float(b.js("document.getElementById('contenu').dataset.sinceNavigationMs"))
         check(not b.errors, "no script error or CSP violation in the console: " + "; ".join(b.errors[:5]))
+
+        # --- Several cities in one jalond: the same dashboard under /t/{ville}/,
+        # each city with its own data and its own tokens.
+        stop_daemon(daemon)
+        daemon = None
+        daemon, url = start_tenants(args, work)
+        login(b, url, "t-admin", "/t/ville-a/")
+        shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
+        city_a = [d["code"] for d in Api(url + "/t/ville-a", "t-admin").get("/v1/directions")]
+        check(sorted(shown) == sorted(city_a) and len(city_a) == 5,
+              f"ville-a's Accueil lists its own directions ({shown})")
+        b.go(url + "/t/ville-a/#/direction/DEJ", "direction")
+        check(b.js("location.pathname") == "/t/ville-a/", "a city's pages stay under its prefix")
+        b.send("Page.navigate", {"url": url + "/t/ville-b/"})
+        b.wait("!!document.getElementById('jeton')", "ville-b asks for its own token")
+        check(refused(b, "t-admin"), "ville-a's token is refused by ville-b")
+        login(b, url, "b-admin", "/t/ville-b/")
+        check(b.js("document.querySelectorAll('#directions tbody tr').length") == 0,
+              "ville-b's Accueil shows none of ville-a's directions")
+        check("Aucun projet de direction" in b.js("document.getElementById('contenu').textContent"),
+              "an empty city says so in French")
+        b.screenshot(os.path.join(args.out, "ville-b-accueil.png"))
+        check(not b.errors, "no script error under /t/{ville}/: " + "; ".join(b.errors[:5]))
     except Exception as e:  # a step that could not run is a failure, with its cause
         check(False, f"the run stopped: {e}")
     finally:
         if browser:
             browser.close()
-        daemon.send_signal(signal.SIGTERM)
-        try:
-            code = daemon.wait(timeout=20)
-            check(code == 0, f"jalond exits 0 on SIGTERM ({code})")
-        except subprocess.TimeoutExpired:
-            daemon.kill()
-            check(False, "jalond exits on SIGTERM")
+        if daemon:
+            stop_daemon(daemon)
     print("page load times (ms, from navigation start to the page rendered with its data): " +
           ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     if FAILURES:

@@ -13,7 +13,11 @@
 
 (() => {
   const LABELS = window.JALON_LABELS || {};
-  const TOKEN_KEY = 'jalon.jeton', WHO_KEY = 'jalon.identite';
+  // A jalond serving several cities serves each one's dashboard at
+  // /t/{ville}/ and its API under the same prefix; one city: at the root.
+  const BASE = (location.pathname.match(/^\/t\/[a-z][a-z0-9-]{0,31}(?=\/)/) || [''])[0];
+  // A token belongs to one city: the session keys are per city.
+  const TOKEN_KEY = 'jalon.jeton' + BASE, WHO_KEY = 'jalon.identite' + BASE;
   // The token and who it is stay for the browser session (sessionStorage):
   // a page load then needs no extra round trip; a token withdrawn since is
   // caught by the first 401.
@@ -137,7 +141,7 @@
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     let res;
     try {
-      res = await fetch(path, {method: opts.method || 'GET', headers,
+      res = await fetch(BASE + path, {method: opts.method || 'GET', headers,
                                body: opts.body === undefined ? undefined : JSON.stringify(opts.body)});
     } catch (e) {
       throw new ApiError(0, String(e));
@@ -318,7 +322,9 @@
           draw();
           announce(`Tri par ${c.title.toLowerCase()}`);
         }}, c.title))));
-      count.textContent = `${list.length} direction(s) affichée(s) sur ${rows.length}. Chiffres au ${longDate(today)}.`;
+      count.textContent = rows.length === 0
+        ? 'Aucun projet de direction n\'est encore enregistré. Un administrateur le charge avec « jalon import ».'
+        : `${list.length} direction(s) affichée(s) sur ${rows.length}. Chiffres au ${longDate(today)}.`;
     }
     filter.addEventListener('input', draw);
     fill(main, 

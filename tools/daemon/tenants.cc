@@ -1,0 +1,199 @@
+#include "tools/daemon/tenants.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <map>
+
+#include "engine/http/auth.h"
+#include "engine/http/metrics.h"
+#include "engine/http/plan_api.h"
+#include "engine/http/router.h"
+#include "engine/log/event_log.h"
+#include "engine/plan/plan_service.h"
+#include "jobs/jobs_api.h"
+#include "jobs/scheduler.h"
+#include "tools/web/web_ui.h"
+
+namespace jalon::daemon {
+
+// Declared in the order they are built; destroyed in reverse.
+struct Tenant::Parts {
+  std::string id;
+  std::string tag;  // "tenant lyon: " in the operator's log, "" for one city
+  std::string data_dir;
+  std::unique_ptr<EventLog> log;
+  std::unique_ptr<Projections> projections;
+  std::unique_ptr<PlanService> service;
+  std::unique_ptr<http::Authenticator> auth;
+  http::Router router;
+  std::unique_ptr<http::PlanApi> plan_api;
+  std::unique_ptr<jobs::Scheduler> scheduler;
+  jobs::SchedulerOptions scheduler_options;
+  std::string channel;
+  http::RequestCounter requests;
+  http::Handler counted;
+};
+
+namespace {
+
+// The whole chain is verified before anything is served (about a second
+// per million events, in parallel slices): a damaged event anywhere stops
+// the writes, not only one at the head.
+void VerifyOrRefuseWrites(EventLog& log, const std::string& tag, const std::string& data_dir) {
+  const LogHead head = log.Head();
+  if (log.WriteHealth().ok() && head.position > 0) {
+    const auto started = std::chrono::steady_clock::now();
+    const VerifyReport report = log.Verify(1, Hash{}, [&tag](uint64_t done, uint64_t total) {
+      if (total >= 1000000 && done % 1000000 == 0)
+        spdlog::info("{}verifying the hash chain: {} / {} events", tag, done, total);
+    });
+    if (!report.ok) {
+      log.RefuseWrites(Status::Corruption("the event log is damaged at position " +
+                                          std::to_string(report.first_bad_position) + ": " +
+                                          report.reason));
+    } else {
+      spdlog::info("{}hash chain verified: {} events in {} ms", tag, report.events_checked,
+                   std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count());
+    }
+  }
+  if (Status health = log.WriteHealth(); !health.ok()) {
+    spdlog::error(
+        "{}writes refused: {}. Reads are served. To investigate, stop jalond and run `jalon verify "
+        "--data {}`; to recover, restore the latest good backup into a new directory with "
+        "`jalon restore --from BACKUP_DIR --data NEW_DIR` and point storage.data_dir at it",
+        tag, health.ToString(), data_dir);
+  }
+}
+
+}  // namespace
+
+Tenant::Tenant(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+Tenant::~Tenant() = default;
+
+Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& clock) {
+  auto p = std::make_unique<Parts>();
+  p->id = config.tenant;
+  p->tag = config.tenant.empty() ? "" : "tenant " + config.tenant + ": ";
+  p->data_dir = config.data_dir;
+  EventLogOptions options;
+  options.clock = &clock;
+  options.allow_damaged = true;  // serve reads of a damaged log; writes are refused
+  options.min_free_bytes = config.min_free_mb << 20;
+  spdlog::info("{}opening data directory {}", p->tag, config.data_dir);
+  auto log = EventLog::Open(config.data_dir, options);
+  if (!log.ok()) return log.status().WithContext(p->tag + "cannot open the event log");
+  p->log = std::move(log).value();
+  const LogHead head = p->log->Head();
+  spdlog::info("{}recovered event log: head_position={} head_hash={} events={}", p->tag,
+               head.position, ToHex(head.hash), head.position);
+  VerifyOrRefuseWrites(*p->log, p->tag, config.data_dir);
+
+  p->projections = std::make_unique<Projections>(*p->log);
+  const std::string tag = p->tag;
+  if (Status s = p->projections->Start([&tag](uint64_t done, uint64_t total) {
+        spdlog::info("{}rebuilding projections: {} / {} events", tag, done, total);
+      });
+      !s.ok()) {
+    return s.WithContext(p->tag + "cannot build the projections");
+  }
+  const ProjectionStats stats = p->projections->Stats();
+  spdlog::info(
+      "{}projections ready: {} direction(s), from checkpoint at {}, {} snapshot(s) ignored", p->tag,
+      p->projections->Codes().size(), stats.checkpoint_position, stats.snapshots_ignored);
+
+  p->service = std::make_unique<PlanService>(*p->log, *p->projections, clock);
+  std::vector<http::TokenEntry> tokens;
+  for (const auto& t : config.tokens) tokens.push_back({t.name, t.role, t.sha256});
+  p->auth = std::make_unique<http::Authenticator>(std::move(tokens), config.anonymous_read);
+  if (config.anonymous_read)
+    spdlog::warn("{}anonymous read-only access is on (server.anonymous_read)", p->tag);
+  http::PlanApiOptions api_options;
+  api_options.max_projection_lag = config.health.max_projection_lag;
+  p->plan_api = std::make_unique<http::PlanApi>(*p->service, *p->log, *p->auth, api_options);
+  p->plan_api->Register(p->router);
+  jobs::JobsOptions jobs = config.jobs;
+  jobs.log_prefix = p->tag;
+  p->scheduler = std::make_unique<jobs::Scheduler>(*p->service, clock, std::move(jobs),
+                                                   jobs::MakeChannel(config.jobs.delivery));
+  p->scheduler_options = config.jobs.scheduler;
+  p->channel = config.jobs.delivery.channel;
+  jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth);
+  web::RegisterWebRoutes(p->router);
+  http::RegisterMetrics(p->router, *p->log, *p->projections, p->requests);
+  p->counted = http::CountingHandler(p->router, p->requests);
+  return std::unique_ptr<Tenant>(new Tenant(std::move(p)));
+}
+
+const std::string& Tenant::id() const { return parts_->id; }
+
+Instant Tenant::HeadRecordedAt() const { return parts_->log->Head().recorded_at; }
+
+http::Response Tenant::Handle(const http::Request& req) const { return parts_->counted(req); }
+
+void Tenant::StartScheduler() {
+  if (parts_->scheduler_options.enabled) {
+    parts_->scheduler->Start(std::chrono::milliseconds(parts_->scheduler_options.period_ms));
+    spdlog::info("{}scheduler running every {} ms: delivery by {}", parts_->tag,
+                 parts_->scheduler_options.period_ms, parts_->channel);
+  } else {
+    spdlog::warn("{}scheduler disabled (scheduler.enabled = false): nothing fires, nothing is sent",
+                 parts_->tag);
+  }
+}
+
+void Tenant::Quiesce() {
+  parts_->scheduler->Stop();     // finishes the pass in progress
+  parts_->plan_api->Shutdown();  // release the followers of /v1/events
+}
+
+void Tenant::Close() {
+  if (!parts_->log) return;
+  if (Status s = parts_->projections->WriteCheckpoint(); !s.ok())
+    spdlog::warn("{}{}", parts_->tag, s.message());
+  // The scheduler and the service borrow the log: they go first.
+  parts_->scheduler.reset();
+  parts_->plan_api.reset();
+  parts_->service.reset();
+  parts_->projections.reset();
+  parts_->log.reset();  // drains pending appends and closes RocksDB
+  spdlog::info("{}event log closed", parts_->tag);
+}
+
+http::Handler RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
+  if (tenants.size() == 1 && tenants.front()->id().empty()) {
+    const Tenant* only = tenants.front().get();
+    return [only](const http::Request& req) { return only->Handle(req); };
+  }
+  std::map<std::string, const Tenant*, std::less<>> by_id;
+  for (const auto& t : tenants) by_id.emplace(t->id(), t.get());
+  return [by_id](const http::Request& req) {
+    constexpr std::string_view kPrefix = "/t/";
+    const std::string_view path = req.path;
+    if (!path.starts_with(kPrefix)) {
+      return http::ErrorResponse(
+          404, "this server hosts several cities: their routes are under /t/{city}/");
+    }
+    const size_t slash = path.find('/', kPrefix.size());
+    const std::string_view id = path.substr(
+        kPrefix.size(), slash == std::string_view::npos ? slash : slash - kPrefix.size());
+    const auto it = by_id.find(id);
+    if (it == by_id.end()) return http::ErrorResponse(404, "no city here is called that");
+    if (slash == std::string_view::npos) {
+      // The dashboard's assets are relative to /t/{id}/.
+      http::Response res;
+      res.status = 308;
+      res.content_type = "text/plain; charset=utf-8";
+      res.headers["Location"] = std::string(path) + "/";
+      res.body = "voir " + res.headers["Location"] + "\n";
+      return res;
+    }
+    http::Request inner = req;
+    inner.path = std::string(path.substr(slash));
+    return it->second->Handle(inner);
+  };
+}
+
+}  // namespace jalon::daemon
