@@ -126,6 +126,15 @@ Status ValidateRequest(const AppendRequest& r) {
 EventLog::EventLog(std::string dir, EventLogOptions options)
     : dir_(std::move(dir)), options_(options) {}
 
+namespace {
+
+bool OnReadOnlyFilesystem(const std::string& dir) {
+  struct statvfs fs;
+  return ::statvfs(dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, EventLogOptions options) {
   if (options.clock == nullptr) return Status::InvalidArgument("EventLogOptions.clock is required");
   std::error_code ec;
@@ -175,7 +184,15 @@ Status EventLog::OpenDb() {
       {std::string(lf::kSnapshotsCf), plain_cf},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir_, cfs, &handles, &db_);
+  read_only_ = OnReadOnlyFilesystem(dir_);
+  rocksdb::Status s = read_only_
+                          ? rocksdb::DB::OpenForReadOnly(db_options, dir_, cfs, &handles, &db_)
+                          : rocksdb::DB::Open(db_options, dir_, cfs, &handles, &db_);
+  if (!s.ok() && read_only_) {
+    return Status::IOError("data directory " + dir_ +
+                           " is on a read-only filesystem and holds no readable log (" +
+                           s.ToString() + ")");
+  }
   if (!s.ok()) {
     const std::string text = s.ToString();
     if (text.find("lock") != std::string::npos || text.find("LOCK") != std::string::npos) {
@@ -197,7 +214,9 @@ Status EventLog::OpenDb() {
 
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), default_cf_, lf::kMetaFormatKey, &format);
-  if (s.IsNotFound()) {
+  if (s.IsNotFound() && read_only_) {
+    return Status::Corruption("data directory " + dir_ + " has no format marker");
+  } else if (s.IsNotFound()) {
     rocksdb::WriteOptions wo;
     wo.sync = true;
     JALON_RETURN_IF_ERROR(
@@ -210,6 +229,7 @@ Status EventLog::OpenDb() {
                               "', this build reads " + std::string(lf::kLogFormatName));
   }
 
+  if (read_only_) return Status::Ok();  // no lock and no pid file: nothing can be written
   std::ofstream pid_out(fs::path(dir_) / kPidFile, std::ios::trunc);
   pid_out << ::getpid() << "\n";
   owns_pid_file_ = static_cast<bool>(pid_out);
@@ -258,6 +278,11 @@ Status EventLog::LoadHead() {
     return health.WithContext(
         "the log in " + dir_ +
         " is damaged; run `jalon verify --data DIR` and restore from a backup");
+  }
+  if (health.ok() && read_only_) {
+    health = Status::Unavailable("the data directory " + dir_ +
+                                 " is on a read-only filesystem: reads are served, writes are "
+                                 "refused; once it is writable again, restart");
   }
   std::lock_guard<std::mutex> lock(head_mu_);
   head_ = head;
@@ -367,7 +392,7 @@ void EventLog::CompletionLoop() {
 
 Status EventLog::TryRecover() {
   const auto now = std::chrono::steady_clock::now();
-  if (now < next_recovery_) return StoredHealth();
+  if (now < next_recovery_ || read_only_) return StoredHealth();
   next_recovery_ = now + std::chrono::seconds(1);  // at most one attempt a second
   // RocksDB stops writing after a failed write until Resume() succeeds,
   // which it does once the disk takes the flush again.
@@ -557,9 +582,15 @@ Status EventLog::WriteHealth() const {
 }
 
 Status EventLog::DiskReserve() const {
-  if (options_.min_free_bytes == 0) return Status::Ok();
   struct statvfs fs;
   if (::statvfs(dir_.c_str(), &fs) != 0) return Status::Ok();  // the write will tell
+  if ((fs.f_flag & ST_RDONLY) != 0 && !read_only_) {
+    // Remounted read-only under us (a kernel does so on disk errors): the
+    // write would fail, and Debian's RocksDB aborts on a failed log write.
+    return Status::Unavailable("the filesystem of " + dir_ +
+                               " became read-only: writes resume once it is read-write again");
+  }
+  if (options_.min_free_bytes == 0) return Status::Ok();
   const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
   if (free_bytes >= options_.min_free_bytes) return Status::Ok();
   return Status::Unavailable("disk nearly full: " + std::to_string(free_bytes >> 20) +

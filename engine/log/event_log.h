@@ -111,7 +111,9 @@ struct EventLogOptions {
 class EventLog {
  public:
   // Opens or creates the log in `dir`. If another process holds the
-  // directory, the error names that process's pid.
+  // directory, the error names that process's pid. On a read-only
+  // filesystem (a mounted backup, a disk the kernel remounted read-only)
+  // the log is opened for reading, and appends are refused.
   static Result<std::unique_ptr<EventLog>> Open(const std::string& dir, EventLogOptions options);
 
   ~EventLog();
@@ -131,10 +133,14 @@ class EventLog {
 
   LogHead Head() const;
   LogStats Stats() const;
-  // Not OK when the log was opened damaged (until a restart), when a write
-  // failed (until the disk takes writes again), or when free space is below
-  // options.min_free_bytes (until it is back).
+  // Not OK when the log was opened damaged or read-only (until a restart),
+  // when a write failed (until the disk takes writes again), when free
+  // space is below options.min_free_bytes (until it is back), or when the
+  // filesystem turned read-only (a kernel remounts a failing disk so).
   Status WriteHealth() const;
+  // True when the data directory was on a read-only filesystem at Open:
+  // the log was opened for reading only, and every append is refused.
+  bool read_only() const { return read_only_; }
   // Refuses every later append with `why` (a damaged log found by a verify).
   void RefuseWrites(Status why);
 
@@ -249,6 +255,7 @@ class EventLog {
   std::thread writer_;
   std::thread completer_;
   bool owns_pid_file_ = false;
+  bool read_only_ = false;
 };
 
 }  // namespace jalon

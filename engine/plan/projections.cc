@@ -225,12 +225,15 @@ void Projections::SnapshotWriterLoop() {
       pending_snapshots_.pop_front();
       writing_ = true;
     }
-    // Disposable: a lost or failed snapshot only costs a longer replay.
-    log_.db()
-        ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
-              log_format::StreamKey(PlanStream(state.code), state.version),
-              EncodeSnapshot(state.last_position, state.ToJson()))
-        .PermitUncheckedError();
+    // Disposable: a lost or failed snapshot only costs a longer replay. Not
+    // written while the log refuses writes (a full or read-only disk).
+    if (log_.WriteHealth().ok()) {
+      log_.db()
+          ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
+                log_format::StreamKey(PlanStream(state.code), state.version),
+                EncodeSnapshot(state.last_position, state.ToJson()))
+          .PermitUncheckedError();
+    }
     {
       std::lock_guard<std::mutex> lock(snapshot_mu_);
       writing_ = false;
@@ -245,6 +248,10 @@ void Projections::FlushSnapshots() const {
 }
 
 Status Projections::WriteCheckpoint() const {
+  if (Status health = log_.WriteHealth(); !health.ok()) {
+    return Status::Unavailable("projection checkpoint not written (the next start replays): " +
+                               health.message());
+  }
   std::shared_lock<std::shared_mutex> lock(mu_);
   Json plans = Json::array();
   for (const auto& [code, state] : plans_) plans.push_back(state.ToJson());
