@@ -192,6 +192,13 @@ void PlanApi::Register(Router& router) {
                auto at = InstantParam(req, "at", true);
                if (!when.ok()) return FromStatus(when.status());
                if (!at.ok()) return FromStatus(at.status());
+               if (!when->as_of && !when->position && !when->effective_at) {
+                 auto text = service->CurrentDashboardText(code, *at);  // cached
+                 if (!text.ok()) return FromStatus(text.status());
+                 Response r;
+                 r.body = **text;
+                 return r;
+               }
                return Respond(service->Dashboard(code, *at, *when));
              }));
 

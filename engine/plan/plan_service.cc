@@ -252,9 +252,47 @@ Result<Json> PlanService::Export(const std::string& code, const TimeQuery& when)
 
 Result<Json> PlanService::Dashboard(const std::string& code, std::optional<Instant> at,
                                     const TimeQuery& when) const {
+  if (!when.as_of && !when.position && !when.effective_at) {
+    JALON_RETURN_IF_ERROR(projections_.CatchUp());
+    const Instant day = at.value_or(Today(clock_));
+    Json current;
+    if (!projections_.With(code, [&](const PlanState& s) { current = *DashboardOf(s, day).json; }))
+      return NoDirection(code);
+    return current;
+  }
   auto state = State(code, when);
   if (!state.ok()) return state.status();
   return jalon::Dashboard(*state, at.value_or(Today(clock_)), rollup_);
+}
+
+PlanService::CachedDashboard PlanService::DashboardOf(const PlanState& state, Instant at) const {
+  {
+    std::lock_guard<std::mutex> lock(dashboards_mu_);
+    auto it = dashboards_.find(state.code);
+    if (it != dashboards_.end() && it->second.version == state.version && it->second.at == at)
+      return it->second;
+  }
+  CachedDashboard fresh;
+  fresh.version = state.version;
+  fresh.at = at;
+  auto json = std::make_shared<Json>(jalon::Dashboard(state, at, rollup_));
+  fresh.text = std::make_shared<const std::string>(
+      json->dump(-1, ' ', false, Json::error_handler_t::replace));
+  fresh.json = std::move(json);
+  std::lock_guard<std::mutex> lock(dashboards_mu_);
+  dashboards_[state.code] = fresh;
+  return fresh;
+}
+
+Result<std::shared_ptr<const std::string>> PlanService::CurrentDashboardText(
+    const std::string& code, std::optional<Instant> at) const {
+  JALON_RETURN_IF_ERROR(projections_.CatchUp());
+  const Instant when = at.value_or(Today(clock_));
+  std::shared_ptr<const std::string> text;
+  if (!projections_.With(code, [&](const PlanState& s) { text = DashboardOf(s, when).text; })) {
+    return NoDirection(code);
+  }
+  return text;
 }
 
 Json PlanService::Directions(std::optional<Instant> at) const {
@@ -262,7 +300,7 @@ Json PlanService::Directions(std::optional<Instant> at) const {
   const Instant when = at.value_or(Today(clock_));
   Json out = Json::array();
   projections_.ForEach([&](const PlanState& s) {
-    Json d = jalon::Dashboard(s, when, rollup_);
+    const Json& d = *DashboardOf(s, when).json;
     out.push_back({{"code", s.code},
                    {"name", s.direction.value("name", "")},
                    {"pole", s.direction.value("pole", "")},

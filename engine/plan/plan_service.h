@@ -67,6 +67,11 @@ class PlanService {
   // `at` defaults to today (the clock's date).
   Result<Json> Dashboard(const std::string& code, std::optional<Instant> at,
                          const TimeQuery& when) const;
+  // The dashboard of the current plan as JSON text: what every page of the
+  // web UI reads. Cached per plan, version and day, so that repeated reads
+  // of an unchanged plan cost a lookup instead of a roll-up.
+  Result<std::shared_ptr<const std::string>> CurrentDashboardText(const std::string& code,
+                                                                  std::optional<Instant> at) const;
   Json Directions(std::optional<Instant> at = std::nullopt) const;
   Result<Json> History(const std::string& code, const HistoryQuery& query) const;
   // What changed between two recorded instants, entity by entity.
@@ -106,6 +111,23 @@ class PlanService {
   const RollupOptions rollup_;
   std::mutex locks_mu_;
   std::unordered_map<std::string, std::unique_ptr<PlanSlot>> slots_;  // GUARDED_BY(locks_mu_)
+
+  // The latest current dashboard of each plan. A plan's version and the day
+  // determine its dashboard (the roll-up options are fixed), so an entry is
+  // right as long as both match. Locked after the projections' lock, never
+  // before.
+  struct CachedDashboard {
+    uint64_t version = 0;
+    Instant at{};
+    std::shared_ptr<const Json> json;
+    std::shared_ptr<const std::string> text;
+  };
+  // The cached dashboard of `state` at `at`, computed on a miss. REQUIRES:
+  // called under the projections' lock (Projections::With or ForEach).
+  CachedDashboard DashboardOf(const PlanState& state, Instant at) const;
+  mutable std::mutex dashboards_mu_;
+  mutable std::unordered_map<std::string, CachedDashboard>
+      dashboards_;  // GUARDED_BY(dashboards_mu_)
 };
 
 // A random command id ("cmd-" + 32 hex digits).

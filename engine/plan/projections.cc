@@ -270,6 +270,15 @@ std::optional<PlanState> Projections::Current(const std::string& code) const {
   return it->second;
 }
 
+bool Projections::With(const std::string& code,
+                       const std::function<void(const PlanState&)>& fn) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  auto it = plans_.find(code);
+  if (it == plans_.end()) return false;
+  fn(it->second);
+  return true;
+}
+
 std::vector<std::string> Projections::Codes() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::string> out;

@@ -63,6 +63,9 @@ class Projections {
   Status CatchUp(const std::function<void(uint64_t, uint64_t)>& progress = {});
 
   std::optional<PlanState> Current(const std::string& code) const;
+  // Calls fn on the current plan `code` under the shared lock, without a
+  // copy; false if there is no such plan. fn must not call back into this.
+  bool With(const std::string& code, const std::function<void(const PlanState&)>& fn) const;
   std::vector<std::string> Codes() const;
   // Calls fn on every current plan, under the shared lock.
   void ForEach(const std::function<void(const PlanState&)>& fn) const;

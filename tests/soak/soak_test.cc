@@ -4,6 +4,10 @@
 //
 //   JALON_SOAK_SECONDS=1800 build/tests/soak/soak_tests   (tools/test: 20 s)
 //
+// JALON_SOAK_RATE caps the commands per second (default: as fast as three
+// writers go), JALON_SOAK_KILL_SECONDS sets the gap between SIGKILLs
+// (default: every 2 to 4 s).
+//
 // At the end: no acknowledged command is lost or doubled, no occurrence was
 // recorded twice, the daemon's projection equals a fresh replay of the log up
 // to the same position, and the chain verifies. RSS is sampled every second
@@ -11,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -18,6 +23,8 @@
 #include <set>
 #include <thread>
 
+#include "engine/log/event_log.h"
+#include "engine/log/payload.h"
 #include "engine/util/time.h"
 #include "tests/process_util.h"
 #include "tests/test_util.h"
@@ -63,8 +70,15 @@ std::string Command(int k) {
 }
 
 TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
-  const char* env = std::getenv("JALON_SOAK_SECONDS");
-  const int seconds = env ? std::max(5, std::atoi(env)) : 20;
+  auto knob = [](const char* name, int fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
+  };
+  const int seconds = std::max(5, knob("JALON_SOAK_SECONDS", 20));
+  // Commands per second over all writers (0: as fast as they go), and the
+  // shortest gap between two SIGKILLs (the longest is about 1.5 times it).
+  const int rate = std::max(0, knob("JALON_SOAK_RATE", 0));
+  const int kill_gap = std::max(1, knob("JALON_SOAK_KILL_SECONDS", 2));
   testing::TempDir dir;
   const std::string config = testing::WriteTestConfig(
       dir.Sub("jalon.toml"), dir.Sub("data"), {},
@@ -106,7 +120,13 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   std::atomic<int> next{0};  // command numbers, each used once
   for (int c = 0; c < 3; ++c) {
     threads.emplace_back([&] {
+      const auto pace = std::chrono::microseconds(rate > 0 ? 3000000 / rate : 0);
+      auto due = std::chrono::steady_clock::now();
       while (!stop) {
+        if (rate > 0) {
+          due += pace;
+          std::this_thread::sleep_until(due);
+        }
         const int k = next++;
         auto r = CallJson("POST", current_url() + "/v1/commands", "t-dej", Command(k),
                           "soak-" + std::to_string(k), std::chrono::seconds(10));
@@ -140,7 +160,7 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   std::vector<std::pair<int, uint64_t>> rss;  // (second, KiB)
   int kills = 0;
   const auto begin = std::chrono::steady_clock::now();
-  auto next_kill = begin + std::chrono::seconds(2 + rng() % 4);
+  auto next_kill = begin + std::chrono::seconds(kill_gap + rng() % (kill_gap / 2 + 2));
   for (int second = 0;; ++second) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
     rss.emplace_back(second, RssKib(daemon->pid()));
@@ -155,7 +175,7 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
         std::lock_guard<std::mutex> lock(mu);
         url = daemon->url();
       }
-      next_kill = now + std::chrono::seconds(2 + rng() % 4);
+      next_kill = now + std::chrono::seconds(kill_gap + rng() % (kill_gap / 2 + 2));
     }
   }
   stop = true;
@@ -169,16 +189,31 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
         CallJson("POST", url + "/v1/commands", "t-dej", Command(k), "soak-" + std::to_string(k));
     ASSERT_TRUE(r.status == 200 || r.status == 201) << r.status << " " << r.body.dump();
   }
-  // The log: each command key once, each occurrence once.
+  // The live projection and the chain, over HTTP, then a clean stop.
+  const json live = CallJson("GET", url + "/v1/plans/DEJ", "t-admin").body;
+  const json verify = CallJson("GET", url + "/v1/verify", "t-admin").body;
+  EXPECT_EQ(verify["ok"], true) << verify.dump();
+  ASSERT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0) << daemon->Log();
+
+  // The log, read directly (a long soak holds too many events to page
+  // through HTTP): each command key once, each occurrence once.
   std::map<std::string, int> commands, occurrences;
-  ASSERT_TRUE(testing::ForEachEvent(url, "t-auditor", [&](const json& e) {
-    const std::string id = e["command_id"];
-    if (id.starts_with("soak-")) ++commands[id];
-    const std::string type = e["type"];
-    if (type == "OccurrenceFired" || type == "OccurrenceSkipped")
-      ++occurrences[e["stream"].get<std::string>() + " " +
-                    e["data"]["occurrence"].get<std::string>()];
-  }));
+  uint64_t events = 0;
+  {
+    SystemClock clock;
+    auto log = testing::OpenLogOrDie(dir.Sub("data"), clock);
+    Status scanned = log->Scan(1, [&](const Event& e) {
+      ++events;
+      if (e.command_id.starts_with("soak-")) ++commands[e.command_id];
+      if (e.type == "OccurrenceFired" || e.type == "OccurrenceSkipped") {
+        auto data = DecodePayload(e.payload);
+        EXPECT_TRUE(data.ok()) << "position " << e.position;
+        if (data.ok()) ++occurrences[e.stream + " " + (*data)["occurrence"].get<std::string>()];
+      }
+      return true;
+    });
+    ASSERT_TRUE(scanned.ok()) << scanned.ToString();
+  }
   for (const auto& [k, position] : acked)
     EXPECT_EQ(commands["soak-" + std::to_string(k)], 1) << "acknowledged command " << k;
   for (const auto& [id, n] : commands) EXPECT_EQ(n, 1) << id;
@@ -186,23 +221,31 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   EXPECT_FALSE(occurrences.empty()) << "the scheduler should have fired in simulated years";
 
   // The live projection equals a fresh replay to the same position.
-  const json live = CallJson("GET", url + "/v1/plans/DEJ", "t-admin").body;
-  const json verify = CallJson("GET", url + "/v1/verify", "t-admin").body;
-  EXPECT_EQ(verify["ok"], true) << verify.dump();
-  ASSERT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0) << daemon->Log();
   auto replayed =
       testing::Jalon({"show", "DEJ", "--json", "--position",
                       std::to_string(live["position"].get<uint64_t>()), "--data", dir.Sub("data")});
   ASSERT_EQ(replayed.code, 0) << replayed.output;
   EXPECT_EQ(json::parse(replayed.output), live) << "the daemon's projection differs from a replay";
 
+  // RSS: every second in a short run, every minute in a long one.
   std::string series;
-  for (const auto& [s, kib] : rss)
-    series += " " + std::to_string(s) + "s:" + std::to_string(kib / 1024);
+  const size_t step = rss.size() > 120 ? 60 : 1;
+  uint64_t low = UINT64_MAX, high = 0;
+  for (size_t i = 0; i < rss.size(); ++i) {
+    const auto& [s, kib] = rss[i];
+    if (kib > 0) low = std::min(low, kib), high = std::max(high, kib);
+    if (i % step == 0 || i + 1 == rss.size())
+      series += " " + std::to_string(s) + "s:" + std::to_string(kib / 1024);
+  }
+  uintmax_t bytes = 0;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir.Sub("data")))
+    if (f.is_regular_file()) bytes += f.file_size();
   std::cout << "soak: " << seconds << " s, " << kills << " SIGKILLs, " << acked.size()
             << " commands acknowledged, " << unanswered.size() << " retried, " << reads.load()
-            << " reads, " << occurrences.size() << " occurrences recorded\n"
-            << "soak: RSS MiB over time:" << series << "\n";
+            << " reads, " << occurrences.size() << " occurrences recorded, " << events
+            << " events in the log (" << (bytes >> 20) << " MiB on disk)\n"
+            << "soak: RSS MiB from " << (low == UINT64_MAX ? 0 : low / 1024) << " to "
+            << high / 1024 << "; over time:" << series << "\n";
 }
 
 }  // namespace

@@ -97,6 +97,29 @@ TEST_F(RollupTest, UnbudgetedAxisTakesThePlainMeanAndEmptyAxisHasNoFigure) {
   EXPECT_EQ(d["axes"][2]["execution"], 25.0);  // (50 + 0) / 2
 }
 
+// The current dashboard is cached per plan version and day: it must always
+// be what a fresh roll-up of the plan gives, whatever came between.
+TEST_F(RollupTest, CachedDashboardIsAlwaysAFreshRollUp) {
+  ImportExample();
+  auto fresh = [&](const std::string& date) {
+    return Dashboard(*service_->projections().Current("DEJ"), ParseDate(date).value());
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (const char* date : {"2018-07-01", "2017-12-31", "2018-07-01"}) {
+      auto text = service_->CurrentDashboardText("DEJ", ParseDate(date).value());
+      ASSERT_TRUE(text.ok());
+      EXPECT_EQ(Json::parse(**text), fresh(date)) << date << ", round " << round;
+      EXPECT_EQ(DashboardAt(date), fresh(date)) << date;
+    }
+    ASSERT_TRUE(Exec("ReportProgress", {{"direction", "DEJ"},
+                                        {"action", "A1.2"},
+                                        {"date", "2017-0" + std::to_string(round + 1) + "-15"},
+                                        {"percent", 10 * (round + 1)}})
+                    .ok());
+  }
+  EXPECT_TRUE(service_->CurrentDashboardText("NOPE", std::nullopt).status().IsNotFound());
+}
+
 TEST(AttainmentTest, PolaritiesAndEdges) {
   auto attainment = [](const char* polarity, double baseline, double target, double latest) {
     const Json indicator = {{"polarity", polarity},
