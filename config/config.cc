@@ -562,7 +562,10 @@ Status LoadTenants(Config* main) {
     city->tenant = ref.id;
     city->listen = main->listen;
     auto key = [](const std::string& dir) {
-      return std::filesystem::weakly_canonical(std::filesystem::absolute(dir)).string();
+      std::error_code ec;  // an unreadable path compares as written
+      const auto absolute = std::filesystem::absolute(dir, ec);
+      const auto canonical = std::filesystem::weakly_canonical(absolute, ec);
+      return (ec ? absolute : canonical).lexically_normal().string();
     };
     if (auto [it, fresh] = data_dirs.emplace(key(city->data_dir), ref.id); !fresh) {
       return Status::InvalidArgument(ref.file + ": storage.data_dir: " + city->data_dir +
