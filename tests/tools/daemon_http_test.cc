@@ -215,16 +215,7 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
   }();
 
   // Command k records indicator I1 on day k after 2030-01-01: all distinct.
-  auto command = [](int k) {
-    const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
-    return json{{"type", "RecordMeasurement"},
-                {"data",
-                 {{"direction", "DEJ"},
-                  {"indicator", "I1"},
-                  {"date", FormatDate(day)},
-                  {"value", k % 100}}}}
-        .dump();
-  };
+  const auto command = testing::MeasurementCommand;
   constexpr int kClients = 8;
   std::mutex mu;
   std::map<int, uint64_t> acked;  // command -> position

@@ -32,18 +32,7 @@ using testing::CallJson;
 using testing::TempDir;
 
 using testing::ReadFile;
-
-std::string Measurement(int k) {
-  const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
-  return json{{"type", "RecordMeasurement"},
-              {"data",
-               {{"direction", "DEJ"},
-                {"indicator", "I1"},
-                {"date", FormatDate(day)},
-                {"value", k % 100},
-                {"comment", ""}}}}
-      .dump();
-}
+constexpr auto Measurement = testing::MeasurementCommand;
 
 // Fills the filesystem of `dir` with one file until a write fails.
 void Fill(const std::string& path) {

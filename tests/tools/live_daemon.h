@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/util/sha256.h"
+#include "engine/util/time.h"
 #include "jobs/net/http_client.h"
 
 namespace jalon::testing {
@@ -134,6 +135,17 @@ inline JsonReply CallJson(const std::string& method, const std::string& url,
   auto reply = net::Perform(call);
   if (!reply.ok()) return {};
   return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
+}
+
+// A command recording DEJ's indicator I1 on day k after 2030-01-01, so
+// that commands k != j never collide on a date.
+inline std::string MeasurementCommand(int k) {
+  const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
+  return nlohmann::json{
+      {"type", "RecordMeasurement"},
+      {"data",
+       {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", FormatDate(day)}, {"value", k % 100}}}}
+      .dump();
 }
 
 // Every event of the daemon's log, in order, through GET /v1/events (an
