@@ -253,12 +253,9 @@ Result<Json> PlanService::Export(const std::string& code, const TimeQuery& when)
 Result<Json> PlanService::Dashboard(const std::string& code, std::optional<Instant> at,
                                     const TimeQuery& when) const {
   if (!when.as_of && !when.position && !when.effective_at) {
-    JALON_RETURN_IF_ERROR(projections_.CatchUp());
-    const Instant day = at.value_or(Today(clock_));
-    Json current;
-    if (!projections_.With(code, [&](const PlanState& s) { current = *DashboardOf(s, day).json; }))
-      return NoDirection(code);
-    return current;
+    auto current = CurrentDashboard(code, at);
+    if (!current.ok()) return current.status();
+    return *current->json;
   }
   auto state = State(code, when);
   if (!state.ok()) return state.status();
@@ -284,15 +281,22 @@ PlanService::CachedDashboard PlanService::DashboardOf(const PlanState& state, In
   return fresh;
 }
 
-Result<std::shared_ptr<const std::string>> PlanService::CurrentDashboardText(
+Result<PlanService::CachedDashboard> PlanService::CurrentDashboard(
     const std::string& code, std::optional<Instant> at) const {
   JALON_RETURN_IF_ERROR(projections_.CatchUp());
   const Instant when = at.value_or(Today(clock_));
-  std::shared_ptr<const std::string> text;
-  if (!projections_.With(code, [&](const PlanState& s) { text = DashboardOf(s, when).text; })) {
+  CachedDashboard found;
+  if (!projections_.With(code, [&](const PlanState& s) { found = DashboardOf(s, when); })) {
     return NoDirection(code);
   }
-  return text;
+  return found;
+}
+
+Result<std::shared_ptr<const std::string>> PlanService::CurrentDashboardText(
+    const std::string& code, std::optional<Instant> at) const {
+  auto current = CurrentDashboard(code, at);
+  if (!current.ok()) return current.status();
+  return current->text;
 }
 
 Json PlanService::Directions(std::optional<Instant> at) const {

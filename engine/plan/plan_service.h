@@ -125,6 +125,9 @@ class PlanService {
   // The cached dashboard of `state` at `at`, computed on a miss. REQUIRES:
   // called under the projections' lock (Projections::With or ForEach).
   CachedDashboard DashboardOf(const PlanState& state, Instant at) const;
+  // The cached dashboard of the current plan `code`, after catching up.
+  Result<CachedDashboard> CurrentDashboard(const std::string& code,
+                                           std::optional<Instant> at) const;
   mutable std::mutex dashboards_mu_;
   mutable std::unordered_map<std::string, CachedDashboard>
       dashboards_;  // GUARDED_BY(dashboards_mu_)
