@@ -7,8 +7,10 @@
 //
 // The raw baseline uses the same durability (sync = true), the same payload
 // size and the batch size that group commit achieved in the engine run.
+#include <malloc.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -266,6 +268,22 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
   return failures.load() == 0 ? 0 : 1;
 }
 
+// Waits for RocksDB's background compactions to end (and gives a compaction
+// that was just made due the time to be scheduled), so that a measurement after a bulk load does
+// not share the two cores with the compaction of that load. Both sides of a comparison are measured
+// after it.
+void Settle(rocksdb::DB* db) {
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    uint64_t running = 0, pending = 0;
+    db->GetAggregatedIntProperty("rocksdb.num-running-compactions", &running);
+    db->GetAggregatedIntProperty("rocksdb.compaction-pending", &pending);
+    if (running == 0 && pending == 0) {
+      return;
+    }
+  }
+}
+
 int Replay(const std::string& base, uint64_t events, size_t payload) {
   TempDir dir(base);
   jalon::SystemClock clock;
@@ -286,6 +304,7 @@ int Replay(const std::string& base, uint64_t events, size_t payload) {
       }
       if (!(*log)->Append(std::move(req)).ok()) return 1;
     }
+    Settle((*log)->db());
   }
   // Engine: read, decode every envelope and verify the whole hash chain.
   double engine_s = 0;
@@ -317,6 +336,7 @@ int Replay(const std::string& base, uint64_t events, size_t payload) {
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     rocksdb::DB* db = nullptr;
     if (!rocksdb::DB::Open(rocksdb::Options(), dir.path, cfs, &handles, &db).ok()) return 1;
+    Settle(db);
     rocksdb::ColumnFamilyHandle* events_cf = nullptr;
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == "events") events_cf = handles[i];
@@ -344,6 +364,16 @@ int Replay(const std::string& base, uint64_t events, size_t payload) {
       static_cast<unsigned long long>(checked), payload, engine_eps, raw_eps, engine_eps / raw_eps,
       engine_s, raw_s);
   return 0;
+}
+
+// User and system time of the whole process (every thread), in seconds.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 uint64_t ResidentKiB() {
@@ -394,7 +424,7 @@ uint64_t LoadCity(jalon::EventLog& log, const jalon::Clock& clock, int direction
   return events.load();
 }
 
-int Rebuild(const std::string& base, int directions, int as_of_queries) {
+int Rebuild(const std::string& base, int directions, int as_of_queries, int rounds) {
   TempDir dir(base);
   jalon::SimulatedClock clock(jalon::ParseInstant("2016-03-15T08:00:00Z").value());
   jalon::GeneratorOptions options;
@@ -407,29 +437,48 @@ int Rebuild(const std::string& base, int directions, int as_of_queries) {
   auto log = jalon::EventLog::Open(dir.path, log_options);
   if (!log.ok()) return 1;
   const uint64_t loaded = LoadCity(**log, clock, directions, options);
+  Settle((*log)->db());
   const uint64_t rss_before = ResidentKiB();
 
-  // Raw side: read, decode and verify the whole chain (as `jalon verify`).
-  auto start = Clock::now();
-  jalon::VerifyReport report = (*log)->Verify();
-  const double verify_s = Seconds(Clock::now() - start);
-  if (!report.ok) return 1;
+  // Each round measures both sides again, one after the other, so that a
+  // neighbour's load on a shared machine shows as a spread between rounds
+  // instead of skewing one side.
+  std::unique_ptr<jalon::Projections> projections;
+  for (int round = 1; round <= rounds; ++round) {
+    // Raw side: read, decode and verify the whole chain (as `jalon verify`).
+    auto start = Clock::now();
+    double cpu = CpuSeconds();
+    jalon::VerifyReport report = (*log)->Verify();
+    const double verify_s = Seconds(Clock::now() - start);
+    const double verify_cpu = CpuSeconds() - cpu;
+    if (!report.ok) return 1;
+    // Releasing the verify's snapshot lets RocksDB compact the bottommost
+    // files (to drop their sequence numbers): not part of either side.
+    Settle((*log)->db());
 
-  // Engine: rebuild every projection from scratch, no snapshot.
-  jalon::Projections projections(**log);
-  start = Clock::now();
-  if (!projections.CatchUp().ok()) return 1;
-  const double rebuild_s = Seconds(Clock::now() - start);
-  const uint64_t rss_after = ResidentKiB();
-  const double rebuild_eps = static_cast<double>(loaded) / rebuild_s;
-  const double verify_eps = static_cast<double>(report.events_checked) / verify_s;
-  std::printf(
-      "case=rebuild events=%llu directions=%d engine_eps=%.0f raw_eps=%.0f ratio=%.2f "
-      "engine_s=%.2f raw_s=%.2f "
-      "rss_mib=%.0f projections_mib=%.0f\n",
-      static_cast<unsigned long long>(loaded), directions, rebuild_eps, verify_eps,
-      rebuild_eps / verify_eps, rebuild_s, verify_s, static_cast<double>(rss_after) / 1024,
-      static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
+    // Engine: rebuild every projection from scratch, no snapshot.
+    projections.reset();
+    malloc_trim(0);  // so that the resident figure is this round's
+    projections = std::make_unique<jalon::Projections>(**log);
+    std::fprintf(stderr, "rebuild: from scratch, round %d of %d\n", round, rounds);
+    start = Clock::now();
+    cpu = CpuSeconds();
+    if (!projections->CatchUp().ok()) return 1;
+    const double rebuild_s = Seconds(Clock::now() - start);
+    const double rebuild_cpu = CpuSeconds() - cpu;
+    const uint64_t rss_after = ResidentKiB();
+    const double rebuild_eps = static_cast<double>(loaded) / rebuild_s;
+    const double verify_eps = static_cast<double>(report.events_checked) / verify_s;
+    std::printf(
+        "case=rebuild round=%d events=%llu directions=%d engine_eps=%.0f raw_eps=%.0f "
+        "ratio=%.2f engine_s=%.2f raw_s=%.2f engine_cpu_s=%.2f raw_cpu_s=%.2f rss_mib=%.0f "
+        "projections_mib=%.0f\n",
+        round, static_cast<unsigned long long>(loaded), directions, rebuild_eps, verify_eps,
+        rebuild_eps / verify_eps, rebuild_s, verify_s, rebuild_cpu, verify_cpu,
+        static_cast<double>(rss_after) / 1024,
+        static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
+    std::fflush(stdout);
+  }
 
   // as-of: the state of a random direction at a random past position.
   std::mt19937_64 rng(42);
@@ -441,7 +490,7 @@ int Rebuild(const std::string& base, int directions, int as_of_queries) {
                   static_cast<int>(rng() % static_cast<uint64_t>(directions)));
     const uint64_t position = 1 + rng() % head;
     const auto t0 = Clock::now();
-    auto state = projections.AtPosition(code, position);
+    auto state = projections->AtPosition(code, position);
     latencies.push_back(Seconds(Clock::now() - t0) * 1e6);
     if (!state.ok()) return 1;
   }
@@ -662,6 +711,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   rebuild->add_option("--queries", queries, "as-of queries at random points")
       ->check(CLI::Range(1, 1000000));
+  int rounds = 1;
+  rebuild
+      ->add_option("--rounds", rounds,
+                   "Measure both sides this many times on the same log (one line each)")
+      ->check(CLI::Range(1, 100));
 
   auto* jobs = app.add_subcommand(
       "jobs", "The scheduler over many plans: planning at startup, pass times, firing lag, memory");
@@ -678,6 +732,6 @@ int main(int argc, char** argv) {
   g_command_ids = !no_command_ids;
   if (append->parsed()) return Append(base, clients, events, payload, mode);
   if (replay->parsed()) return Replay(base, replay_events, payload);
-  if (rebuild->parsed()) return Rebuild(base, directions, queries);
+  if (rebuild->parsed()) return Rebuild(base, directions, queries, rounds);
   return 2;
 }

@@ -67,6 +67,7 @@ Status DecodeRecordView(std::string_view record, EventView* out) {
   std::memcpy(out->prev_hash.data(), hashes.data(), 32);
   std::memcpy(out->hash.data(), hashes.data() + 32, 32);
   out->canonical = body;
+  out->record = record;
   return Status::Ok();
 }
 

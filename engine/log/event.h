@@ -62,6 +62,7 @@ struct EventView {
   Hash prev_hash{};
   Hash hash{};
   std::string_view canonical;  // the bytes the hash covers (with prev_hash)
+  std::string_view record;     // the whole stored record (empty for Event::View)
 
   Event ToEvent() const;
 };

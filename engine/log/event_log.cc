@@ -643,9 +643,13 @@ Status EventLog::Scan(uint64_t from, const std::function<bool(const Event&)>& fn
   return ScanViews(from, [&fn](const EventView& v) { return fn(v.ToEvent()); });
 }
 
-Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const {
+Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn,
+                           ScanMode mode) const {
   rocksdb::ReadOptions ro;
-  ro.readahead_size = 2 << 20;
+  if (mode == ScanMode::kBulk) {
+    ro.readahead_size = 2 << 20;
+    ro.fill_cache = false;
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, events_cf_));
   uint64_t expected = from == 0 ? 1 : from;
   EventView e;
@@ -788,34 +792,37 @@ VerifyReport EventLog::Verify(uint64_t from, const Hash& prev,
       c.reason = std::move(why);
       return false;
     };
-    Status s = ScanViews(c.from, [&](const EventView& e) {
-      // Past the head of the moment: appended while we check (or damage,
-      // which the check after the slices tells apart).
-      if (e.position > stored_head) return false;
-      if (!c.saw_first) {
-        c.saw_first = true;
-        c.first_prev = e.prev_hash;
-        c.first_recorded = e.recorded_at;
-      } else if (e.prev_hash != c.last_good_hash) {
-        return fail(e.position, "prev_hash does not match the hash of position " +
-                                    std::to_string(e.position - 1));
-      } else if (e.recorded_at < c.last_recorded) {
-        return fail(e.position, "recorded_at goes backwards");
-      }
-      if (ChainHash(e.prev_hash, e.canonical) != e.hash) {
-        return fail(e.position, "hash mismatch: the record was altered");
-      }
-      c.last_good_position = e.position;
-      c.last_good_hash = e.hash;
-      c.last_recorded = e.recorded_at;
-      ++c.checked;
-      const uint64_t done = total_checked.fetch_add(1, std::memory_order_relaxed) + 1;
-      if (progress && done % progress_every == 0) {
-        std::lock_guard<std::mutex> lock(progress_mu);
-        progress(done, stored_head);
-      }
-      return e.position < c.to;
-    });
+    Status s = ScanViews(
+        c.from,
+        [&](const EventView& e) {
+          // Past the head of the moment: appended while we check (or damage,
+          // which the check after the slices tells apart).
+          if (e.position > stored_head) return false;
+          if (!c.saw_first) {
+            c.saw_first = true;
+            c.first_prev = e.prev_hash;
+            c.first_recorded = e.recorded_at;
+          } else if (e.prev_hash != c.last_good_hash) {
+            return fail(e.position, "prev_hash does not match the hash of position " +
+                                        std::to_string(e.position - 1));
+          } else if (e.recorded_at < c.last_recorded) {
+            return fail(e.position, "recorded_at goes backwards");
+          }
+          if (ChainHash(e.prev_hash, e.canonical) != e.hash) {
+            return fail(e.position, "hash mismatch: the record was altered");
+          }
+          c.last_good_position = e.position;
+          c.last_good_hash = e.hash;
+          c.last_recorded = e.recorded_at;
+          ++c.checked;
+          const uint64_t done = total_checked.fetch_add(1, std::memory_order_relaxed) + 1;
+          if (progress && done % progress_every == 0) {
+            std::lock_guard<std::mutex> lock(progress_mu);
+            progress(done, stored_head);
+          }
+          return e.position < c.to;
+        },
+        ScanMode::kBulk);
     if (!s.ok() && c.ok) {
       // Scan names the position: "position N: why".
       fail(c.last_good_position + 1, s.message());

@@ -108,6 +108,8 @@ struct EventLogOptions {
   uint64_t min_free_bytes = 0;
 };
 
+enum class ScanMode { kTail, kBulk };
+
 class EventLog {
  public:
   // Opens or creates the log in `dir`. If another process holds the
@@ -171,7 +173,10 @@ class EventLog {
   // the first error (which names the position) or when `fn` returns false.
   Status Scan(uint64_t from, const std::function<bool(const Event&)>& fn) const;
   // The same without copying: each view is valid only during its call of fn.
-  Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn) const;
+  // kBulk is for scans of a large part of the log (a rebuild, a verify): it
+  // reads ahead and leaves the block cache to the reads that come back.
+  Status ScanViews(uint64_t from, const std::function<bool(const EventView&)>& fn,
+                   ScanMode mode = ScanMode::kTail) const;
 
   // Events per synced batch, and the time from an append's arrival to its
   // acknowledgement, in seconds: for /metrics.

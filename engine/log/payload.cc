@@ -258,7 +258,7 @@ class Cursor {
 }  // namespace
 
 Status ForEachPayloadField(std::string_view bytes,
-                           const std::function<void(std::string_view, const PayloadScalar&)>& fn) {
+                           FunctionRef<void(std::string_view, const PayloadScalar&)> fn) {
   Cursor c(bytes);
   uint8_t endianness = 0, tag = 0;
   uint64_t n = 0;

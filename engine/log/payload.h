@@ -30,6 +30,7 @@
 #include <string_view>
 #include <utility>
 
+#include "engine/util/function_ref.h"
 #include "engine/util/status.h"
 
 namespace jalon {
@@ -54,7 +55,7 @@ struct PayloadScalar {
 // Calls fn for each top-level field of the object in `bytes`, in key order.
 // kCorruption if the bytes are not a well-formed payload object.
 Status ForEachPayloadField(std::string_view bytes,
-                           const std::function<void(std::string_view, const PayloadScalar&)>& fn);
+                           FunctionRef<void(std::string_view, const PayloadScalar&)> fn);
 
 // Thread-safe for concurrent Upcast calls once registration is finished.
 class Upcaster {

@@ -3,7 +3,13 @@
 #include <rocksdb/db.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include "engine/log/format.h"
 #include "engine/log/payload.h"
@@ -15,9 +21,6 @@ namespace {
 constexpr std::string_view kSnapshotMagic = "JSNP";
 constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr uint64_t kCatchUpChunk = 10000;
-// Behind by this much or more (a rebuild, a start without checkpoint), catch
-// up on every core.
-constexpr uint64_t kParallelCatchUp = 50000;
 constexpr size_t kSnapshotHeader = 4 + 4 + 8;
 
 // "JSNP" | format u32 | position u64 | payload. The position comes before
@@ -106,7 +109,7 @@ Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progr
     const uint64_t head = log_.Head().position;
     std::unique_lock<std::shared_mutex> lock(mu_);
     if (applied_ >= head) return Status::Ok();
-    if (head - applied_ >= kParallelCatchUp) {
+    if (head - applied_ >= options_.parallel_from) {
       JALON_RETURN_IF_ERROR(ParallelCatchUpLocked(head, progress));
       continue;
     }
@@ -140,13 +143,136 @@ Status Projections::ApplyTo(std::map<std::string, PlanState, std::less<>>& plans
   return it->second.ApplyEncoded(e);
 }
 
-// Each worker scans the whole range (reading is cheap) but applies only the
-// directions whose hash falls in its share, into its own map; worker 0 also
-// checks that every event follows the previous one in the chain. The shares
-// are merged back at the end. Same result as the sequential path: a plan's
-// events are applied in log order by exactly one worker.
+namespace {
+
+// Stored records copied out of a scan for one applier: a scan's views die
+// with each step of its iterator.
+struct RecordBatch {
+  std::string bytes;
+  std::vector<uint32_t> ends;  // where each record ends in `bytes`
+};
+
+// The hand-over between the readers and the appliers of a parallel catch-up.
+//
+// The range is cut into slices of consecutive positions. Reader r reads
+// slices r, r + readers, ...; applier w applies the records of its
+// directions slice after slice, in order, so that each plan still sees its
+// events in log order. Slices use a ring of slots: a reader claims the slot
+// of slice i once every applier is done with slice i - kRing, and a slot
+// holds at most kDepth batches per applier, so memory stays at a few tens of
+// megabytes whatever the log's size. A failure anywhere stops everyone.
+class SlicePipeline {
+ public:
+  SlicePipeline(size_t appliers, uint64_t slices)
+      : slices_(slices), done_(appliers, 0), ring_(kRing) {
+    for (Slot& slot : ring_) {
+      slot.batches.resize(appliers);
+      slot.closed.assign(appliers, true);
+    }
+  }
+
+  uint64_t slices() const { return slices_; }
+
+  // Waits for slice `i`'s slot; false if the pipeline failed.
+  bool Claim(uint64_t i) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] {
+      return failed_ || i < kRing || *std::min_element(done_.begin(), done_.end()) > i - kRing;
+    });
+    if (failed_) return false;
+    Slot& slot = ring_[i % kRing];
+    slot.slice = i;
+    slot.closed.assign(slot.closed.size(), false);
+    return true;
+  }
+  // False if the pipeline failed.
+  bool Push(uint64_t i, size_t applier, RecordBatch batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Slot& slot = ring_[i % kRing];
+    cv_.wait(lock, [&] { return failed_ || slot.batches[applier].size() < kDepth; });
+    if (failed_) return false;
+    slot.batches[applier].push_back(std::move(batch));
+    cv_.notify_all();
+    return true;
+  }
+  // The slice's reader is done with it.
+  void Close(uint64_t i) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Slot& slot = ring_[i % kRing];
+    slot.closed.assign(slot.closed.size(), true);
+    cv_.notify_all();
+  }
+  // The next batch of slice `i` for `applier`; nullopt when the slice is
+  // done (and then the applier moves on) or the pipeline failed.
+  std::optional<RecordBatch> Pop(uint64_t i, size_t applier) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Slot& slot = ring_[i % kRing];
+    cv_.wait(lock, [&] {
+      return failed_ ||
+             (slot.slice == i && (!slot.batches[applier].empty() || slot.closed[applier]));
+    });
+    if (failed_) return std::nullopt;
+    if (slot.batches[applier].empty()) {
+      done_[applier] = i + 1;
+      cv_.notify_all();
+      return std::nullopt;
+    }
+    RecordBatch batch = std::move(slot.batches[applier].front());
+    slot.batches[applier].pop_front();
+    cv_.notify_all();
+    return batch;
+  }
+  void Fail() {
+    std::lock_guard<std::mutex> lock(mu_);
+    failed_ = true;
+    cv_.notify_all();
+  }
+  bool failed() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return failed_;
+  }
+
+ private:
+  static constexpr uint64_t kRing = 8;
+  static constexpr size_t kDepth = 4;
+  struct Slot {
+    uint64_t slice = UINT64_MAX;
+    std::vector<std::deque<RecordBatch>> batches;  // per applier
+    std::vector<bool> closed;                      // per applier
+  };
+  const uint64_t slices_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool failed_ = false;
+  std::vector<uint64_t> done_;  // per applier: the slices it has finished
+  std::vector<Slot> ring_;
+};
+
+// What a reader saw of its slice's chain, checked across slices at the end.
+struct SliceChain {
+  bool started = false;
+  bool complete = false;  // read to its last position
+  Hash first_prev{};
+  Hash last{};
+  uint64_t last_position = 0;
+  Status status;  // damage inside the slice, at position bad_at
+  uint64_t bad_at = UINT64_MAX;
+};
+
+}  // namespace
+
+// Readers and appliers, one of each per core. Readers scan slices of the
+// range in parallel (decompressing the log's blocks costs about as much as
+// applying its events), check the chain inside each slice, and hand each
+// plan event's stored record to the applier that owns its direction (by
+// hash). Each applier decodes and applies its records slice after slice,
+// into its own map; the maps are merged at the end. Same result as the
+// sequential path: a plan's events are applied in log order by exactly one
+// applier, and the chain is checked from the last applied hash to `head`.
 Status Projections::ParallelCatchUpLocked(uint64_t head,
                                           const std::function<void(uint64_t, uint64_t)>& progress) {
+  const uint64_t slice_events = std::max<uint64_t>(options_.slice_events, 1);
+  constexpr size_t kBatchBytes = 256 << 10;
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::vector<std::map<std::string, PlanState, std::less<>>> shares(workers);
   const auto share_of = [workers](std::string_view code) {
@@ -154,45 +280,146 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
   };
   for (auto& [code, state] : plans_) shares[share_of(code)].emplace(code, std::move(state));
   plans_.clear();
-  std::vector<Status> results(workers);
-  Hash last_hash = applied_hash_;
+
   const uint64_t from = applied_ + 1;
-  auto run = [&](size_t w) {
-    Hash chain = applied_hash_;
-    Status apply_status;
-    Status scan = log_.ScanViews(from, [&](const EventView& e) {
-      if (w == 0) {
-        if (e.prev_hash != chain) {
-          apply_status = Status::Corruption(
-              "position " + std::to_string(e.position) +
-              ": prev_hash does not follow the projected log; run `jalon verify`");
-          return false;
+  SlicePipeline pipeline(workers, (head - from) / slice_events + 1);
+  std::vector<SliceChain> chains(pipeline.slices());
+  std::vector<Status> results(workers);
+  std::vector<uint64_t> failed_at(workers, UINT64_MAX);
+  std::atomic<uint64_t> read{0};
+
+  auto apply = [&](size_t w) {
+    auto& plans = shares[w];
+    std::string_view last_code;
+    PlanState* last = nullptr;  // consecutive events are mostly one plan's
+    EventView e;
+    for (uint64_t i = 0; i < pipeline.slices(); ++i) {
+      while (std::optional<RecordBatch> batch = pipeline.Pop(i, w)) {
+        uint32_t begin = 0;
+        for (uint32_t end : batch->ends) {
+          const std::string_view record(batch->bytes.data() + begin, end - begin);
+          begin = end;
+          Status s = DecodeRecordView(record, &e);  // the reader decoded it already
+          const std::string_view code = DirectionOfStream(e.stream);
+          if (s.ok() && (last == nullptr || code != last_code)) {
+            auto it = plans.find(code);
+            if (it == plans.end()) it = plans.emplace(std::string(code), PlanState()).first;
+            last = &it->second;
+            last_code = it->first;
+          }
+          if (s.ok()) s = last->ApplyEncoded(e);
+          if (!s.ok()) {
+            results[w] = s;
+            failed_at[w] = e.position;
+            pipeline.Fail();
+            return;
+          }
         }
-        chain = e.hash;
-        if (progress && e.position % 100000 == 0) progress(e.position, head);
       }
-      const std::string_view code = DirectionOfStream(e.stream);
-      if (!code.empty() && share_of(code) == w) {
-        apply_status = ApplyTo(shares[w], e);
-        if (!apply_status.ok()) return false;
-      }
-      return e.position < head;
-    });
-    results[w] = scan.ok() ? apply_status : scan;
-    if (w == 0) last_hash = chain;
+      if (pipeline.failed()) return;
+    }
   };
+
+  auto scan = [&](size_t r) {
+    std::vector<RecordBatch> pending(workers);
+    for (uint64_t i = r; i < pipeline.slices(); i += workers) {
+      if (!pipeline.Claim(i)) return;
+      const uint64_t first = from + i * slice_events;
+      const uint64_t last = std::min(head, first + slice_events - 1);
+      SliceChain& chain = chains[i];
+      bool stopped = false;
+      Status s = log_.ScanViews(
+          first,
+          [&](const EventView& e) {
+            if (!chain.started) {
+              chain.first_prev = e.prev_hash;
+              chain.started = true;
+            } else if (e.prev_hash != chain.last) {
+              chain.bad_at = e.position;
+              chain.status = Status::Corruption(
+                  "position " + std::to_string(e.position) +
+                  ": prev_hash does not follow the projected log; run `jalon verify`");
+              return false;
+            }
+            chain.last = e.hash;
+            chain.last_position = e.position;
+            const uint64_t n = read.fetch_add(1, std::memory_order_relaxed) + 1;
+            if (progress && n % 100000 == 0) progress(from - 1 + n, head);
+            const std::string_view code = DirectionOfStream(e.stream);
+            if (!code.empty()) {
+              const size_t w = share_of(code);
+              RecordBatch& batch = pending[w];
+              batch.bytes.append(e.record);
+              batch.ends.push_back(static_cast<uint32_t>(batch.bytes.size()));
+              if (batch.bytes.size() >= kBatchBytes &&
+                  !pipeline.Push(i, w, std::exchange(batch, RecordBatch()))) {
+                stopped = true;
+                return false;
+              }
+            }
+            return e.position < last;
+          },
+          ScanMode::kBulk);
+      if (chain.status.ok() && !stopped && (!s.ok() || chain.last_position != last)) {
+        // ScanViews names the position in its message.
+        chain.bad_at = chain.started ? chain.last_position + 1 : first;
+        chain.status = s.ok() ? Status::Corruption("position " + std::to_string(chain.bad_at) +
+                                                   ": missing (the log ends before its head)")
+                              : s;
+      }
+      chain.complete = chain.status.ok() && !stopped;
+      for (size_t w = 0; w < workers && chain.complete; ++w) {
+        if (!pending[w].ends.empty() && !pipeline.Push(i, w, std::exchange(pending[w], {}))) {
+          chain.complete = false;
+        }
+      }
+      if (!chain.complete) {
+        pipeline.Fail();
+        return;
+      }
+      pipeline.Close(i);
+    }
+  };
+
   std::vector<std::thread> threads;
-  for (size_t w = 1; w < workers; ++w) threads.emplace_back(run, w);
-  run(0);
+  for (size_t w = 0; w < workers; ++w) threads.emplace_back(apply, w);
+  for (size_t r = 1; r < workers; ++r) threads.emplace_back(scan, r);
+  scan(0);
   for (auto& t : threads) t.join();
   for (auto& share : shares) plans_.merge(share);
-  for (const Status& r : results) JALON_RETURN_IF_ERROR(r);
+
+  // The first damage in log order, wherever it was found: inside a slice,
+  // between two slices read to their end, or in an applier.
+  Status first_error;
+  uint64_t first_bad = UINT64_MAX;
+  const auto consider = [&](uint64_t at, const Status& status) {
+    if (!status.ok() && at < first_bad) {
+      first_bad = at;
+      first_error = status;
+    }
+  };
+  Hash prev = applied_hash_;
+  for (size_t i = 0; i < chains.size(); ++i) {
+    const SliceChain& chain = chains[i];
+    consider(chain.bad_at, chain.status);
+    const bool linked = i == 0 ? true : chains[i - 1].complete;
+    if (linked && chain.started && chain.first_prev != prev) {
+      const uint64_t at = from + i * slice_events;
+      consider(at, Status::Corruption("position " + std::to_string(at) +
+                                      ": prev_hash does not follow the projected log; run "
+                                      "`jalon verify`"));
+    }
+    prev = chain.last;
+  }
+  for (size_t w = 0; w < workers; ++w) consider(failed_at[w], results[w]);
+  JALON_RETURN_IF_ERROR(first_error);
   applied_ = head;
-  applied_hash_ = last_hash;
+  applied_hash_ = prev;
   return Status::Ok();
 }
 
-Projections::Projections(const EventLog& log) : log_(log) {
+Projections::Projections(const EventLog& log, ProjectionsOptions options)
+    : log_(log), options_(options) {
   snapshot_writer_ = std::thread([this] { SnapshotWriterLoop(); });
 }
 

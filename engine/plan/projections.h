@@ -45,6 +45,14 @@ struct ProjectionStats {
   uint64_t snapshots_used = 0;       // time-travel queries that started from a snapshot
 };
 
+struct ProjectionsOptions {
+  // Behind by this many events or more (a rebuild, a start without a
+  // checkpoint), CatchUp reads and applies on every core.
+  uint64_t parallel_from = 50000;
+  // The parallel catch-up reads the log in slices of this many positions.
+  uint64_t slice_events = 1 << 16;
+};
+
 class Projections {
  public:
   static constexpr uint32_t kSnapshotFormat = 2;  // bump when PlanState's JSON changes
@@ -52,7 +60,7 @@ class Projections {
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
 
-  explicit Projections(const EventLog& log);
+  explicit Projections(const EventLog& log, ProjectionsOptions options = {});
   // Stops the snapshot writer; pending snapshots are written first.
   ~Projections();
   Projections(const Projections&) = delete;
@@ -103,6 +111,7 @@ class Projections {
   Result<PlanState> FromStreamSnapshot(const std::string& code, uint64_t max_position) const;
 
   const EventLog& log_;
+  const ProjectionsOptions options_;
   std::mutex catch_up_mu_;  // serializes CatchUp
   mutable std::shared_mutex mu_;
   std::map<std::string, PlanState, std::less<>> plans_;  // GUARDED_BY(mu_)
