@@ -160,7 +160,11 @@ struct RecordBatch {
 // events in log order. Slices use a ring of slots: a reader claims the slot
 // of slice i once every applier is done with slice i - kRing, and a slot
 // holds at most kDepth batches per applier, so memory stays at a few tens of
-// megabytes whatever the log's size. A failure anywhere stops everyone.
+// megabytes whatever the log's size.
+//
+// A failure in slice f stops the appliers, and the readers of the slices
+// after f. The slices before f are still read, to check their chain only:
+// the damage to report is the first one in log order.
 class SlicePipeline {
  public:
   SlicePipeline(size_t appliers, uint64_t slices)
@@ -173,24 +177,25 @@ class SlicePipeline {
 
   uint64_t slices() const { return slices_; }
 
-  // Waits for slice `i`'s slot; false if the pipeline failed.
-  bool Claim(uint64_t i) {
+  enum class Claimed { kApply, kCheckOnly, kStop };
+  // Waits for slice `i`'s slot, unless the pipeline failed.
+  Claimed Claim(uint64_t i) {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] {
-      return failed_ || i < kRing || *std::min_element(done_.begin(), done_.end()) > i - kRing;
+      return failed() || i < kRing || *std::min_element(done_.begin(), done_.end()) > i - kRing;
     });
-    if (failed_) return false;
+    if (failed()) return i < fail_slice_ ? Claimed::kCheckOnly : Claimed::kStop;
     Slot& slot = ring_[i % kRing];
     slot.slice = i;
     slot.closed.assign(slot.closed.size(), false);
-    return true;
+    return Claimed::kApply;
   }
   // False if the pipeline failed.
   bool Push(uint64_t i, size_t applier, RecordBatch batch) {
     std::unique_lock<std::mutex> lock(mu_);
     Slot& slot = ring_[i % kRing];
-    cv_.wait(lock, [&] { return failed_ || slot.batches[applier].size() < kDepth; });
-    if (failed_) return false;
+    cv_.wait(lock, [&] { return failed() || slot.batches[applier].size() < kDepth; });
+    if (failed()) return false;
     slot.batches[applier].push_back(std::move(batch));
     cv_.notify_all();
     return true;
@@ -208,10 +213,10 @@ class SlicePipeline {
     std::unique_lock<std::mutex> lock(mu_);
     Slot& slot = ring_[i % kRing];
     cv_.wait(lock, [&] {
-      return failed_ ||
+      return failed() ||
              (slot.slice == i && (!slot.batches[applier].empty() || slot.closed[applier]));
     });
-    if (failed_) return std::nullopt;
+    if (failed()) return std::nullopt;
     if (slot.batches[applier].empty()) {
       done_[applier] = i + 1;
       cv_.notify_all();
@@ -222,14 +227,15 @@ class SlicePipeline {
     cv_.notify_all();
     return batch;
   }
-  void Fail() {
+  // Slice `i` holds damage.
+  void Fail(uint64_t i) {
     std::lock_guard<std::mutex> lock(mu_);
-    failed_ = true;
+    fail_slice_ = std::min(fail_slice_, i);
     cv_.notify_all();
   }
-  bool failed() const {
+  bool Failed() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return failed_;
+    return failed();
   }
 
  private:
@@ -241,9 +247,11 @@ class SlicePipeline {
     std::vector<bool> closed;                      // per applier
   };
   const uint64_t slices_;
+  bool failed() const { return fail_slice_ != UINT64_MAX; }  // REQUIRES: mu_ held
+
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool failed_ = false;
+  uint64_t fail_slice_ = UINT64_MAX;
   std::vector<uint64_t> done_;  // per applier: the slices it has finished
   std::vector<Slot> ring_;
 };
@@ -311,23 +319,25 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
           if (!s.ok()) {
             results[w] = s;
             failed_at[w] = e.position;
-            pipeline.Fail();
+            pipeline.Fail(i);
             return;
           }
         }
       }
-      if (pipeline.failed()) return;
+      if (pipeline.Failed()) return;
     }
   };
 
   auto scan = [&](size_t r) {
     std::vector<RecordBatch> pending(workers);
     for (uint64_t i = r; i < pipeline.slices(); i += workers) {
-      if (!pipeline.Claim(i)) return;
+      const SlicePipeline::Claimed claimed = pipeline.Claim(i);
+      if (claimed == SlicePipeline::Claimed::kStop) return;
+      bool apply = claimed == SlicePipeline::Claimed::kApply;  // else: check the chain only
+      for (RecordBatch& batch : pending) batch = RecordBatch();
       const uint64_t first = from + i * slice_events;
       const uint64_t last = std::min(head, first + slice_events - 1);
       SliceChain& chain = chains[i];
-      bool stopped = false;
       Status s = log_.ScanViews(
           first,
           [&](const EventView& e) {
@@ -346,38 +356,34 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
             const uint64_t n = read.fetch_add(1, std::memory_order_relaxed) + 1;
             if (progress && n % 100000 == 0) progress(from - 1 + n, head);
             const std::string_view code = DirectionOfStream(e.stream);
-            if (!code.empty()) {
+            if (apply && !code.empty()) {
               const size_t w = share_of(code);
               RecordBatch& batch = pending[w];
               batch.bytes.append(e.record);
               batch.ends.push_back(static_cast<uint32_t>(batch.bytes.size()));
-              if (batch.bytes.size() >= kBatchBytes &&
-                  !pipeline.Push(i, w, std::exchange(batch, RecordBatch()))) {
-                stopped = true;
-                return false;
+              if (batch.bytes.size() >= kBatchBytes) {
+                apply = pipeline.Push(i, w, std::exchange(batch, RecordBatch()));
               }
             }
             return e.position < last;
           },
           ScanMode::kBulk);
-      if (chain.status.ok() && !stopped && (!s.ok() || chain.last_position != last)) {
+      if (chain.status.ok() && (!s.ok() || chain.last_position != last)) {
         // ScanViews names the position in its message.
         chain.bad_at = chain.started ? chain.last_position + 1 : first;
         chain.status = s.ok() ? Status::Corruption("position " + std::to_string(chain.bad_at) +
                                                    ": missing (the log ends before its head)")
                               : s;
       }
-      chain.complete = chain.status.ok() && !stopped;
-      for (size_t w = 0; w < workers && chain.complete; ++w) {
-        if (!pending[w].ends.empty() && !pipeline.Push(i, w, std::exchange(pending[w], {}))) {
-          chain.complete = false;
-        }
-      }
+      chain.complete = chain.status.ok();
       if (!chain.complete) {
-        pipeline.Fail();
-        return;
+        pipeline.Fail(i);
+        return;  // what follows this damage does not count
       }
-      pipeline.Close(i);
+      for (size_t w = 0; w < workers && apply; ++w) {
+        if (!pending[w].ends.empty()) apply = pipeline.Push(i, w, std::move(pending[w]));
+      }
+      if (apply) pipeline.Close(i);
     }
   };
 
