@@ -100,8 +100,10 @@ int Run(const std::string& config_path, const std::string& data_override,
     }
   }
 
-  const jalon::http::Handler routed = jalon::daemon::RouteTenants(tenants);
+  const jalon::daemon::TenantRoutes routes = jalon::daemon::RouteTenants(tenants);
+  const jalon::http::Handler& routed = routes.handle;
   jalon::http::ServerOptions server_options;
+  server_options.quick = routes.quick;
   const size_t colon = config.listen.rfind(':');
   server_options.address = config.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));

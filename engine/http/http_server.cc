@@ -102,23 +102,33 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(req.body());
     ++server_.in_flight;
+    if (server_.options.quick && server_.options.quick(request)) {
+      Reply(Answer(request), keep_alive, version);
+      --server_.in_flight;
+      return;
+    }
     // The handler may wait for a group commit: run it off the I/O threads.
     net::post(server_.pool,
               [self = shared_from_this(), request = std::move(request), keep_alive, version]() {
-                Response response;
-                try {
-                  response = self->server_.handler(request);
-                } catch (const std::exception& e) {
-                  // A handler bug must cost one request, never the daemon.
-                  response = ErrorResponse(500, std::string("internal error: ") + e.what());
-                }
-                response.headers["X-Request-Id"] = request.request_id;
+                Response response = self->Answer(request);
                 net::post(self->stream_.get_executor(),
                           [self, response = std::move(response), keep_alive, version]() mutable {
                             self->Reply(std::move(response), keep_alive, version);
                             --self->server_.in_flight;
                           });
               });
+  }
+
+  Response Answer(const Request& request) const {
+    Response response;
+    try {
+      response = server_.handler(request);
+    } catch (const std::exception& e) {
+      // A handler bug must cost one request, never the daemon.
+      response = ErrorResponse(500, std::string("internal error: ") + e.what());
+    }
+    response.headers["X-Request-Id"] = request.request_id;
+    return response;
   }
 
   void Reply(Response response, bool keep_alive, unsigned version) {

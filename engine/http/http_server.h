@@ -6,7 +6,10 @@
 // - A bounded number of connections: beyond it, new ones get 503 and close.
 // - Handlers run on a separate pool, not on the I/O threads, because a write
 //   waits for its group commit: the I/O threads keep reading other requests,
-//   so concurrent commands share fsyncs.
+//   so concurrent commands share fsyncs. The requests that ServerOptions::
+//   quick picks (reads that never wait, such as a cached dashboard) are
+//   answered on the I/O thread instead: the hand-off to the pool and back,
+//   two context switches, costs more than such a read.
 //
 // Shutdown: Stop() stops accepting, lets in-flight requests finish within
 // the deadline, then stops the I/O threads.
@@ -16,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +37,9 @@ struct ServerOptions {
   size_t header_limit = 16 << 10;
   std::chrono::milliseconds read_timeout{10000};
   size_t max_connections = 512;
+  // Requests answered on the I/O thread that read them; unset: none. Must
+  // pick only handlers that never block (no group commit, no long poll).
+  std::function<bool(const Request&)> quick;
 };
 
 class HttpServer {

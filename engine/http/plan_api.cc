@@ -92,6 +92,12 @@ Result<TimeQuery> TimeParams(const Request& req) {
   return q;
 }
 
+// No time travel asked: the read is of the current projection.
+bool ReadsCurrent(const Request& req) {
+  return Param(req, "as_of").empty() && Param(req, "position").empty() &&
+         Param(req, "effective_at").empty();
+}
+
 }  // namespace
 
 int HttpStatusOf(const Status& s) {
@@ -144,20 +150,22 @@ void PlanApi::Register(Router& router) {
     });
   };
 
-  router.Add("GET", "/healthz",
-             [log, service, max_lag = options_.max_projection_lag](const Request&, const Params&) {
-               const Status health = log->WriteHealth();
-               const uint64_t head = log->Head().position;
-               const uint64_t applied = service->projections().Stats().applied_position;
-               const uint64_t lag = head > applied ? head - applied : 0;
-               const bool ok = health.ok() && lag <= max_lag;
-               return JsonResponse(ok ? 200 : 503,
-                                   {{"status", ok ? "ok" : "degraded"},
-                                    {"head_position", head},
-                                    {"projection_lag", lag},
-                                    {"max_projection_lag", max_lag},
-                                    {"writes", health.ok() ? "accepted" : health.message()}});
-             });
+  router.Add(
+      "GET", "/healthz",
+      [log, service, max_lag = options_.max_projection_lag](const Request&, const Params&) {
+        const Status health = log->WriteHealth();
+        const uint64_t head = log->Head().position;
+        const uint64_t applied = service->projections().Stats().applied_position;
+        const uint64_t lag = head > applied ? head - applied : 0;
+        const bool ok = health.ok() && lag <= max_lag;
+        return JsonResponse(ok ? 200 : 503,
+                            {{"status", ok ? "ok" : "degraded"},
+                             {"head_position", head},
+                             {"projection_lag", lag},
+                             {"max_projection_lag", max_lag},
+                             {"writes", health.ok() ? "accepted" : health.message()}});
+      },
+      AlwaysQuick);
 
   // Who the token is, for clients that adapt to the role (the web UI).
   router.Add("GET", "/v1/whoami", authed([](const Request&, const Params&, const Principal& who) {
@@ -166,7 +174,8 @@ void PlanApi::Register(Router& router) {
                                          {"direction", who.direction},
                                          {"can_audit", who.CanAudit()},
                                          {"anonymous", who.anonymous()}});
-             }));
+             }),
+             AlwaysQuick);
 
   router.Add("GET", "/v1/directions",
              authed([service](const Request& req, const Params&, const Principal& who) {
@@ -200,7 +209,8 @@ void PlanApi::Register(Router& router) {
                  return r;
                }
                return Respond(service->Dashboard(code, *at, *when));
-             }));
+             }),
+             ReadsCurrent);  // the current dashboard is cached; a past one is a replay
 
   router.Add(
       "GET", "/v1/plans/{direction}/history",

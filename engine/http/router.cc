@@ -85,8 +85,9 @@ Response ErrorResponse(int status, const std::string& message) {
   return r;
 }
 
-void Router::Add(const std::string& method, const std::string& pattern, RouteHandler handler) {
-  routes_.push_back({method, pattern, Split(pattern), std::move(handler)});
+void Router::Add(const std::string& method, const std::string& pattern, RouteHandler handler,
+                 QuickIf quick) {
+  routes_.push_back({method, pattern, Split(pattern), std::move(handler), std::move(quick)});
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string>& segments, Params* params) {
@@ -104,18 +105,34 @@ bool Router::Match(const Route& route, const std::vector<std::string>& segments,
   return true;
 }
 
+const Router::Route* Router::Find(const Request& request, const std::vector<std::string>& segments,
+                                  Params* params, bool* path_known) const {
+  *path_known = false;
+  for (const Route& route : routes_) {
+    if (!Match(route, segments, params)) continue;
+    *path_known = true;
+    if (route.method == request.method) return &route;
+  }
+  return nullptr;
+}
+
 Response Router::Dispatch(const Request& request) const {
   const std::vector<std::string> segments = Split(request.path);
   bool path_known = false;
   Params params;
-  for (const Route& route : routes_) {
-    if (!Match(route, segments, &params)) continue;
-    path_known = true;
-    if (route.method == request.method) return route.handler(request, params);
+  if (const Route* route = Find(request, segments, &params, &path_known)) {
+    return route->handler(request, params);
   }
   if (path_known)
     return ErrorResponse(405, "method " + request.method + " not allowed on " + request.path);
   return ErrorResponse(404, "no route " + request.path);
+}
+
+bool Router::IsQuick(const Request& request) const {
+  bool path_known = false;
+  Params params;
+  const Route* route = Find(request, Split(request.path), &params, &path_known);
+  return route != nullptr && route->quick && route->quick(request);
 }
 
 std::string Router::PatternOf(const Request& request) const {

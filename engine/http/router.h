@@ -13,11 +13,22 @@ namespace jalon::http {
 
 using Params = std::map<std::string, std::string>;
 using RouteHandler = std::function<Response(const Request&, const Params&)>;
+// Whether a request to a route is answered without waiting: no group
+// commit, no long poll, no walk of the log. HttpServer answers such
+// requests on the I/O thread that read them (ServerOptions::quick). A
+// function of the request, since a query string can turn a cached read
+// into a replay.
+using QuickIf = std::function<bool(const Request&)>;
+inline bool AlwaysQuick(const Request&) { return true; }
 
 class Router {
  public:
-  void Add(const std::string& method, const std::string& pattern, RouteHandler handler);
+  void Add(const std::string& method, const std::string& pattern, RouteHandler handler,
+           QuickIf quick = nullptr);
   Response Dispatch(const Request& request) const;
+  // The route's QuickIf says yes. False for a route without one, and for an
+  // unknown path or method (the pool answers those too, for simplicity).
+  bool IsQuick(const Request& request) const;
   // The pattern a request matched ("/v1/plans/{direction}"), for metrics.
   std::string PatternOf(const Request& request) const;
 
@@ -27,7 +38,10 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     RouteHandler handler;
+    QuickIf quick;
   };
+  const Route* Find(const Request& request, const std::vector<std::string>& segments,
+                    Params* params, bool* path_known) const;
   static bool Match(const Route& route, const std::vector<std::string>& segments, Params* params);
   std::vector<Route> routes_;
 };

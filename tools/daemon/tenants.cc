@@ -133,6 +133,8 @@ Instant Tenant::HeadRecordedAt() const { return parts_->log->Head().recorded_at;
 
 http::Response Tenant::Handle(const http::Request& req) const { return parts_->counted(req); }
 
+bool Tenant::IsQuick(const http::Request& req) const { return parts_->router.IsQuick(req); }
+
 void Tenant::StartScheduler() {
   if (parts_->scheduler_options.enabled) {
     parts_->scheduler->Start(std::chrono::milliseconds(parts_->scheduler_options.period_ms));
@@ -162,38 +164,65 @@ void Tenant::Close() {
   spdlog::info("{}event log closed", parts_->tag);
 }
 
-http::Handler RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
+namespace {
+
+// The city a /t/{id}/... path names, and the path inside that city; null
+// when the path names none. `*inner` is empty for /t/{id} itself.
+const Tenant* Resolve(const std::map<std::string, const Tenant*, std::less<>>& by_id,
+                      std::string_view path, std::string_view* inner) {
+  constexpr std::string_view kPrefix = "/t/";
+  if (!path.starts_with(kPrefix)) return nullptr;
+  const size_t slash = path.find('/', kPrefix.size());
+  const std::string_view id =
+      path.substr(kPrefix.size(), slash == std::string_view::npos ? slash : slash - kPrefix.size());
+  const auto it = by_id.find(id);
+  if (it == by_id.end()) return nullptr;
+  *inner = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  return it->second;
+}
+
+}  // namespace
+
+TenantRoutes RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
   if (tenants.size() == 1 && tenants.front()->id().empty()) {
     const Tenant* only = tenants.front().get();
-    return [only](const http::Request& req) { return only->Handle(req); };
+    return {[only](const http::Request& req) { return only->Handle(req); },
+            [only](const http::Request& req) { return only->IsQuick(req); }};
   }
   std::map<std::string, const Tenant*, std::less<>> by_id;
   for (const auto& t : tenants) by_id.emplace(t->id(), t.get());
-  return [by_id](const http::Request& req) {
-    constexpr std::string_view kPrefix = "/t/";
-    const std::string_view path = req.path;
-    if (!path.starts_with(kPrefix)) {
-      return http::ErrorResponse(
-          404, "this server hosts several cities: their routes are under /t/{city}/");
+  TenantRoutes routes;
+  routes.handle = [by_id](const http::Request& req) {
+    std::string_view inner;
+    const Tenant* tenant = Resolve(by_id, req.path, &inner);
+    if (tenant == nullptr) {
+      return req.path.starts_with("/t/")
+                 ? http::ErrorResponse(404, "no city here is called that")
+                 : http::ErrorResponse(
+                       404, "this server hosts several cities: their routes are under /t/{city}/");
     }
-    const size_t slash = path.find('/', kPrefix.size());
-    const std::string_view id = path.substr(
-        kPrefix.size(), slash == std::string_view::npos ? slash : slash - kPrefix.size());
-    const auto it = by_id.find(id);
-    if (it == by_id.end()) return http::ErrorResponse(404, "no city here is called that");
-    if (slash == std::string_view::npos) {
+    if (inner.empty()) {
       // The dashboard's assets are relative to /t/{id}/.
       http::Response res;
       res.status = 308;
       res.content_type = "text/plain; charset=utf-8";
-      res.headers["Location"] = std::string(path) + "/";
+      res.headers["Location"] = req.path + "/";
       res.body = "voir " + res.headers["Location"] + "\n";
       return res;
     }
-    http::Request inner = req;
-    inner.path = std::string(path.substr(slash));
-    return it->second->Handle(inner);
+    http::Request routed = req;
+    routed.path = std::string(inner);
+    return tenant->Handle(routed);
   };
+  routes.quick = [by_id](const http::Request& req) {
+    std::string_view inner;
+    const Tenant* tenant = Resolve(by_id, req.path, &inner);
+    if (tenant == nullptr || inner.empty()) return false;
+    http::Request routed = req;
+    routed.path = std::string(inner);
+    return tenant->IsQuick(routed);
+  };
+  return routes;
 }
 
 }  // namespace jalon::daemon

@@ -6,6 +6,7 @@
 // clock. See tools/SCALING.md for why a city is the unit of everything.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ class Tenant {
 
   // Answers a request whose path has lost its /t/{id} prefix.
   http::Response Handle(const http::Request& req) const;
+  // The request's route answers without waiting (http::Router::IsQuick).
+  bool IsQuick(const http::Request& req) const;
 
   void StartScheduler();
   // Stops the scheduler (finishing its pass) and releases /v1/events
@@ -44,11 +47,16 @@ class Tenant {
   std::unique_ptr<Parts> parts_;
 };
 
-// The handler of a jalond: one city's routes at the root when there is a
+// What a jalond serves: one city's routes at the root when there is a
 // single Tenant with no id; otherwise /t/{id}/... to that city, with
 // /t/{id} redirected to /t/{id}/ (its dashboard) and anything else a 404.
 // A token is only known to its own city: presented to another, it is a 401
 // like a made-up one. The tenants are borrowed.
-http::Handler RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants);
+struct TenantRoutes {
+  http::Handler handle;
+  // For http::ServerOptions::quick: the city's route says it never waits.
+  std::function<bool(const http::Request&)> quick;
+};
+TenantRoutes RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants);
 
 }  // namespace jalon::daemon

@@ -82,16 +82,22 @@ http::Response Serve(const Asset& asset, const http::Request& req, bool revalida
 
 void RegisterWebRoutes(http::Router& router) {
   auto assets = BuildAssets();
-  router.Add("GET", "/", [assets](const http::Request& req, const http::Params&) {
-    return Serve(assets->at("index.html"), req, true);
-  });
-  router.Add("GET", "/assets/{file}", [assets](const http::Request& req, const http::Params& p) {
-    auto it = assets->find(p.at("file"));
-    if (it == assets->end() || it->first == "index.html")
-      return http::ErrorResponse(404, "no such asset: " + p.at("file"));
-    // The page names its assets with ?v=<etag>, so they can be cached.
-    return Serve(it->second, req, !req.query.contains("v"));
-  });
+  router.Add(
+      "GET", "/",
+      [assets](const http::Request& req, const http::Params&) {
+        return Serve(assets->at("index.html"), req, true);
+      },
+      http::AlwaysQuick);
+  router.Add(
+      "GET", "/assets/{file}",
+      [assets](const http::Request& req, const http::Params& p) {
+        auto it = assets->find(p.at("file"));
+        if (it == assets->end() || it->first == "index.html")
+          return http::ErrorResponse(404, "no such asset: " + p.at("file"));
+        // The page names its assets with ?v=<etag>, so they can be cached.
+        return Serve(it->second, req, !req.query.contains("v"));
+      },
+      http::AlwaysQuick);
 }
 
 }  // namespace jalon::web

@@ -383,5 +383,50 @@ TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
   EXPECT_LT(waited, 4.0);
 }
 
+// The routes that say they never wait (Router QuickIf) are answered on the
+// I/O threads: a cached dashboard and /healthz still answer while every
+// handler thread is held (here by the one long-poll of the events feed),
+// and a read that may wait, such as a dashboard in the past, queues behind.
+TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
+  const Request current{"GET", "/v1/plans/DEJ/dashboard", {{"at", "2018-07-01"}}, {}, {}, {}};
+  Request past = current;
+  past.query["as_of"] = "2018-07-01T00:00:00Z";
+  EXPECT_TRUE(router_.IsQuick(current));
+  EXPECT_FALSE(router_.IsQuick(past));
+  EXPECT_TRUE(router_.IsQuick({"GET", "/healthz", {}, {}, {}, {}}));
+  EXPECT_FALSE(router_.IsQuick({"POST", "/v1/commands", {}, {}, {}, {}}));
+  EXPECT_FALSE(router_.IsQuick({"GET", "/v1/events", {{"wait", "5"}}, {}, {}, {}}));
+  EXPECT_FALSE(router_.IsQuick({"GET", "/nowhere", {}, {}, {}, {}}));
+
+  ServerOptions options;
+  options.port = 0;
+  options.handler_threads = 1;
+  options.quick = [this](const Request& req) { return router_.IsQuick(req); };
+  HttpServer server(options, [this](const Request& req) { return router_.Dispatch(req); });
+  ASSERT_TRUE(server.Start().ok());
+  const uint64_t head = log_->Head().position;
+  std::thread follower([&] {
+    Reply r = Call(server.port(), "GET", "/v1/events?from=" + std::to_string(head + 1) + "&wait=3",
+                   "token-auditor");
+    EXPECT_EQ(r.status, 200);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the follower holds the pool
+  auto start = std::chrono::steady_clock::now();
+  Reply quick = Call(server.port(), "GET", "/v1/plans/DEJ/dashboard?at=2018-07-01", "token-admin");
+  EXPECT_EQ(quick.status, 200);
+  EXPECT_TRUE(quick.json().contains("execution")) << quick.body;
+  EXPECT_EQ(Call(server.port(), "GET", "/healthz", "").status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  start = std::chrono::steady_clock::now();
+  Reply slow =
+      Call(server.port(), "GET", "/v1/plans/DEJ/dashboard?at=2018-07-01&as_of=2030-01-01T00:00:00Z",
+           "token-admin");
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.json()["execution"], quick.json()["execution"]);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500))
+      << "a read that may wait must go to the (busy) pool";
+  follower.join();
+}
+
 }  // namespace
 }  // namespace jalon::http
