@@ -489,6 +489,8 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
     result.first_position = staged.position + 1;
     result.first_version = current + 1;
     result.count = static_cast<uint32_t>(req.events.size());
+    std::vector<Event> sealed;
+    sealed.reserve(req.events.size());
     for (NewEvent& ne : req.events) {
       Event e;
       e.position = ++staged.position;
@@ -508,6 +510,7 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
       coding::PutBigEndian64(&pos_value, e.position);
       wb.Put(events_cf_, lf::EventKey(e.position), record);
       stream_index.emplace_back(lf::StreamKey(e.stream, e.version), std::move(pos_value));
+      sealed.push_back(std::move(e));
     }
     staged_versions[req.stream] = current;
     if (!req.command_id.empty()) {
@@ -516,6 +519,7 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
     }
     new_events += result.count;
     ++new_appends;
+    result.events = std::move(sealed);  // after the copies kept for in-batch replays
     outcome[i] = std::move(result);
   }
 

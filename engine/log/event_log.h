@@ -66,6 +66,10 @@ struct AppendResult {
   uint64_t first_version = 0;
   uint32_t count = 0;
   bool replayed = false;  // the command_id was seen before; nothing was appended
+  // The events as written (sealed: positions, recorded_at, hashes), so that
+  // a caller can answer without reading them back. Empty for a replayed
+  // command: read them with ReadRange.
+  std::vector<Event> events;
 
   uint64_t last_position() const { return first_position + count - 1; }
   uint64_t last_version() const { return first_version + count - 1; }

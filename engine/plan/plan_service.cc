@@ -42,10 +42,14 @@ Result<Json> PlanService::AppendDecision(Decision decision, std::optional<uint64
 }
 
 Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
-  auto events = log_.ReadRange(appended.first_position, appended.count);
-  if (!events.ok()) return events.status();
   Json list = Json::array();
-  for (const Event& e : *events) list.push_back(EventToJson(e));
+  if (appended.events.size() == appended.count) {
+    for (const Event& e : appended.events) list.push_back(EventToJson(e));
+  } else {  // a replayed command: its events are in the log
+    auto events = log_.ReadRange(appended.first_position, appended.count);
+    if (!events.ok()) return events.status();
+    for (const Event& e : *events) list.push_back(EventToJson(e));
+  }
   return Json{{"position", appended.last_position()},
               {"first_position", appended.first_position},
               {"version", appended.last_version()},
