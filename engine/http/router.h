@@ -16,8 +16,8 @@ using RouteHandler = std::function<Response(const Request&, const Params&)>;
 // Whether a request to a route is answered without waiting: no group
 // commit, no long poll, no walk of the log. HttpServer answers such
 // requests on the I/O thread that read them (ServerOptions::quick). A
-// function of the request, since a query string can turn a cached read
-// into a replay.
+// function of the request's method, path and query (never its headers or
+// body), since a query string can turn a cached read into a replay.
 using QuickIf = std::function<bool(const Request&)>;
 inline bool AlwaysQuick(const Request&) { return true; }
 

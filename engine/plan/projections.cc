@@ -115,6 +115,7 @@ Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progr
     }
     uint64_t done = 0;
     Status apply_status;
+    ApplyCursor cursor;
     Status scan = log_.ScanViews(applied_ + 1, [&](const EventView& e) {
       if (e.prev_hash != applied_hash_) {
         apply_status =
@@ -122,7 +123,7 @@ Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progr
                                ": prev_hash does not follow the projected log; run `jalon verify`");
         return false;
       }
-      apply_status = ApplyTo(plans_, e);
+      apply_status = ApplyTo(plans_, e, cursor);
       if (!apply_status.ok()) return false;
       applied_ = e.position;
       applied_hash_ = e.hash;
@@ -135,12 +136,15 @@ Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progr
 }
 
 Status Projections::ApplyTo(std::map<std::string, PlanState, std::less<>>& plans,
-                            const EventView& e) {
+                            const EventView& e, ApplyCursor& cursor) {
   const std::string_view code = DirectionOfStream(e.stream);
   if (code.empty()) return Status::Ok();  // not a plan stream: the jobs' own
-  auto it = plans.find(code);
-  if (it == plans.end()) it = plans.emplace(std::string(code), PlanState()).first;
-  return it->second.ApplyEncoded(e);
+  if (cursor.state == nullptr || code != cursor.code) {
+    auto it = plans.find(code);
+    if (it == plans.end()) it = plans.emplace(std::string(code), PlanState()).first;
+    cursor = {it->first, &it->second};  // map nodes never move
+  }
+  return cursor.state->ApplyEncoded(e);
 }
 
 namespace {
@@ -298,8 +302,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
 
   auto apply = [&](size_t w) {
     auto& plans = shares[w];
-    std::string_view last_code;
-    PlanState* last = nullptr;  // consecutive events are mostly one plan's
+    ApplyCursor cursor;
     EventView e;
     for (uint64_t i = 0; i < pipeline.slices(); ++i) {
       while (std::optional<RecordBatch> batch = pipeline.Pop(i, w)) {
@@ -308,14 +311,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
           const std::string_view record(batch->bytes.data() + begin, end - begin);
           begin = end;
           Status s = DecodeRecordView(record, &e);  // the reader decoded it already
-          const std::string_view code = DirectionOfStream(e.stream);
-          if (s.ok() && (last == nullptr || code != last_code)) {
-            auto it = plans.find(code);
-            if (it == plans.end()) it = plans.emplace(std::string(code), PlanState()).first;
-            last = &it->second;
-            last_code = it->first;
-          }
-          if (s.ok()) s = last->ApplyEncoded(e);
+          if (s.ok()) s = ApplyTo(plans, e, cursor);
           if (!s.ok()) {
             results[w] = s;
             failed_at[w] = e.position;

@@ -30,6 +30,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -96,10 +97,16 @@ class Projections {
   Status WriteCheckpoint() const;
 
  private:
-  // Applies `event` to `plans`, checking that it follows `*hash` in the chain
-  // when `check_chain`. REQUIRES: mu_ held exclusively.
+  // The plan the previous event of a catch-up went to: consecutive events
+  // are mostly one plan's, so the next one usually needs no lookup.
+  struct ApplyCursor {
+    std::string_view code;
+    PlanState* state = nullptr;
+  };
+  // Applies `event` to its plan in `plans`, created on its first event;
+  // events of other streams are skipped.
   static Status ApplyTo(std::map<std::string, PlanState, std::less<>>& plans,
-                        const EventView& event);
+                        const EventView& event, ApplyCursor& cursor);
   // Brings plans_ from applied_ to `head` with one thread per core, each
   // applying the directions of its share. REQUIRES: mu_ held exclusively.
   Status ParallelCatchUpLocked(uint64_t head,

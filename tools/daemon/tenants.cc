@@ -218,9 +218,12 @@ TenantRoutes RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
     std::string_view inner;
     const Tenant* tenant = Resolve(by_id, req.path, &inner);
     if (tenant == nullptr || inner.empty()) return false;
-    http::Request routed = req;
-    routed.path = std::string(inner);
-    return tenant->IsQuick(routed);
+    // A QuickIf reads the method, path and query only: no copy of the body.
+    http::Request probe;
+    probe.method = req.method;
+    probe.path = std::string(inner);
+    probe.query = req.query;
+    return tenant->IsQuick(probe);
   };
   return routes;
 }
