@@ -84,7 +84,7 @@ Status Scheduler::Tick(TickStats* stats) {
     if (!s.ok()) return s;
   }
   planned_through_ = head;
-  for (const std::string& code : changed) Replan(code, now);
+  for (const std::string& code : changed) Replan(code, now, /*force=*/false);
 
   // Visit the plans whose wake-up has come.
   std::vector<std::string> due;
@@ -113,11 +113,12 @@ Status Scheduler::Tick(TickStats* stats) {
       spdlog::warn("{}scheduler: {}: {}", options_.log_prefix, code, s.message());
       if (first.ok()) first = s.WithContext(code);
     }
-    Replan(code, now);
+    Replan(code, now, /*force=*/true);
     if (!s.ok()) {  // try again in a minute, not on every pass
-      queue_.erase({next_[code], code});
-      next_[code] = now + std::chrono::minutes(1);
-      queue_.insert({next_[code], code});
+      Planned& planned = next_[code];
+      queue_.erase({planned.at, code});
+      planned.at = now + std::chrono::minutes(1);
+      queue_.insert({planned.at, code});
     }
   }
   {
@@ -128,17 +129,25 @@ Status Scheduler::Tick(TickStats* stats) {
   return first;
 }
 
-void Scheduler::Replan(const std::string& code, Instant now) {
+void Scheduler::Replan(const std::string& code, Instant now, bool force) {
   auto it = next_.find(code);
+  Instant next = Instant::max();
+  uint64_t version = 0;
+  bool unchanged = false;
+  service_.projections().With(code, [&](const PlanState& state) {
+    version = state.version;
+    // Planned at this version already (the pass's own appends, read back
+    // from the log by the next pass): the wake-up still holds.
+    unchanged = !force && it != next_.end() && it->second.version == version;
+    if (!unchanged && state.plan_open()) next = NextDue(state, now);
+  });
+  if (unchanged) return;
   if (it != next_.end()) {
-    queue_.erase({it->second, code});
+    queue_.erase({it->second.at, code});
     next_.erase(it);
   }
-  auto state = service_.projections().Current(code);
-  if (!state || !state->plan_open()) return;
-  const Instant next = NextDue(*state, now);
   if (next == Instant::max()) return;
-  next_[code] = next;
+  next_[code] = {next, version};
   queue_.insert({next, code});
 }
 
@@ -179,20 +188,29 @@ TickStats Scheduler::Totals() const {
 }
 
 Status Scheduler::TickPlan(const std::string& code, Instant now, TickStats* stats) {
-  auto state = service_.State(code, TimeQuery{});
-  if (!state.ok()) return state.status();
-  if (!state->plan_open()) return Status::Ok();
-  JALON_RETURN_IF_ERROR(Occurrences(code, *state, now, stats));
+  // Read in place: a copy of the plan would cost more than the visit.
+  std::vector<Occurrence> pending;
+  bool open = false;
+  if (!service_.projections().With(code, [&](const PlanState& state) {
+        open = state.plan_open();
+        if (!open) return;
+        for (const Occurrence& o : CycleOccurrences(state.plan, options_.cycle)) {
+          if (o.fire_at > now) break;
+          if (!state.occurrences.contains(o.id())) pending.push_back(o);
+        }
+      })) {
+    return Status::NotFound("no direction '" + code + "'");
+  }
+  if (!open) return Status::Ok();
+  JALON_RETURN_IF_ERROR(Occurrences(code, pending, now, stats));
   JALON_RETURN_IF_ERROR(ReminderRules(code, now, stats));
   return Deliver(code, now, stats);
 }
 
-Status Scheduler::Occurrences(const std::string& code, const PlanState& state, Instant now,
-                              TickStats* stats) {
-  for (const Occurrence& o : CycleOccurrences(state.plan, options_.cycle)) {
-    if (o.fire_at > now) break;
+Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurrence>& pending,
+                              Instant now, TickStats* stats) {
+  for (const Occurrence& o : pending) {
     const std::string id = o.id();
-    if (state.occurrences.contains(id)) continue;
     const bool in_window = now - o.fire_at <= Days(options_.cycle.catch_up_days);
     const bool caught_up = o.fire_at < started_at_;
     auto appended = service_.AppendSystem(
@@ -236,7 +254,7 @@ Status Scheduler::Occurrences(const std::string& code, const PlanState& state, I
           return events;
         });
     if (!appended.ok()) return appended.status();
-    if (appended->is_null() || (*appended)["replayed"].get<bool>()) continue;
+    if (!appended->appended()) continue;
     if (!in_window) {
       ++stats->skipped;
     } else {
@@ -302,7 +320,7 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats*
         return events;
       });
   if (!appended.ok()) return appended.status();
-  if (!appended->is_null()) stats->Add(counted);
+  if (appended->appended()) stats->Add(counted);
   return Status::Ok();
 }
 

@@ -84,8 +84,12 @@ class Scheduler {
   Status TickPlan(const std::string& code, Instant now, TickStats* stats);
   // When the plan next needs a pass, from its recorded state.
   Instant NextDue(const PlanState& state, Instant now) const;
-  void Replan(const std::string& code, Instant now);
-  Status Occurrences(const std::string& code, const PlanState& state, Instant now,
+  // Computes the plan's wake-up again; unless `force`, only if the plan
+  // changed since it was last planned.
+  void Replan(const std::string& code, Instant now, bool force);
+  // Records the occurrences in `pending` (due, not yet recorded) as fired
+  // or skipped.
+  Status Occurrences(const std::string& code, const std::vector<Occurrence>& pending, Instant now,
                      TickStats* stats);
   Status ReminderRules(const std::string& code, Instant now, TickStats* stats);
   Status Deliver(const std::string& code, Instant now, TickStats* stats);
@@ -99,7 +103,11 @@ class Scheduler {
   const Instant started_at_;  // occurrences due before this were missed while down
 
   // The wake-up index; used by Tick only.
-  std::map<std::string, Instant> next_;
+  struct Planned {
+    Instant at;            // the wake-up
+    uint64_t version = 0;  // the plan's stream version it was computed at
+  };
+  std::map<std::string, Planned> next_;
   std::set<std::pair<Instant, std::string>> queue_;
   uint64_t planned_through_ = 0;  // log position whose plan changes are planned
   bool planned_ = false;

@@ -40,24 +40,23 @@ class Direction {
     const int32_t end = DayOf(s.plan.value("period_end", date));
     if (today < start || today > end) return Status::Ok();
 
-    for (const std::string& id : s.indicators.order()) {
-      const Json* ind = s.indicators.Find(id);
-      const int period = FrequencyDays(ind->value("frequency", ""));
-      if (ind->value("retired", false) || period == 0) continue;
+    for (const auto& [id, ind] : s.indicators.items()) {
+      const int period = FrequencyDays(ind.value("frequency", ""));
+      if (ind.value("retired", false) || period == 0) continue;
       int32_t last = start;
       for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
       const int32_t due = last + period;
       const std::string key = code_ + "/indicator/" + id + "/" + DateOfDay(due);
       if (today < due + Delay(seed_, key, late_share_)) continue;
       // A value on the way from the baseline to the target, with noise.
-      const double base = ind->value("baseline", Json::object()).value("value", 0.0);
-      const double target = ind->value("target", Json::object()).value("value", base);
+      const double base = ind.value("baseline", Json::object()).value("value", 0.0);
+      const double target = ind.value("target", Json::object()).value("value", base);
       const double share = std::clamp((today - start) / double(std::max(1, end - start)), 0.0, 1.0);
       const double noise = (Draw(seed_, key + "/noise") - 0.5) * 0.2 * std::abs(target - base);
       double value = std::round((base + (target - base) * share * 0.9 + noise) * 10) / 10;
       // A share or a count never goes below zero, a percentage never above 100.
       if (base >= 0 && target >= 0) value = std::max(value, 0.0);
-      if (ind->value("unit", "") == "%") value = std::min(value, 100.0);
+      if (ind.value("unit", "") == "%") value = std::min(value, 100.0);
       // Data entered late is dated when it was due: the evaluation counts
       // it as recorded late.
       const bool late = today > due + 30;
@@ -65,18 +64,17 @@ class Direction {
                                 {{"indicator", id},
                                  {"date", late ? DateOfDay(due) : date},
                                  {"value", value},
-                                 {"source", ind->value("source", "")},
+                                 {"source", ind.value("source", "")},
                                  {"comment", late ? "saisie tardive" : ""}}));
     }
 
-    for (const std::string& id : s.actions.order()) {
-      const Json* a = s.actions.Find(id);
-      const std::string status = a->value("status", "planned");
+    for (const auto& [id, a] : s.actions.items()) {
+      const std::string status = a.value("status", "planned");
       if (status == "done" || status == "cancelled") continue;
-      const Json* axis = s.axes.Find(a->value("axis", ""));
-      if (axis != nullptr && axis->value("dropped", false)) continue;
-      const int32_t a_start = DayOf(a->value("start", date));
-      const int32_t a_due = DayOf(a->value("due", date));
+      const std::optional<Json> axis = s.axes.Find(a.value("axis", ""));
+      if (axis && axis->value("dropped", false)) continue;
+      const int32_t a_start = DayOf(a.value("start", date));
+      const int32_t a_due = DayOf(a.value("due", date));
       if (today < a_start) continue;
       const std::string key = code_ + "/action/" + id;
       if (today >= a_due + Delay(seed_, key, late_share_)) {

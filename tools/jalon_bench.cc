@@ -632,6 +632,7 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
   const uint64_t before = (*log)->Head().position;
   std::vector<double> lags;
   jalon::LogTailer tailer(**log, before + 1);
+  const double fire_cpu_before = CpuSeconds();
   start = Clock::now();
   std::thread pass([&] { scheduler.Tick().PermitUncheckedError(); });
   // Each appended escalation's delay since the pass started.
@@ -649,16 +650,17 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
   });
   pass.join();
   const double fire_pass_ms = Seconds(Clock::now() - start) * 1000;
+  const double fire_cpu_ms = (CpuSeconds() - fire_cpu_before) * 1000;
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   done = true;
   watch.join();
   std::printf(
       "case=jobs directions=%d reminders=%llu events=%llu planning_s=%.2f settle_pass_ms=%.0f "
-      "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f escalated=%zu "
+      "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f fire_cpu_ms=%.0f escalated=%zu "
       "lag_p50_ms=%.0f lag_p99_ms=%.0f rss_mib=%.0f jobs_mib=%.0f\n",
       directions, static_cast<unsigned long long>(static_cast<uint64_t>(per_plan) * directions),
       static_cast<unsigned long long>(loaded.load()), planning_s, settle_ms, Percentile(idle, 0.5),
-      Percentile(idle, 1.0), fire_pass_ms, lags.size(), Percentile(lags, 0.5),
+      Percentile(idle, 1.0), fire_pass_ms, fire_cpu_ms, lags.size(), Percentile(lags, 0.5),
       Percentile(lags, 0.99), static_cast<double>(rss_after) / 1024,
       static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
   return 0;

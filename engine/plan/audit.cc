@@ -78,8 +78,8 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
   const std::string kind = entity.substr(0, slash);
   const std::string id = slash == std::string::npos ? "" : entity.substr(slash + 1);
   auto find = [&id](const Collection& c) -> Json {
-    const Json* item = c.Find(id);
-    return item == nullptr ? Json(nullptr) : *item;
+    std::optional<Json> item = c.Find(id);
+    return item ? std::move(*item) : Json(nullptr);
   };
   if (kind == "direction") return s.direction;
   if (kind == "plan") return s.plan;
@@ -127,12 +127,12 @@ std::map<std::string, Json> Entities(const PlanState& s) {
   for (const auto& [id, status] : s.occurrences) put("occurrence/" + id);
   for (const auto& [id, r] : s.reminders) put("reminder/" + id);
   if (!s.identity.empty()) put("section/identity");
-  for (const auto& id : s.swot.order()) put("swot/" + id);
-  for (const auto& id : s.missions.order()) put("mission/" + id);
-  for (const auto& id : s.axes.order()) put("axis/" + id);
-  for (const auto& id : s.scenarios.order()) put("scenario/" + id);
-  for (const auto& id : s.actions.order()) put("action/" + id);
-  for (const auto& id : s.indicators.order()) put("indicator/" + id);
+  for (const auto& id : s.swot.ids()) put("swot/" + id);
+  for (const auto& id : s.missions.ids()) put("mission/" + id);
+  for (const auto& id : s.axes.ids()) put("axis/" + id);
+  for (const auto& id : s.scenarios.ids()) put("scenario/" + id);
+  for (const auto& id : s.actions.ids()) put("action/" + id);
+  for (const auto& id : s.indicators.ids()) put("indicator/" + id);
   for (size_t i = 1; i <= s.reviews.size(); ++i) put("review/" + std::to_string(i));
   return out;
 }

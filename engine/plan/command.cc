@@ -233,12 +233,12 @@ Status NeedNew(const Collection& c, const Json& d, const char* what) {
   return Status::Ok();
 }
 
-Result<const Json*> NeedExisting(const Collection& c, const Json& d, const char* field,
-                                 const char* what) {
+Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field,
+                          const char* what) {
   const std::string id = d.at(field).get<std::string>();
-  const Json* item = c.Find(id);
-  if (item == nullptr) return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
-  return item;
+  std::optional<Json> item = c.Find(id);
+  if (!item) return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
+  return std::move(*item);
 }
 
 // The entity named by d[field] exists in the open plan and does not carry
@@ -248,7 +248,7 @@ Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const 
   JALON_RETURN_IF_ERROR(NeedPlan(s));
   auto item = NeedExisting(c, d, field, what);
   if (!item.ok()) return item.status();
-  if ((*item)->value(flag, false)) return Bad(field, rule);
+  if (item->value(flag, false)) return Bad(field, rule);
   return Status::Ok();
 }
 
@@ -257,7 +257,7 @@ Status NeedOpenAction(const PlanState& s, const Json& d) {
   JALON_RETURN_IF_ERROR(NeedPlan(s));
   auto a = NeedExisting(s.actions, d, "action", "action");
   if (!a.ok()) return a.status();
-  const std::string status = (*a)->value("status", "");
+  const std::string status = a->value("status", "");
   if (status == "done" || status == "cancelled")
     return Bad("action", "the action is already " + status);
   return Status::Ok();
@@ -265,8 +265,8 @@ Status NeedOpenAction(const PlanState& s, const Json& d) {
 
 Status NeedAxisNotDropped(const PlanState& s, const std::string& field,
                           const std::string& axis_id) {
-  const Json* axis = s.axes.Find(axis_id);
-  if (axis == nullptr) return Bad(field, "no axis '" + axis_id + "' in this plan");
+  const std::optional<Json> axis = s.axes.Find(axis_id);
+  if (!axis) return Bad(field, "no axis '" + axis_id + "' in this plan");
   if (axis->value("dropped", false)) return Bad(field, "axis '" + axis_id + "' was dropped");
   return Status::Ok();
 }
@@ -519,7 +519,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
-          const std::string status = (*a)->value("status", "");
+          const std::string status = a->value("status", "");
           if (d.contains("status") && (status == "done" || status == "cancelled")) {
             return Bad("status", "the action is " + status + "; its status can no longer change");
           }
@@ -537,11 +537,11 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
-          const std::string axis = (*a)->value("axis", "");
-          if (const Json* ax = s.axes.Find(axis); ax != nullptr && ax->value("dropped", false)) {
+          const std::string axis = a->value("axis", "");
+          if (const auto ax = s.axes.Find(axis); ax && ax->value("dropped", false)) {
             return Bad("action", "its axis '" + axis + "' was dropped: no more progress reports");
           }
-          if ((*a)->value("status", "") == "cancelled")
+          if (a->value("status", "") == "cancelled")
             return Bad("action", "the action was cancelled");
           return Status::Ok();
         }}},
@@ -558,8 +558,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
           JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
-          return CheckStartDue(d.value("start", (*a)->value("start", "")),
-                               d.value("due", (*a)->value("due", "")),
+          return CheckStartDue(d.value("start", a->value("start", "")),
+                               d.value("due", a->value("due", "")),
                                d.contains("due") ? "due" : "start");
         }}},
       {"CompleteAction",

@@ -334,8 +334,8 @@ Json ExportPlan(const PlanState& s) {
   doc["axes"] = s.axes.ToJson();
   doc["scenarios"] = s.scenarios.ToJson();
   Json actions = Json::array(), indicators = Json::array();
-  for (const auto& id : s.actions.order()) actions.push_back(s.ActionJson(id));
-  for (const auto& id : s.indicators.order()) indicators.push_back(s.IndicatorJson(id));
+  for (const auto& id : s.actions.ids()) actions.push_back(s.ActionJson(id));
+  for (const auto& id : s.indicators.ids()) indicators.push_back(s.IndicatorJson(id));
   doc["actions"] = std::move(actions);
   doc["indicators"] = std::move(indicators);
   Json reviews = Json::array();

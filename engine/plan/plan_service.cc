@@ -27,8 +27,10 @@ std::string NewCommandId() {
   return s;
 }
 
-Result<Json> PlanService::AppendDecision(Decision decision, std::optional<uint64_t> expected,
-                                         const std::string& command_id, const std::string& actor) {
+Result<AppendResult> PlanService::AppendDecision(Decision decision,
+                                                 std::optional<uint64_t> expected,
+                                                 const std::string& command_id,
+                                                 const std::string& actor) {
   AppendRequest request;
   request.stream = decision.stream;
   request.expected_version = expected;
@@ -38,7 +40,7 @@ Result<Json> PlanService::AppendDecision(Decision decision, std::optional<uint64
   auto appended = log_.Append(std::move(request));
   if (!appended.ok()) return appended.status();
   JALON_RETURN_IF_ERROR(projections_.CatchUp());
-  return ResultJson(*appended);
+  return appended;
 }
 
 Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
@@ -161,32 +163,42 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
     return result.status();
   }
   return Json{{"direction", code},
-              {"position", (*result)["position"]},
-              {"version", (*result)["version"]},
+              {"position", result->last_position()},
+              {"version", result->last_version()},
               {"events", count},
-              {"replayed", (*result)["replayed"]}};
+              {"replayed", result->replayed}};
 }
 
-Result<Json> PlanService::AppendSystem(const std::string& code, const std::string& command_id,
-                                       const std::string& actor, const SystemDecide& decide) {
+Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& code,
+                                                            const std::string& command_id,
+                                                            const std::string& actor,
+                                                            const SystemDecide& decide) {
   auto seen = log_.FindCommand(command_id);
   if (!seen.ok()) return seen.status();
-  if (seen->has_value()) return ResultJson(**seen);
+  if (seen->has_value()) return SystemAppend{(*seen)->count, true};
   PlanSlot& slot = Slot(code);
   auto plan_lock = LockIdle(slot);
   slot.working.reset();
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     JALON_RETURN_IF_ERROR(projections_.CatchUp());
-    auto current = projections_.Current(code);
-    if (!current) return NoDirection(code);
-    auto events = decide(*current);
+    // Decided on the projection in place: a copy of the plan would cost more
+    // than the decision (the scheduler visits thousands of plans a pass).
+    Result<std::vector<NewEvent>> events = std::vector<NewEvent>();
+    uint64_t version = 0;
+    if (!projections_.With(code, [&](const PlanState& current) {
+          events = decide(current);
+          version = current.version;
+        })) {
+      return NoDirection(code);
+    }
     if (!events.ok()) return events.status();
-    if (events->empty()) return Json(nullptr);
-    auto result = AppendDecision(Decision{PlanStream(code), std::move(events).value()},
-                                 current->version, command_id, actor);
+    if (events->empty()) return SystemAppend{};
+    auto result = AppendDecision(Decision{PlanStream(code), std::move(events).value()}, version,
+                                 command_id, actor);
     if (result.status().IsConflict() && attempt < kAttempts) continue;
-    return result;
+    if (!result.ok()) return result.status();
+    return SystemAppend{result->count, result->replayed};
   }
 }
 

@@ -55,11 +55,17 @@ class PlanService {
 
   // For system writers (the scheduler): under the plan's lock, `decide` sees
   // the plan's current state and returns the events to append, or none.
-  // `command_id` makes the append happen at most once: a replay returns the
-  // first result with "replayed": true. Null when `decide` returned none.
+  // `decide` runs under the projections' shared lock: it must not call back
+  // into the projections or the service. `command_id` makes the append
+  // happen at most once: a replay appends nothing and says so.
+  struct SystemAppend {
+    uint64_t count = 0;     // events appended; 0 when `decide` returned none
+    bool replayed = false;  // the command was appended before
+    bool appended() const { return count > 0 && !replayed; }
+  };
   using SystemDecide = std::function<Result<std::vector<NewEvent>>(const PlanState&)>;
-  Result<Json> AppendSystem(const std::string& code, const std::string& command_id,
-                            const std::string& actor, const SystemDecide& decide);
+  Result<SystemAppend> AppendSystem(const std::string& code, const std::string& command_id,
+                                    const std::string& actor, const SystemDecide& decide);
 
   Result<PlanState> State(const std::string& code, const TimeQuery& when) const;
   Result<Json> Show(const std::string& code, const TimeQuery& when) const;
@@ -83,8 +89,8 @@ class PlanService {
   const RollupOptions& rollup() const { return rollup_; }
 
  private:
-  Result<Json> AppendDecision(Decision decision, std::optional<uint64_t> expected,
-                              const std::string& command_id, const std::string& actor);
+  Result<AppendResult> AppendDecision(Decision decision, std::optional<uint64_t> expected,
+                                      const std::string& command_id, const std::string& actor);
   Result<uint64_t> PositionAtInstant(Instant t) const;
   // {position, first_position, version, replayed, events} of an append.
   Result<Json> ResultJson(const AppendResult& appended) const;

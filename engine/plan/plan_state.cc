@@ -42,9 +42,17 @@ Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   if (var##_it == s.reminders.end()) return Missing(e, "reminder", id); \
   Reminder& var = var##_it->second
 
-#define JALON_FIND(var, collection, key, what)                \
-  Json* var = (collection).Find(p.value(key, std::string())); \
-  if (var == nullptr) return Missing(e, what, p.value(key, std::string()))
+// Binds `var` to a decoded copy of the entity payload[key] of `collection`,
+// or returns NotFound naming the event. JALON_PUT stores the changed copy.
+#define JALON_FIND(var, collection, key, what)              \
+  const std::string var##_id = p.value(key, std::string()); \
+  std::optional<Json> var = (collection).Find(var##_id);    \
+  if (!var) return Missing(e, what, var##_id)
+#define JALON_PUT(var, collection) (collection).Put(var##_id, *var)
+// Returns NotFound naming the event unless entity payload[key] exists.
+#define JALON_REQUIRE(collection, key, what)                                     \
+  if (const std::string id = p.value(key, std::string()); !(collection).Contains(id)) \
+  return Missing(e, what, id)
 
 const std::unordered_map<std::string_view, Applier>& Appliers() {
   static const auto* table = new std::unordered_map<std::string_view, Applier>{
@@ -76,8 +84,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       {"SwotItemRemoved",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND(item, s.swot, "id", "SWOT item");
-         (void)item;
+         JALON_REQUIRE(s.swot, "id", "SWOT item");
          s.swot.Remove(p.at("id").get<std::string>());
          return Status::Ok();
        }},
@@ -92,12 +99,14 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(m, s.missions, "mission", "mission");
          CopyPresent(p, *m, {"title", "description"});
+         JALON_PUT(m, s.missions);
          return Status::Ok();
        }},
       {"MissionRetired",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(m, s.missions, "mission", "mission");
          (*m)["retired"] = true;
+         JALON_PUT(m, s.missions);
          return Status::Ok();
        }},
       {"MissionAssessed",
@@ -108,6 +117,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
            if (!m->contains(part)) (*m)[part] = Json::object();
            for (const auto& [k, v] : p.at(part).items()) (*m)[part][k] = v;
          }
+         JALON_PUT(m, s.missions);
          return Status::Ok();
        }},
       {"AxisProposed",
@@ -124,18 +134,21 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          Json v = Json::object();
          CopyPresent(p, v, {"orientation", "by", "date"});
          (*a)["validation"] = std::move(v);
+         JALON_PUT(a, s.axes);
          return Status::Ok();
        }},
       {"AxisEdited",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.axes, "axis", "axis");
          CopyPresent(p, *a, {"title", "rationale", "missions"});
+         JALON_PUT(a, s.axes);
          return Status::Ok();
        }},
       {"AxisDropped",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.axes, "axis", "axis");
          (*a)["dropped"] = true;
+         JALON_PUT(a, s.axes);
          return Status::Ok();
        }},
       {"ScenarioProposed",
@@ -148,9 +161,14 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       {"ScenarioRetained",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND(chosen, s.scenarios, "scenario", "scenario");
-         for (const auto& id : s.scenarios.order()) (*s.scenarios.Find(id))["retained"] = false;
-         (*chosen)["retained"] = true;
+         JALON_REQUIRE(s.scenarios, "scenario", "scenario");
+         const std::string chosen = p.value("scenario", std::string());
+         const std::vector<std::string> ids(s.scenarios.ids().begin(), s.scenarios.ids().end());
+         for (const std::string& id : ids) {
+           Json scenario = s.scenarios.At(id);
+           scenario["retained"] = id == chosen;
+           s.scenarios.Put(id, scenario);
+         }
          return Status::Ok();
        }},
       {"ActionPlanned",
@@ -166,12 +184,12 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.actions, "action", "action");
          CopyPresent(p, *a, {"title", "owner", "budget_eur", "fte", "status"});
+         JALON_PUT(a, s.actions);
          return Status::Ok();
        }},
       {"ProgressReported",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND(a, s.actions, "action", "action");
-         (void)a;
+         JALON_REQUIRE(s.actions, "action", "action");
          s.progress[p.at("action").get<std::string>()].push_back(ProgressReport::FromJson(p));
          return Status::Ok();
        }},
@@ -184,18 +202,21 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(p, r, {"reason"});
          if (!a->contains("reschedules")) (*a)["reschedules"] = Json::array();
          (*a)["reschedules"].push_back(std::move(r));
+         JALON_PUT(a, s.actions);
          return Status::Ok();
        }},
       {"ActionCompleted",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.actions, "action", "action");
          (*a)["status"] = "done";
+         JALON_PUT(a, s.actions);
          return Status::Ok();
        }},
       {"ActionCancelled",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.actions, "action", "action");
          (*a)["status"] = "cancelled";
+         JALON_PUT(a, s.actions);
          return Status::Ok();
        }},
       {"IndicatorDefined",
@@ -204,7 +225,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(p, i,
                      {"id", "attached_to", "kind", "name", "unit", "polarity", "baseline", "target",
                       "frequency", "source"});
-         i["measurements"] = Json::array();
          s.indicators.Add(p.at("id").get<std::string>(), std::move(i));
          return Status::Ok();
        }},
@@ -216,25 +236,25 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          if (!i->contains("target_changes")) (*i)["target_changes"] = Json::array();
          (*i)["target_changes"].push_back(std::move(change));
          (*i)["target"] = p.at("target");
+         JALON_PUT(i, s.indicators);
          return Status::Ok();
        }},
       {"IndicatorRetired",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(i, s.indicators, "indicator", "indicator");
          (*i)["retired"] = true;
+         JALON_PUT(i, s.indicators);
          return Status::Ok();
        }},
       {"MeasurementRecorded",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND(i, s.indicators, "indicator", "indicator");
-         (void)i;
+         JALON_REQUIRE(s.indicators, "indicator", "indicator");
          s.measurements[p.at("indicator").get<std::string>()].push_back(Measurement::FromJson(p));
          return Status::Ok();
        }},
       {"MeasurementCorrected",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND(i, s.indicators, "indicator", "indicator");
-         (void)i;
+         JALON_REQUIRE(s.indicators, "indicator", "indicator");
          const int32_t day = DayOf(p.at("date").get<std::string>());
          for (Measurement& m : s.measurements[p.at("indicator").get<std::string>()]) {
            if (m.day != day) continue;
@@ -358,6 +378,8 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
 }
 
 #undef JALON_FIND
+#undef JALON_PUT
+#undef JALON_REQUIRE
 #undef JALON_FIND_REMINDER
 
 }  // namespace
@@ -440,9 +462,9 @@ const std::vector<Measurement>& PlanState::MeasurementsOf(const std::string& ind
 }
 
 Json PlanState::ActionJson(const std::string& id) const {
-  const Json* a = actions.Find(id);
-  if (a == nullptr) return nullptr;
-  Json j = *a;
+  std::optional<Json> a = actions.Find(id);
+  if (!a) return nullptr;
+  Json j = std::move(*a);
   Json reports = Json::array();
   for (const ProgressReport& r : ProgressOf(id)) reports.push_back(r.ToJson());
   j["progress"] = std::move(reports);
@@ -450,38 +472,141 @@ Json PlanState::ActionJson(const std::string& id) const {
 }
 
 Json PlanState::IndicatorJson(const std::string& id) const {
-  const Json* i = indicators.Find(id);
-  if (i == nullptr) return nullptr;
-  Json j = *i;
+  std::optional<Json> i = indicators.Find(id);
+  if (!i) return nullptr;
+  Json j = std::move(*i);
   Json list = Json::array();
   for (const Measurement& m : MeasurementsOf(id)) list.push_back(m.ToJson());
   j["measurements"] = std::move(list);
   return j;
 }
 
-const Json* Collection::Find(const std::string& id) const {
-  auto it = items_.find(id);
-  return it == items_.end() ? nullptr : &it->second;
+size_t Collection::Index(std::string_view id) const {
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    if (entries_[i].id == id) return i;
+  }
+  return kNone;
 }
 
-Json* Collection::Find(const std::string& id) {
-  auto it = items_.find(id);
-  return it == items_.end() ? nullptr : &it->second;
+std::string Collection::Encode(const Json& item) {
+  std::string bytes;
+  Json::to_cbor(item, nlohmann::detail::output_adapter<char, std::string>(bytes));
+  bytes.shrink_to_fit();
+  return bytes;
 }
 
-void Collection::Add(const std::string& id, Json item) {
-  order_.push_back(id);
-  items_.emplace(id, std::move(item));
+Json Collection::Decode(const std::string& bytes) { return Json::from_cbor(bytes); }
+
+namespace {
+
+// Collects the top-level scalar fields of a CBOR object, skipping nested
+// values: nlohmann's SAX interface over the same reader as from_cbor.
+class ScalarSax final : public nlohmann::json_sax<Json> {
+ public:
+  explicit ScalarSax(EntityFields* out) : out_(out) {}
+  bool null() override { return Put(Json()); }
+  bool boolean(bool v) override { return Put(Json(v)); }
+  bool number_integer(number_integer_t v) override { return Put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return Put(Json(v)); }
+  bool number_float(number_float_t v, const string_t&) override { return Put(Json(v)); }
+  bool string(string_t& v) override { return Put(Json(std::move(v))); }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override {
+    ++depth_;
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    ++depth_;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    return true;
+  }
+  bool key(string_t& k) override {
+    if (depth_ == 1) key_ = std::move(k);
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
+    throw std::runtime_error(std::string("entity does not decode: ") + e.what());
+  }
+
+ private:
+  bool Put(Json v) {
+    if (depth_ == 1) out_->fields.emplace_back(std::move(key_), std::move(v));
+    return true;
+  }
+  EntityFields* out_;
+  int depth_ = 0;
+  std::string key_;
+};
+
+}  // namespace
+
+EntityFields Collection::Scan(const std::string& bytes) {
+  EntityFields out;
+  ScalarSax sax(&out);
+  Json::sax_parse(bytes.begin(), bytes.end(), &sax, nlohmann::detail::input_format_t::cbor);
+  return out;
 }
 
-void Collection::Remove(const std::string& id) {
-  if (items_.erase(id) == 0) return;
-  std::erase(order_, id);
+std::optional<EntityFields> Collection::FieldsOf(std::string_view id) const {
+  const size_t i = Index(id);
+  if (i == kNone) return std::nullopt;
+  return Scan(entries_[i].bytes);
+}
+
+const Json* EntityFields::Get(std::string_view key) const {
+  for (const auto& [k, v] : fields) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+std::string EntityFields::Text(std::string_view key, std::string_view fallback) const {
+  const Json* v = Get(key);
+  return v != nullptr && v->is_string() ? v->get<std::string>() : std::string(fallback);
+}
+
+bool EntityFields::Flag(std::string_view key, bool fallback) const {
+  const Json* v = Get(key);
+  return v != nullptr && v->is_boolean() ? v->get<bool>() : fallback;
+}
+
+std::optional<Json> Collection::Find(std::string_view id) const {
+  const size_t i = Index(id);
+  if (i == kNone) return std::nullopt;
+  return Decode(entries_[i].bytes);
+}
+
+Json Collection::At(std::string_view id) const {
+  const size_t i = Index(id);
+  if (i == kNone) throw std::out_of_range("no entity '" + std::string(id) + "'");
+  return Decode(entries_[i].bytes);
+}
+
+void Collection::Add(std::string id, const Json& item) {
+  entries_.push_back({std::move(id), Encode(item)});
+}
+
+void Collection::Put(std::string_view id, const Json& item) {
+  const size_t i = Index(id);
+  if (i == kNone) throw std::out_of_range("no entity '" + std::string(id) + "'");
+  entries_[i].bytes = Encode(item);
+}
+
+void Collection::Remove(std::string_view id) {
+  const size_t i = Index(id);
+  if (i != kNone) entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 Json Collection::ToJson() const {
   Json out = Json::array();
-  for (const auto& id : order_) out.push_back(items_.at(id));
+  for (const Entry& e : entries_) out.push_back(Decode(e.bytes));
   return out;
 }
 
@@ -649,8 +774,8 @@ Json RemindersJson(const std::map<std::string, Reminder>& reminders) {
 
 Json PlanState::ToJson() const {
   Json actions_json = Json::array(), indicators_json = Json::array();
-  for (const auto& id : actions.order()) actions_json.push_back(ActionJson(id));
-  for (const auto& id : indicators.order()) indicators_json.push_back(IndicatorJson(id));
+  for (const auto& id : actions.ids()) actions_json.push_back(ActionJson(id));
+  for (const auto& id : indicators.ids()) indicators_json.push_back(IndicatorJson(id));
   return {{"code", code},
           {"direction", direction},
           {"plan", plan},
@@ -690,14 +815,14 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
       auto& reports = s.progress[id];
       for (const Json& r : a.at("progress")) reports.push_back(ProgressReport::FromJson(r));
       a.erase("progress");
-      s.actions.Add(id, std::move(a));
+      s.actions.Add(id, a);
     }
     for (Json i : j.at("indicators")) {
       const std::string id = i.at("id").get<std::string>();
       auto& list = s.measurements[id];
       for (const Json& m : i.at("measurements")) list.push_back(Measurement::FromJson(m));
       i.erase("measurements");
-      s.indicators.Add(id, std::move(i));
+      s.indicators.Add(id, i);
     }
     s.reviews = j.at("reviews");
     s.revision = j.at("revision");

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,25 +28,78 @@ namespace jalon {
 
 using Json = nlohmann::json;
 
+// The top-level fields of an entity that hold a string, a number, a boolean
+// or null, read without building the entity's JSON; nested values are left
+// out. For the passes that look at every entity of thousands of plans.
+struct EntityFields {
+  std::vector<std::pair<std::string, Json>> fields;  // in key order
+
+  const Json* Get(std::string_view key) const;
+  bool Has(std::string_view key) const { return Get(key) != nullptr; }
+  // The string at `key`, or `fallback` if absent or not a string.
+  std::string Text(std::string_view key, std::string_view fallback = {}) const;
+  // The boolean at `key`, or `fallback` if absent or not a boolean.
+  bool Flag(std::string_view key, bool fallback = false) const;
+};
+
 // Entities of one kind, by id, in the order they were added.
+//
+// Each entity is kept encoded (CBOR, about 250 bytes for an indicator) and
+// decoded on access: as nlohmann::json objects, the 33 indicators of a plan
+// took 77 KB, which made a city of 30,000 plans need gigabytes, and every
+// copy of a plan (a command's working copy, a past state) cost as many
+// allocations as the JSON had nodes. Readers get a decoded copy; appliers
+// decode, change and Put back. A plan holds tens of entities of a kind, so
+// lookup is a scan of the ids.
 class Collection {
  public:
-  bool Contains(const std::string& id) const { return items_.count(id) > 0; }
-  const Json* Find(const std::string& id) const;
-  Json* Find(const std::string& id);
+  bool Contains(std::string_view id) const { return Index(id) != kNone; }
+  // A decoded copy, or nullopt if there is no such entity.
+  std::optional<Json> Find(std::string_view id) const;
+  // REQUIRES: Contains(id).
+  Json At(std::string_view id) const;
   // Adds a new entity at the end. REQUIRES: !Contains(id).
-  void Add(const std::string& id, Json item);
-  void Remove(const std::string& id);
-  const std::vector<std::string>& order() const { return order_; }
-  size_t size() const { return order_.size(); }
-  bool empty() const { return order_.empty(); }
+  void Add(std::string id, const Json& item);
+  // Replaces an entity, keeping its place. REQUIRES: Contains(id).
+  void Put(std::string_view id, const Json& item);
+  void Remove(std::string_view id);
+  size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+
+  // The ids in order.
+  auto ids() const {
+    return entries_ | std::views::transform([](const Entry& e) -> const std::string& { return e.id; });
+  }
+  // The scalar fields of entity `id`, or nullopt if there is no such entity.
+  std::optional<EntityFields> FieldsOf(std::string_view id) const;
+  // (id, scalar fields) in order: for (const auto& [id, f] : c.fields()).
+  auto fields() const {
+    return entries_ | std::views::transform([](const Entry& e) {
+             return std::pair<const std::string&, EntityFields>(e.id, Scan(e.bytes));
+           });
+  }
+  // (id, decoded entity) in order: for (const auto& [id, item] : c.items()).
+  auto items() const {
+    return entries_ | std::views::transform([](const Entry& e) {
+             return std::pair<const std::string&, Json>(e.id, Decode(e.bytes));
+           });
+  }
 
   Json ToJson() const;  // an array in order
   static Collection FromJson(const Json& array);
 
  private:
-  std::vector<std::string> order_;
-  std::unordered_map<std::string, Json> items_;
+  struct Entry {
+    std::string id;
+    std::string bytes;  // CBOR
+  };
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t Index(std::string_view id) const;
+  static std::string Encode(const Json& item);
+  static Json Decode(const std::string& bytes);
+  static EntityFields Scan(const std::string& bytes);
+
+  std::vector<Entry> entries_;
 };
 
 // A measurement of an indicator. Measurements and progress reports are most

@@ -15,12 +15,6 @@ double DaysBetween(Instant a, Instant b) {
   return std::chrono::duration<double>(b - a).count() / 86400.0;
 }
 
-bool Counted(const PlanState& plan, const Json& action) {
-  if (action.value("status", "") == "cancelled") return false;
-  const Json* axis = plan.axes.Find(action.value("axis", ""));
-  return axis != nullptr && !axis->value("dropped", false);
-}
-
 std::optional<double> Mean(const std::vector<double>& xs) {
   if (xs.empty()) return std::nullopt;
   double sum = 0;
@@ -28,40 +22,49 @@ std::optional<double> Mean(const std::vector<double>& xs) {
   return sum / static_cast<double>(xs.size());
 }
 
+// A plan's axes, actions and indicators decoded once (the plan keeps them
+// encoded, plan_state.h), for the figures that read them many times over.
+struct Decoded {
+  using List = std::vector<std::pair<std::string, Json>>;
+  List axes, actions, indicators;
+
+  explicit Decoded(const PlanState& plan) {
+    for (const auto& [id, item] : plan.axes.items()) axes.emplace_back(id, item);
+    for (const auto& [id, item] : plan.actions.items()) actions.emplace_back(id, item);
+    for (const auto& [id, item] : plan.indicators.items()) indicators.emplace_back(id, item);
+  }
+  static const Json* In(const List& list, std::string_view id) {
+    for (const auto& [key, item] : list) {
+      if (key == id) return &item;
+    }
+    return nullptr;
+  }
+  const Json* Axis(std::string_view id) const { return In(axes, id); }
+  const Json* Action(std::string_view id) const { return In(actions, id); }
+};
+
+bool Counted(const Decoded& d, const Json& action) {
+  if (action.value("status", "") == "cancelled") return false;
+  const Json* axis = d.Axis(action.value("axis", ""));
+  return axis != nullptr && !axis->value("dropped", false);
+}
+
 // Indicators attached to the axis itself or to one of its actions.
-bool AttachedToAxis(const PlanState& plan, const Json& indicator, const std::string& axis_id) {
+bool AttachedToAxis(const Decoded& d, const Json& indicator, const std::string& axis_id) {
   const std::string at = indicator.value("attached_to", "");
   if (at == "axis:" + axis_id) return true;
   if (at.starts_with("action:")) {
-    const Json* action = plan.actions.Find(at.substr(7));
+    const Json* action = d.Action(std::string_view(at).substr(7));
     return action != nullptr && action->value("axis", "") == axis_id;
   }
   return false;
 }
 
-// The actions an axis's execution is computed from, with their progress and
-// budget: the one list AxisExecution and ExplainAxis read.
-struct ActionInput {
-  std::string id;
-  double progress = 0, budget = 0;
-};
-std::vector<ActionInput> AxisActions(const PlanState& plan, const std::string& axis_id, Instant at);
-
-// The attainments an axis's performance is the mean of: its indicators and
-// its actions' indicators, not retired, measured by `at`.
-std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan,
-                                                            const std::string& axis_id, Instant at);
-
-}  // namespace
-
-double Round2(double x) { return std::round(x * 100.0) / 100.0; }
-
-Json RoundedOrNull(const std::optional<double>& x) { return x ? Json(Round2(*x)) : Json(nullptr); }
-
-double ActionProgress(const PlanState& plan, const std::string& action_id, Instant at) {
-  const Json* action = plan.actions.Find(action_id);
-  if (action == nullptr) return 0;
-  if (action->value("status", "") == "done") return 100;
+// ActionProgress, ActionStatus, Attainment and IndicatorTrajectory, given
+// the entity already decoded.
+double ProgressOf(const PlanState& plan, const std::string& action_id, const Json& action,
+                  Instant at) {
+  if (action.value("status", "") == "done") return 100;
   const int32_t day = DayOf(at);
   double progress = 0;
   int32_t latest = INT32_MIN;
@@ -75,9 +78,8 @@ double ActionProgress(const PlanState& plan, const std::string& action_id, Insta
   return progress;
 }
 
-std::string ActionStatus(const PlanState& plan, const std::string& action_id, Instant at,
-                         const RollupOptions& options) {
-  const Json& action = *plan.actions.Find(action_id);
+std::string StatusOf(const PlanState& plan, const std::string& action_id, const Json& action,
+                     Instant at, const RollupOptions& options) {
   const std::string recorded = action.value("status", "planned");
   if (recorded == "done" || recorded == "cancelled") return recorded;
   const Instant start = DateOf(action, "start"), due = DateOf(action, "due");
@@ -85,31 +87,73 @@ std::string ActionStatus(const PlanState& plan, const std::string& action_id, In
   if (at > due) return "late";
   const double span = DaysBetween(start, due);
   const double expected = span <= 0 ? 100.0 : 100.0 * DaysBetween(start, at) / span;
-  return ActionProgress(plan, action_id, at) >= options.on_track_ratio * expected ? "on_track"
-                                                                                  : "at_risk";
+  return ProgressOf(plan, action_id, action, at) >= options.on_track_ratio * expected ? "on_track"
+                                                                                      : "at_risk";
 }
 
-namespace {
+std::optional<double> AttainmentAt(const PlanState& plan, const std::string& indicator_id,
+                                   const Json& indicator, Instant at) {
+  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
+  if (m == nullptr) return std::nullopt;
+  return AttainmentOf(indicator, m->value);
+}
 
-std::vector<ActionInput> AxisActions(const PlanState& plan, const std::string& axis_id,
-                                     Instant at) {
+std::string TrajectoryOf(const PlanState& plan, const std::string& indicator_id,
+                         const Json& indicator, Instant at, const RollupOptions& options) {
+  if (indicator.value("retired", false)) return "retired";
+  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
+  if (m == nullptr) return "not_measured";
+  const std::string polarity = indicator.value("polarity", "increase");
+  if (polarity == "maintain_above" || polarity == "maintain_below") {
+    return AttainmentOf(indicator, m->value) >= 100.0 ? "on_track" : "off_track";
+  }
+  const double from = indicator.at("baseline").at("value").get<double>();
+  const double expected = ExpectedValue(indicator, m->day) - from;
+  const double covered = m->value - from;
+  // Both distances have the sign of (target - baseline); compare along it.
+  const double sign = indicator.at("target").at("value").get<double>() >= from ? 1.0 : -1.0;
+  return sign * covered >= options.on_track_ratio * sign * expected ? "on_track" : "off_track";
+}
+
+// The actions an axis's execution is computed from, with their progress and
+// budget: the one list AxisExecution, ExplainAxis and Dashboard read.
+struct ActionInput {
+  std::string id;
+  double progress = 0, budget = 0;
+};
+
+std::vector<ActionInput> AxisActions(const PlanState& plan, const Decoded& d,
+                                     const std::string& axis_id, Instant at) {
   std::vector<ActionInput> out;
-  for (const auto& id : plan.actions.order()) {
-    const Json& action = *plan.actions.Find(id);
-    if (action.value("axis", "") != axis_id || !Counted(plan, action)) continue;
-    out.push_back({id, ActionProgress(plan, id, at), action.value("budget_eur", 0.0)});
+  for (const auto& [id, action] : d.actions) {
+    if (action.value("axis", "") != axis_id || !Counted(d, action)) continue;
+    out.push_back({id, ProgressOf(plan, id, action, at), action.value("budget_eur", 0.0)});
   }
   return out;
 }
 
+std::optional<double> ExecutionOf(const std::vector<ActionInput>& actions) {
+  if (actions.empty()) return std::nullopt;
+  double weighted = 0, budget = 0, plain = 0;
+  for (const ActionInput& a : actions) {
+    weighted += a.progress * a.budget;
+    budget += a.budget;
+    plain += a.progress;
+  }
+  if (budget > 0) return weighted / budget;
+  return plain / static_cast<double>(actions.size());
+}
+
+// The attainments an axis's performance is the mean of: its indicators and
+// its actions' indicators, not retired, measured by `at`.
 std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan,
+                                                            const Decoded& d,
                                                             const std::string& axis_id,
                                                             Instant at) {
   std::vector<std::pair<std::string, double>> out;
-  for (const auto& ind_id : plan.indicators.order()) {
-    const Json& ind = *plan.indicators.Find(ind_id);
-    if (ind.value("retired", false) || !AttachedToAxis(plan, ind, axis_id)) continue;
-    if (auto a = Attainment(plan, ind_id, at)) out.emplace_back(ind_id, *a);
+  for (const auto& [ind_id, ind] : d.indicators) {
+    if (ind.value("retired", false) || !AttachedToAxis(d, ind, axis_id)) continue;
+    if (auto a = AttainmentAt(plan, ind_id, ind, at)) out.emplace_back(ind_id, *a);
   }
   return out;
 }
@@ -122,21 +166,27 @@ std::optional<double> MeanOf(const std::vector<std::pair<std::string, double>>& 
 
 }  // namespace
 
+double Round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+Json RoundedOrNull(const std::optional<double>& x) { return x ? Json(Round2(*x)) : Json(nullptr); }
+
+double ActionProgress(const PlanState& plan, const std::string& action_id, Instant at) {
+  const std::optional<Json> action = plan.actions.Find(action_id);
+  return action ? ProgressOf(plan, action_id, *action, at) : 0;
+}
+
+std::string ActionStatus(const PlanState& plan, const std::string& action_id, Instant at,
+                         const RollupOptions& options) {
+  return StatusOf(plan, action_id, plan.actions.At(action_id), at, options);
+}
+
 std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at) {
-  const std::vector<ActionInput> actions = AxisActions(plan, axis_id, at);
-  if (actions.empty()) return std::nullopt;
-  double weighted = 0, budget = 0, plain = 0;
-  for (const ActionInput& a : actions) {
-    weighted += a.progress * a.budget;
-    budget += a.budget;
-    plain += a.progress;
-  }
-  if (budget > 0) return weighted / budget;
-  return plain / static_cast<double>(actions.size());
+  return ExecutionOf(AxisActions(plan, Decoded(plan), axis_id, at));
 }
 
 Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) {
-  const std::vector<ActionInput> actions = AxisActions(plan, axis_id, at);
+  const Decoded d(plan);
+  const std::vector<ActionInput> actions = AxisActions(plan, d, axis_id, at);
   double budget = 0;
   for (const ActionInput& a : actions) budget += a.budget;
   Json action_inputs = Json::array();
@@ -148,10 +198,10 @@ Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) 
                              {"budget_eur", a.budget},
                              {"weight", weight}});
   }
-  const auto attainments = AxisAttainments(plan, axis_id, at);
+  const auto attainments = AxisAttainments(plan, d, axis_id, at);
   Json indicator_inputs = Json::array();
   for (const auto& [id, a] : attainments) {
-    const Json& ind = *plan.indicators.Find(id);
+    const Json& ind = *Decoded::In(d.indicators, id);
     const Measurement* m = LatestMeasurement(plan, id, at);
     indicator_inputs.push_back({{"indicator", id},
                                 {"attainment", Round2(a)},
@@ -162,12 +212,12 @@ Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) 
                                 {"target", ind.at("target").at("value")},
                                 {"polarity", ind.value("polarity", "increase")}});
   }
-  const Json* axis = plan.axes.Find(axis_id);
+  const Json* axis = d.Axis(axis_id);
   const bool dropped = axis != nullptr && axis->value("dropped", false);
   return {{"figure", "axis/" + axis_id},
           {"at", FormatDate(at)},
           {"execution",
-           {{"value", RoundedOrNull(dropped ? std::nullopt : AxisExecution(plan, axis_id, at))},
+           {{"value", RoundedOrNull(dropped ? std::nullopt : ExecutionOf(actions))},
             {"rule", budget > 0 ? "moyenne des avancements des actions, pondérée par leur budget"
                                 : "moyenne simple des avancements des actions (aucun budget)"},
             {"inputs", std::move(action_inputs)}}},
@@ -206,10 +256,9 @@ double AttainmentOf(const Json& indicator, double latest) {
 
 std::optional<double> Attainment(const PlanState& plan, const std::string& indicator_id,
                                  Instant at) {
-  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
-  const Json* indicator = plan.indicators.Find(indicator_id);
-  if (m == nullptr || indicator == nullptr) return std::nullopt;
-  return AttainmentOf(*indicator, m->value);
+  const std::optional<Json> indicator = plan.indicators.Find(indicator_id);
+  if (!indicator) return std::nullopt;
+  return AttainmentAt(plan, indicator_id, *indicator, at);
 }
 
 double ExpectedValue(const Json& indicator, int32_t day) {
@@ -228,21 +277,9 @@ double ExpectedValue(const Json& indicator, int32_t day) {
 
 std::string IndicatorTrajectory(const PlanState& plan, const std::string& indicator_id, Instant at,
                                 const RollupOptions& options) {
-  const Json* indicator = plan.indicators.Find(indicator_id);
-  if (indicator == nullptr) return "not_measured";
-  if (indicator->value("retired", false)) return "retired";
-  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
-  if (m == nullptr) return "not_measured";
-  const std::string polarity = indicator->value("polarity", "increase");
-  if (polarity == "maintain_above" || polarity == "maintain_below") {
-    return AttainmentOf(*indicator, m->value) >= 100.0 ? "on_track" : "off_track";
-  }
-  const double from = indicator->at("baseline").at("value").get<double>();
-  const double expected = ExpectedValue(*indicator, m->day) - from;
-  const double covered = m->value - from;
-  // Both distances have the sign of (target - baseline); compare along it.
-  const double sign = indicator->at("target").at("value").get<double>() >= from ? 1.0 : -1.0;
-  return sign * covered >= options.on_track_ratio * sign * expected ? "on_track" : "off_track";
+  const std::optional<Json> indicator = plan.indicators.Find(indicator_id);
+  if (!indicator) return "not_measured";
+  return TrajectoryOf(plan, indicator_id, *indicator, at, options);
 }
 
 Json InitialTarget(const Json& indicator) {
@@ -253,22 +290,21 @@ Json InitialTarget(const Json& indicator) {
 }
 
 Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) {
+  const Decoded d(plan);
   Json out = {{"direction", plan.code}, {"at", FormatDate(at)}};
   if (plan.plan_open()) out["title"] = plan.plan.value("title", "");
   Json axes = Json::array();
   std::vector<double> axis_execution, plan_attainment;
   int late = 0, at_risk = 0;
-  for (const auto& axis_id : plan.axes.order()) {
-    const Json& axis = *plan.axes.Find(axis_id);
+  for (const auto& [axis_id, axis] : d.axes) {
     const bool dropped = axis.value("dropped", false);
-    const auto execution = AxisExecution(plan, axis_id, at);
+    const auto execution = ExecutionOf(AxisActions(plan, d, axis_id, at));
     if (execution && !dropped) axis_execution.push_back(*execution);
-    const auto attainments = AxisAttainments(plan, axis_id, at);
+    const auto attainments = AxisAttainments(plan, d, axis_id, at);
     Json actions = Json::array();
-    for (const auto& action_id : plan.actions.order()) {
-      const Json& action = *plan.actions.Find(action_id);
+    for (const auto& [action_id, action] : d.actions) {
       if (action.value("axis", "") != axis_id) continue;
-      const std::string status = ActionStatus(plan, action_id, at, options);
+      const std::string status = StatusOf(plan, action_id, action, at, options);
       if (!dropped) {
         late += status == "late";
         at_risk += status == "at_risk";
@@ -278,7 +314,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                          {"owner", action.value("owner", "")},
                          {"due", action.value("due", "")},
                          {"budget_eur", action.value("budget_eur", 0.0)},
-                         {"progress", Round2(ActionProgress(plan, action_id, at))},
+                         {"progress", Round2(ProgressOf(plan, action_id, action, at))},
                          {"status", status}});
     }
     axes.push_back({{"id", axis_id},
@@ -290,10 +326,9 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                     {"actions", std::move(actions)}});
   }
   Json indicators = Json::array();
-  for (const auto& ind_id : plan.indicators.order()) {
-    const Json& ind = *plan.indicators.Find(ind_id);
+  for (const auto& [ind_id, ind] : d.indicators) {
     const Measurement* latest = LatestMeasurement(plan, ind_id, at);
-    const auto attainment = Attainment(plan, ind_id, at);
+    const auto attainment = AttainmentAt(plan, ind_id, ind, at);
     const bool retired = ind.value("retired", false);
     if (attainment && !retired) plan_attainment.push_back(*attainment);
     indicators.push_back({{"id", ind_id},
@@ -310,7 +345,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
                           {"retired", retired},
                           {"attainment", RoundedOrNull(retired ? std::nullopt : attainment)},
                           {"expected", Round2(ExpectedValue(ind, DayOf(at)))},
-                          {"trajectory", IndicatorTrajectory(plan, ind_id, at, options)}});
+                          {"trajectory", TrajectoryOf(plan, ind_id, ind, at, options)}});
   }
   out["execution"] = RoundedOrNull(Mean(axis_execution));
   out["performance"] = RoundedOrNull(Mean(plan_attainment));

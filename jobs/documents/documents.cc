@@ -102,8 +102,7 @@ std::string TitleOf(const Json& value) {
 // Mean score (0-3) of each value and ambition over the plan's missions.
 Json MeanScores(const PlanState& state, const char* group) {
   std::map<std::string, std::pair<double, int>> sums;
-  for (const auto& id : state.missions.order()) {
-    const Json& m = *state.missions.Find(id);
+  for (const auto& [id, m] : state.missions.items()) {
     if (!m.contains(group)) continue;
     for (const auto& [k, v] : m[group].items()) {
       sums[k].first += v.get<double>();
@@ -295,8 +294,7 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
     if (state.sections.contains(key)) sections[key] = state.sections[key];
   }
   Json missions = Json::array();
-  for (const auto& id : state.missions.order()) {
-    const Json& m = *state.missions.Find(id);
+  for (const auto& [id, m] : state.missions.items()) {
     Json strong = Json::array();
     for (const char* group : {"values", "ambitions"}) {
       if (!m.contains(group)) continue;
@@ -324,7 +322,7 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
       return a["due"] < b["due"];
     });
     if (list.size() > 3) list.resize(3);
-    const Json* full = state.axes.Find(axis["id"]);
+    const std::optional<Json> full = state.axes.Find(axis["id"].get<std::string>());
     axes.push_back({{"id", axis["id"]},
                     {"title", axis["title"]},
                     {"orientation", full && full->contains("validation")

@@ -69,8 +69,8 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
   if (type == "TargetChanged") {
     Json& list = t.target_changes[str("indicator")];
     if (list.is_null()) list = Json::array();
-    const Json* ind = before.indicators.Find(str("indicator"));
-    list.push_back({{"from", ind != nullptr ? ind->value("target", Json()) : Json()},
+    const std::optional<Json> ind = before.indicators.Find(str("indicator"));
+    list.push_back({{"from", ind ? ind->value("target", Json()) : Json()},
                     {"to", p.value("target", Json())},
                     {"reason", p.value("reason", "")},
                     {"by", e.actor},
@@ -169,7 +169,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
   Json indicators = Json::array(), measurements = Json::array(), target_changes = Json::array();
   for (const Json& d : dash["indicators"]) {
     const std::string id = d["id"];
-    const Json& ind = *state.indicators.Find(id);
+    const Json ind = state.indicators.At(id);
     Json series = Json::array();
     int late = 0;
     uint64_t final_position = 0;
@@ -228,7 +228,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
     Json counted = Json::array();
     for (const Json& act : a["actions"]) {
       const std::string id = act["id"];
-      const Json& full = *state.actions.Find(id);
+      const Json full = state.actions.At(id);
       const Json planned = trace.planned.contains(id) ? trace.planned[id] : Json::object();
       const Json resched = trace.reschedules.contains(id) ? trace.reschedules[id] : Json::array();
       std::string reasons;
@@ -343,7 +343,7 @@ Result<Json> ExplainFigure(const PlanService& service, const std::string& code,
   auto state = service.State(code, TimeQuery{});
   if (!state.ok()) return state.status();
   const std::string axis_id = figure.substr(5);
-  if (state->axes.Find(axis_id) == nullptr)
+  if (!state->axes.Contains(axis_id))
     return Status::NotFound("figure: no axis '" + axis_id + "' in the plan of " + code);
   Json out = ExplainAxis(*state, axis_id, ParseDate((*data)["at"].get<std::string>()).value());
   out["direction"] = code;
@@ -382,8 +382,8 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
   // away from the target, recorded at most `target_change_window_days`
   // before the change.
   for (const auto& [id, changes] : t.target_changes) {
-    const Json* ind = s.indicators.Find(id);
-    if (ind == nullptr) continue;
+    const std::optional<Json> ind = s.indicators.Find(id);
+    if (!ind) continue;
     const bool decrease = ind->value("polarity", "increase") == "decrease" ||
                           ind->value("polarity", "") == "maintain_below";
     for (const Json& change : changes) {
@@ -415,8 +415,7 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
            Json::array({(*previous)["position"], (*last)["position"], change["position"]}));
     }
   }
-  for (const std::string& id : s.missions.order()) {
-    const Json& m = *s.missions.Find(id);
+  for (const auto& [id, m] : s.missions.items()) {
     const bool assessed = m.contains("values") && !m["values"].empty();
     if (!assessed) {
       flag("mission_never_assessed", "mission/" + id,
@@ -424,8 +423,7 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
            Json::array({t.defined["mission/" + id]}));
     }
   }
-  for (const std::string& id : s.axes.order()) {
-    const Json& a = *s.axes.Find(id);
+  for (const auto& [id, a] : s.axes.items()) {
     if (!a.contains("validation") && !a.value("dropped", false)) {
       flag("axis_never_validated", "axis/" + id,
            "axe de progrès " + id + " jamais validé au regard des orientations politiques",
@@ -433,19 +431,18 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
     }
   }
   std::set<std::string> measured_actions;
-  for (const std::string& id : s.indicators.order()) {
-    const std::string at = s.indicators.Find(id)->value("attached_to", "");
+  for (const auto& [id, ind] : s.indicators.items()) {
+    const std::string at = ind.value("attached_to", "");
     if (at.starts_with("action:")) measured_actions.insert(at.substr(7));
   }
-  for (const std::string& id : s.actions.order()) {
-    const Json& a = *s.actions.Find(id);
+  for (const auto& [id, a] : s.actions.items()) {
     if (a.value("status", "") == "cancelled" || measured_actions.contains(id)) continue;
     flag("action_without_indicator", "action/" + id,
          "action " + id + " sans indicateur qui lui soit rattaché",
          Json::array({t.planned[id].value("position", Json())}));
   }
-  for (const std::string& id : s.indicators.order()) {
-    if (s.indicators.Find(id)->value("retired", false) || !s.MeasurementsOf(id).empty()) continue;
+  for (const auto& [id, ind] : s.indicators.items()) {
+    if (ind.value("retired", false) || !s.MeasurementsOf(id).empty()) continue;
     flag("indicator_never_measured", "indicator/" + id, "indicateur " + id + " jamais mesuré",
          Json::array({t.defined["indicator/" + id]}));
   }

@@ -43,10 +43,10 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
   const bool future = today < start;
 
   if (in_period || future) {
-    for (const std::string& id : s.indicators.order()) {
-      const Json* ind = s.indicators.Find(id);
-      if (ind == nullptr || ind->value("retired", false)) continue;
-      const int period = FrequencyDays(ind->value("frequency", ""));
+    // Scalar fields only: this runs for every plan the scheduler plans.
+    for (const auto& [id, ind] : s.indicators.fields()) {
+      if (ind.Flag("retired")) continue;
+      const int period = FrequencyDays(ind.Text("frequency"));
       if (period == 0) continue;
       int32_t last = start;
       for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
@@ -55,24 +55,22 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
       later(limit, start, end);
       if (in_period && today > limit) {
         add("indicator_stale", "indicator/" + id,
-            "une nouvelle mesure de l'indicateur " + id + " (" + ind->value("name", "") +
+            "une nouvelle mesure de l'indicateur " + id + " (" + ind.Text("name") +
                 "), attendue au plus tard le " + DateOfDay(due),
             due);
       }
     }
-    for (const std::string& id : s.actions.order()) {
-      const Json* a = s.actions.Find(id);
-      if (a == nullptr) continue;
-      const std::string status = a->value("status", "planned");
-      if (status == "done" || status == "cancelled" || !a->contains("due")) continue;
-      const Json* axis = s.axes.Find(a->value("axis", ""));
-      if (axis != nullptr && axis->value("dropped", false)) continue;
-      const int32_t due = DayOf((*a)["due"].get<std::string>());
+    for (const auto& [id, a] : s.actions.fields()) {
+      const std::string status = a.Text("status", "planned");
+      if (status == "done" || status == "cancelled" || !a.Has("due")) continue;
+      const std::optional<EntityFields> axis = s.axes.FieldsOf(a.Text("axis"));
+      if (axis && axis->Flag("dropped")) continue;
+      const int32_t due = DayOf(a.Text("due"));
       const int32_t limit = due + static_cast<int32_t>(o.action_grace_days);
       later(limit, start, end);
       if (in_period && today > limit) {
         add("action_overdue", "action/" + id,
-            "l'achèvement de l'action " + id + " (" + a->value("title", "") + "), prévue pour le " +
+            "l'achèvement de l'action " + id + " (" + a.Text("title") + "), prévue pour le " +
                 DateOfDay(due) + ", ou sa replanification",
             due);
       }

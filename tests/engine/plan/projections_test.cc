@@ -23,7 +23,7 @@ class RandomCommands {
   std::pair<std::string, Json> Next(const PlanState& s) {
     auto pick = [this](const Collection& c) -> std::string {
       if (c.empty()) return "none";
-      return c.order()[Uniform(0, static_cast<int>(c.size()) - 1)];
+      return *std::next(c.ids().begin(), Uniform(0, static_cast<int>(c.size()) - 1));
     };
     const std::string date = "201" + std::to_string(Uniform(6, 9)) + "-0" +
                              std::to_string(Uniform(1, 9)) + "-" + std::to_string(Uniform(10, 28));
@@ -37,10 +37,8 @@ class RandomCommands {
         return {"RecordMeasurement", d};
       case 2: {
         std::string ind = pick(s.indicators);
-        const Json* i = s.indicators.Find(ind);
-        std::string mdate = i && !(*i)["measurements"].empty()
-                                ? (*i)["measurements"][0]["date"].get<std::string>()
-                                : date;
+        const std::vector<Measurement>& measured = s.MeasurementsOf(ind);
+        std::string mdate = measured.empty() ? date : DateOfDay(measured[0].day);
         d.update({{"indicator", ind},
                   {"date", mdate},
                   {"value", Uniform(0, 100)},
