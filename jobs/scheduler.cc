@@ -166,7 +166,8 @@ Instant Scheduler::NextDue(const PlanState& s, Instant now) const {
     expected.insert(e.id);
   }
   if (rule_day != INT32_MAX) next = std::min(next, StartOfDay(rule_day));
-  for (const auto& [id, r] : s.reminders) {
+  for (const Reminder& r : s.reminders) {
+    const std::string& id = r.id;
     if (r.active() && !expected.contains(id)) return now;  // to resolve: its data arrived
     if (r.state != Reminder::State::kOpen) continue;
     int32_t level = 0;
@@ -287,7 +288,8 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats*
                                      now));
           ++counted.issued;
         }
-        for (const auto& [id, r] : s.reminders) {
+        for (const Reminder& r : s.reminders) {
+          const std::string& id = r.id;
           if (!r.active()) continue;
           if (!expected_ids.contains(id)) {
             events.push_back(MakeEvent(
@@ -332,7 +334,8 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
   uint32_t attempt = 1;
   std::string key;
   Json items = Json::array();
-  for (const auto& [id, r] : state->reminders) {
+  for (const Reminder& r : state->reminders) {
+    const std::string& id = r.id;
     if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now) continue;
     m.items.push_back(
         {id, r.notices, r.rule, r.subject, r.expected, DateOfDay(r.due_day), r.level});
@@ -451,7 +454,7 @@ Result<Json> Scheduler::Reminders(const std::string& code) const {
   auto state = service_.State(code, TimeQuery{});
   if (!state.ok()) return state.status();
   std::vector<const Reminder*> list;
-  for (const auto& [id, r] : state->reminders) list.push_back(&r);
+  for (const Reminder& r : state->reminders) list.push_back(&r);
   std::sort(list.begin(), list.end(), [](const Reminder* a, const Reminder* b) {
     return a->issued_at != b->issued_at ? a->issued_at > b->issued_at : a->id < b->id;
   });

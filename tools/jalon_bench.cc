@@ -656,7 +656,8 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
   watch.join();
   std::printf(
       "case=jobs directions=%d reminders=%llu events=%llu planning_s=%.2f settle_pass_ms=%.0f "
-      "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f fire_cpu_ms=%.0f escalated=%zu "
+      "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f fire_cpu_ms=%.0f "
+      "escalated=%zu "
       "lag_p50_ms=%.0f lag_p99_ms=%.0f rss_mib=%.0f jobs_mib=%.0f\n",
       directions, static_cast<unsigned long long>(static_cast<uint64_t>(per_plan) * directions),
       static_cast<unsigned long long>(loaded.load()), planning_s, settle_ms, Percentile(idle, 0.5),

@@ -100,8 +100,8 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
     return out.empty() ? Json(nullptr) : out;
   }
   if (kind == "reminder") {
-    auto it = s.reminders.find(id);
-    return it == s.reminders.end() ? Json(nullptr) : it->second.ToJson();
+    const Reminder* r = s.reminders.Find(id);
+    return r == nullptr ? Json(nullptr) : r->ToJson();
   }
   if (kind == "occurrence") {
     auto it = s.occurrences.find(id);
@@ -125,7 +125,7 @@ std::map<std::string, Json> Entities(const PlanState& s) {
   for (const char* k : {"direction", "plan", "revision", "evaluation"}) put(k);
   for (const auto& [name, text] : s.sections.items()) put("section/" + name);
   for (const auto& [id, status] : s.occurrences) put("occurrence/" + id);
-  for (const auto& [id, r] : s.reminders) put("reminder/" + id);
+  for (const Reminder& r : s.reminders) put("reminder/" + r.id);
   if (!s.identity.empty()) put("section/identity");
   for (const auto& id : s.swot.ids()) put("swot/" + id);
   for (const auto& id : s.missions.ids()) put("mission/" + id);

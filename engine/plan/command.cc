@@ -233,8 +233,7 @@ Status NeedNew(const Collection& c, const Json& d, const char* what) {
   return Status::Ok();
 }
 
-Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field,
-                          const char* what) {
+Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field, const char* what) {
   const std::string id = d.at(field).get<std::string>();
   std::optional<Json> item = c.Find(id);
   if (!item) return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
@@ -704,11 +703,11 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"note", Kind::kText, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          auto it = s.reminders.find(d["reminder"].get<std::string>());
-          if (it == s.reminders.end()) return Bad("reminder", "no such reminder for this plan");
-          if (it->second.state == Reminder::State::kResolved)
+          const Reminder* r = s.reminders.Find(d["reminder"].get<std::string>());
+          if (r == nullptr) return Bad("reminder", "no such reminder for this plan");
+          if (r->state == Reminder::State::kResolved)
             return Bad("reminder", "already resolved: the data arrived");
-          if (it->second.state == Reminder::State::kAcknowledged)
+          if (r->state == Reminder::State::kAcknowledged)
             return Bad("reminder", "already acknowledged");
           return Status::Ok();
         }}},

@@ -37,10 +37,10 @@ Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
 
 // Finds entity `id` (payload[key]) in `c`, or fails naming the event.
 // Binds `var` to the reminder with id `id`, or returns NotFound.
-#define JALON_FIND_REMINDER(var, id)                                    \
-  auto var##_it = s.reminders.find(id);                                 \
-  if (var##_it == s.reminders.end()) return Missing(e, "reminder", id); \
-  Reminder& var = var##_it->second
+#define JALON_FIND_REMINDER(var, id)                           \
+  Reminder* var##_ptr = s.reminders.Find(id);                  \
+  if (var##_ptr == nullptr) return Missing(e, "reminder", id); \
+  Reminder& var = *var##_ptr
 
 // Binds `var` to a decoded copy of the entity payload[key] of `collection`,
 // or returns NotFound naming the event. JALON_PUT stores the changed copy.
@@ -50,7 +50,7 @@ Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   if (!var) return Missing(e, what, var##_id)
 #define JALON_PUT(var, collection) (collection).Put(var##_id, *var)
 // Returns NotFound naming the event unless entity payload[key] exists.
-#define JALON_REQUIRE(collection, key, what)                                     \
+#define JALON_REQUIRE(collection, key, what)                                          \
   if (const std::string id = p.value(key, std::string()); !(collection).Contains(id)) \
   return Missing(e, what, id)
 
@@ -326,7 +326,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          r.issued_at = e.recorded_at;
          r.notices = 1;
          r.last_notice_at = e.recorded_at;
-         s.reminders[r.id] = std::move(r);
+         s.reminders.Put(std::move(r));
          return Status::Ok();
        }},
       {"ReminderEscalated",
@@ -766,10 +766,51 @@ Reminder Reminder::FromJson(const Json& j) {
   return r;
 }
 
-Json RemindersJson(const std::map<std::string, Reminder>& reminders) {
+Json RemindersJson(const ReminderSet& reminders) {
   Json out = Json::array();
-  for (const auto& [id, r] : reminders) out.push_back(r.ToJson());
+  for (const Reminder& r : reminders) out.push_back(r.ToJson());
   return out;
+}
+
+namespace {
+
+struct ById {
+  bool operator()(const Reminder& r, std::string_view id) const { return r.id < id; }
+};
+
+}  // namespace
+
+const Reminder* ReminderSet::Find(std::string_view id) const {
+  auto it = std::lower_bound(items_.begin(), items_.end(), id, ById());
+  return it != items_.end() && it->id == id ? &*it : nullptr;
+}
+
+Reminder* ReminderSet::Find(std::string_view id) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), id, ById());
+  return it != items_.end() && it->id == id ? &*it : nullptr;
+}
+
+const Reminder& ReminderSet::at(std::string_view id) const {
+  const Reminder* r = Find(id);
+  if (r == nullptr) throw std::out_of_range("no reminder '" + std::string(id) + "'");
+  return *r;
+}
+
+void ReminderSet::Put(Reminder r) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), r.id, ById());
+  if (it != items_.end() && it->id == r.id) {
+    *it = std::move(r);
+  } else {
+    // Grown by a quarter rather than doubled: a plan's reminders are read
+    // far more often than added, and doubling left a third of the vector
+    // empty on average.
+    if (items_.size() == items_.capacity()) {
+      const auto at = it - items_.begin();
+      items_.reserve(items_.size() + items_.size() / 4 + 2);
+      it = items_.begin() + at;
+    }
+    items_.insert(it, std::move(r));
+  }
 }
 
 Json PlanState::ToJson() const {
@@ -830,8 +871,7 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
     s.occurrences = j.at("occurrences").get<std::map<std::string, Json>>();
     s.reviews_due = j.at("reviews_due").get<std::vector<int32_t>>();
     for (const Json& r : j.at("reminders")) {
-      Reminder reminder = Reminder::FromJson(r);
-      s.reminders[reminder.id] = std::move(reminder);
+      s.reminders.Put(Reminder::FromJson(r));
     }
     s.version = j.at("version").get<uint64_t>();
     s.last_position = j.at("last_position").get<uint64_t>();

@@ -146,8 +146,7 @@ std::optional<double> ExecutionOf(const std::vector<ActionInput>& actions) {
 
 // The attainments an axis's performance is the mean of: its indicators and
 // its actions' indicators, not retired, measured by `at`.
-std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan,
-                                                            const Decoded& d,
+std::vector<std::pair<std::string, double>> AxisAttainments(const PlanState& plan, const Decoded& d,
                                                             const std::string& axis_id,
                                                             Instant at) {
   std::vector<std::pair<std::string, double>> out;

@@ -252,7 +252,7 @@ Result<Json> ReviewDocData(const PlanService& service, const std::string& code, 
   for (const Json& ind : dash["indicators"]) {
     if (ind["trajectory"] == "off_track") indicators.push_back(ind);
   }
-  for (const auto& [id, r] : state.reminders) {
+  for (const Reminder& r : state.reminders) {
     if (r.active()) reminders.push_back(r.ToJson());
   }
   Json changes = DiffStates(previous_state, state);

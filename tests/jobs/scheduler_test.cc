@@ -115,7 +115,7 @@ TEST_F(SchedulerTest, RemindersFollowTheDataEscalateAndClose) {
   ASSERT_TRUE(scheduler->Tick(&stats).ok());
   auto state = service_->State("DEJ", {});
   const Reminder* i1 = nullptr;
-  for (const auto& [id, r] : state->reminders) {
+  for (const Reminder& r : state->reminders) {
     if (r.subject == "indicator/I1") i1 = &r;
   }
   ASSERT_NE(i1, nullptr);
