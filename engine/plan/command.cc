@@ -233,10 +233,14 @@ Status NeedNew(const Collection& c, const Json& d, const char* what) {
   return Status::Ok();
 }
 
+Status NoSuch(const char* field, const char* what, const std::string& id) {
+  return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
+}
+
 Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field, const char* what) {
   const std::string id = d.at(field).get<std::string>();
   std::optional<Json> item = c.Find(id);
-  if (!item) return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
+  if (!item) return NoSuch(field, what, id);
   return std::move(*item);
 }
 
@@ -245,9 +249,10 @@ Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field,
 Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const char* field,
                   const char* what, const char* flag, const std::string& rule) {
   JALON_RETURN_IF_ERROR(NeedPlan(s));
-  auto item = NeedExisting(c, d, field, what);
-  if (!item.ok()) return item.status();
-  if (item->value(flag, false)) return Bad(field, rule);
+  const std::string id = d.at(field).get<std::string>();
+  const std::optional<EntityFields> item = c.FieldsOf(id);  // `flag` is a top-level boolean
+  if (!item) return NoSuch(field, what, id);
+  if (item->Flag(flag)) return Bad(field, rule);
   return Status::Ok();
 }
 

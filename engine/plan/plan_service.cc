@@ -77,7 +77,17 @@ Result<Json> PlanService::Execute(Command command, const std::string& actor) {
       std::unique_lock<std::mutex> lock(slot.mu);
       if (!slot.working || slot.in_flight == 0) {
         JALON_RETURN_IF_ERROR(projections_.CatchUp());
-        slot.working = projections_.Current(*code).value_or(PlanState());
+        // The working copy is still the plan if the plan has not moved since
+        // its last command became durable: every other writer drops it, so
+        // the same version means the same events. Keeping it saves a copy of
+        // the plan per burst of commands, which cost more than the decision.
+        bool current = false;
+        if (slot.working) {
+          projections_.With(*code, [&](const PlanState& durable) {
+            current = durable.version == slot.working->version;
+          });
+        }
+        if (!current) slot.working = projections_.Current(*code).value_or(PlanState());
       }
       PlanState& working = *slot.working;
       const Instant now = clock_.Now();

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "engine/log/payload.h"
+#include "engine/util/compact_vector.h"
 
 namespace jalon {
 namespace {
@@ -590,6 +591,7 @@ Json Collection::At(std::string_view id) const {
 }
 
 void Collection::Add(std::string id, const Json& item) {
+  ReserveOneMore(entries_);
   entries_.push_back({std::move(id), Encode(item)});
 }
 
@@ -801,15 +803,9 @@ void ReminderSet::Put(Reminder r) {
   if (it != items_.end() && it->id == r.id) {
     *it = std::move(r);
   } else {
-    // Grown by a quarter rather than doubled: a plan's reminders are read
-    // far more often than added, and doubling left a third of the vector
-    // empty on average.
-    if (items_.size() == items_.capacity()) {
-      const auto at = it - items_.begin();
-      items_.reserve(items_.size() + items_.size() / 4 + 2);
-      it = items_.begin() + at;
-    }
-    items_.insert(it, std::move(r));
+    const auto at = it - items_.begin();
+    ReserveOneMore(items_);
+    items_.insert(items_.begin() + at, std::move(r));
   }
 }
 
