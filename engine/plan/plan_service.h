@@ -99,7 +99,8 @@ class PlanService {
   // and not yet durable, and handed to the group commit in that order: a
   // plan's commands share fsyncs instead of waiting for one each. A failed
   // append drops the working copy; the next command starts again from the
-  // durable projection. Import and AppendSystem wait for the plan's
+  // durable projection. Between bursts the copy is kept as long as the
+  // durable plan's version equals its own. Import and AppendSystem wait for the plan's
   // in-flight commands (`idle`), then decide on the projection.
   struct PlanSlot {
     std::mutex mu;
