@@ -26,6 +26,8 @@ NewEvent MakeEvent(const std::string& type, const Json& payload, Instant effecti
 
 std::chrono::days Days(unsigned n) { return std::chrono::days(static_cast<int64_t>(n)); }
 
+Status NoPlan(const std::string& code) { return Status::NotFound("no direction '" + code + "'"); }
+
 // A Result<std::vector<NewEvent>> with no events: nothing to append.
 Result<std::vector<NewEvent>> Nothing() { return std::vector<NewEvent>(); }
 
@@ -200,7 +202,7 @@ Status Scheduler::TickPlan(const std::string& code, Instant now, TickStats* stat
           if (!state.occurrences.contains(o.id())) pending.push_back(o);
         }
       })) {
-    return Status::NotFound("no direction '" + code + "'");
+    return NoPlan(code);
   }
   if (!open) return Status::Ok();
   JALON_RETURN_IF_ERROR(Occurrences(code, pending, now, stats));
@@ -328,27 +330,29 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats*
 
 Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats) {
   if (!channel_) return Status::Ok();
-  auto state = service_.State(code, TimeQuery{});
-  if (!state.ok()) return state.status();
   Message m;
   uint32_t attempt = 1;
   std::string key;
   Json items = Json::array();
-  for (const Reminder& r : state->reminders) {
-    const std::string& id = r.id;
-    if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now) continue;
-    m.items.push_back(
-        {id, r.notices, r.rule, r.subject, r.expected, DateOfDay(r.due_day), r.level});
-    m.level = std::max(m.level, r.level);
-    attempt = std::max(attempt, r.attempts + 1);
-    key += id + "#" + std::to_string(r.notices) + ";";
-    items.push_back({{"id", id}, {"notice", r.notices}});
-  }
+  // Read in place, as the visit does.
+  const bool found = service_.projections().With(code, [&](const PlanState& state) {
+    for (const Reminder& r : state.reminders) {
+      if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now)
+        continue;
+      m.items.push_back(
+          {r.id, r.notices, r.rule, r.subject, r.expected, DateOfDay(r.due_day), r.level});
+      m.level = std::max(m.level, r.level);
+      attempt = std::max(attempt, r.attempts + 1);
+      key += r.id + "#" + std::to_string(r.notices) + ";";
+      items.push_back({{"id", r.id}, {"notice", r.notices}});
+    }
+    m.direction_name = state.direction.value("name", code);
+    m.plan_title = state.plan.value("title", "");
+  });
+  if (!found) return NoPlan(code);
   if (m.items.empty()) return Status::Ok();
   m.id = "msg-" + ToHex(Sha256(code + "/" + key)).substr(0, 24);
   m.direction = code;
-  m.direction_name = state->direction.value("name", code);
-  m.plan_title = state->plan.value("title", "");
   m.to = Recipients(code, m.level);
   m.webhook_url = WebhookOf(code);
   m.dashboard_url = options_.delivery.dashboard_url;

@@ -3,6 +3,7 @@
 #include <functional>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "engine/log/payload.h"
 #include "engine/util/compact_vector.h"
@@ -788,8 +789,7 @@ const Reminder* ReminderSet::Find(std::string_view id) const {
 }
 
 Reminder* ReminderSet::Find(std::string_view id) {
-  auto it = std::lower_bound(items_.begin(), items_.end(), id, ById());
-  return it != items_.end() && it->id == id ? &*it : nullptr;
+  return const_cast<Reminder*>(std::as_const(*this).Find(id));
 }
 
 const Reminder& ReminderSet::at(std::string_view id) const {
