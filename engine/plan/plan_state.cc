@@ -513,22 +513,10 @@ class ScalarSax final : public nlohmann::json_sax<Json> {
   bool number_float(number_float_t v, const string_t&) override { return Put(Json(v)); }
   bool string(string_t& v) override { return Put(Json(std::move(v))); }
   bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override {
-    ++depth_;
-    return true;
-  }
-  bool end_object() override {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    ++depth_;
-    return true;
-  }
-  bool end_array() override {
-    --depth_;
-    return true;
-  }
+  bool start_object(std::size_t) override { return Enter(); }
+  bool end_object() override { return Leave(); }
+  bool start_array(std::size_t) override { return Enter(); }
+  bool end_array() override { return Leave(); }
   bool key(string_t& k) override {
     if (depth_ == 1) key_ = std::move(k);
     return true;
@@ -538,6 +526,14 @@ class ScalarSax final : public nlohmann::json_sax<Json> {
   }
 
  private:
+  bool Enter() {
+    ++depth_;
+    return true;
+  }
+  bool Leave() {
+    --depth_;
+    return true;
+  }
   bool Put(Json v) {
     if (depth_ == 1) out_->fields.emplace_back(std::move(key_), std::move(v));
     return true;
