@@ -237,6 +237,12 @@ Status NoSuch(const char* field, const char* what, const std::string& id) {
   return Bad(field, std::string("no ") + what + " '" + id + "' in this plan");
 }
 
+// The entity named by d[field] exists; checked without decoding it.
+Status NeedId(const Collection& c, const Json& d, const char* field, const char* what) {
+  const std::string id = d.at(field).get<std::string>();
+  return c.Contains(id) ? Status::Ok() : NoSuch(field, what, id);
+}
+
 Result<Json> NeedExisting(const Collection& c, const Json& d, const char* field, const char* what) {
   const std::string id = d.at(field).get<std::string>();
   std::optional<Json> item = c.Find(id);
@@ -368,7 +374,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          return NeedExisting(s.swot, d, "id", "SWOT item").status();
+          return NeedId(s.swot, d, "id", "SWOT item");
         }}},
       {"DefineMission",
        {"MissionDefined",
@@ -390,7 +396,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedExisting(s.missions, d, "mission", "mission").status());
+          JALON_RETURN_IF_ERROR(NeedId(s.missions, d, "mission", "mission"));
           return NeedOneOf(d, {"title", "description"});
         }}},
       {"RetireMission",
@@ -411,7 +417,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedExisting(s.missions, d, "mission", "mission").status());
+          JALON_RETURN_IF_ERROR(NeedId(s.missions, d, "mission", "mission"));
           return NeedOneOf(d, {"values", "ambitions"});
         }}},
       {"ProposeAxis",
@@ -449,7 +455,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedExisting(s.axes, d, "axis", "axis").status());
+          JALON_RETURN_IF_ERROR(NeedId(s.axes, d, "axis", "axis"));
           if (d.contains("missions")) JALON_RETURN_IF_ERROR(CheckMissionRefs(s, d["missions"]));
           return NeedOneOf(d, {"title", "rationale", "missions"});
         }}},
@@ -488,7 +494,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          return NeedExisting(s.scenarios, d, "scenario", "scenario").status();
+          return NeedId(s.scenarios, d, "scenario", "scenario");
         }}},
       {"PlanAction",
        {"ActionPlanned",

@@ -44,7 +44,8 @@ struct EntityFields {
 
 // Entities of one kind, by id, in the order they were added.
 //
-// Each entity is kept encoded (CBOR, about 250 bytes for an indicator) and
+// Each entity is kept encoded (CBOR, about 250 bytes for an indicator, 330
+// with its entry) and
 // decoded on access: as nlohmann::json objects, the 33 indicators of a plan
 // took 77 KB, which made a city of 30,000 plans need gigabytes, and every
 // copy of a plan (a command's working copy, a past state) cost as many
