@@ -143,6 +143,8 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, EventLo
   std::unique_ptr<EventLog> log(new EventLog(dir, options));
   JALON_RETURN_IF_ERROR(log->OpenDb());
   JALON_RETURN_IF_ERROR(log->LoadHead());
+  log->seal_head_ = log->Head();
+  log->sealer_ = std::thread([raw = log.get()] { raw->SealLoop(); });
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
   log->completer_ = std::thread([raw = log.get()] { raw->CompletionLoop(); });
   return log;
@@ -291,11 +293,19 @@ Status EventLog::LoadHead() {
 }
 
 EventLog::~EventLog() {
+  // Drain the pipeline stage by stage: every request queued before this
+  // point is sealed, written and answered.
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     stopping_ = true;
   }
   queue_cv_.notify_all();
+  if (sealer_.joinable()) sealer_.join();
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    sealer_done_ = true;
+  }
+  write_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   {
     std::lock_guard<std::mutex> lock(completion_mu_);
@@ -339,36 +349,110 @@ void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
       done(Status::Unavailable("the event log is shutting down"));
       return;
     }
+    outstanding_.fetch_add(1);
     queue_.push_back(
         Pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
   }
   queue_cv_.notify_one();
 }
 
-void EventLog::WriterLoop() {
-  pthread_setname_np(pthread_self(), "jalon-writer");
+// The pipeline. The sealer takes every queued request once the writer has
+// taken the previous batch, decides and seals them (command-id lookups,
+// version checks, SHA-256, encoding) while the writer syncs that previous
+// batch, and hands the writer a ready WriteBatch. The completion thread
+// answers the callers. Each stage works on one batch at a time, so the
+// order of batches, and of their acknowledgements, is the order of the log.
+void EventLog::SealLoop() {
+  pthread_setname_np(pthread_self(), "jalon-seal");
   std::vector<Pending> batch;
   for (;;) {
     {
+      // Take requests only when the writer is free to take what we seal:
+      // those that arrive meanwhile make the batch larger.
+      std::unique_lock<std::mutex> lock(write_mu_);
+      write_cv_.wait(lock, [this] { return sealed_.empty(); });
+    }
+    {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything before it was written
+      if (queue_.empty()) return;  // stopping, and everything before it was sealed
       const size_t n = std::min(queue_.size(), options_.max_batch_requests);
+      batch.reserve(n);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    Completion done;
-    done.outcomes = CommitBatch(batch);
-    done.batch = std::move(batch);
+    Prepared sealed = Seal(std::move(batch));
     batch.clear();
+    // With the writer idle and no other append anywhere in the pipeline
+    // (queued, or being answered), there is nothing to overlap: write here,
+    // and spare a lone append the wake-up of another thread (about 50 us on
+    // a virtual machine).
+    const size_t requests = sealed.batch.size();
+    bool write_here;
     {
-      std::lock_guard<std::mutex> lock(completion_mu_);
-      completions_.push_back(std::move(done));
+      std::lock_guard<std::mutex> lock(write_mu_);
+      write_here = !writing_ && outstanding_.load() <= requests;
+      if (write_here) {
+        writing_ = true;
+      } else {
+        sealed_.push_back(std::move(sealed));
+      }
     }
-    completion_cv_.notify_one();
+    if (write_here) {
+      WriteAndAnswer(std::move(sealed));
+    } else {
+      write_cv_.notify_all();
+    }
   }
+}
+
+void EventLog::WriterLoop() {
+  pthread_setname_np(pthread_self(), "jalon-writer");
+  for (;;) {
+    Prepared next;
+    {
+      std::unique_lock<std::mutex> lock(write_mu_);
+      write_cv_.wait(lock, [this] { return sealer_done_ || !sealed_.empty(); });
+      if (sealed_.empty()) return;  // the sealer stopped, and all it sealed is written
+      next = std::move(sealed_.front());
+      sealed_.pop_front();
+      writing_ = true;
+    }
+    write_cv_.notify_all();  // the sealer may take the next requests
+    WriteAndAnswer(std::move(next));
+  }
+}
+
+void EventLog::WriteAndAnswer(Prepared batch) {
+  Completion done = Write(std::move(batch));
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    writing_ = false;
+  }
+  write_cv_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(completion_mu_);
+    completions_.push_back(std::move(done));
+  }
+  completion_cv_.notify_one();
+}
+
+void EventLog::WaitWriterIdle() {
+  std::unique_lock<std::mutex> lock(write_mu_);
+  write_cv_.wait(lock, [this] { return sealed_.empty() && !writing_; });
+}
+
+void EventLog::ResetSealState() {
+  WaitWriterIdle();
+  seal_head_ = Head();
+  seal_versions_.clear();
+  {
+    std::lock_guard<std::mutex> lock(inflight_mu_);
+    inflight_commands_.clear();
+  }
+  seal_epoch_ = write_epoch_.load();
 }
 
 void EventLog::CompletionLoop() {
@@ -386,6 +470,7 @@ void EventLog::CompletionLoop() {
     for (size_t i = 0; i < c.batch.size(); ++i) {
       append_latency_.Record(std::chrono::duration<double>(now - c.batch[i].arrived).count());
       c.batch[i].done(std::move(c.outcomes[i]));
+      outstanding_.fetch_sub(1);
     }
   }
 }
@@ -394,21 +479,24 @@ Status EventLog::TryRecover() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_recovery_ || read_only_) return StoredHealth();
   next_recovery_ = now + std::chrono::seconds(1);  // at most one attempt a second
+  WaitWriterIdle();
   // RocksDB stops writing after a failed write until Resume() succeeds,
   // which it does once the disk takes the flush again.
   if (!db_->Resume().ok()) return StoredHealth();
   // The failed batch is in the database wholly or not at all (one
   // WriteBatch): take the head as stored, and forget cached versions.
-  stream_versions_.clear();
   JALON_RETURN_IF_ERROR(LoadHead());
+  ResetSealState();
   return StoredHealth();
 }
 
 Result<uint64_t> EventLog::CachedStreamVersion(const std::string& stream) {
-  auto it = stream_versions_.find(stream);
-  if (it != stream_versions_.end()) return it->second;
+  auto it = seal_versions_.find(stream);
+  if (it != seal_versions_.end()) return it->second;
+  // Not in the cache: no batch in flight touches the stream, and the
+  // durable version is the one to build on.
   auto v = StreamVersion(stream);
-  if (v.ok()) stream_versions_.emplace(stream, *v);
+  if (v.ok()) seal_versions_.emplace(stream, *v);
   return v;
 }
 
@@ -424,46 +512,77 @@ Result<std::optional<AppendResult>> EventLog::LookupCommand(const std::string& c
   return std::optional<AppendResult>(std::move(r));
 }
 
-// Runs on the writer thread. Decides each request against the durable state
-// plus what earlier requests of this batch staged, writes everything in one
-// synced WriteBatch, then publishes the new head and answers the callers.
-std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& batch) {
-  std::vector<std::optional<Result<AppendResult>>> outcome(batch.size());
+EventLog::Prepared::Prepared() = default;
+EventLog::Prepared::~Prepared() = default;
+EventLog::Prepared::Prepared(Prepared&&) noexcept = default;
+EventLog::Prepared& EventLog::Prepared::operator=(Prepared&&) noexcept = default;
+
+// Decides each request against the durable log plus every batch sealed
+// before it (seal_head_, seal_versions_, inflight_commands_) plus what
+// earlier requests of this batch staged, and seals the new events into one
+// WriteBatch. Nothing is durable yet: the writer writes it, or refuses it
+// if an earlier batch failed.
+EventLog::Prepared EventLog::Seal(std::vector<Pending> batch) {
+  Prepared p;
+  p.outcome.resize(batch.size());
+  p.batch = std::move(batch);
+  if (write_epoch_.load() != seal_epoch_) {
+    // A write failed: what was sealed on top of it was refused. Wait for
+    // the writer to settle, then build on the durable head again.
+    next_recovery_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    ResetSealState();
+  }
   Status health = StoredHealth();
   if (health.IsUnavailable()) health = TryRecover();
   if (health.ok()) health = DiskReserve();
+  p.epoch = seal_epoch_;
   if (!health.ok()) {
-    return std::vector<Result<AppendResult>>(
-        batch.size(), Status::Unavailable("writes are refused: " + health.message()));
+    for (auto& o : p.outcome) o = Status::Unavailable("writes are refused: " + health.message());
+    return p;
   }
 
-  LogHead staged = Head();
+  LogHead staged = seal_head_;
   const Instant recorded_at = std::max(options_.clock->Now(), staged.recorded_at);
   staged.recorded_at = recorded_at;
   std::unordered_map<std::string, uint64_t> staged_versions;
   std::unordered_map<std::string, AppendResult> staged_commands;
-  rocksdb::WriteBatch wb;
+  p.writes = std::make_unique<rocksdb::WriteBatch>();
+  rocksdb::WriteBatch& wb = *p.writes;
   // Index entries are added to the batch sorted, after the events: the
   // memtable skiplist inserts neighbouring keys much faster than scattered ones.
   std::vector<std::pair<std::string, std::string>> stream_index, command_index;
-  uint64_t new_events = 0, new_appends = 0;
 
-  for (size_t i = 0; i < batch.size(); ++i) {
-    AppendRequest& req = batch[i].request;
+  for (size_t i = 0; i < p.batch.size(); ++i) {
+    AppendRequest& req = p.batch[i].request;
+    auto& outcome = p.outcome[i];
     if (!req.command_id.empty()) {
       if (auto it = staged_commands.find(req.command_id); it != staged_commands.end()) {
         AppendResult replay = it->second;
         replay.replayed = true;
-        outcome[i] = replay;
+        outcome = std::move(replay);
+        continue;
+      }
+      // In flight before durable: a command id leaves inflight_commands_
+      // only after its batch is in RocksDB, so one of the two has it.
+      std::optional<AppendResult> inflight;
+      {
+        std::lock_guard<std::mutex> lock(inflight_mu_);
+        if (auto it = inflight_commands_.find(req.command_id); it != inflight_commands_.end()) {
+          inflight = it->second;
+        }
+      }
+      if (inflight) {
+        inflight->replayed = true;
+        outcome = std::move(*inflight);
         continue;
       }
       auto found = LookupCommand(req.command_id);
       if (!found.ok()) {
-        outcome[i] = found.status();
+        outcome = found.status();
         continue;
       }
       if (found->has_value()) {
-        outcome[i] = **found;
+        outcome = **found;
         continue;
       }
     }
@@ -473,13 +592,13 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
     } else {
       auto v = CachedStreamVersion(req.stream);
       if (!v.ok()) {
-        outcome[i] = v.status();
+        outcome = v.status();
         continue;
       }
       current = *v;
     }
     if (req.expected_version && *req.expected_version != current) {
-      outcome[i] =
+      outcome =
           Status::Conflict("stream " + req.stream + " is at version " + std::to_string(current) +
                            ", expected " + std::to_string(*req.expected_version));
       continue;
@@ -517,57 +636,88 @@ std::vector<Result<AppendResult>> EventLog::CommitBatch(std::vector<Pending>& ba
       command_index.emplace_back(req.command_id, EncodeCommand(result));
       staged_commands.emplace(req.command_id, result);
     }
-    new_events += result.count;
-    ++new_appends;
+    p.new_events += result.count;
+    ++p.new_appends;
     result.events = std::move(sealed);  // after the copies kept for in-batch replays
-    outcome[i] = std::move(result);
+    outcome = std::move(result);
   }
 
-  if (new_events > 0) {
-    std::sort(stream_index.begin(), stream_index.end());
-    std::sort(command_index.begin(), command_index.end());
-    for (const auto& [k, v] : stream_index) wb.Put(streams_cf_, k, v);
-    for (const auto& [k, v] : command_index) wb.Put(commands_cf_, k, v);
-    wb.Put(default_cf_, lf::kMetaHeadKey, EncodeHead(staged));
+  if (p.new_events == 0) {
+    p.writes.reset();
+    return p;
+  }
+  std::sort(stream_index.begin(), stream_index.end());
+  std::sort(command_index.begin(), command_index.end());
+  for (const auto& [k, v] : stream_index) wb.Put(streams_cf_, k, v);
+  for (const auto& [k, v] : command_index) wb.Put(commands_cf_, k, v);
+  wb.Put(default_cf_, lf::kMetaHeadKey, EncodeHead(staged));
+  p.head = staged;
+  seal_head_ = staged;
+  for (auto& [stream, version] : staged_versions) seal_versions_[stream] = version;
+  if (!staged_commands.empty()) {
+    std::lock_guard<std::mutex> lock(inflight_mu_);
+    for (auto& [id, result] : staged_commands) {
+      p.command_ids.push_back(id);
+      inflight_commands_.insert_or_assign(id, std::move(result));
+    }
+  }
+  return p;
+}
+
+EventLog::Completion EventLog::Write(Prepared p) {
+  Status refused;
+  if (p.epoch != write_epoch_.load()) {
+    // Sealed on top of a batch whose write failed: its positions and hashes
+    // follow events that do not exist. Nothing of it is written.
+    refused = Status::Unavailable("writes are refused: " + StoredHealth().message());
+  } else if (p.writes != nullptr) {
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
-    Status written = FromRocks(db_->Write(wo, &wb), "appending to the event log");
-    if (!written.ok()) {
-      // Nothing of this batch is acknowledged: fail every request that would
-      // have appended. A failed write (a full disk, a read-only or vanished
-      // directory) refuses writes until TryRecover finds the disk usable
-      // again; anything else (corruption) until a restart re-reads the head.
+    Status written = FromRocks(db_->Write(wo, p.writes.get()), "appending to the event log");
+    if (written.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(head_mu_);
+        head_ = p.head;
+      }
+      head_cv_.notify_all();
+      stat_batches_.fetch_add(1, std::memory_order_relaxed);
+      stat_events_.fetch_add(p.new_events, std::memory_order_relaxed);
+      batch_sizes_.Record(static_cast<double>(p.new_events));
+      stat_appends_.fetch_add(p.new_appends, std::memory_order_relaxed);
+    } else {
+      // A failed write (a full disk, a read-only or vanished directory)
+      // refuses writes until TryRecover finds the disk usable again;
+      // anything else (corruption) until a restart re-reads the head.
       if (!written.IsCorruption()) {
         written = Status::Unavailable("cannot write the event log (" + written.message() +
                                       "); writes resume once the disk accepts them again");
       }
-      for (auto& o : outcome) {
-        if (o && o->ok() && !(*o)->replayed) o = written;
-      }
-      next_recovery_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-      std::lock_guard<std::mutex> lock(head_mu_);
-      write_health_ = written;
-    } else {
-      for (auto& [stream, version] : staged_versions) stream_versions_[stream] = version;
       {
         std::lock_guard<std::mutex> lock(head_mu_);
-        head_ = staged;
+        write_health_ = written;
       }
-      head_cv_.notify_all();
-      stat_batches_.fetch_add(1, std::memory_order_relaxed);
-      stat_events_.fetch_add(new_events, std::memory_order_relaxed);
-      batch_sizes_.Record(static_cast<double>(new_events));
-      stat_appends_.fetch_add(new_appends, std::memory_order_relaxed);
+      write_epoch_.fetch_add(1);
+      refused = written;
     }
   }
-  std::vector<Result<AppendResult>> results;
-  results.reserve(batch.size());
-  for (auto& o : outcome) {
+  if (!p.command_ids.empty()) {
+    // Written, or refused: either way RocksDB is now the one to ask.
+    std::lock_guard<std::mutex> lock(inflight_mu_);
+    for (const auto& id : p.command_ids) inflight_commands_.erase(id);
+  }
+  Completion done;
+  done.outcomes.reserve(p.batch.size());
+  for (auto& o : p.outcome) {
+    // A refused batch answers the refusal alone: its replays may name a
+    // command that was never written, its conflicts a version that never
+    // existed.
+    if (!refused.ok()) o = refused;
     if (o->ok() && (*o)->replayed) stat_replays_.fetch_add(1, std::memory_order_relaxed);
     if (o->status().IsConflict()) stat_conflicts_.fetch_add(1, std::memory_order_relaxed);
-    results.push_back(std::move(*o));
+    done.outcomes.push_back(std::move(*o));
   }
-  return results;
+  done.batch = std::move(p.batch);
+  return done;
 }
 
 LogHead EventLog::Head() const {

@@ -5,9 +5,12 @@
 //   stream, from 1. recorded_at never decreases along the log.
 // - An append is one request for one stream: all of its events are written
 //   or none is (one RocksDB WriteBatch).
-// - Group commit: a single writer thread drains every pending request, writes
-//   them in one WriteBatch with sync = true, and only then acknowledges each
-//   caller. No append is acknowledged before its batch is on disk.
+// - Group commit: a single writer thread writes every pending request in one
+//   WriteBatch with sync = true, and only then is each caller acknowledged.
+//   No append is acknowledged before its batch is on disk. The batches go
+//   through a pipeline of three threads (sealer, writer, completion; see
+//   SealLoop), so that deciding and sealing batch N + 1 overlaps writing
+//   batch N.
 // - Optimistic concurrency: a request with expected_version is refused with
 //   kConflict, writing nothing, unless the stream is at exactly that version
 //   (0 = the stream does not exist yet).
@@ -48,6 +51,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace jalon {
@@ -202,25 +206,57 @@ class EventLog {
   EventLog(std::string dir, EventLogOptions options);
   Status OpenDb();
   Status LoadHead();
+
+  // One group commit on its way through the pipeline: decided and sealed on
+  // the sealer thread, written on the writer thread, answered on the
+  // completion thread.
+  struct Prepared {
+    Prepared();
+    ~Prepared();
+    Prepared(Prepared&&) noexcept;
+    Prepared& operator=(Prepared&&) noexcept;
+
+    std::vector<Pending> batch;
+    std::vector<std::optional<Result<AppendResult>>> outcome;  // one per request
+    std::unique_ptr<rocksdb::WriteBatch> writes;               // empty when nothing is appended
+    LogHead head;                          // the head once this batch is durable
+    std::vector<std::string> command_ids;  // entered in inflight_commands_
+    uint64_t epoch = 0;                    // write_epoch_ when it was sealed
+    uint64_t new_events = 0, new_appends = 0;
+  };
   struct Completion {
     std::vector<Pending> batch;
     std::vector<Result<AppendResult>> outcomes;
   };
 
+  void SealLoop();
   void WriterLoop();
   void CompletionLoop();
-  // Decides and writes one batch; returns each request's outcome.
-  std::vector<Result<AppendResult>> CommitBatch(std::vector<Pending>& batch);
-  // REQUIRES: called on the writer thread.
+  // Sealer thread: decides each request of `batch` against the durable log
+  // plus every batch sealed but not yet written, and seals the events.
+  Prepared Seal(std::vector<Pending> batch);
+  // Writes one sealed batch and publishes the head: on the writer thread,
+  // or on the sealer when the writer is idle and no request waits.
+  // REQUIRES: writing_ was set by the caller under write_mu_.
+  Completion Write(Prepared batch);
+  // Write, then clears writing_ and hands the outcomes to the completion
+  // thread.
+  void WriteAndAnswer(Prepared batch);
+  // Sealer thread: waits until no sealed batch is queued or being written.
+  void WaitWriterIdle();
+  // Sealer thread: after a failed write (or a recovery), forgets what was
+  // sealed on top of the durable head and starts again from it.
+  void ResetSealState();
+  // REQUIRES: called on the sealer thread.
   Result<uint64_t> CachedStreamVersion(const std::string& stream);
   // After a failed write: at most once a second, asks RocksDB to resume and,
   // if it does, re-reads the head and accepts writes again. Returns the
-  // write health. REQUIRES: called on the writer thread.
+  // write health. REQUIRES: called on the sealer thread, the writer idle.
   Status TryRecover();
   // kUnavailable when the log's filesystem has less than min_free_bytes free.
   Status DiskReserve() const;
   Status StoredHealth() const;                             // write_health_ alone
-  std::chrono::steady_clock::time_point next_recovery_{};  // writer thread only
+  std::chrono::steady_clock::time_point next_recovery_{};  // sealer thread only
   Result<std::optional<AppendResult>> LookupCommand(const std::string& command_id) const;
 
   const std::string dir_;
@@ -245,8 +281,28 @@ class EventLog {
   LogHead head_;         // GUARDED_BY(head_mu_)
   Status write_health_;  // GUARDED_BY(head_mu_)
 
-  // Only the writer thread touches this cache of durable stream versions.
-  std::unordered_map<std::string, uint64_t> stream_versions_;
+  // Sealer thread only: the head and stream versions as they will be once
+  // every sealed batch is written (durable state plus batches in flight).
+  LogHead seal_head_;
+  std::unordered_map<std::string, uint64_t> seal_versions_;
+  uint64_t seal_epoch_ = 0;
+  // Bumped by the writer when a write fails: batches sealed before it chain
+  // onto events that were never written, and are refused.
+  std::atomic<uint64_t> write_epoch_{0};
+  // Command ids of sealed batches not yet written: a replay of one must be
+  // answered from here, as RocksDB does not hold it yet.
+  std::mutex inflight_mu_;
+  std::unordered_map<std::string, AppendResult> inflight_commands_;  // GUARDED_BY(inflight_mu_)
+
+  // Sealed batches waiting for the writer: at most one, so that requests
+  // arriving meanwhile gather into the next batch.
+  std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  std::deque<Prepared> sealed_;  // GUARDED_BY(write_mu_)
+  bool writing_ = false;         // GUARDED_BY(write_mu_)
+  bool sealer_done_ = false;     // GUARDED_BY(write_mu_)
+  // Appends accepted and not yet answered.
+  std::atomic<uint64_t> outstanding_{0};
 
   std::atomic<uint64_t> stat_appends_{0}, stat_events_{0}, stat_batches_{0}, stat_replays_{0},
       stat_conflicts_{0};
@@ -261,6 +317,7 @@ class EventLog {
   Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}};
   Histogram append_latency_{{0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
 
+  std::thread sealer_;
   std::thread writer_;
   std::thread completer_;
   bool owns_pid_file_ = false;
