@@ -20,9 +20,10 @@
 // - The key layout and record format are in engine/log/format.h.
 //
 // Thread safety: every public method may be called from any thread. Append
-// blocks until durable; AppendAsync calls its callback on the log's
-// completion thread, after the batch is synced and the head published, so
-// callbacks must be short and must not block on another Append.
+// blocks until durable; AppendAsync calls its callback on one of the log's
+// threads (the completion thread, or the sealer for a lone append), after
+// the batch is synced and the head published, so callbacks must be short
+// and must not block on another Append.
 //
 // Lifetime: the Clock passed in options is borrowed and must outlive the
 // EventLog. The destructor drains pending appends, stops the writer and
@@ -239,9 +240,11 @@ class EventLog {
   // or on the sealer when the writer is idle and no request waits.
   // REQUIRES: writing_ was set by the caller under write_mu_.
   Completion Write(Prepared batch);
-  // Write, then clears writing_ and hands the outcomes to the completion
-  // thread.
-  void WriteAndAnswer(Prepared batch);
+  // Write, then clears writing_ and answers the callers: on this thread if
+  // `answer_here`, else on the completion thread.
+  void WriteAndAnswer(Prepared batch, bool answer_here);
+  // Calls each request's callback with its outcome, in order.
+  void Answer(Completion& c);
   // Sealer thread: waits until no sealed batch is queued or being written.
   void WaitWriterIdle();
   // Sealer thread: after a failed write (or a recovery), forgets what was
