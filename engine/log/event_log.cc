@@ -670,7 +670,6 @@ EventLog::Prepared EventLog::Seal(std::vector<Pending> batch) {
   if (!staged_commands.empty()) {
     std::lock_guard<std::mutex> lock(inflight_mu_);
     for (auto& [id, result] : staged_commands) {
-      p.command_ids.push_back(id);
       inflight_commands_.insert_or_assign(id, std::move(result));
     }
   }
@@ -713,10 +712,12 @@ EventLog::Completion EventLog::Write(Prepared p) {
       refused = written;
     }
   }
-  if (!p.command_ids.empty()) {
-    // Written, or refused: either way RocksDB is now the one to ask.
+  if (p.new_events > 0) {
+    // Written, or refused: either way RocksDB is now the one to ask. The
+    // batch's other ids (replays) name commands of earlier batches, which
+    // were written, and their entries are gone already.
     std::lock_guard<std::mutex> lock(inflight_mu_);
-    for (const auto& id : p.command_ids) inflight_commands_.erase(id);
+    for (const Pending& pending : p.batch) inflight_commands_.erase(pending.request.command_id);
   }
   Completion done;
   done.outcomes.reserve(p.batch.size());

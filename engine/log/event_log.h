@@ -220,9 +220,8 @@ class EventLog {
     std::vector<Pending> batch;
     std::vector<std::optional<Result<AppendResult>>> outcome;  // one per request
     std::unique_ptr<rocksdb::WriteBatch> writes;               // empty when nothing is appended
-    LogHead head;                          // the head once this batch is durable
-    std::vector<std::string> command_ids;  // entered in inflight_commands_
-    uint64_t epoch = 0;                    // write_epoch_ when it was sealed
+    LogHead head;        // the head once this batch is durable
+    uint64_t epoch = 0;  // write_epoch_ when it was sealed
     uint64_t new_events = 0, new_appends = 0;
   };
   struct Completion {
