@@ -43,8 +43,7 @@ class Direction {
     for (const auto& [id, ind] : s.indicators.items()) {
       const int period = FrequencyDays(ind.value("frequency", ""));
       if (ind.value("retired", false) || period == 0) continue;
-      int32_t last = start;
-      for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
+      const int32_t last = std::max(start, s.MeasurementsOf(id).LastDay().value_or(start));
       const int32_t due = last + period;
       const std::string key = code_ + "/indicator/" + id + "/" + DateOfDay(due);
       if (today < due + Delay(seed_, key, late_share_)) continue;

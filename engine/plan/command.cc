@@ -650,11 +650,10 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
                                            "the indicator was retired"));
           const int32_t day = DayOf(d["date"].get<std::string>());
-          for (const Measurement& m : s.MeasurementsOf(d["indicator"].get<std::string>())) {
-            if (m.day == day) {
-              return Bad("date", "a measurement for " + d["date"].get<std::string>() +
-                                     " already exists; use CorrectMeasurement to change it");
-            }
+          if (s.MeasurementsOf(d["indicator"].get<std::string>()).Find(day) !=
+              MeasurementSeries::npos) {
+            return Bad("date", "a measurement for " + d["date"].get<std::string>() +
+                                   " already exists; use CorrectMeasurement to change it");
           }
           return Status::Ok();
         }}},
@@ -673,8 +672,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
           if (!i.ok()) return i.status();
           const int32_t day = DayOf(d["date"].get<std::string>());
-          for (const Measurement& m : s.MeasurementsOf(d["indicator"].get<std::string>())) {
-            if (m.day == day) return Status::Ok();
+          if (s.MeasurementsOf(d["indicator"].get<std::string>()).Find(day) !=
+              MeasurementSeries::npos) {
+            return Status::Ok();
           }
           return Bad("date",
                      "no measurement dated " + d["date"].get<std::string>() + " to correct");

@@ -1,5 +1,6 @@
 #include "engine/plan/plan_state.h"
 
+#include <algorithm>
 #include <functional>
 #include <stdexcept>
 #include <unordered_map>
@@ -18,6 +19,11 @@ void CopyPresent(const Json& from, Json& to, std::initializer_list<const char*> 
   for (const char* k : keys) {
     if (from.contains(k)) to[k] = from[k];
   }
+}
+
+// A Measurement's optional text as the series takes it.
+std::optional<std::string_view> TextIf(bool has, const std::string& text) {
+  return has ? std::optional<std::string_view>(text) : std::nullopt;
 }
 
 // NotFound, not Corruption: time travel by business date skips exactly
@@ -251,33 +257,24 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"MeasurementRecorded",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_REQUIRE(s.indicators, "indicator", "indicator");
-         s.measurements[p.at("indicator").get<std::string>()].push_back(Measurement::FromJson(p));
+         s.measurements[p.at("indicator").get<std::string>()].Add(Measurement::FromJson(p));
          return Status::Ok();
        }},
       {"MeasurementCorrected",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_REQUIRE(s.indicators, "indicator", "indicator");
-         const int32_t day = DayOf(p.at("date").get<std::string>());
-         for (Measurement& m : s.measurements[p.at("indicator").get<std::string>()]) {
-           if (m.day != day) continue;
-           const Measurement corrected = Measurement::FromJson(p);
-           Json c = {{"from", m.ToJson()["value"]}, {"to", p.at("value")}};
-           CopyPresent(p, c, {"reason"});
-           if (m.corrections.is_null()) m.corrections = Json::array();
-           m.corrections.push_back(std::move(c));
-           m.value = corrected.value;
-           m.value_is_integer = corrected.value_is_integer;
-           if (corrected.has_source) {
-             m.has_source = true;
-             m.source = corrected.source;
-           }
-           if (corrected.has_comment) {
-             m.has_comment = true;
-             m.comment = corrected.comment;
-           }
-           return Status::Ok();
+         MeasurementSeries& series = s.measurements[p.at("indicator").get<std::string>()];
+         const size_t i = series.Find(DayOf(p.at("date").get<std::string>()));
+         if (i == MeasurementSeries::npos) {
+           return Missing(e, "measurement of", p.value("date", std::string()));
          }
-         return Missing(e, "measurement of", p.value("date", std::string()));
+         const Measurement corrected = Measurement::FromJson(p);
+         Json c = {{"from", series[i].ToJson()["value"]}, {"to", p.at("value")}};
+         CopyPresent(p, c, {"reason"});
+         series.Correct(i, corrected.value, corrected.value_is_integer,
+                        TextIf(corrected.has_source, corrected.source),
+                        TextIf(corrected.has_comment, corrected.comment), std::move(c));
+         return Status::Ok();
        }},
       {"ReviewHeld",
        [](PlanState& s, const Event&, const Json& p) {
@@ -433,6 +430,95 @@ Measurement Measurement::FromJson(const Json& j) {
   return m;
 }
 
+Measurement MeasurementSeries::operator[](size_t i) const {
+  const Row& r = rows_[i];
+  Measurement m;
+  m.day = r.day;
+  m.value = r.value;
+  m.value_is_integer = r.integer;
+  if (r.source != 0) {
+    m.has_source = true;
+    m.source = Text(r.source);
+  }
+  if (r.comment != 0) {
+    m.has_comment = true;
+    m.comment = Text(r.comment);
+  }
+  if (r.corrected) {
+    auto it = std::lower_bound(corrections_.begin(), corrections_.end(), i,
+                               [](const auto& c, size_t row) { return c.first < row; });
+    m.corrections = it->second;
+  }
+  return m;
+}
+
+size_t MeasurementSeries::Find(int32_t day) const {
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].day == day) return i;
+  }
+  return npos;
+}
+
+size_t MeasurementSeries::LatestUpTo(int32_t day) const {
+  size_t latest = npos;
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (rows_[i].day > day) continue;
+    if (latest == npos || rows_[i].day >= rows_[latest].day) latest = i;
+  }
+  return latest;
+}
+
+std::optional<int32_t> MeasurementSeries::LastDay() const {
+  std::optional<int32_t> last;
+  for (const Row& r : rows_) last = std::max(last.value_or(r.day), r.day);
+  return last;
+}
+
+uint32_t MeasurementSeries::Intern(std::optional<std::string_view> text) {
+  if (!text) return 0;
+  // The texts a series repeats are recent ones; a text seen long ago is
+  // stored again rather than searched for, so that adding stays O(1).
+  constexpr size_t kLookBack = 8;
+  for (size_t k = texts_.size(); k > 0 && texts_.size() - k < kLookBack; --k) {
+    if (texts_[k - 1] == *text) return static_cast<uint32_t>(k);
+  }
+  ReserveOneMore(texts_);
+  texts_.emplace_back(*text);
+  return static_cast<uint32_t>(texts_.size());
+}
+
+void MeasurementSeries::Add(int32_t day, double value, bool integer,
+                            std::optional<std::string_view> source,
+                            std::optional<std::string_view> comment) {
+  ReserveOneMore(rows_);
+  rows_.push_back({value, day, Intern(source), Intern(comment), integer, false});
+}
+
+void MeasurementSeries::Add(const Measurement& m) {
+  Add(m.day, m.value, m.value_is_integer, TextIf(m.has_source, m.source),
+      TextIf(m.has_comment, m.comment));
+  if (m.corrections.is_null()) return;
+  rows_.back().corrected = true;
+  corrections_.emplace_back(static_cast<uint32_t>(rows_.size() - 1), m.corrections);
+}
+
+void MeasurementSeries::Correct(size_t i, double value, bool integer,
+                                std::optional<std::string_view> source,
+                                std::optional<std::string_view> comment, Json correction) {
+  Row& r = rows_[i];
+  r.value = value;
+  r.integer = integer;
+  if (source) r.source = Intern(source);
+  if (comment) r.comment = Intern(comment);
+  auto it = std::lower_bound(corrections_.begin(), corrections_.end(), i,
+                             [](const auto& c, size_t row) { return c.first < row; });
+  if (it == corrections_.end() || it->first != i) {
+    it = corrections_.emplace(it, static_cast<uint32_t>(i), Json::array());
+  }
+  it->second.push_back(std::move(correction));
+  r.corrected = true;
+}
+
 Json ProgressReport::ToJson() const {
   Json j = {{"date", DateOfDay(day)}, {"percent", Number(percent, percent_is_integer)}};
   if (has_note) j["note"] = note;
@@ -457,8 +543,8 @@ const std::vector<ProgressReport>& PlanState::ProgressOf(const std::string& acti
   return it == progress.end() ? kNone : it->second;
 }
 
-const std::vector<Measurement>& PlanState::MeasurementsOf(const std::string& indicator_id) const {
-  static const std::vector<Measurement> kNone;
+const MeasurementSeries& PlanState::MeasurementsOf(const std::string& indicator_id) const {
+  static const MeasurementSeries kNone;
   auto it = measurements.find(indicator_id);
   return it == measurements.end() ? kNone : it->second;
 }
@@ -639,10 +725,18 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
 
 namespace {
 
-// Reads a measurement or progress payload without JSON. `parent` receives
-// the indicator or action id.
-Status ReadHot(const EventView& e, std::string* parent, int32_t* day, double* number, bool* integer,
-               std::string* text_a, bool* has_a, std::string* text_b, bool* has_b) {
+// The fields of a measurement or progress payload, read without JSON: views
+// into the payload's bytes.
+struct HotPayload {
+  std::string_view parent;  // the indicator or action id
+  int32_t day = 0;
+  double number = 0;  // value or percent
+  bool integer = false;
+  std::optional<std::string_view> text_a;  // source or note
+  std::optional<std::string_view> text_b;  // comment (measurements only)
+};
+
+Status ReadHot(const EventView& e, HotPayload* out) {
   const bool measurement = e.type == "MeasurementRecorded";
   const std::string_view parent_key = measurement ? "indicator" : "action";
   const std::string_view number_key = measurement ? "value" : "percent";
@@ -652,27 +746,25 @@ Status ReadHot(const EventView& e, std::string* parent, int32_t* day, double* nu
   Status s = ForEachPayloadField(e.payload, [&](std::string_view key, const PayloadScalar& v) {
     using K = PayloadScalar::Kind;
     if (key == parent_key && v.kind == K::kString) {
-      parent->assign(v.text);
+      out->parent = v.text;
     } else if (key == "date" && v.kind == K::kString) {
       date = v.text;
     } else if (key == number_key && v.kind == K::kNumber) {
-      *number = v.number;
-      *integer = v.integer;
+      out->number = v.number;
+      out->integer = v.integer;
       has_number = true;
     } else if (key == a_key && v.kind == K::kString) {
-      text_a->assign(v.text);
-      *has_a = true;
+      out->text_a = v.text;
     } else if (measurement && key == "comment" && v.kind == K::kString) {
-      text_b->assign(v.text);
-      *has_b = true;
+      out->text_b = v.text;
     }
   });
   if (!s.ok()) return s;
   auto parsed = ParseDate(date);
-  if (parent->empty() || !parsed.ok() || !has_number) {
+  if (out->parent.empty() || !parsed.ok() || !has_number) {
     return Status::Corruption(std::string(e.type) + " payload does not fit");
   }
-  *day = DayOf(*parsed);
+  out->day = DayOf(*parsed);
   return Status::Ok();
 }
 
@@ -684,22 +776,23 @@ Status PlanState::ApplyEncoded(const EventView& event) {
   };
   if (event.schema_version == 1 &&
       (event.type == "MeasurementRecorded" || event.type == "ProgressReported")) {
-    std::string parent;
+    HotPayload hot;
+    Status s = ReadHot(event, &hot);
+    if (!s.ok()) return where(s);
+    const std::string parent(hot.parent);
     if (event.type == "MeasurementRecorded") {
-      Measurement m;
-      Status s = ReadHot(event, &parent, &m.day, &m.value, &m.value_is_integer, &m.source,
-                         &m.has_source, &m.comment, &m.has_comment);
-      if (!s.ok()) return where(s);
       if (!indicators.Contains(parent)) return Missing(event.ToEvent(), "indicator", parent);
-      measurements[parent].push_back(std::move(m));
+      measurements[parent].Add(hot.day, hot.number, hot.integer, hot.text_a, hot.text_b);
     } else {
-      ProgressReport r;
-      std::string unused;
-      bool unused_flag = false;
-      Status s = ReadHot(event, &parent, &r.day, &r.percent, &r.percent_is_integer, &r.note,
-                         &r.has_note, &unused, &unused_flag);
-      if (!s.ok()) return where(s);
       if (!actions.Contains(parent)) return Missing(event.ToEvent(), "action", parent);
+      ProgressReport r;
+      r.day = hot.day;
+      r.percent = hot.number;
+      r.percent_is_integer = hot.integer;
+      if (hot.text_a) {
+        r.has_note = true;
+        r.note = *hot.text_a;
+      }
       progress[parent].push_back(std::move(r));
     }
     version = event.version;
@@ -853,7 +946,7 @@ Result<PlanState> PlanState::FromJson(const Json& j) {
     for (Json i : j.at("indicators")) {
       const std::string id = i.at("id").get<std::string>();
       auto& list = s.measurements[id];
-      for (const Json& m : i.at("measurements")) list.push_back(Measurement::FromJson(m));
+      for (const Json& m : i.at("measurements")) list.Add(Measurement::FromJson(m));
       i.erase("measurements");
       s.indicators.Add(id, i);
     }

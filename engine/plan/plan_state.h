@@ -104,9 +104,8 @@ class Collection {
   std::vector<Entry> entries_;
 };
 
-// A measurement of an indicator. Measurements and progress reports are most
-// of a plan's events, so they are kept as compact records rather than JSON
-// (about 80 bytes instead of 500); ToJson gives the import format's object.
+// A measurement of an indicator, as readers see it; ToJson gives the import
+// format's object. Stored in a MeasurementSeries.
 struct Measurement {
   int32_t day = 0;  // the effective date, in days since 1970-01-01
   double value = 0;
@@ -117,6 +116,84 @@ struct Measurement {
 
   Json ToJson() const;
   static Measurement FromJson(const Json& j);
+};
+
+// An indicator's measurements in the order recorded.
+//
+// Measurements are most of a plan's events (a monthly indicator gives 48 in
+// a cycle), so they are kept as 24-byte rows: date, value, flags and the
+// index of their source and comment in a small pool of the series' texts.
+// A series repeats the same few texts ("Tableau de suivi"), which a
+// Measurement record would copy into every row (104 bytes, plus the heap
+// for texts longer than 15 bytes). Corrections are rare and kept apart.
+// Readers get a Measurement built on access, or read a row's date and value
+// directly.
+class MeasurementSeries {
+ public:
+  static constexpr size_t npos = static_cast<size_t>(-1);
+
+  size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  int32_t day(size_t i) const { return rows_[i].day; }
+  double value(size_t i) const { return rows_[i].value; }
+  Measurement operator[](size_t i) const;
+  // The first measurement dated `day`, or npos.
+  size_t Find(int32_t day) const;
+  // The latest measurement dated `day` or before (the last recorded of the
+  // latest date), or npos.
+  size_t LatestUpTo(int32_t day) const;
+  // The latest date measured, or nullopt if none.
+  std::optional<int32_t> LastDay() const;
+
+  void Add(int32_t day, double value, bool integer, std::optional<std::string_view> source,
+           std::optional<std::string_view> comment);
+  void Add(const Measurement& m);
+  // A correction of row i: the new value replaces the old one, which the
+  // lineage `correction` ({from, to, reason?}) keeps; a source or comment
+  // given replaces the old one.
+  void Correct(size_t i, double value, bool integer, std::optional<std::string_view> source,
+               std::optional<std::string_view> comment, Json correction);
+
+  // Iteration builds each Measurement: for (const Measurement& m : series).
+  class Iterator {
+   public:
+    using value_type = Measurement;
+    using difference_type = std::ptrdiff_t;
+    Iterator() = default;
+    Iterator(const MeasurementSeries* s, size_t i) : s_(s), i_(i) {}
+    Measurement operator*() const { return (*s_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    Iterator operator++(int) {
+      Iterator before = *this;
+      ++i_;
+      return before;
+    }
+    bool operator==(const Iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const MeasurementSeries* s_ = nullptr;
+    size_t i_ = 0;
+  };
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, rows_.size()}; }
+
+ private:
+  struct Row {
+    double value = 0;
+    int32_t day = 0;
+    uint32_t source = 0, comment = 0;  // 0: none; else 1 + index in texts_
+    bool integer = false;
+    bool corrected = false;  // has an entry in corrections_
+  };
+  uint32_t Intern(std::optional<std::string_view> text);
+  const std::string& Text(uint32_t ref) const { return texts_[ref - 1]; }
+
+  std::vector<Row> rows_;
+  std::vector<std::string> texts_;
+  std::vector<std::pair<uint32_t, Json>> corrections_;  // (row, [{from, to, reason}]) by row
 };
 
 struct ProgressReport {
@@ -197,7 +274,7 @@ struct PlanState {
   // By action id and by indicator id, in the order recorded. The JSON of
   // `actions` and `indicators` holds everything else.
   std::unordered_map<std::string, std::vector<ProgressReport>> progress;
-  std::unordered_map<std::string, std::vector<Measurement>> measurements;
+  std::unordered_map<std::string, MeasurementSeries> measurements;
   Json reviews = Json::array();  // [{number, date, participants, decisions, plan_hash}]
   Json revision;                 // null, or {opened, due, closed?, decision?}
   Json evaluation;               // null, or {opened}
@@ -216,7 +293,7 @@ struct PlanState {
   Json ActionJson(const std::string& id) const;
   Json IndicatorJson(const std::string& id) const;
   const std::vector<ProgressReport>& ProgressOf(const std::string& action_id) const;
-  const std::vector<Measurement>& MeasurementsOf(const std::string& indicator_id) const;
+  const MeasurementSeries& MeasurementsOf(const std::string& indicator_id) const;
 
   bool registered() const { return !code.empty(); }
   bool plan_open() const { return plan.is_object(); }

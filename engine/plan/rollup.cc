@@ -93,16 +93,16 @@ std::string StatusOf(const PlanState& plan, const std::string& action_id, const 
 
 std::optional<double> AttainmentAt(const PlanState& plan, const std::string& indicator_id,
                                    const Json& indicator, Instant at) {
-  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
-  if (m == nullptr) return std::nullopt;
+  const std::optional<Measurement> m = LatestMeasurement(plan, indicator_id, at);
+  if (!m) return std::nullopt;
   return AttainmentOf(indicator, m->value);
 }
 
 std::string TrajectoryOf(const PlanState& plan, const std::string& indicator_id,
                          const Json& indicator, Instant at, const RollupOptions& options) {
   if (indicator.value("retired", false)) return "retired";
-  const Measurement* m = LatestMeasurement(plan, indicator_id, at);
-  if (m == nullptr) return "not_measured";
+  const std::optional<Measurement> m = LatestMeasurement(plan, indicator_id, at);
+  if (!m) return "not_measured";
   const std::string polarity = indicator.value("polarity", "increase");
   if (polarity == "maintain_above" || polarity == "maintain_below") {
     return AttainmentOf(indicator, m->value) >= 100.0 ? "on_track" : "off_track";
@@ -201,7 +201,7 @@ Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) 
   Json indicator_inputs = Json::array();
   for (const auto& [id, a] : attainments) {
     const Json& ind = *Decoded::In(d.indicators, id);
-    const Measurement* m = LatestMeasurement(plan, id, at);
+    const std::optional<Measurement> m = LatestMeasurement(plan, id, at);
     indicator_inputs.push_back({{"indicator", id},
                                 {"attainment", Round2(a)},
                                 {"weight", 1.0 / static_cast<double>(attainments.size())},
@@ -228,15 +228,12 @@ Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at) 
             {"inputs", std::move(indicator_inputs)}}}};
 }
 
-const Measurement* LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
-                                     Instant at) {
-  const int32_t day = DayOf(at);
-  const Measurement* latest = nullptr;
-  for (const Measurement& m : plan.MeasurementsOf(indicator_id)) {
-    if (m.day > day) continue;
-    if (latest == nullptr || m.day >= latest->day) latest = &m;
-  }
-  return latest;
+std::optional<Measurement> LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
+                                             Instant at) {
+  const MeasurementSeries& series = plan.MeasurementsOf(indicator_id);
+  const size_t latest = series.LatestUpTo(DayOf(at));
+  if (latest == MeasurementSeries::npos) return std::nullopt;
+  return series[latest];
 }
 
 double AttainmentOf(const Json& indicator, double latest) {
@@ -326,7 +323,7 @@ Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options) 
   }
   Json indicators = Json::array();
   for (const auto& [ind_id, ind] : d.indicators) {
-    const Measurement* latest = LatestMeasurement(plan, ind_id, at);
+    const std::optional<Measurement> latest = LatestMeasurement(plan, ind_id, at);
     const auto attainment = AttainmentAt(plan, ind_id, ind, at);
     const bool retired = ind.value("retired", false);
     if (attainment && !retired) plan_attainment.push_back(*attainment);

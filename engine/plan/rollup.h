@@ -29,9 +29,9 @@ std::string ActionStatus(const PlanState& plan, const std::string& action_id, In
 // An axis's execution: budget-weighted mean of its counted actions (plain
 // mean if none has a budget); nullopt if it has no counted action.
 std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at);
-// The latest measurement (after corrections) with date <= at, or nullptr.
-const Measurement* LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
-                                     Instant at);
+// The latest measurement (after corrections) with date <= at, or nullopt.
+std::optional<Measurement> LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
+                                             Instant at);
 // 100 x clamp((latest - baseline) / (target - baseline), 0, 1), or the
 // maintain_above/maintain_below rule, for an indicator's JSON and a value.
 double AttainmentOf(const Json& indicator, double latest);

@@ -48,8 +48,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
       if (ind.Flag("retired")) continue;
       const int period = FrequencyDays(ind.Text("frequency"));
       if (period == 0) continue;
-      int32_t last = start;
-      for (const Measurement& m : s.MeasurementsOf(id)) last = std::max(last, m.day);
+      const int32_t last = std::max(start, s.MeasurementsOf(id).LastDay().value_or(start));
       const int32_t due = last + period;
       const int32_t limit = due + static_cast<int32_t>(o.indicator_grace_days);
       later(limit, start, end);

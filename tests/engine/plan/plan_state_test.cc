@@ -1,5 +1,6 @@
-// The containers of a plan's state: entities kept encoded (Collection) and
-// reminders kept in a sorted vector (ReminderSet).
+// The containers of a plan's state: entities kept encoded (Collection),
+// measurements kept in rows (MeasurementSeries) and reminders kept in a
+// sorted vector (ReminderSet).
 #include "engine/plan/plan_state.h"
 
 #include <gtest/gtest.h>
@@ -84,6 +85,60 @@ Reminder Make(const std::string& id, int32_t level) {
   r.rule = "indicator_stale";
   r.level = level;
   return r;
+}
+
+TEST(MeasurementSeriesTest, GivesBackWhatWasRecordedAndCorrected) {
+  // Measurements in the import format's shape, with texts repeated, absent,
+  // empty and each one different, so that the pool of texts is exercised
+  // past its look-back.
+  std::vector<Json> recorded;
+  for (int k = 0; k < 30; ++k) {
+    Json m = {{"date", DateOfDay(17000 + 30 * k)}};
+    if (k % 3 == 0) {
+      m["value"] = k;  // an integer stays an integer
+    } else {
+      m["value"] = k + 0.25;
+    }
+    if (k % 5 != 4) m["source"] = k < 20 ? "Tableau de suivi" : "Rapport " + std::to_string(k);
+    if (k % 2 == 0) m["comment"] = k % 4 == 0 ? "" : "Relevé n°" + std::to_string(k);
+    recorded.push_back(m);
+  }
+  MeasurementSeries series;
+  for (const Json& m : recorded) series.Add(Measurement::FromJson(m));
+  ASSERT_EQ(series.size(), recorded.size());
+
+  // Corrections out of row order, one row twice; a correction may change the
+  // source and leaves the comment when it gives none.
+  const auto correct = [&](size_t i, double to, const char* source) {
+    Json c = {{"from", recorded[i]["value"]}, {"to", to}, {"reason", "Erreur de saisie"}};
+    series.Correct(i, to, false, source ? std::optional<std::string_view>(source) : std::nullopt,
+                   std::nullopt, c);
+    recorded[i]["value"] = to;
+    if (source) recorded[i]["source"] = source;
+    if (!recorded[i].contains("corrections")) recorded[i]["corrections"] = Json::array();
+    recorded[i]["corrections"].push_back(c);
+  };
+  correct(12, 7.5, "Contrôle interne");
+  correct(3, 1.5, nullptr);
+  correct(12, 8.5, nullptr);
+  correct(29, 0.5, "Tableau de suivi");
+
+  for (size_t i = 0; i < recorded.size(); ++i) {
+    EXPECT_EQ(series[i].ToJson(), recorded[i]) << "row " << i;
+    EXPECT_EQ(series.day(i), DayOf(recorded[i]["date"].get<std::string>()));
+    EXPECT_EQ(series.value(i), recorded[i]["value"].get<double>());
+  }
+  EXPECT_EQ(series[0].ToJson().dump(), recorded[0].dump());  // 0 stays 0, not 0.0
+  size_t n = 0;
+  for (const Measurement& m : series) EXPECT_EQ(m.ToJson(), recorded[n++]);
+  EXPECT_EQ(n, recorded.size());
+
+  EXPECT_EQ(series.Find(17000 + 30 * 7), 7u);
+  EXPECT_EQ(series.Find(17001), MeasurementSeries::npos);
+  EXPECT_EQ(series.LatestUpTo(17000 + 30 * 7 + 29), 7u);
+  EXPECT_EQ(series.LatestUpTo(16999), MeasurementSeries::npos);
+  EXPECT_EQ(series.LastDay(), 17000 + 30 * 29);
+  EXPECT_EQ(MeasurementSeries().LastDay(), std::nullopt);
 }
 
 TEST(ReminderSetTest, KeepsOneReminderPerIdInIdOrder) {

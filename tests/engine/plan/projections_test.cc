@@ -37,7 +37,7 @@ class RandomCommands {
         return {"RecordMeasurement", d};
       case 2: {
         std::string ind = pick(s.indicators);
-        const std::vector<Measurement>& measured = s.MeasurementsOf(ind);
+        const MeasurementSeries& measured = s.MeasurementsOf(ind);
         std::string mdate = measured.empty() ? date : DateOfDay(measured[0].day);
         d.update({{"indicator", ind},
                   {"date", mdate},
