@@ -841,43 +841,66 @@ Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventVi
 
 Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream, uint64_t from_version,
                                                 size_t limit) const {
-  // The stream index gives the positions; one sorted MultiGet reads them.
+  std::vector<Event> out;
+  if (limit == 0) return out;
+  JALON_RETURN_IF_ERROR(ScanStream(stream, from_version, UINT64_MAX, [&](const EventView& e) {
+    out.push_back(e.ToEvent());
+    return out.size() < limit;
+  }));
+  return out;
+}
+
+Status EventLog::ScanStream(std::string_view stream, uint64_t from_version, uint64_t max_position,
+                            const std::function<bool(const EventView&)>& fn) const {
+  // The stream index gives the positions; a sorted MultiGet reads a batch.
+  constexpr size_t kBatch = 1000;
   const std::string prefix = lf::StreamPrefix(stream);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), streams_cf_));
-  std::vector<std::string> keys;
   uint64_t expected = std::max<uint64_t>(from_version, 1);
-  for (it->Seek(lf::StreamKey(stream, expected)); it->Valid() && keys.size() < limit;
-       it->Next(), ++expected) {
-    const rocksdb::Slice key = it->key();
-    if (!key.starts_with(prefix)) break;
-    const uint64_t version = coding::DecodeBigEndian64(key.data() + prefix.size());
-    if (version != expected || it->value().size() != 8) {
-      return Status::Corruption("stream " + std::string(stream) + " version " +
-                                std::to_string(expected) + ": missing from the stream index");
+  it->Seek(lf::StreamKey(stream, expected));
+  std::vector<std::string> keys;
+  std::vector<rocksdb::PinnableSlice> values;
+  std::vector<rocksdb::Status> statuses;
+  EventView e;
+  for (bool more = true; more;) {
+    keys.clear();
+    const uint64_t first_version = expected;
+    for (; it->Valid() && keys.size() < kBatch; it->Next(), ++expected) {
+      const rocksdb::Slice key = it->key();
+      if (!key.starts_with(prefix)) break;
+      const uint64_t version = coding::DecodeBigEndian64(key.data() + prefix.size());
+      if (version != expected || it->value().size() != 8) {
+        return Status::Corruption("stream " + std::string(stream) + " version " +
+                                  std::to_string(expected) + ": missing from the stream index");
+      }
+      const uint64_t position = coding::DecodeBigEndian64(it->value().data());
+      if (position > max_position) break;
+      keys.push_back(lf::EventKey(position));
     }
-    keys.push_back(lf::EventKey(coding::DecodeBigEndian64(it->value().data())));
+    JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream"));
+    more = keys.size() == kBatch;  // else the index, or the positions asked for, ended
+    if (keys.empty()) break;
+    std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+    values.clear();
+    values.resize(keys.size());
+    statuses.assign(keys.size(), rocksdb::Status());
+    db_->MultiGet(rocksdb::ReadOptions(), events_cf_, keys.size(), slices.data(), values.data(),
+                  statuses.data(), /*sorted_input=*/true);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      const uint64_t position = coding::DecodeBigEndian64(keys[i].data());
+      if (!statuses[i].ok()) {
+        return Status::Corruption(
+            PositionCorruption(position, "indexed but not readable: " + statuses[i].ToString()));
+      }
+      Status d = DecodeRecordView(std::string_view(values[i].data(), values[i].size()), &e);
+      if (!d.ok()) return Status::Corruption(PositionCorruption(position, d.message()));
+      if (e.stream != stream || e.version != first_version + i || e.position != position) {
+        return Status::Corruption(PositionCorruption(position, "does not match the stream index"));
+      }
+      if (!fn(e)) return Status::Ok();
+    }
   }
-  JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream"));
-  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), events_cf_, keys.size(), slices.data(), values.data(),
-                statuses.data(), /*sorted_input=*/true);
-  std::vector<Event> out(keys.size());
-  const uint64_t first_version = std::max<uint64_t>(from_version, 1);
-  for (size_t i = 0; i < keys.size(); ++i) {
-    const uint64_t position = coding::DecodeBigEndian64(keys[i].data());
-    if (!statuses[i].ok()) {
-      return Status::Corruption(
-          PositionCorruption(position, "indexed but not readable: " + statuses[i].ToString()));
-    }
-    Status d = DecodeRecord(std::string_view(values[i].data(), values[i].size()), &out[i]);
-    if (!d.ok()) return Status::Corruption(PositionCorruption(position, d.message()));
-    if (out[i].stream != stream || out[i].version != first_version + i) {
-      return Status::Corruption(PositionCorruption(position, "does not match the stream index"));
-    }
-  }
-  return out;
+  return Status::Ok();
 }
 
 Result<uint64_t> EventLog::StreamVersion(std::string_view stream) const {

@@ -695,12 +695,6 @@ Json Collection::ToJson() const {
   return out;
 }
 
-Collection Collection::FromJson(const Json& array) {
-  Collection c;
-  for (const Json& item : array) c.Add(item.at("id").get<std::string>(), item);
-  return c;
-}
-
 Status PlanState::Apply(const Event& event, const Json& payload) {
   const auto& table = Appliers();
   auto it = table.find(event.type);
@@ -835,29 +829,6 @@ Json Reminder::ToJson() const {
   return j;
 }
 
-Reminder Reminder::FromJson(const Json& j) {
-  Reminder r;
-  r.id = j.at("id").get<std::string>();
-  r.rule = j.at("rule").get<std::string>();
-  r.subject = j.at("subject").get<std::string>();
-  r.expected = j.at("expected").get<std::string>();
-  r.due_day = DayOf(j.at("due").get<std::string>());
-  r.issued_at = ParseInstant(j.at("issued_at").get<std::string>()).value();
-  const std::string state = j.at("state").get<std::string>();
-  r.state = state == "resolved"       ? State::kResolved
-            : state == "acknowledged" ? State::kAcknowledged
-                                      : State::kOpen;
-  r.level = j.at("level").get<int32_t>();
-  r.notices = j.at("notices").get<uint32_t>();
-  r.delivered = j.at("delivered").get<uint32_t>();
-  r.last_notice_at = ParseInstant(j.at("last_notice_at").get<std::string>()).value();
-  r.attempts = j.at("attempts").get<uint32_t>();
-  if (j.contains("retry_at")) r.retry_at = ParseInstant(j["retry_at"].get<std::string>()).value();
-  if (j.contains("resolved_at"))
-    r.resolved_at = ParseInstant(j["resolved_at"].get<std::string>()).value();
-  return r;
-}
-
 Json RemindersJson(const ReminderSet& reminders) {
   Json out = Json::array();
   for (const Reminder& r : reminders) out.push_back(r.ToJson());
@@ -922,51 +893,6 @@ Json PlanState::ToJson() const {
           {"version", version},
           {"last_position", last_position},
           {"last_hash", ToHex(last_hash)}};
-}
-
-Result<PlanState> PlanState::FromJson(const Json& j) {
-  try {
-    PlanState s;
-    s.code = j.at("code").get<std::string>();
-    s.direction = j.at("direction");
-    s.plan = j.at("plan");
-    s.sections = j.at("sections");
-    s.identity = j.at("identity");
-    s.swot = Collection::FromJson(j.at("swot"));
-    s.missions = Collection::FromJson(j.at("missions"));
-    s.axes = Collection::FromJson(j.at("axes"));
-    s.scenarios = Collection::FromJson(j.at("scenarios"));
-    for (Json a : j.at("actions")) {
-      const std::string id = a.at("id").get<std::string>();
-      auto& reports = s.progress[id];
-      for (const Json& r : a.at("progress")) reports.push_back(ProgressReport::FromJson(r));
-      a.erase("progress");
-      s.actions.Add(id, a);
-    }
-    for (Json i : j.at("indicators")) {
-      const std::string id = i.at("id").get<std::string>();
-      auto& list = s.measurements[id];
-      for (const Json& m : i.at("measurements")) list.Add(Measurement::FromJson(m));
-      i.erase("measurements");
-      s.indicators.Add(id, i);
-    }
-    s.reviews = j.at("reviews");
-    s.revision = j.at("revision");
-    s.evaluation = j.at("evaluation");
-    s.occurrences = j.at("occurrences").get<std::map<std::string, Json>>();
-    s.reviews_due = j.at("reviews_due").get<std::vector<int32_t>>();
-    for (const Json& r : j.at("reminders")) {
-      s.reminders.Put(Reminder::FromJson(r));
-    }
-    s.version = j.at("version").get<uint64_t>();
-    s.last_position = j.at("last_position").get<uint64_t>();
-    if (!FromHex(j.at("last_hash").get<std::string>(), &s.last_hash)) {
-      return Status::Corruption("snapshot: last_hash is not a hash");
-    }
-    return s;
-  } catch (const std::exception& ex) {  // a JSON type error, a malformed date
-    return Status::Corruption(std::string("snapshot does not fit the plan state: ") + ex.what());
-  }
 }
 
 bool IsValidDirectionCode(std::string_view code) {

@@ -88,7 +88,11 @@ class Collection {
   }
 
   Json ToJson() const;  // an array in order
-  static Collection FromJson(const Json& array);
+  // The snapshot encoding (state_codec.cc). DecodeFrom reads from the front
+  // of `in` and advances it; false, leaving this unspecified, if the bytes
+  // do not fit.
+  void EncodeTo(std::string* out) const;
+  bool DecodeFrom(std::string_view* in);
 
  private:
   struct Entry {
@@ -153,6 +157,10 @@ class MeasurementSeries {
   // given replaces the old one.
   void Correct(size_t i, double value, bool integer, std::optional<std::string_view> source,
                std::optional<std::string_view> comment, Json correction);
+
+  // The snapshot encoding (state_codec.cc), as for Collection.
+  void EncodeTo(std::string* out) const;
+  bool DecodeFrom(std::string_view* in);
 
   // Iteration builds each Measurement: for (const Measurement& m : series).
   class Iterator {
@@ -230,7 +238,6 @@ struct Reminder {
   bool active() const { return state != State::kResolved; }
   const char* StateName() const;
   Json ToJson() const;
-  static Reminder FromJson(const Json& j);
 };
 
 // A plan's reminders in id order, in one sorted vector: a std::map spent a
@@ -304,9 +311,12 @@ struct PlanState {
   // of a log) are read straight into their records without building JSON.
   Status ApplyEncoded(const EventView& event);
 
-  // The complete state, for snapshots; FromJson(ToJson()) is identical.
+  // The complete state as JSON, to compare two states or look at one.
   Json ToJson() const;
-  static Result<PlanState> FromJson(const Json& j);
+  // The complete state in the snapshot encoding (state_codec.cc): Decode of
+  // Encode is identical. Corruption if the bytes do not fit.
+  std::string Encode() const;
+  static Result<PlanState> Decode(std::string_view bytes);
 };
 
 // A direction code: 1 to 16 of A-Z, 0-9, '-' and '_', starting with a

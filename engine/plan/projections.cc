@@ -23,13 +23,16 @@ constexpr std::string_view kCheckpointKey = "checkpoint";
 constexpr uint64_t kCatchUpChunk = 10000;
 constexpr size_t kSnapshotHeader = 4 + 4 + 8;
 
-// "JSNP" | format u32 | position u64 | payload. The position comes before
-// the payload so that a search can skip a snapshot without decoding it.
-std::string EncodeSnapshot(uint64_t position, const Json& body) {
+// "JSNP" | format u32 | position u64 | body. The position comes before the
+// body so that a search can skip a snapshot without decoding it. A stream
+// snapshot's body is PlanState::Encode; the checkpoint's is the hash of the
+// event at `position`, then a u32 count of plans and each plan's encoding,
+// length-prefixed.
+std::string EncodeSnapshot(uint64_t position, std::string_view body) {
   std::string v(kSnapshotMagic);
   coding::PutFixed32(&v, Projections::kSnapshotFormat);
   coding::PutFixed64(&v, position);
-  v += EncodePayload(body);
+  v += body;
   return v;
 }
 
@@ -47,12 +50,33 @@ std::optional<uint64_t> SnapshotPosition(std::string_view v) {
   return position;
 }
 
-// Nullopt when the bytes are not a snapshot of this build's format.
-std::optional<Json> DecodeSnapshot(std::string_view v) {
-  if (!SnapshotPosition(v)) return std::nullopt;
-  auto body = DecodePayload(v.substr(kSnapshotHeader));
-  if (!body.ok()) return std::nullopt;
-  return std::move(body).value();
+// The checkpoint's body: every plan at `position`, whose event has `hash`.
+struct Checkpoint {
+  uint64_t position = 0;
+  Hash hash{};
+  std::map<std::string, PlanState, std::less<>> plans;
+};
+
+std::optional<Checkpoint> DecodeCheckpoint(std::string_view v) {
+  const std::optional<uint64_t> position = SnapshotPosition(v);
+  if (!position) return std::nullopt;
+  v.remove_prefix(kSnapshotHeader);
+  Checkpoint c;
+  c.position = *position;
+  uint32_t count = 0;
+  if (!coding::GetBytes(&v, c.hash.size(), c.hash.data()) || !coding::GetFixed32(&v, &count)) {
+    return std::nullopt;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string_view bytes;
+    if (!coding::GetLengthPrefixed(&v, &bytes)) return std::nullopt;
+    auto state = PlanState::Decode(bytes);
+    if (!state.ok() || !c.plans.emplace(state->code, std::move(state).value()).second) {
+      return std::nullopt;
+    }
+  }
+  if (!v.empty()) return std::nullopt;
+  return c;
 }
 
 // The stored event at `position` has hash `hex`: the snapshot belongs to
@@ -70,29 +94,16 @@ Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progres
   rocksdb::Status s =
       log_.db()->Get(rocksdb::ReadOptions(), log_.snapshots_cf(), kCheckpointKey, &value);
   if (s.ok()) {
-    std::optional<Json> body = DecodeSnapshot(value);
-    bool loaded = false;
-    if (body && body->contains("position") && body->contains("hash") && body->contains("plans") &&
-        MatchesLog(log_, (*body)["position"].get<uint64_t>(), (*body)["hash"].get<std::string>())) {
-      std::map<std::string, PlanState, std::less<>> plans;
-      loaded = true;
-      for (const Json& p : (*body)["plans"]) {
-        auto state = PlanState::FromJson(p);
-        if (!state.ok()) {
-          loaded = false;
-          break;
-        }
-        plans.emplace(state->code, std::move(state).value());
-      }
-      if (loaded) {
-        std::unique_lock<std::shared_mutex> lock(mu_);
-        plans_ = std::move(plans);
-        applied_ = (*body)["position"].get<uint64_t>();
-        FromHex((*body)["hash"].get<std::string>(), &applied_hash_);
-        checkpoint_position_ = applied_;
-      }
+    std::optional<Checkpoint> checkpoint = DecodeCheckpoint(value);
+    if (checkpoint && MatchesLog(log_, checkpoint->position, ToHex(checkpoint->hash))) {
+      std::unique_lock<std::shared_mutex> lock(mu_);
+      plans_ = std::move(checkpoint->plans);
+      applied_ = checkpoint->position;
+      applied_hash_ = checkpoint->hash;
+      checkpoint_position_ = applied_;
+    } else {
+      snapshots_ignored_.fetch_add(1);
     }
-    if (!loaded) snapshots_ignored_.fetch_add(1);
   }
   return CatchUp(progress);
 }
@@ -460,7 +471,7 @@ void Projections::SnapshotWriterLoop() {
       log_.db()
           ->Put(rocksdb::WriteOptions(), log_.snapshots_cf(),
                 log_format::StreamKey(PlanStream(state.code), state.version),
-                EncodeSnapshot(state.last_position, state.ToJson()))
+                EncodeSnapshot(state.last_position, state.Encode()))
           .PermitUncheckedError();
     }
     {
@@ -482,10 +493,9 @@ Status Projections::WriteCheckpoint() const {
                                health.message());
   }
   std::shared_lock<std::shared_mutex> lock(mu_);
-  Json plans = Json::array();
-  for (const auto& [code, state] : plans_) plans.push_back(state.ToJson());
-  const Json body = {
-      {"position", applied_}, {"hash", ToHex(applied_hash_)}, {"plans", std::move(plans)}};
+  std::string body(applied_hash_.begin(), applied_hash_.end());
+  coding::PutFixed32(&body, static_cast<uint32_t>(plans_.size()));
+  for (const auto& [code, state] : plans_) coding::PutLengthPrefixed(&body, state.Encode());
   rocksdb::Status s = log_.db()->Put(rocksdb::WriteOptions(), log_.snapshots_cf(), kCheckpointKey,
                                      EncodeSnapshot(applied_, body));
   if (!s.ok()) return Status::IOError("writing the projection checkpoint: " + s.ToString());
@@ -539,9 +549,7 @@ Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
       continue;
     }
     if (*taken_at > max_position) continue;  // taken after the point asked for
-    std::optional<Json> body = DecodeSnapshot(value);
-    auto state =
-        body ? PlanState::FromJson(*body) : Result<PlanState>(Status::Corruption("snapshot"));
+    auto state = PlanState::Decode(value.substr(kSnapshotHeader));
     if (!state.ok() || state->last_position != *taken_at ||
         !MatchesLog(log_, state->last_position, ToHex(state->last_hash))) {
       snapshots_ignored_.fetch_add(1);
@@ -554,6 +562,18 @@ Result<PlanState> Projections::FromStreamSnapshot(const std::string& code,
 }
 
 Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t position) const {
+  {
+    // When nothing of the plan's stream was recorded between `position` and
+    // what the projections have applied, the current plan is the answer: the
+    // same events, applied the same way. Most questions about a past date
+    // are about a plan that has not changed since.
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    if (position <= applied_) {
+      auto it = plans_.find(code);
+      if (it == plans_.end()) return PlanState();  // the stream had no event yet
+      if (it->second.last_position <= position) return it->second;
+    }
+  }
   auto base = FromStreamSnapshot(code, position);
   if (!base.ok()) return base;
   PlanState state = std::move(base).value();
@@ -566,34 +586,29 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
     }
     return std::move(state);
   };
-  for (uint64_t from = state.version + 1;;) {
-    auto events = log_.ReadStream(PlanStream(code), from, 1000);
-    if (!events.ok()) return events.status();
-    for (const Event& e : *events) {
-      if (e.position > position) return done();
-      JALON_RETURN_IF_ERROR(state.ApplyEncoded(e.View()));
-    }
-    if (events->size() < 1000) return done();
-    from = events->back().version + 1;
-  }
+  Status applied;
+  JALON_RETURN_IF_ERROR(
+      log_.ScanStream(PlanStream(code), state.version + 1, position, [&](const EventView& e) {
+        applied = state.ApplyEncoded(e);
+        return applied.ok();
+      }));
+  JALON_RETURN_IF_ERROR(applied);
+  return done();
 }
 
 Result<PlanState> Projections::AtEffective(const std::string& code, Instant date,
                                            uint64_t max_position) const {
   PlanState state;
-  for (uint64_t from = 1;;) {
-    auto events = log_.ReadStream(PlanStream(code), from, 1000);
-    if (!events.ok()) return events.status();
-    for (const Event& e : *events) {
-      if (e.position > max_position) return state;
-      if (e.effective_at > date) continue;
-      // An event whose parent lies after `date` is not visible either.
-      Status s = state.ApplyEncoded(e.View());
-      if (!s.ok() && !s.IsNotFound()) return s;
-    }
-    if (events->size() < 1000) return state;
-    from = events->back().version + 1;
-  }
+  Status applied;
+  JALON_RETURN_IF_ERROR(log_.ScanStream(PlanStream(code), 1, max_position, [&](const EventView& e) {
+    if (e.effective_at > date) return true;
+    // An event whose parent lies after `date` is not visible either.
+    applied = state.ApplyEncoded(e);
+    if (applied.IsNotFound()) applied = Status::Ok();
+    return applied.ok();
+  }));
+  JALON_RETURN_IF_ERROR(applied);
+  return state;
 }
 
 }  // namespace jalon

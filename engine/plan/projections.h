@@ -56,7 +56,9 @@ struct ProjectionsOptions {
 
 class Projections {
  public:
-  static constexpr uint32_t kSnapshotFormat = 2;  // bump when PlanState's JSON changes
+  // Bump when PlanState::Encode changes (3: the binary encoding, 2026-11-29;
+  // 2 and before: the state's JSON).
+  static constexpr uint32_t kSnapshotFormat = 3;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;

@@ -67,6 +67,52 @@ TEST_F(EventLogTest, AppendAssignsGaplessPositionsAndDenseVersions) {
   EXPECT_EQ(log->StreamVersion("plan/NONE").value(), 0u);
 }
 
+TEST_F(EventLogTest, ScanStreamReadsTheVersionsAndPositionsAskedFor) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  // 2,300 events of DEJ (past two MultiGet batches of 1,000) between events
+  // of DRH: DEJ version v is at position 2v - 1.
+  for (int i = 0; i < 23; ++i) {
+    for (int k = 0; k < 100; ++k) {
+      ASSERT_TRUE(log->Append(MakeRequest("plan/DEJ", "", 1)).ok());
+      ASSERT_TRUE(log->Append(MakeRequest("plan/DRH", "", 1)).ok());
+    }
+  }
+  const auto scan = [&](uint64_t from, uint64_t max_position, size_t stop_after = SIZE_MAX) {
+    std::vector<std::pair<uint64_t, uint64_t>> seen;  // (version, position)
+    Status s = log->ScanStream("plan/DEJ", from, max_position, [&](const EventView& e) {
+      EXPECT_EQ(e.stream, "plan/DEJ");
+      seen.emplace_back(e.version, e.position);
+      return seen.size() < stop_after;
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return seen;
+  };
+  const auto check = [](const std::vector<std::pair<uint64_t, uint64_t>>& seen, uint64_t first,
+                        uint64_t last) {
+    ASSERT_EQ(seen.size(), last >= first ? last - first + 1 : 0) << first << ".." << last;
+    for (size_t i = 0; i < seen.size(); ++i) {
+      EXPECT_EQ(seen[i].first, first + i);
+      EXPECT_EQ(seen[i].second, 2 * (first + i) - 1);
+    }
+  };
+  check(scan(1, UINT64_MAX), 1, 2300);
+  check(scan(0, UINT64_MAX), 1, 2300);  // version 0 reads from the first
+  check(scan(1, 1999), 1, 1000);        // exactly one batch
+  check(scan(1, 2000), 1, 1000);        // a DRH position: DEJ's is before it
+  check(scan(1, 2001), 1, 1001);
+  check(scan(1000, 4001), 1000, 2001);
+  check(scan(2300, UINT64_MAX), 2300, 2300);
+  check(scan(2301, UINT64_MAX), 2301, 2300);  // past the end: nothing
+  check(scan(5, 8), 5, 4);                    // position before the version: nothing
+  check(scan(1, UINT64_MAX, 1500), 1, 1500);  // fn stops the scan
+  EXPECT_TRUE(scan(1, 0).empty());
+  auto read = log->ReadStream("plan/DEJ", 999, 1002);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 1002u);
+  EXPECT_EQ(read->back().version, 2000u);
+  EXPECT_EQ(read->back().position, 3999u);
+}
+
 TEST_F(EventLogTest, EnvelopeCarriesItsContext) {
   auto log = OpenLogOrDie(dir_.path(), clock_);
   AppendRequest req = MakeRequest("plan/DEJ", "cmd-42", 1);

@@ -47,7 +47,13 @@ TEST(CollectionTest, KeepsEntitiesAsTheyWereGivenAndInOrder) {
   c.Remove("I1");
   c.Remove("I1");  // already gone: nothing happens
   EXPECT_EQ(Ids(c), (std::vector<std::string>{"I2", "I10"}));
-  EXPECT_EQ(Collection::FromJson(c.ToJson()).ToJson(), c.ToJson());
+  std::string encoded;
+  c.EncodeTo(&encoded);
+  Collection decoded;
+  std::string_view in = encoded;
+  ASSERT_TRUE(decoded.DecodeFrom(&in));
+  EXPECT_TRUE(in.empty());
+  EXPECT_EQ(decoded.ToJson(), c.ToJson());
 
   std::vector<std::string> seen;
   for (const auto& [id, item] : c.items()) seen.push_back(id + ":" + item["id"].get<std::string>());
