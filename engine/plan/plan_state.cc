@@ -774,11 +774,22 @@ Status PlanState::ApplyEncoded(const EventView& event) {
     Status s = ReadHot(event, &hot);
     if (!s.ok()) return where(s);
     const std::string parent(hot.parent);
+    // Indicators and actions are never removed (they are retired, dropped
+    // or cancelled), so one that has a series already exists: the scan of
+    // the entity ids is only needed for its first measurement or report.
     if (event.type == "MeasurementRecorded") {
-      if (!indicators.Contains(parent)) return Missing(event.ToEvent(), "indicator", parent);
-      measurements[parent].Add(hot.day, hot.number, hot.integer, hot.text_a, hot.text_b);
+      auto it = measurements.find(parent);
+      if (it == measurements.end()) {
+        if (!indicators.Contains(parent)) return Missing(event.ToEvent(), "indicator", parent);
+        it = measurements.try_emplace(parent).first;
+      }
+      it->second.Add(hot.day, hot.number, hot.integer, hot.text_a, hot.text_b);
     } else {
-      if (!actions.Contains(parent)) return Missing(event.ToEvent(), "action", parent);
+      auto it = progress.find(parent);
+      if (it == progress.end()) {
+        if (!actions.Contains(parent)) return Missing(event.ToEvent(), "action", parent);
+        it = progress.try_emplace(parent).first;
+      }
       ProgressReport r;
       r.day = hot.day;
       r.percent = hot.number;
@@ -787,7 +798,7 @@ Status PlanState::ApplyEncoded(const EventView& event) {
         r.has_note = true;
         r.note = *hot.text_a;
       }
-      progress[parent].push_back(std::move(r));
+      it->second.push_back(std::move(r));
     }
     version = event.version;
     last_position = event.position;
