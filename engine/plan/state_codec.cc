@@ -14,6 +14,7 @@
 // their items. Decode checks every count and reference against the bytes
 // it has, so damaged bytes give a Corruption, never a read out of bounds.
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -34,6 +35,14 @@ namespace {
 struct Damaged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The days and instants a state can hold: those of dates YYYY-MM-DD. A
+// damaged one outside them would overflow when it is turned into a date.
+constexpr int32_t kFirstDay = static_cast<int32_t>(
+    std::chrono::sys_days(std::chrono::year(0) / 1 / 1).time_since_epoch().count());
+constexpr int32_t kLastDay = static_cast<int32_t>(
+    std::chrono::sys_days(std::chrono::year(9999) / 12 / 31).time_since_epoch().count());
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000 * 1000;
 
 void PutU8(std::string* out, uint8_t v) { out->push_back(static_cast<char>(v)); }
 void PutI32(std::string* out, int32_t v) { coding::PutFixed32(out, static_cast<uint32_t>(v)); }
@@ -68,13 +77,24 @@ class Reader {
     return v;
   }
   int32_t I32() { return static_cast<int32_t>(U32()); }
+  int32_t Day() {
+    const int32_t day = I32();
+    if (day < kFirstDay || day > kLastDay) throw Damaged("a day out of the calendar");
+    return day;
+  }
   double F64() {
     const uint64_t bits = U64();
     double v = 0;
     std::memcpy(&v, &bits, sizeof v);
     return v;
   }
-  Instant At() { return FromMicros(static_cast<int64_t>(U64())); }
+  Instant At() {
+    const int64_t us = static_cast<int64_t>(U64());
+    if (us < kFirstDay * kMicrosPerDay || us >= (kLastDay + int64_t{1}) * kMicrosPerDay) {
+      throw Damaged("an instant out of the calendar");
+    }
+    return FromMicros(us);
+  }
   std::string_view View() {
     std::string_view v;
     if (!coding::GetLengthPrefixed(&in_, &v)) throw Damaged("a text runs past the end");
@@ -171,7 +191,7 @@ bool MeasurementSeries::DecodeFrom(std::string_view* in) {
     for (uint32_t i = 0; i < rows; ++i) {
       Row row;
       row.value = r.F64();
-      row.day = r.I32();
+      row.day = r.Day();
       row.source = r.U32();
       row.comment = r.U32();
       const uint8_t flags = r.U8();
@@ -276,7 +296,7 @@ Result<PlanState> PlanState::Decode(std::string_view bytes) {
       reports.reserve(count);
       for (uint32_t i = 0; i < count; ++i) {
         ProgressReport p;
-        p.day = r.I32();
+        p.day = r.Day();
         p.percent = r.F64();
         const uint8_t flags = r.U8();
         if (flags > (kInteger | kHasNote)) throw Damaged("progress report flags");
@@ -299,11 +319,11 @@ Result<PlanState> PlanState::Decode(std::string_view bytes) {
     }
     const uint32_t due = r.Count(4);
     s.reviews_due.reserve(due);
-    for (uint32_t i = 0; i < due; ++i) s.reviews_due.push_back(r.I32());
+    for (uint32_t i = 0; i < due; ++i) s.reviews_due.push_back(r.Day());
     for (uint32_t n = r.Count(16); n > 0; --n) {
       Reminder m;
       for (std::string* str : {&m.id, &m.rule, &m.subject, &m.expected}) *str = r.Str();
-      m.due_day = r.I32();
+      m.due_day = r.Day();
       const uint8_t state = r.U8();
       if (state > static_cast<uint8_t>(Reminder::State::kResolved)) {
         throw Damaged("reminder state");
