@@ -842,16 +842,18 @@ Status EventLog::ScanViews(uint64_t from, const std::function<bool(const EventVi
 Result<std::vector<Event>> EventLog::ReadStream(std::string_view stream, uint64_t from_version,
                                                 size_t limit) const {
   std::vector<Event> out;
-  if (limit == 0) return out;
-  JALON_RETURN_IF_ERROR(ScanStream(stream, from_version, UINT64_MAX, [&](const EventView& e) {
-    out.push_back(e.ToEvent());
-    return out.size() < limit;
-  }));
+  JALON_RETURN_IF_ERROR(ScanStream(
+      stream, from_version, UINT64_MAX,
+      [&](const EventView& e) {
+        out.push_back(e.ToEvent());
+        return true;
+      },
+      limit));
   return out;
 }
 
 Status EventLog::ScanStream(std::string_view stream, uint64_t from_version, uint64_t max_position,
-                            const std::function<bool(const EventView&)>& fn) const {
+                            const std::function<bool(const EventView&)>& fn, size_t limit) const {
   // The stream index gives the positions; a sorted MultiGet reads a batch.
   constexpr size_t kBatch = 1000;
   const std::string prefix = lf::StreamPrefix(stream);
@@ -862,10 +864,11 @@ Status EventLog::ScanStream(std::string_view stream, uint64_t from_version, uint
   std::vector<rocksdb::PinnableSlice> values;
   std::vector<rocksdb::Status> statuses;
   EventView e;
-  for (bool more = true; more;) {
+  for (bool more = limit > 0; more;) {
     keys.clear();
     const uint64_t first_version = expected;
-    for (; it->Valid() && keys.size() < kBatch; it->Next(), ++expected) {
+    const size_t batch = std::min(kBatch, limit);
+    for (; it->Valid() && keys.size() < batch; it->Next(), ++expected) {
       const rocksdb::Slice key = it->key();
       if (!key.starts_with(prefix)) break;
       const uint64_t version = coding::DecodeBigEndian64(key.data() + prefix.size());
@@ -878,7 +881,8 @@ Status EventLog::ScanStream(std::string_view stream, uint64_t from_version, uint
       keys.push_back(lf::EventKey(position));
     }
     JALON_RETURN_IF_ERROR(FromRocks(it->status(), "reading stream"));
-    more = keys.size() == kBatch;  // else the index, or the positions asked for, ended
+    limit -= keys.size();
+    more = keys.size() == batch && limit > 0;  // else the index or the positions ended
     if (keys.empty()) break;
     std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
     values.clear();

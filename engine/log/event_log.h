@@ -162,11 +162,12 @@ class EventLog {
   Result<std::vector<Event>> ReadStream(std::string_view stream, uint64_t from_version,
                                         size_t limit) const;
   // Calls fn on the events of `stream` with version >= from_version and
-  // position <= max_position, in order, until fn returns false; views valid
-  // during the call. Reads only those events (the stream index gives their
-  // positions), a MultiGet of up to 1,000 at a time.
+  // position <= max_position, at most `limit` of them, in order, until fn
+  // returns false; views valid during the call. Reads only those events
+  // (the stream index gives their positions), a MultiGet of up to 1,000 at
+  // a time.
   Status ScanStream(std::string_view stream, uint64_t from_version, uint64_t max_position,
-                    const std::function<bool(const EventView&)>& fn) const;
+                    const std::function<bool(const EventView&)>& fn, size_t limit = SIZE_MAX) const;
   // The durable version of `stream` (0 if it does not exist).
   Result<uint64_t> StreamVersion(std::string_view stream) const;
   // The position of the first event with recorded_at >= t, or head + 1 if
