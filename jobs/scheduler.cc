@@ -156,20 +156,20 @@ void Scheduler::Replan(const std::string& code, Instant now, bool force) {
 Instant Scheduler::NextDue(const PlanState& s, Instant now) const {
   Instant next = Instant::max();
   for (const Occurrence& o : CycleOccurrences(s.plan, options_.cycle)) {
-    if (!s.occurrences.contains(o.id())) {
+    if (!s.occurrences.Contains(o.id())) {
       next = std::min(next, o.fire_at);
       break;  // by fire time: the first unrecorded one
     }
   }
   int32_t rule_day = INT32_MAX;
-  std::set<std::string> expected;
+  std::set<std::string, std::less<>> expected;
   for (const Expected& e : ExpectedReminders(s, DayOf(now), options_.reminders, &rule_day)) {
     if (!s.reminders.contains(e.id)) return now;  // to issue
     expected.insert(e.id);
   }
   if (rule_day != INT32_MAX) next = std::min(next, StartOfDay(rule_day));
   for (const Reminder& r : s.reminders) {
-    const std::string& id = r.id;
+    const std::string_view id = r.id();
     if (r.active() && !expected.contains(id)) return now;  // to resolve: its data arrived
     if (r.state != Reminder::State::kOpen) continue;
     int32_t level = 0;
@@ -199,7 +199,7 @@ Status Scheduler::TickPlan(const std::string& code, Instant now, TickStats* stat
         if (!open) return;
         for (const Occurrence& o : CycleOccurrences(state.plan, options_.cycle)) {
           if (o.fire_at > now) break;
-          if (!state.occurrences.contains(o.id())) pending.push_back(o);
+          if (!state.occurrences.Contains(o.id())) pending.push_back(o);
         }
       })) {
     return NoPlan(code);
@@ -219,7 +219,7 @@ Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurre
     auto appended = service_.AppendSystem(
         code, "occ/" + code + "/" + id, kActor,
         [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
-          if (s.occurrences.contains(id)) return Nothing();
+          if (s.occurrences.Contains(id)) return Nothing();
           const Instant due = StartOfDay(o.date.due);
           Json payload = {{"occurrence", id},
                           {"schedule", o.schedule},
@@ -276,7 +276,7 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats*
       [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
         counted = TickStats();
         std::vector<NewEvent> events;
-        std::set<std::string> expected_ids;
+        std::set<std::string, std::less<>> expected_ids;
         for (const Expected& e : ExpectedReminders(s, today, options_.reminders)) {
           expected_ids.insert(e.id);
           if (s.reminders.contains(e.id)) continue;
@@ -291,7 +291,7 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, TickStats*
           ++counted.issued;
         }
         for (const Reminder& r : s.reminders) {
-          const std::string& id = r.id;
+          const std::string_view id = r.id();
           if (!r.active()) continue;
           if (!expected_ids.contains(id)) {
             events.push_back(MakeEvent(
@@ -339,12 +339,13 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
     for (const Reminder& r : state.reminders) {
       if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now)
         continue;
-      m.items.push_back(
-          {r.id, r.notices, r.rule, r.subject, r.expected, DateOfDay(r.due_day), r.level});
+      m.items.push_back({std::string(r.id()), r.notices, std::string(r.rule()),
+                         std::string(r.subject()), std::string(r.expected()), DateOfDay(r.due_day),
+                         r.level});
       m.level = std::max(m.level, r.level);
       attempt = std::max(attempt, r.attempts + 1);
-      key += r.id + "#" + std::to_string(r.notices) + ";";
-      items.push_back({{"id", r.id}, {"notice", r.notices}});
+      key.append(r.id()).append("#" + std::to_string(r.notices) + ";");
+      items.push_back({{"id", r.id()}, {"notice", r.notices}});
     }
     m.direction_name = state.direction.value("name", code);
     m.plan_title = state.plan.value("title", "");
@@ -447,8 +448,8 @@ Result<Json> Scheduler::Schedule(const std::string& code, std::optional<int32_t>
   for (const Occurrence& o : CycleOccurrences(state->plan, options_.cycle)) {
     if ((from && o.date.nominal < *from) || (to && o.date.nominal > *to)) continue;
     Json j = o.ToJson();
-    auto it = state->occurrences.find(o.id());
-    j["state"] = it == state->occurrences.end() ? Json("pending") : it->second["status"];
+    const std::optional<Json> recorded = state->occurrences.Find(o.id());
+    j["state"] = recorded ? (*recorded)["status"] : Json("pending");
     list.push_back(std::move(j));
   }
   return Json{{"direction", code}, {"occurrences", std::move(list)}};
@@ -460,7 +461,7 @@ Result<Json> Scheduler::Reminders(const std::string& code) const {
   std::vector<const Reminder*> list;
   for (const Reminder& r : state->reminders) list.push_back(&r);
   std::sort(list.begin(), list.end(), [](const Reminder* a, const Reminder* b) {
-    return a->issued_at != b->issued_at ? a->issued_at > b->issued_at : a->id < b->id;
+    return a->issued_at != b->issued_at ? a->issued_at > b->issued_at : a->id() < b->id();
   });
   Json out = Json::array();
   for (const Reminder* r : list) out.push_back(r->ToJson());

@@ -126,7 +126,7 @@ class Direction {
 
     // Half of the reminders that reach the director get acknowledged.
     for (const Reminder& r : s.reminders) {
-      const std::string& id = r.id;
+      const std::string id(r.id());
       if (r.state == Reminder::State::kOpen && r.level >= 1 &&
           Draw(seed_, code_ + "/ack/" + id) < 0.5) {
         JALON_RETURN_IF_ERROR(Run("AcknowledgeReminder", date + "/ack/" + id,

@@ -602,17 +602,19 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
                       {"target", {{"value", 50}, {"date", "2020-12-31"}}},
                       {"frequency", "annual"},
                       {"source", "Tableau de bord interne"}}}});
-            const int32_t due = jalon::DayOf(std::string("2016-01-01")) + 366;
+          }
+          // The reminders as the scheduler issues them (ids, texts), one
+          // per indicator: none has a measurement.
+          for (const auto& e : jalon::jobs::ExpectedReminders(state, jalon::DayOf(clock.Now()),
+                                                              jalon::jobs::ReminderOptions())) {
             jalon::NewEvent issued;
             issued.type = "ReminderIssued";
             issued.effective_at = clock.Now();
-            issued.payload =
-                jalon::EncodePayload({{"reminder", jalon::jobs::ReminderId(code, "indicator_stale",
-                                                                           "indicator/" + id, due)},
-                                      {"rule", "indicator_stale"},
-                                      {"subject", "indicator/" + id},
-                                      {"expected", "une nouvelle mesure de l'indicateur " + id},
-                                      {"due", jalon::DateOfDay(due)}});
+            issued.payload = jalon::EncodePayload({{"reminder", e.id},
+                                                   {"rule", e.rule},
+                                                   {"subject", e.subject},
+                                                   {"expected", e.expected},
+                                                   {"due", jalon::DateOfDay(e.due)}});
             events.push_back(std::move(issued));
           }
           jalon::AppendRequest request;
@@ -632,19 +634,55 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
     for (auto& t : workers) t.join();
   }
   std::fputc('\n', stderr);
+  // The daemon's side starts as jalond does after a restart: on the log
+  // reopened, without the loader's heap (freed memory the allocator kept).
+  log->reset();
+  malloc_trim(0);
+  log = jalon::EventLog::Open(dir.path, log_options);
+  if (!log.ok()) return 1;
   const uint64_t rss_before = ResidentKiB();
+  // JALON_BENCH_PAUSE=1: time to attach a profiler (heaptrack -p, perf -p)
+  // before the daemon's side starts, and again before the firing pass.
+  if (std::getenv("JALON_BENCH_PAUSE")) {
+    std::fprintf(stderr, "pause pid %d\n", getpid());
+    std::this_thread::sleep_for(std::chrono::seconds(8));
+  }
 
   // Planning at startup: the projections, then a first pass with nothing due.
   clock.Set(t0 + std::chrono::days(13) + std::chrono::hours(12));
   auto start = Clock::now();
   jalon::Projections projections(**log);
   if (!projections.Start().ok()) return 1;
+  if (std::getenv("JALON_BENCH_HEAP")) {
+    std::fprintf(stderr, "heap in use after the projections: %zu MiB\n",
+                 mallinfo2().uordblks >> 20);
+  }
   jalon::PlanService service(**log, projections, clock);
   jalon::jobs::Scheduler scheduler(service, clock, jalon::jobs::JobsOptions(), nullptr);
   jalon::jobs::TickStats first;
   if (!scheduler.Tick(&first).ok()) return 1;
   const double planning_s = Seconds(Clock::now() - start);
   const uint64_t rss_after = ResidentKiB();
+  // JALON_BENCH_HEAP=1: where the heap goes (mallinfo2's bytes in use),
+  // and what one plan's parts take, measured on 100 copies of them.
+  if (std::getenv("JALON_BENCH_HEAP")) {
+    auto in_use = [] { return mallinfo2().uordblks; };
+    std::fprintf(stderr, "heap in use after the first pass: %zu MiB\n", in_use() >> 20);
+    projections.With("D00000", [&](const jalon::PlanState& s) {
+      std::vector<jalon::PlanState> plans;
+      std::vector<jalon::ReminderSet> reminders;
+      std::vector<jalon::Collection> indicators;
+      const size_t a = in_use();
+      for (int i = 0; i < 100; ++i) plans.push_back(s);
+      const size_t b = in_use();
+      for (int i = 0; i < 100; ++i) reminders.push_back(s.reminders);
+      const size_t c = in_use();
+      for (int i = 0; i < 100; ++i) indicators.push_back(s.indicators);
+      const size_t d = in_use();
+      std::fprintf(stderr, "one plan: %zu bytes, of which reminders %zu, indicators %zu\n",
+                   (b - a) / 100, (c - b) / 100, (d - c) / 100);
+    });
+  }
   std::fprintf(stderr, "first pass: %s\n", first.ToJson().dump().c_str());
   // The occurrences recorded by the first pass are re-planned by the next.
   clock.Advance(std::chrono::minutes(1));
@@ -665,6 +703,10 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
   // the lag of each escalation from the start of the pass.
   clock.Set(t0 + std::chrono::days(14) + std::chrono::hours(1));
   const uint64_t before = (*log)->Head().position;
+  if (std::getenv("JALON_BENCH_PAUSE")) {
+    std::fprintf(stderr, "fire pid %d\n", getpid());
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+  }
   std::vector<double> lags;
   jalon::LogTailer tailer(**log, before + 1);
   const double fire_cpu_before = CpuSeconds();

@@ -155,6 +155,11 @@ Status EventLog::OpenDb() {
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // All families' memtables share one budget: each family's own 64 MiB
+  // (twice, while one flushes) let a burst of appends, such as the
+  // scheduler's first pass over a city, hold over 100 MiB in memtables.
+  // The events family fills it; the others are small.
+  db_options.db_write_buffer_size = 64 << 20;
   // One writer thread: concurrent memtable writes buy nothing, and the
   // hash memtable of "commands" (below) needs them off.
   db_options.allow_concurrent_memtable_write = false;

@@ -104,8 +104,7 @@ Json EntityJson(const PlanState& s, const std::string& entity) {
     return r == nullptr ? Json(nullptr) : r->ToJson();
   }
   if (kind == "occurrence") {
-    auto it = s.occurrences.find(id);
-    return it == s.occurrences.end() ? Json(nullptr) : it->second;
+    return s.occurrences.Find(id).value_or(Json(nullptr));
   }
   if (kind == "review") {
     const bool number =
@@ -124,8 +123,8 @@ std::map<std::string, Json> Entities(const PlanState& s) {
   };
   for (const char* k : {"direction", "plan", "revision", "evaluation"}) put(k);
   for (const auto& [name, text] : s.sections.items()) put("section/" + name);
-  for (const auto& [id, status] : s.occurrences) put("occurrence/" + id);
-  for (const Reminder& r : s.reminders) put("reminder/" + r.id);
+  for (const auto& id : s.occurrences.ids()) put("occurrence/" + id);
+  for (const Reminder& r : s.reminders) put("reminder/" + std::string(r.id()));
   if (!s.identity.empty()) put("section/identity");
   for (const auto& id : s.swot.ids()) put("swot/" + id);
   for (const auto& id : s.missions.ids()) put("mission/" + id);

@@ -87,7 +87,10 @@ Result<Json> PlanService::Execute(Command command, const std::string& actor) {
             current = durable.version == slot.working->version;
           });
         }
-        if (!current) slot.working = projections_.Current(*code).value_or(PlanState());
+        if (!current) {
+          slot.working =
+              std::make_unique<PlanState>(projections_.Current(*code).value_or(PlanState()));
+        }
       }
       PlanState& working = *slot.working;
       const Instant now = clock_.Now();

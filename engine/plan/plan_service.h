@@ -105,8 +105,10 @@ class PlanService {
   struct PlanSlot {
     std::mutex mu;
     std::condition_variable idle;
-    std::optional<PlanState> working;  // GUARDED_BY(mu)
-    uint64_t in_flight = 0;            // GUARDED_BY(mu)
+    // Held only while the plan is being written: most plans of a city are
+    // not, and an empty PlanState is over 500 bytes.
+    std::unique_ptr<PlanState> working;  // GUARDED_BY(mu)
+    uint64_t in_flight = 0;              // GUARDED_BY(mu)
   };
   PlanSlot& Slot(const std::string& code);
   // Locks the plan's slot once no command of it is in flight.

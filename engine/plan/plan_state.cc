@@ -1,6 +1,7 @@
 #include "engine/plan/plan_state.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <stdexcept>
 #include <unordered_map>
@@ -8,6 +9,7 @@
 
 #include "engine/log/payload.h"
 #include "engine/util/compact_vector.h"
+#include "engine/util/phrase_code.h"
 
 namespace jalon {
 namespace {
@@ -39,7 +41,12 @@ using Applier = std::function<Status(PlanState&, const Event&, const Json&)>;
 Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   Json o = {{"status", status}};
   CopyPresent(p, o, {"due", "caught_up", "reason"});
-  s.occurrences[p.at("occurrence").get<std::string>()] = std::move(o);
+  const std::string& id = p.at("occurrence").get_ref<const std::string&>();
+  if (s.occurrences.Contains(id)) {
+    s.occurrences.Put(id, o);
+  } else {
+    s.occurrences.Add(id, o);
+  }
   return Status::Ok();
 }
 
@@ -316,11 +323,9 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       {"ReminderIssued",
        [](PlanState& s, const Event& e, const Json& p) {
-         Reminder r;
-         r.id = p.at("reminder").get<std::string>();
-         r.rule = p.at("rule").get<std::string>();
-         r.subject = p.at("subject").get<std::string>();
-         r.expected = p.value("expected", "");
+         Reminder r(p.at("reminder").get_ref<const std::string&>(),
+                    p.at("rule").get_ref<const std::string&>(),
+                    p.at("subject").get_ref<const std::string&>(), p.value("expected", ""));
          r.due_day = DayOf(p.at("due").get<std::string>());
          r.issued_at = e.recorded_at;
          r.notices = 1;
@@ -571,19 +576,68 @@ Json PlanState::IndicatorJson(const std::string& id) const {
 
 size_t Collection::Index(std::string_view id) const {
   for (size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].id == id) return i;
+    if (entries_[i][0] == id) return i;
   }
   return kNone;
 }
 
+namespace {
+
+// Entities are kept as CBOR with their common keys written as one control
+// character each: keys were half of an indicator's 193 bytes, and a city
+// keeps tens of entities per plan in memory. The snapshot format depends on
+// this list: append only, and raise kSnapshotFormat if it ever changes.
+constexpr PhraseCode<30> kEntityKeys(
+    {"id",         "title",       "text",        "description", "name",     "date",
+     "value",      "status",      "attached_to", "kind",        "unit",     "polarity",
+     "baseline",   "target",      "frequency",   "source",      "owner",    "start",
+     "due",        "budget_eur",  "caught_up",   "axis",        "missions", "rationale",
+     "validation", "orientation", "reason",      "dropped",     "quadrant", "evidence"});
+
+std::string ShortKey(const std::string& key) { return kEntityKeys.Code(key); }
+
+void ExpandKey(std::string* key) {
+  if (PhraseCode<30>::HasCodes(*key)) *key = kEntityKeys.Expand(*key);
+}
+
+Json WithShortKeys(const Json& j) {
+  if (j.is_object()) {
+    Json out = Json::object();
+    for (const auto& [k, v] : j.items()) out[ShortKey(k)] = WithShortKeys(v);
+    return out;
+  }
+  if (j.is_array()) {
+    Json out = Json::array();
+    for (const Json& v : j) out.push_back(WithShortKeys(v));
+    return out;
+  }
+  return j;
+}
+
+// nlohmann's DOM builder with the keys expanded as they are read.
+class ExpandingDom : public nlohmann::detail::json_sax_dom_parser<Json> {
+ public:
+  using json_sax_dom_parser::json_sax_dom_parser;
+  bool key(std::string& k) {
+    ExpandKey(&k);
+    return json_sax_dom_parser::key(k);
+  }
+};
+
+}  // namespace
+
 std::string Collection::Encode(const Json& item) {
   std::string bytes;
-  Json::to_cbor(item, nlohmann::detail::output_adapter<char, std::string>(bytes));
-  bytes.shrink_to_fit();
+  Json::to_cbor(WithShortKeys(item), nlohmann::detail::output_adapter<char, std::string>(bytes));
   return bytes;
 }
 
-Json Collection::Decode(const std::string& bytes) { return Json::from_cbor(bytes); }
+Json Collection::Decode(std::string_view bytes) {
+  Json out;
+  ExpandingDom dom(out);
+  Json::sax_parse(bytes.begin(), bytes.end(), &dom, nlohmann::detail::input_format_t::cbor);
+  return out;
+}
 
 namespace {
 
@@ -604,7 +658,10 @@ class ScalarSax final : public nlohmann::json_sax<Json> {
   bool start_array(std::size_t) override { return Enter(); }
   bool end_array() override { return Leave(); }
   bool key(string_t& k) override {
-    if (depth_ == 1) key_ = std::move(k);
+    if (depth_ == 1) {
+      key_ = std::move(k);
+      ExpandKey(&key_);
+    }
     return true;
   }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) override {
@@ -631,7 +688,7 @@ class ScalarSax final : public nlohmann::json_sax<Json> {
 
 }  // namespace
 
-EntityFields Collection::Scan(const std::string& bytes) {
+EntityFields Collection::Scan(std::string_view bytes) {
   EntityFields out;
   ScalarSax sax(&out);
   Json::sax_parse(bytes.begin(), bytes.end(), &sax, nlohmann::detail::input_format_t::cbor);
@@ -641,7 +698,7 @@ EntityFields Collection::Scan(const std::string& bytes) {
 std::optional<EntityFields> Collection::FieldsOf(std::string_view id) const {
   const size_t i = Index(id);
   if (i == kNone) return std::nullopt;
-  return Scan(entries_[i].bytes);
+  return Scan(entries_[i][1]);
 }
 
 const Json* EntityFields::Get(std::string_view key) const {
@@ -664,24 +721,24 @@ bool EntityFields::Flag(std::string_view key, bool fallback) const {
 std::optional<Json> Collection::Find(std::string_view id) const {
   const size_t i = Index(id);
   if (i == kNone) return std::nullopt;
-  return Decode(entries_[i].bytes);
+  return Decode(entries_[i][1]);
 }
 
 Json Collection::At(std::string_view id) const {
   const size_t i = Index(id);
   if (i == kNone) throw std::out_of_range("no entity '" + std::string(id) + "'");
-  return Decode(entries_[i].bytes);
+  return Decode(entries_[i][1]);
 }
 
 void Collection::Add(std::string id, const Json& item) {
   ReserveOneMore(entries_);
-  entries_.push_back({std::move(id), Encode(item)});
+  entries_.push_back(Entry({id, Encode(item)}));
 }
 
 void Collection::Put(std::string_view id, const Json& item) {
   const size_t i = Index(id);
   if (i == kNone) throw std::out_of_range("no entity '" + std::string(id) + "'");
-  entries_[i].bytes = Encode(item);
+  entries_[i] = Entry({entries_[i][0], Encode(item)});
 }
 
 void Collection::Remove(std::string_view id) {
@@ -691,7 +748,7 @@ void Collection::Remove(std::string_view id) {
 
 Json Collection::ToJson() const {
   Json out = Json::array();
-  for (const Entry& e : entries_) out.push_back(Decode(e.bytes));
+  for (const Entry& e : entries_) out.push_back(Decode(e[1]));
   return out;
 }
 
@@ -810,6 +867,43 @@ Status PlanState::ApplyEncoded(const EventView& event) {
   return Apply(event.ToEvent(), *payload);
 }
 
+namespace {
+
+// The phrases of the reminders that jobs/reminders/rules.cc writes: rules,
+// subject kinds, and the fixed parts of the French "expected" texts. A
+// reminder keeps each as one byte, which halves its texts: a city holds a
+// million reminders. A phrase missing here only costs memory. Append only,
+// and raise Projections::kSnapshotFormat if this list changes.
+constexpr PhraseCode<16> kReminderPhrases({
+    "indicator_stale",
+    "action_overdue",
+    "review_not_held",
+    "revision_open",
+    "indicator/",
+    "action/",
+    "review/",
+    "une nouvelle mesure de l'indicateur ",
+    "), attendue au plus tard le ",
+    "l'achèvement de l'action ",
+    "), prévue pour le ",
+    ", ou sa replanification",
+    "la tenue de la revue semestrielle prévue le ",
+    " (HoldReview, avec ses participants et ses décisions)",
+    "la clôture de la révision à mi-parcours ouverte le ",
+    " (CloseRevision, avec sa décision)",
+});
+
+}  // namespace
+
+Reminder::Reminder(std::string_view id, std::string_view rule, std::string_view subject,
+                   std::string_view expected)
+    : texts_({id, kReminderPhrases.Code(rule), kReminderPhrases.Code(subject),
+              kReminderPhrases.Code(expected)}) {}
+
+std::string Reminder::rule() const { return kReminderPhrases.Expand(texts_[1]); }
+std::string Reminder::subject() const { return kReminderPhrases.Expand(texts_[2]); }
+std::string Reminder::expected() const { return kReminderPhrases.Expand(texts_[3]); }
+
 const char* Reminder::StateName() const {
   switch (state) {
     case State::kOpen:
@@ -823,10 +917,10 @@ const char* Reminder::StateName() const {
 }
 
 Json Reminder::ToJson() const {
-  Json j = {{"id", id},
-            {"rule", rule},
-            {"subject", subject},
-            {"expected", expected},
+  Json j = {{"id", id()},
+            {"rule", rule()},
+            {"subject", subject()},
+            {"expected", expected()},
             {"due", DateOfDay(due_day)},
             {"issued_at", FormatInstant(issued_at)},
             {"state", StateName()},
@@ -849,14 +943,14 @@ Json RemindersJson(const ReminderSet& reminders) {
 namespace {
 
 struct ById {
-  bool operator()(const Reminder& r, std::string_view id) const { return r.id < id; }
+  bool operator()(const Reminder& r, std::string_view id) const { return r.id() < id; }
 };
 
 }  // namespace
 
 const Reminder* ReminderSet::Find(std::string_view id) const {
   auto it = std::lower_bound(items_.begin(), items_.end(), id, ById());
-  return it != items_.end() && it->id == id ? &*it : nullptr;
+  return it != items_.end() && it->id() == id ? &*it : nullptr;
 }
 
 Reminder* ReminderSet::Find(std::string_view id) {
@@ -870,8 +964,8 @@ const Reminder& ReminderSet::at(std::string_view id) const {
 }
 
 void ReminderSet::Put(Reminder r) {
-  auto it = std::lower_bound(items_.begin(), items_.end(), r.id, ById());
-  if (it != items_.end() && it->id == r.id) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), r.id(), ById());
+  if (it != items_.end() && it->id() == r.id()) {
     *it = std::move(r);
   } else {
     const auto at = it - items_.begin();
@@ -884,6 +978,8 @@ Json PlanState::ToJson() const {
   Json actions_json = Json::array(), indicators_json = Json::array();
   for (const auto& id : actions.ids()) actions_json.push_back(ActionJson(id));
   for (const auto& id : indicators.ids()) indicators_json.push_back(IndicatorJson(id));
+  Json occurrences_json = Json::object();  // by id
+  for (const auto& [id, o] : occurrences.items()) occurrences_json[id] = o;
   return {{"code", code},
           {"direction", direction},
           {"plan", plan},
@@ -898,7 +994,7 @@ Json PlanState::ToJson() const {
           {"reviews", reviews},
           {"revision", revision},
           {"evaluation", evaluation},
-          {"occurrences", occurrences},
+          {"occurrences", occurrences_json},
           {"reviews_due", reviews_due},
           {"reminders", RemindersJson(reminders)},
           {"version", version},

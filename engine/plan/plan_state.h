@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "engine/log/event.h"
+#include "engine/util/packed_texts.h"
 #include "engine/util/status.h"
 
 namespace jalon {
@@ -67,23 +68,22 @@ class Collection {
   size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }
 
-  // The ids in order.
+  // The ids in order (copies: ids are short).
   auto ids() const {
-    return entries_ |
-           std::views::transform([](const Entry& e) -> const std::string& { return e.id; });
+    return entries_ | std::views::transform([](const Entry& e) { return std::string(e[0]); });
   }
   // The scalar fields of entity `id`, or nullopt if there is no such entity.
   std::optional<EntityFields> FieldsOf(std::string_view id) const;
   // (id, scalar fields) in order: for (const auto& [id, f] : c.fields()).
   auto fields() const {
     return entries_ | std::views::transform([](const Entry& e) {
-             return std::pair<const std::string&, EntityFields>(e.id, Scan(e.bytes));
+             return std::pair<std::string, EntityFields>(e[0], Scan(e[1]));
            });
   }
   // (id, decoded entity) in order: for (const auto& [id, item] : c.items()).
   auto items() const {
     return entries_ | std::views::transform([](const Entry& e) {
-             return std::pair<const std::string&, Json>(e.id, Decode(e.bytes));
+             return std::pair<std::string, Json>(e[0], Decode(e[1]));
            });
   }
 
@@ -95,15 +95,14 @@ class Collection {
   bool DecodeFrom(std::string_view* in);
 
  private:
-  struct Entry {
-    std::string id;
-    std::string bytes;  // CBOR
-  };
+  // The id, then the entity in CBOR, in one block: a plan holds its
+  // entities by the hundred and a city's plans by the ten thousand.
+  using Entry = PackedTexts<2>;
   static constexpr size_t kNone = static_cast<size_t>(-1);
   size_t Index(std::string_view id) const;
   static std::string Encode(const Json& item);
-  static Json Decode(const std::string& bytes);
-  static EntityFields Scan(const std::string& bytes);
+  static Json Decode(std::string_view bytes);
+  static EntityFields Scan(std::string_view bytes);
 
   std::vector<Entry> entries_;
 };
@@ -220,24 +219,41 @@ struct ProgressReport {
 // delivery events). The engine only keeps the record; jobs/ decides.
 struct Reminder {
   enum class State : uint8_t { kOpen, kAcknowledged, kResolved };
-  std::string id;        // stable, an entity id: "rem-" + 20 hex of (direction, rule, subject, due)
-  std::string rule;      // indicator_stale | action_overdue | review_not_held | revision_open
-  std::string subject;   // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
-  std::string expected;  // what the direction is asked for, in French
-  int32_t due_day = 0;   // by when the data was expected
+  Reminder() = default;
+  Reminder(std::string_view id, std::string_view rule, std::string_view subject,
+           std::string_view expected);
+
+  // Stable, an entity id: "rem-" + 20 hex of (direction, rule, subject, due).
+  std::string_view id() const { return texts_[0]; }
+  // indicator_stale | action_overdue | review_not_held | revision_open
+  std::string rule() const;
+  // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
+  std::string subject() const;
+  // What the direction is asked for, in French.
+  std::string expected() const;
+
   Instant issued_at{};
-  State state = State::kOpen;
-  int32_t level = 0;         // 0 the direction's contact, 1 its director, 2 the steering office
-  uint32_t notices = 0;      // notices to send: 1 at issue, +1 per escalation or repeat
-  uint32_t delivered = 0;    // notices delivered
   Instant last_notice_at{};  // when the latest notice was decided
-  uint32_t attempts = 0;     // failed attempts at the pending notice
   Instant retry_at{};        // no new attempt before this
   Instant resolved_at{};
+  int32_t due_day = 0;     // by when the data was expected
+  int32_t level = 0;       // 0 the direction's contact, 1 its director, 2 the steering office
+  uint32_t notices = 0;    // notices to send: 1 at issue, +1 per escalation or repeat
+  uint32_t delivered = 0;  // notices delivered
+  uint32_t attempts = 0;   // failed attempts at the pending notice
+  State state = State::kOpen;
 
   bool active() const { return state != State::kResolved; }
   const char* StateName() const;
   Json ToJson() const;
+
+ private:
+  // A city holds a reminder per indicator or action, a million at 30,000
+  // plans: the four texts share one block (64 bytes of record instead of
+  // 192, and one allocation instead of up to four), and the rule, subject
+  // and expected data keep the jobs' fixed phrases as one byte each
+  // (plan_state.cc). The id stays as it is: lookups compare it.
+  PackedTexts<4> texts_;
 };
 
 // A plan's reminders in id order, in one sorted vector: a std::map spent a
@@ -285,10 +301,10 @@ struct PlanState {
   Json reviews = Json::array();  // [{number, date, participants, decisions, plan_hash}]
   Json revision;                 // null, or {opened, due, closed?, decision?}
   Json evaluation;               // null, or {opened}
-  // Scheduled occurrences recorded on this stream: id ("review/2016-06-30")
-  // -> {status: fired|skipped, due, caught_up | reason}. An id is recorded
-  // at most once.
-  std::map<std::string, Json> occurrences;
+  // Scheduled occurrences recorded on this stream, in the order recorded:
+  // id ("review/2016-06-30") -> {status: fired|skipped, due, caught_up |
+  // reason}. An id is recorded at most once.
+  Collection occurrences;
   std::vector<int32_t> reviews_due;  // due days of ReviewDue, in order
   ReminderSet reminders;
   uint64_t version = 0;        // stream version of the last applied event

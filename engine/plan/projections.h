@@ -56,9 +56,10 @@ struct ProjectionsOptions {
 
 class Projections {
  public:
-  // Bump when PlanState::Encode changes (3: the binary encoding, 2026-11-29;
-  // 2 and before: the state's JSON).
-  static constexpr uint32_t kSnapshotFormat = 3;
+  // Bump when PlanState::Encode changes (4: entities' and reminders' texts
+  // packed, entity keys coded, 2026-11-29; 3: the binary encoding; 2 and
+  // before: the state's JSON).
+  static constexpr uint32_t kSnapshotFormat = 4;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;

@@ -128,8 +128,8 @@ enum ReportFlags : uint8_t { kInteger = 1, kHasNote = 2 };
 void Collection::EncodeTo(std::string* out) const {
   PutCount(out, entries_.size());
   for (const Entry& e : entries_) {
-    coding::PutLengthPrefixed(out, e.id);
-    coding::PutLengthPrefixed(out, e.bytes);
+    coding::PutLengthPrefixed(out, e[0]);
+    coding::PutLengthPrefixed(out, e[1]);
   }
 }
 
@@ -151,7 +151,7 @@ bool Collection::DecodeFrom(std::string_view* in) {
                            nlohmann::detail::input_format_t::cbor)) {
         return false;
       }
-      entries_.push_back({std::move(id), std::move(bytes)});
+      entries_.push_back(Entry({id, bytes}));
     }
     *in = *r.rest();
     return true;
@@ -253,17 +253,13 @@ std::string PlanState::Encode() const {
     item->second.EncodeTo(&out);
   }
   for (const Json* j : {&reviews, &revision, &evaluation}) PutJson(&out, *j);
-  PutCount(&out, occurrences.size());
-  for (const auto& [id, occurrence] : occurrences) {
-    coding::PutLengthPrefixed(&out, id);
-    PutJson(&out, occurrence);
-  }
+  occurrences.EncodeTo(&out);
   PutCount(&out, reviews_due.size());
   for (int32_t day : reviews_due) PutI32(&out, day);
   PutCount(&out, reminders.size());
   for (const Reminder& m : reminders) {
-    for (const std::string* s : {&m.id, &m.rule, &m.subject, &m.expected}) {
-      coding::PutLengthPrefixed(&out, *s);
+    for (const std::string& s : {std::string(m.id()), m.rule(), m.subject(), m.expected()}) {
+      coding::PutLengthPrefixed(&out, s);
     }
     PutI32(&out, m.due_day);
     PutU8(&out, static_cast<uint8_t>(m.state));
@@ -313,16 +309,14 @@ Result<PlanState> PlanState::Decode(std::string_view bytes) {
       }
     }
     for (Json* j : {&s.reviews, &s.revision, &s.evaluation}) *j = r.Doc();
-    for (uint32_t n = r.Count(8); n > 0; --n) {
-      std::string id = r.Str();
-      s.occurrences[std::move(id)] = r.Doc();
-    }
+    if (!s.occurrences.DecodeFrom(r.rest())) throw Damaged("the occurrences do not fit");
     const uint32_t due = r.Count(4);
     s.reviews_due.reserve(due);
     for (uint32_t i = 0; i < due; ++i) s.reviews_due.push_back(r.Day());
     for (uint32_t n = r.Count(16); n > 0; --n) {
-      Reminder m;
-      for (std::string* str : {&m.id, &m.rule, &m.subject, &m.expected}) *str = r.Str();
+      // One declaration: its initializers run in order.
+      const std::string id = r.Str(), rule = r.Str(), subject = r.Str(), expected = r.Str();
+      Reminder m(id, rule, subject, expected);
       m.due_day = r.Day();
       const uint8_t state = r.U8();
       if (state > static_cast<uint8_t>(Reminder::State::kResolved)) {
@@ -334,7 +328,7 @@ Result<PlanState> PlanState::Decode(std::string_view bytes) {
       for (Instant* t : {&m.issued_at, &m.last_notice_at, &m.retry_at, &m.resolved_at}) {
         *t = r.At();
       }
-      if (s.reminders.contains(m.id)) throw Damaged("a reminder twice");
+      if (s.reminders.contains(m.id())) throw Damaged("a reminder twice");
       s.reminders.Put(std::move(m));
     }
     s.version = r.U64();

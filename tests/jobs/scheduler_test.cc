@@ -72,7 +72,7 @@ TEST_F(SchedulerTest, EachOccurrenceFiresOnceWhateverTheRestarts) {
   EXPECT_TRUE(Count("OccurrenceSkipped", "occurrence").empty());
   auto state = service_->State("DEJ", {});
   EXPECT_EQ(state->reviews_due.size(), 2u);
-  EXPECT_EQ(state->occurrences.at("review/2016-06-30")["status"], "fired");
+  EXPECT_EQ(state->occurrences.At("review/2016-06-30")["status"], "fired");
 }
 
 TEST_F(SchedulerTest, EightMonthsDownCatchesUpInsideTheWindowAndSkipsTheRest) {
@@ -116,11 +116,11 @@ TEST_F(SchedulerTest, RemindersFollowTheDataEscalateAndClose) {
   auto state = service_->State("DEJ", {});
   const Reminder* i1 = nullptr;
   for (const Reminder& r : state->reminders) {
-    if (r.subject == "indicator/I1") i1 = &r;
+    if (r.subject() == "indicator/I1") i1 = &r;
   }
   ASSERT_NE(i1, nullptr);
-  const std::string id = i1->id;
-  EXPECT_EQ(i1->rule, "indicator_stale");
+  const std::string id(i1->id());
+  EXPECT_EQ(i1->rule(), "indicator_stale");
   EXPECT_EQ(i1->level, 0);
   EXPECT_EQ(i1->delivered, 1u);  // sent in the same pass
   ASSERT_FALSE(channel_->sent.empty());

@@ -317,11 +317,8 @@ TEST_F(ProjectionsTest, SnapshotEncodingGivesBackTheStateAndRefusesDamage) {
   RunRandom(300, 5);
   PlanState s = *projections_->Current("DEJ");
   // What the random commands do not reach: the jobs' records.
-  Reminder open;
-  open.id = "rem-0123456789abcdef0123";
-  open.rule = "indicator_stale";
-  open.subject = "indicator/I1";
-  open.expected = "une mesure de l'indicateur I1";
+  Reminder open("rem-0123456789abcdef0123", "indicator_stale", "indicator/I1",
+                "une mesure de l'indicateur I1");
   open.due_day = DayOf("2018-03-31");
   open.issued_at = clock_.Now();
   open.level = 1;
@@ -330,13 +327,22 @@ TEST_F(ProjectionsTest, SnapshotEncodingGivesBackTheStateAndRefusesDamage) {
   open.last_notice_at = clock_.Now() + std::chrono::hours(2);
   open.attempts = 3;
   open.retry_at = clock_.Now() + std::chrono::hours(5);
-  Reminder resolved = open;
-  resolved.id = "rem-ffff456789abcdef0123";
+  Reminder resolved("rem-ffff456789abcdef0123", open.rule(), open.subject(), open.expected());
+  resolved.due_day = open.due_day;
+  resolved.issued_at = open.issued_at;
+  resolved.level = open.level;
+  resolved.notices = open.notices;
+  resolved.delivered = open.delivered;
+  resolved.last_notice_at = open.last_notice_at;
+  resolved.attempts = open.attempts;
+  resolved.retry_at = open.retry_at;
   resolved.state = Reminder::State::kResolved;
   resolved.resolved_at = clock_.Now() + std::chrono::days(3);
   s.reminders.Put(open);
   s.reminders.Put(resolved);
-  s.occurrences["review/2018-06-30"] = {{"status", "fired"}, {"due", "2018-06-30"}};
+  s.occurrences.Add("review/2018-06-30", {{"status", "fired"}, {"due", "2018-06-30"}});
+  s.occurrences.Add("revision/2018-07-01",
+                    {{"status", "skipped"}, {"due", "2018-07-01"}, {"reason", "arrêt"}});
   s.reviews_due = {DayOf("2018-06-30"), DayOf("2018-12-31")};
   ASSERT_GT(s.measurements.size(), 3u);
   ASSERT_FALSE(s.progress.empty());
