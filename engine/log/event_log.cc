@@ -158,8 +158,10 @@ Status EventLog::OpenDb() {
   // All families' memtables share one budget: each family's own 64 MiB
   // (twice, while one flushes) let a burst of appends, such as the
   // scheduler's first pass over a city, hold over 100 MiB in memtables.
-  // The events family fills it; the others are small.
-  db_options.db_write_buffer_size = 64 << 20;
+  // The events family fills it; the others are small. 64 and 32 MiB gave
+  // the same append rates (jalon-bench append, 64 clients, A/B/C three
+  // times, 2026-11-29): the smaller one leaves the memory to the plans.
+  db_options.db_write_buffer_size = 32 << 20;
   // One writer thread: concurrent memtable writes buy nothing, and the
   // hash memtable of "commands" (below) needs them off.
   db_options.allow_concurrent_memtable_write = false;
