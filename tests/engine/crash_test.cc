@@ -8,8 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -28,8 +30,11 @@ struct Acked {
   std::string command_id;
 };
 
-// Starts the child, lets it run for `run_for`, SIGKILLs it, and returns its
-// acknowledged lines.
+// Starts the child, lets it append for `run_for` after it reported ready,
+// SIGKILLs it, and returns its acknowledged lines. The delay counts from
+// "ready": opening the log can take longer than the whole window in the
+// sanitizer build on a loaded machine, and a kill before any append tests
+// nothing.
 std::vector<std::string> RunAndKill(const std::string& dir, int run,
                                     std::chrono::milliseconds run_for) {
   int pipe_fd[2];
@@ -45,11 +50,27 @@ std::vector<std::string> RunAndKill(const std::string& dir, int run,
   }
   close(pipe_fd[1]);
   std::string output;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool ready = false;
   std::thread reader([&] {
     char buf[65536];
     ssize_t n;
-    while ((n = read(pipe_fd[0], buf, sizeof buf)) > 0) output.append(buf, static_cast<size_t>(n));
+    while ((n = read(pipe_fd[0], buf, sizeof buf)) > 0) {
+      std::lock_guard<std::mutex> lock(mu);
+      output.append(buf, static_cast<size_t>(n));
+      ready = output.find('\n') != std::string::npos;
+      cv.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    ready = true;  // the child ended: nothing to wait for
+    cv.notify_all();
   });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return ready; }))
+        << "the child did not report ready";
+  }
   std::this_thread::sleep_for(run_for);
   kill(pid, SIGKILL);
   int status = 0;
