@@ -1,5 +1,6 @@
 #include "jobs/scheduler.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -74,6 +75,7 @@ Status Scheduler::Tick(TickStats* stats) {
   // streams moved since the last one.
   const uint64_t head = service_.log().Head().position;
   std::set<std::string> changed;
+  const bool first_pass = !planned_;
   if (!planned_) {
     for (const std::string& code : service_.projections().Codes()) changed.insert(code);
     planned_ = true;
@@ -128,6 +130,9 @@ Status Scheduler::Tick(TickStats* stats) {
     totals_.Add(local);
   }
   if (stats != nullptr) stats->Add(local);
+  // The first pass plans every plan of the city, and its workers' arenas
+  // keep what it freed: give it back once.
+  if (first_pass) malloc_trim(0);
   return first;
 }
 

@@ -1,5 +1,6 @@
 #include "engine/plan/projections.h"
 
+#include <malloc.h>
 #include <rocksdb/db.h>
 
 #include <algorithm>
@@ -105,7 +106,12 @@ Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progres
       snapshots_ignored_.fetch_add(1);
     }
   }
-  return CatchUp(progress);
+  Status caught_up = CatchUp(progress);
+  // A rebuild frees as much as it keeps (decoded payloads, the appliers'
+  // batches, the checkpoint's bytes), spread over the threads' malloc
+  // arenas: give it back, or the daemon holds it for the rest of its life.
+  malloc_trim(0);
+  return caught_up;
 }
 
 Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progress) {
