@@ -76,7 +76,7 @@ Status Scheduler::Tick(TickStats* stats) {
   const uint64_t head = service_.log().Head().position;
   std::set<std::string> changed;
   const bool first_pass = !planned_;
-  if (!planned_) {
+  if (first_pass) {
     for (const std::string& code : service_.projections().Codes()) changed.insert(code);
     planned_ = true;
   } else if (head > planned_through_) {

@@ -594,16 +594,10 @@ constexpr PhraseCode<30> kEntityKeys(
      "due",        "budget_eur",  "caught_up",   "axis",        "missions", "rationale",
      "validation", "orientation", "reason",      "dropped",     "quadrant", "evidence"});
 
-std::string ShortKey(const std::string& key) { return kEntityKeys.Code(key); }
-
-void ExpandKey(std::string* key) {
-  if (PhraseCode<30>::HasCodes(*key)) *key = kEntityKeys.Expand(*key);
-}
-
 Json WithShortKeys(const Json& j) {
   if (j.is_object()) {
     Json out = Json::object();
-    for (const auto& [k, v] : j.items()) out[ShortKey(k)] = WithShortKeys(v);
+    for (const auto& [k, v] : j.items()) out[kEntityKeys.Code(k)] = WithShortKeys(v);
     return out;
   }
   if (j.is_array()) {
@@ -619,7 +613,7 @@ class ExpandingDom : public nlohmann::detail::json_sax_dom_parser<Json> {
  public:
   using json_sax_dom_parser::json_sax_dom_parser;
   bool key(std::string& k) {
-    ExpandKey(&k);
+    kEntityKeys.ExpandInPlace(&k);
     return json_sax_dom_parser::key(k);
   }
 };
@@ -660,7 +654,7 @@ class ScalarSax final : public nlohmann::json_sax<Json> {
   bool key(string_t& k) override {
     if (depth_ == 1) {
       key_ = std::move(k);
-      ExpandKey(&key_);
+      kEntityKeys.ExpandInPlace(&key_);
     }
     return true;
   }

@@ -53,12 +53,15 @@ class PhraseCode {
     return out;
   }
 
-  // True if `coded` may differ from its expansion.
-  static bool HasCodes(std::string_view coded) {
-    for (char c : coded) {
-      if (static_cast<unsigned char>(c) < 0x20) return true;
+  // Expands `text` where it stands; most texts hold no code and are left
+  // as they are without a copy.
+  void ExpandInPlace(std::string* text) const {
+    for (char c : *text) {
+      if (static_cast<unsigned char>(c) < 0x20) {
+        *text = Expand(*text);
+        return;
+      }
     }
-    return false;
   }
 
  private:
