@@ -344,9 +344,8 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
     for (const Reminder& r : state.reminders) {
       if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now)
         continue;
-      m.items.push_back({std::string(r.id()), r.notices, std::string(r.rule()),
-                         std::string(r.subject()), std::string(r.expected()), DateOfDay(r.due_day),
-                         r.level});
+      m.items.push_back({std::string(r.id()), r.notices, r.rule(), r.subject(), r.expected(),
+                         DateOfDay(r.due_day), r.level});
       m.level = std::max(m.level, r.level);
       attempt = std::max(attempt, r.attempts + 1);
       key.append(r.id()).append("#" + std::to_string(r.notices) + ";");
