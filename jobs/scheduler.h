@@ -6,6 +6,8 @@
 //   2. Reminders (reminders/rules.h): issued when the rules expect one that
 //      is not there, resolved when its data has arrived, escalated along the
 //      ladder when unacknowledged, and repeated at the configured interval.
+//      A plan's escalations (and its repeats) of one pass share one
+//      ReminderEscalated event per level, listing the reminders.
 //   3. Delivery: each direction's pending notices, grouped by level into one
 //      message, go out on the channel; every attempt and outcome is an event
 //      (DeliveryAttempted, then ReminderDelivered or DeliveryFailed with its
@@ -19,11 +21,14 @@
 // pending, and the next pass sends it again with the same message id.
 //
 // Only the plans with something due are visited. Each plan has a next
-// wake-up instant (NextDue): its next occurrence, the first day a rule would
-// issue a reminder with no new data, its reminders' escalation and repeat
-// times, and its pending deliveries. A pass first re-plans the plans whose
-// streams changed since the last pass (read from the log), then visits the
-// plans whose wake-up has come. The first pass plans every plan.
+// wake-up instant (Plan): its next occurrence, the first day the rules
+// would want other reminders with no new data, its reminders' escalation and
+// repeat times, and its pending deliveries. A pass first re-plans the plans
+// whose streams changed since the last pass (read from the log), then visits
+// the plans whose wake-up has come. The first pass plans every plan. What
+// the rules found is kept with the wake-up: while the plan's data has not
+// moved (PlanState::data_version) and that day has not come, a visit that
+// escalates or repeats does not run the rules again.
 //
 // Thread-safe: Tick runs on one thread at a time (the scheduler's), while
 // HTTP handlers call Schedule() and Reminders().
@@ -81,9 +86,31 @@ class Scheduler {
   const JobsOptions& options() const { return options_; }
 
  private:
-  Status TickPlan(const std::string& code, Instant now, TickStats* stats);
-  // When the plan next needs a pass, from its recorded state.
-  Instant NextDue(const PlanState& state, Instant now) const;
+  // A plan's place in the wake-up index.
+  struct Planned {
+    Instant at;            // the wake-up
+    uint64_t version = 0;  // the plan's stream version it was computed at
+    // What the reminder rules found then: on the days [rules_from,
+    // rules_until), while the plan's data_version is `data_version`, they
+    // want the same reminders; `settled` says those were exactly the ones
+    // open, so that there was nothing to issue or resolve. A pass that only
+    // escalates (most of them) then need not run the rules again.
+    uint64_t data_version = 0;
+    int32_t rules_from = 0, rules_until = 0;
+    bool settled = false;
+  };
+  // Whether `planned` says the rules want exactly the open reminders of
+  // `state` on `today`.
+  static bool Settled(const Planned* planned, const PlanState& state, int32_t today);
+
+  // `planned` may be null (a plan visited before it was planned).
+  Status TickPlan(const std::string& code, Instant now, const Planned* planned, TickStats* stats);
+  // When the plan next needs a pass, from its recorded state; the rules'
+  // findings of `before` are reused while they hold.
+  Planned Plan(const PlanState& state, Instant now, const Planned* before) const;
+  // The occurrences of the plan's cycle, computed once per period: the
+  // calendar's work is the same for every plan of a cycle.
+  std::shared_ptr<const std::vector<Occurrence>> Cycle(const Json& plan) const;
   // Computes the plan's wake-up again; unless `force`, only if the plan
   // changed since it was last planned.
   void Replan(const std::string& code, Instant now, bool force);
@@ -91,7 +118,8 @@ class Scheduler {
   // or skipped.
   Status Occurrences(const std::string& code, const std::vector<Occurrence>& pending, Instant now,
                      TickStats* stats);
-  Status ReminderRules(const std::string& code, Instant now, TickStats* stats);
+  Status ReminderRules(const std::string& code, Instant now, const Planned* planned,
+                       TickStats* stats);
   Status Deliver(const std::string& code, Instant now, TickStats* stats);
   std::vector<std::string> Recipients(const std::string& code, int32_t level) const;
   std::string WebhookOf(const std::string& code) const;
@@ -102,15 +130,16 @@ class Scheduler {
   std::unique_ptr<Channel> channel_;
   const Instant started_at_;  // occurrences due before this were missed while down
 
-  // The wake-up index; used by Tick only.
-  struct Planned {
-    Instant at;            // the wake-up
-    uint64_t version = 0;  // the plan's stream version it was computed at
-  };
+  // The wake-up index; used by Tick only (its workers read it).
   std::map<std::string, Planned> next_;
   std::set<std::pair<Instant, std::string>> queue_;
   uint64_t planned_through_ = 0;  // log position whose plan changes are planned
   bool planned_ = false;
+
+  mutable std::mutex cycles_mu_;
+  // By "period_start/period_end"; cleared when it reaches kCycles entries.
+  mutable std::map<std::string, std::shared_ptr<const std::vector<Occurrence>>> cycles_;
+  static constexpr size_t kCycles = 256;
 
   mutable std::mutex totals_mu_;
   TickStats totals_;

@@ -181,11 +181,9 @@ Result<Json> CountJobEvents(const EventLog& log) {
       ++issued;
     } else if (e.type == "ReminderEscalated") {
       auto p = DecodePayload(e.payload);
-      if (p.ok() && p->value("repeat", false)) {
-        ++repeated;
-      } else {
-        ++escalated;
-      }
+      if (!p.ok()) return true;
+      // The log is verified and applied: the payload names its reminders.
+      (p->value("repeat", false) ? repeated : escalated) += EscalatedReminders(*p).size();
     } else if (e.type == "ReminderResolved") {
       ++resolved;
     } else if (e.type == "ReminderAcknowledged") {

@@ -30,7 +30,6 @@
 #include <vector>
 
 #include "engine/log/event_log.h"
-#include "engine/log/log_tailer.h"
 #include "engine/log/payload.h"
 #include "engine/plan/command.h"
 #include "engine/plan/generator.h"
@@ -707,30 +706,40 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
     std::fprintf(stderr, "fire pid %d\n", getpid());
     std::this_thread::sleep_for(std::chrono::seconds(3));
   }
-  std::vector<double> lags;
-  jalon::LogTailer tailer(**log, before + 1);
+  // Each escalation's delay since the pass started: the watcher only notes
+  // when the durable head moved (so that it takes little of the two cores
+  // from the pass); the events are read afterwards.
+  std::vector<std::pair<uint64_t, double>> heads;  // (head, ms since start)
   const double fire_cpu_before = CpuSeconds();
   start = Clock::now();
-  std::thread pass([&] { scheduler.Tick().PermitUncheckedError(); });
-  // Each appended escalation's delay since the pass started.
   std::atomic<bool> done{false};
   std::thread watch([&] {
+    uint64_t seen = before;
     while (!done.load()) {
-      std::vector<jalon::Event> batch;
-      auto state = tailer.Next(10000, std::chrono::milliseconds(50), &batch);
-      const double at = Seconds(Clock::now() - start) * 1000;
-      if (!state.ok()) break;
-      for (const auto& e : batch) {
-        if (e.type == "ReminderEscalated") lags.push_back(at);
-      }
+      (*log)->WaitForPosition(seen + 1, std::chrono::milliseconds(5));
+      const uint64_t head = (*log)->Head().position;
+      if (head > seen) heads.emplace_back(seen = head, Seconds(Clock::now() - start) * 1000);
     }
   });
+  std::thread pass([&] { scheduler.Tick().PermitUncheckedError(); });
   pass.join();
   const double fire_pass_ms = Seconds(Clock::now() - start) * 1000;
   const double fire_cpu_ms = (CpuSeconds() - fire_cpu_before) * 1000;
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   done = true;
   watch.join();
+  std::vector<double> lags;
+  jalon::Status scanned = (*log)->Scan(before + 1, [&](const jalon::Event& e) {
+    if (e.type != "ReminderEscalated") return true;
+    // One event per plan and level, listing its reminders: each counts.
+    const auto payload = jalon::DecodePayload(e.payload);
+    const size_t n = payload.ok() ? jalon::EscalatedReminders(*payload).size() : 0;
+    auto seen = std::lower_bound(
+        heads.begin(), heads.end(), e.position,
+        [](const std::pair<uint64_t, double>& h, uint64_t p) { return h.first < p; });
+    lags.insert(lags.end(), n, seen == heads.end() ? fire_pass_ms : seen->second);
+    return true;
+  });
+  if (!scanned.ok()) return 1;
   std::printf(
       "case=jobs directions=%d reminders=%llu events=%llu planning_s=%.2f settle_pass_ms=%.0f "
       "idle_pass_p50_ms=%.0f idle_pass_max_ms=%.0f fire_pass_ms=%.0f fire_cpu_ms=%.0f "

@@ -43,7 +43,6 @@ Kind KindOf(const std::string& type) {
       {"OccurrenceSkipped", {"occurrence/", "occurrence"}},
       {"ReviewDue", {"occurrence/", "occurrence"}},
       {"ReminderIssued", {"reminder/", "reminder"}},
-      {"ReminderEscalated", {"reminder/", "reminder"}},
       {"ReminderResolved", {"reminder/", "reminder"}},
       {"ReminderAcknowledged", {"reminder/", "reminder"}},
       {"DeliveryAttempted", {"delivery/", "message"}},
@@ -66,11 +65,22 @@ void Flatten(const Json& j, const std::string& prefix, std::map<std::string, Jso
 
 }  // namespace
 
-std::string EntityOf(const std::string& type, const Json& payload, const PlanState& before) {
-  if (type == "ReviewHeld") return "review/" + std::to_string(before.reviews.size() + 1);
+std::vector<std::string> EntitiesOf(const std::string& type, const Json& payload,
+                                    const PlanState& before) {
+  if (type == "ReviewHeld") return {"review/" + std::to_string(before.reviews.size() + 1)};
+  if (type == "ReminderEscalated") {
+    std::vector<std::string> out;
+    try {
+      out = EscalatedReminders(payload);
+    } catch (const Json::exception&) {
+      return {"reminder/"};  // a damaged payload: applying it says so
+    }
+    for (std::string& id : out) id.insert(0, "reminder/");
+    return out;
+  }
   const Kind kind = KindOf(type);
-  if (kind.key == nullptr) return kind.prefix;
-  return std::string(kind.prefix) + payload.value(kind.key, std::string());
+  if (kind.key == nullptr) return {kind.prefix};
+  return {std::string(kind.prefix) + payload.value(kind.key, std::string())};
 }
 
 Json EntityJson(const PlanState& s, const std::string& entity) {

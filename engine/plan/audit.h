@@ -6,15 +6,18 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "engine/plan/plan_state.h"
 
 namespace jalon {
 
-// "axis/A1", "action/A1.2", "indicator/I1", "mission/M1", "swot/S2",
-// "scenario/SC1", "section/legal", "review/3", "plan", "direction",
-// "revision", "evaluation".
-std::string EntityOf(const std::string& event_type, const Json& payload, const PlanState& before);
+// The entities an event touches: "axis/A1", "action/A1.2", "indicator/I1",
+// "mission/M1", "swot/S2", "scenario/SC1", "section/legal", "review/3",
+// "plan", "direction", "revision", "evaluation", "reminder/rem-...". One,
+// except a ReminderEscalated, which names each reminder it escalates.
+std::vector<std::string> EntitiesOf(const std::string& event_type, const Json& payload,
+                                    const PlanState& before);
 // The entity's JSON in `state`, or null if it does not exist there.
 Json EntityJson(const PlanState& state, const std::string& entity);
 // Every entity of the state, by key.

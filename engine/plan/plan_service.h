@@ -54,7 +54,9 @@ class PlanService {
   Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
 
   // For system writers (the scheduler): under the plan's lock, `decide` sees
-  // the plan's current state and returns the events to append, or none.
+  // the plan as the projections hold it and returns the events to append, or
+  // none. The append is conditional on that version: if the plan moved
+  // meanwhile, the projections catch up and `decide` runs again.
   // `decide` runs under the projections' shared lock: it must not call back
   // into the projections or the service. `command_id` makes the append
   // happen at most once: a replay appends nothing and says so.
@@ -85,6 +87,8 @@ class PlanService {
 
   const Clock& clock() const { return clock_; }
   const Projections& projections() const { return projections_; }
+  // The projections up to the log's position `position` (at least).
+  Status CatchUpTo(uint64_t position) { return projections_.CatchUpTo(position); }
   const EventLog& log() const { return log_; }
   const RollupOptions& rollup() const { return rollup_; }
 

@@ -335,12 +335,15 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       {"ReminderEscalated",
        [](PlanState& s, const Event& e, const Json& p) {
-         JALON_FIND_REMINDER(r, p.at("reminder").get<std::string>());
-         r.level = p.at("level").get<int32_t>();
-         ++r.notices;
-         r.attempts = 0;
-         r.retry_at = Instant{};
-         r.last_notice_at = e.recorded_at;
+         const int32_t level = p.at("level").get<int32_t>();
+         for (const std::string& id : EscalatedReminders(p)) {
+           JALON_FIND_REMINDER(r, id);
+           r.level = level;
+           ++r.notices;
+           r.attempts = 0;
+           r.retry_at = Instant{};
+           r.last_notice_at = e.recorded_at;
+         }
          return Status::Ok();
        }},
       {"ReminderResolved",
@@ -746,6 +749,17 @@ Json Collection::ToJson() const {
   return out;
 }
 
+namespace {
+
+// The events that change a reminder's notices and deliveries only (see
+// PlanState::data_version).
+bool IsNoticeBookkeeping(std::string_view type) {
+  return type == "ReminderEscalated" || type == "ReminderAcknowledged" ||
+         type == "DeliveryAttempted" || type == "ReminderDelivered" || type == "DeliveryFailed";
+}
+
+}  // namespace
+
 Status PlanState::Apply(const Event& event, const Json& payload) {
   const auto& table = Appliers();
   auto it = table.find(event.type);
@@ -763,6 +777,7 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
   }
   if (!s.ok()) return s;
   version = event.version;
+  if (!IsNoticeBookkeeping(event.type)) data_version = event.version;
   last_position = event.position;
   last_hash = event.hash;
   return Status::Ok();
@@ -852,6 +867,7 @@ Status PlanState::ApplyEncoded(const EventView& event) {
       it->second.push_back(std::move(r));
     }
     version = event.version;
+    data_version = event.version;
     last_position = event.position;
     last_hash = event.hash;
     return Status::Ok();
@@ -932,6 +948,11 @@ Json RemindersJson(const ReminderSet& reminders) {
   Json out = Json::array();
   for (const Reminder& r : reminders) out.push_back(r.ToJson());
   return out;
+}
+
+std::vector<std::string> EscalatedReminders(const Json& payload) {
+  if (!payload.contains("reminders")) return {payload.at("reminder").get<std::string>()};
+  return payload.at("reminders").get<std::vector<std::string>>();
 }
 
 namespace {

@@ -280,6 +280,14 @@ class ReminderSet {
 // [reminder.ToJson(), ...] in id order.
 Json RemindersJson(const ReminderSet& reminders);
 
+// The reminders a ReminderEscalated event names. The scheduler records one
+// event per plan, level and pass listing them ("reminders": [id, ...]), so
+// that a pass escalating a thousand reminders appends tens of events, not a
+// thousand; logs written before that hold one event per reminder
+// ("reminder": id), and replay reads both. Throws Json's exceptions on a
+// payload of neither form, which Apply turns into a Corruption.
+std::vector<std::string> EscalatedReminders(const Json& payload);
+
 int32_t DayOf(Instant t);
 // 00:00 UTC of a day number: the inverse of DayOf for whole days.
 inline Instant StartOfDay(int32_t day) { return Instant(std::chrono::days(day)); }
@@ -307,7 +315,13 @@ struct PlanState {
   Collection occurrences;
   std::vector<int32_t> reviews_due;  // due days of ReviewDue, in order
   ReminderSet reminders;
-  uint64_t version = 0;        // stream version of the last applied event
+  uint64_t version = 0;  // stream version of the last applied event
+  // Stream version of the last event other than a reminder's notice
+  // bookkeeping (ReminderEscalated, ReminderAcknowledged, DeliveryAttempted,
+  // ReminderDelivered, DeliveryFailed). Everything the reminder rules read,
+  // and which reminders exist and are open, is unchanged while it is: the
+  // scheduler keeps what the rules found until it moves.
+  uint64_t data_version = 0;
   uint64_t last_position = 0;  // global position of the last applied event
   Hash last_hash{};            // hash of the last applied event (for reviews)
 

@@ -115,17 +115,24 @@ Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progres
 }
 
 Status Projections::CatchUp(const std::function<void(uint64_t, uint64_t)>& progress) {
-  {
-    // The common case for a reader: nothing new. Answer under the shared
-    // lock, without queueing behind other readers.
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    if (applied_ >= log_.Head().position) return Status::Ok();
-  }
+  return CatchUpTo(log_.Head().position, progress);
+}
+
+Status Projections::CatchUpTo(uint64_t position,
+                              const std::function<void(uint64_t, uint64_t)>& progress) {
+  // The common case for a reader: nothing new. And for a writer that
+  // queued behind another's catching up: its events are in. Neither takes a
+  // lock (64 scheduler workers did, in turn, on every append).
+  if (applied_.load() >= position) return Status::Ok();
   std::lock_guard<std::mutex> serial(catch_up_mu_);
   for (;;) {
+    if (applied_.load() >= position) return Status::Ok();
+    // Whoever holds catch_up_mu_ applies everything there is, so that the
+    // writers waiting behind it find their events applied; but it stops
+    // once `position` is in, not chasing the appends that keep coming.
     const uint64_t head = log_.Head().position;
     std::unique_lock<std::shared_mutex> lock(mu_);
-    if (applied_ >= head) return Status::Ok();
+    if (applied_ >= std::min(position, head)) return Status::Ok();
     if (head - applied_ >= options_.parallel_from) {
       JALON_RETURN_IF_ERROR(ParallelCatchUpLocked(head, progress));
       continue;

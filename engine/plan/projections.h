@@ -56,10 +56,10 @@ struct ProjectionsOptions {
 
 class Projections {
  public:
-  // Bump when PlanState::Encode changes (4: entities' and reminders' texts
-  // packed, entity keys coded, 2026-11-29; 3: the binary encoding; 2 and
-  // before: the state's JSON).
-  static constexpr uint32_t kSnapshotFormat = 4;
+  // Bump when PlanState::Encode changes (5: data_version, 2026-11-29; 4: entities' and reminders'
+  // texts packed, entity keys coded, 2026-11-29; 3: the binary encoding; 2 and before: the state's
+  // JSON).
+  static constexpr uint32_t kSnapshotFormat = 5;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
@@ -73,6 +73,9 @@ class Projections {
   // `progress` (optional) is called every 100,000 events with (applied, head).
   Status Start(const std::function<void(uint64_t, uint64_t)>& progress = {});
   Status CatchUp(const std::function<void(uint64_t, uint64_t)>& progress = {});
+  // The same, once `position` is applied: a writer waits for its own events
+  // only (whoever applies, applies all there is, for the others too).
+  Status CatchUpTo(uint64_t position, const std::function<void(uint64_t, uint64_t)>& progress = {});
 
   std::optional<PlanState> Current(const std::string& code) const;
   // Calls fn on the current plan `code` under the shared lock, without a
@@ -125,8 +128,10 @@ class Projections {
   std::mutex catch_up_mu_;  // serializes CatchUp
   mutable std::shared_mutex mu_;
   std::map<std::string, PlanState, std::less<>> plans_;  // GUARDED_BY(mu_)
-  uint64_t applied_ = 0;                                 // GUARDED_BY(mu_)
-  Hash applied_hash_{};                                  // GUARDED_BY(mu_)
+  // Written under mu_ (exclusive), after the states it covers; read without
+  // it by CatchUpTo, whose callers then take mu_ to read those states.
+  std::atomic<uint64_t> applied_{0};
+  Hash applied_hash_{};  // GUARDED_BY(mu_)
   mutable std::atomic<uint64_t> snapshots_ignored_{0};
   mutable std::atomic<uint64_t> snapshots_used_{0};
 

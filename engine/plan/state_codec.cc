@@ -270,6 +270,7 @@ std::string PlanState::Encode() const {
     }
   }
   coding::PutFixed64(&out, version);
+  coding::PutFixed64(&out, data_version);
   coding::PutFixed64(&out, last_position);
   out.append(reinterpret_cast<const char*>(last_hash.data()), last_hash.size());
   return out;
@@ -332,6 +333,7 @@ Result<PlanState> PlanState::Decode(std::string_view bytes) {
       s.reminders.Put(std::move(m));
     }
     s.version = r.U64();
+    s.data_version = r.U64();
     s.last_position = r.U64();
     if (!coding::GetBytes(r.rest(), s.last_hash.size(), s.last_hash.data()) || !r.done()) {
       throw Damaged("does not end with the last hash");

@@ -111,14 +111,17 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
     t.reminder_rule[str("reminder")] = str("rule");
     ++t.reminders[str("rule")]["issued"];
   }
-  auto count = [&](const char* what) {
-    auto it = t.reminder_rule.find(str("reminder"));
+  auto count = [&](const std::string& id, const char* what) {
+    auto it = t.reminder_rule.find(id);
     if (it != t.reminder_rule.end()) ++t.reminders[it->second][what];
   };
-  if (type == "ReminderAcknowledged") count("acknowledged");
-  if (type == "ReminderResolved") count("resolved");
-  if (type == "ReminderEscalated" && !p.value("repeat", false)) count("escalated");
-  if (type == "ReminderEscalated" && p.value("repeat", false)) count("repeated");
+  if (type == "ReminderAcknowledged") count(str("reminder"), "acknowledged");
+  if (type == "ReminderResolved") count(str("reminder"), "resolved");
+  if (type == "ReminderEscalated") {
+    // Applied already, so the payload is one of the two forms.
+    const char* what = p.value("repeat", false) ? "repeated" : "escalated";
+    for (const std::string& id : EscalatedReminders(p)) count(id, what);
+  }
 }
 
 // Replays the plan's stream into `state`, noting in `trace` what the events

@@ -42,6 +42,9 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
   const bool in_period = today >= start && today <= end;
   const bool future = today < start;
 
+  // The stale and overdue rules hold inside the period only: the day after
+  // it, what they want changes.
+  if (in_period) later(end, INT32_MIN, INT32_MAX);
   if (in_period || future) {
     // Scalar fields only: this runs for every plan the scheduler plans.
     for (const auto& [id, ind] : s.indicators.fields()) {

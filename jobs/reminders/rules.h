@@ -41,8 +41,10 @@ std::string ReminderId(const std::string& direction, const std::string& rule,
 
 // The reminders the rules want open for `state` on day `today`. With
 // `next_day`, also the first day after `today` on which, with no new data,
-// the rules would want one more: the scheduler's wake-up for this plan
-// (INT32_MAX if none).
+// the rules would want a different set (one more, or none of the stale and
+// overdue ones once the period has ended): the scheduler's wake-up for this
+// plan (INT32_MAX if none). Until then, and while the plan's data_version
+// stays, the set is the same.
 std::vector<Expected> ExpectedReminders(const PlanState& state, int32_t today,
                                         const ReminderOptions& options,
                                         int32_t* next_day = nullptr);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include "engine/log/payload.h"
@@ -184,6 +185,148 @@ TEST_F(SchedulerTest, FailedDeliveriesBackOffAndKeepTheirMessageId) {
   EXPECT_EQ(delivered.begin()->first, attempted.begin()->first);
   ASSERT_EQ(channel_->sent.size(), 1u);
   EXPECT_EQ(channel_->sent[0].id, attempted.begin()->first);
+}
+
+// The scheduler keeps what the rules found while the plan's data does not
+// move; that must not outlive the plan's period, after which the stale and
+// overdue rules want nothing.
+TEST_F(SchedulerTest, RemindersOfThePeriodCloseTheDayAfterIt) {
+  clock_.Set(At("2020-12-20T10:00:00Z"));
+  auto scheduler = Restart();
+  ASSERT_TRUE(scheduler->Tick().ok());
+  ASSERT_TRUE(scheduler->Tick().ok());  // planned with the rules' findings
+  size_t stale = 0;
+  {
+    const PlanState state = service_->State("DEJ", {}).value();
+    for (const Reminder& r : state.reminders) {
+      stale += r.active() && (r.rule() == "indicator_stale" || r.rule() == "action_overdue");
+    }
+  }
+  ASSERT_GT(stale, 0u);
+  // Escalations and repeats fall due on the 3rd and 4th of January; the
+  // first pass after the period comes on the 1st, and closes them.
+  clock_.Set(At("2021-01-01T10:00:00Z"));
+  TickStats stats;
+  ASSERT_TRUE(scheduler->Tick(&stats).ok());
+  EXPECT_EQ(stats.resolved, stale);
+  EXPECT_EQ(stats.escalated + stats.repeated, 0u);
+  const PlanState state = service_->State("DEJ", {}).value();
+  for (const Reminder& r : state.reminders) {
+    if (r.rule() == "indicator_stale" || r.rule() == "action_overdue") {
+      EXPECT_FALSE(r.active()) << r.subject();
+    }
+  }
+}
+
+// The reminders a pass escalates in one plan share one event per level, and
+// each still has its own audit trail and count.
+TEST_F(SchedulerTest, APassEscalatesAPlansRemindersInOneEventAndEachKeepsItsHistory) {
+  // Two more quarterly indicators, stale on the same day as I1.
+  for (const char* id : {"I8", "I9"}) {
+    ASSERT_TRUE(Exec("DefineIndicator", {{"direction", "DEJ"},
+                                         {"id", id},
+                                         {"attached_to", "plan"},
+                                         {"kind", "output"},
+                                         {"name", std::string("Indicateur ") + id},
+                                         {"unit", "%"},
+                                         {"polarity", "increase"},
+                                         {"baseline", {{"value", 10}, {"date", "2015-12-31"}}},
+                                         {"target", {{"value", 50}, {"date", "2020-12-31"}}},
+                                         {"frequency", "quarterly"},
+                                         {"source", "Tableau de bord interne"}})
+                    .ok());
+  }
+  clock_.Set(At("2016-05-04T10:00:00Z"));
+  auto scheduler = Restart();
+  ASSERT_TRUE(scheduler->Tick().ok());
+  std::vector<std::string> open;
+  const PlanState issued = service_->State("DEJ", {}).value();
+  for (const Reminder& r : issued.reminders) open.emplace_back(r.id());
+  ASSERT_EQ(open.size(), 3u);
+
+  const uint64_t before = Head();
+  clock_.Set(At("2016-05-18T10:00:00Z"));  // 14 days: to the director
+  TickStats stats;
+  ASSERT_TRUE(scheduler->Tick(&stats).ok());
+  EXPECT_EQ(stats.escalated, open.size());
+  std::vector<Json> escalations;
+  ASSERT_TRUE(log_->Scan(before + 1,
+                         [&](const Event& e) {
+                           if (e.type == "ReminderEscalated")
+                             escalations.push_back(*DecodePayload(e.payload));
+                           return true;
+                         })
+                  .ok());
+  ASSERT_EQ(escalations.size(), 1u);
+  EXPECT_EQ(escalations[0]["level"], 1);
+  EXPECT_FALSE(escalations[0].contains("repeat"));
+  EXPECT_EQ(escalations[0]["to"], Json({"dej@ville.example", "direction.dej@ville.example"}));
+  auto listed = escalations[0]["reminders"].get<std::vector<std::string>>();
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, open);  // ReminderSet iterates in id order
+
+  const PlanState state = service_->State("DEJ", {}).value();
+  for (const std::string& id : open) {
+    EXPECT_EQ(state.reminders.at(id).level, 1) << id;
+    EXPECT_EQ(state.reminders.at(id).notices, 2u) << id;
+    // The reminder's own trail: issued, delivered, escalated from 0 to 1.
+    auto history = service_->History("DEJ", {"reminder/" + id, {}, {}});
+    ASSERT_TRUE(history.ok());
+    int escalated = 0;
+    for (const Json& entry : (*history)["entries"]) {
+      EXPECT_EQ(entry["entity"], "reminder/" + id);
+      if (entry["type"] != "ReminderEscalated") continue;
+      ++escalated;
+      bool level_changed = false;
+      for (const Json& c : entry["changes"]) {
+        if (c["field"] == "/level") level_changed = c["before"] == 0 && c["after"] == 1;
+      }
+      EXPECT_TRUE(level_changed) << entry.dump();
+    }
+    EXPECT_EQ(escalated, 1) << history->dump();
+  }
+  // The plan's whole trail has one entry per reminder escalated.
+  auto all = service_->History("DEJ", {});
+  ASSERT_TRUE(all.ok());
+  size_t entries = 0;
+  for (const Json& entry : (*all)["entries"]) entries += entry["type"] == "ReminderEscalated";
+  EXPECT_EQ(entries, open.size());
+  auto counted = CountJobEvents(*log_);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ((*counted)["reminders"]["escalated"], open.size());
+}
+
+// Logs written before the escalations were grouped hold one event per
+// reminder: they still apply, after a restart too, and still count.
+TEST_F(SchedulerTest, EscalationsRecordedOneByOneStillReplay) {
+  clock_.Set(At("2016-05-04T10:00:00Z"));
+  ASSERT_TRUE(Restart()->Tick().ok());
+  const std::string id(service_->State("DEJ", {})->reminders.begin()->id());
+  clock_.Set(At("2016-05-18T10:00:00Z"));
+  auto appended = service_->AppendSystem(
+      "DEJ", "old-form-escalation", "jalond/scheduler",
+      [&](const PlanState&) -> Result<std::vector<NewEvent>> {
+        NewEvent e;
+        e.type = "ReminderEscalated";
+        e.effective_at = clock_.Now();
+        e.payload = EncodePayload(
+            {{"reminder", id}, {"level", 2}, {"to", {"dej@ville.example"}}, {"repeat", true}});
+        return std::vector<NewEvent>{std::move(e)};
+      });
+  ASSERT_TRUE(appended.ok() && appended->appended());
+  for (int restart = 0; restart < 2; ++restart) {
+    const PlanState state = service_->State("DEJ", {}).value();
+    EXPECT_EQ(state.reminders.at(id).level, 2);
+    EXPECT_EQ(state.reminders.at(id).notices, 2u);
+    Reopen();  // the projections rebuilt from the log
+  }
+  auto history = service_->History("DEJ", {"reminder/" + id, {}, {}});
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->at("entries").back()["type"], "ReminderEscalated");
+  auto counted = CountJobEvents(*log_);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ((*counted)["reminders"]["repeated"], 1);
+  EXPECT_EQ((*counted)["reminders"]["escalated"], 0);
 }
 
 }  // namespace

@@ -347,10 +347,15 @@ TEST_F(ProjectionsTest, SnapshotEncodingGivesBackTheStateAndRefusesDamage) {
   ASSERT_GT(s.measurements.size(), 3u);
   ASSERT_FALSE(s.progress.empty());
 
+  ASSERT_GT(s.version, 2u);
+  s.data_version = s.version - 2;  // two notice events since the data last moved
+
   const std::string bytes = s.Encode();
   auto decoded = PlanState::Decode(bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->ToJson(), s.ToJson());
+  EXPECT_EQ(decoded->version, s.version);
+  EXPECT_EQ(decoded->data_version, s.data_version);
   EXPECT_EQ(decoded->Encode(), bytes);
 
   // Cut short anywhere, or with a byte longer, the bytes are refused; with a
