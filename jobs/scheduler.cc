@@ -429,7 +429,9 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
       });
   if (!attempted.ok()) return attempted.status();
   ++stats->attempts;
+  sending_.acquire();
   const Status sent = channel_->Send(m);
+  sending_.release();
   const bool ok = sent.ok();
   if (!ok) {
     spdlog::warn("{}delivery of {} to {} failed: {}", options_.log_prefix, m.id, code,

@@ -40,6 +40,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <set>
 #include <thread>
 
@@ -143,6 +144,12 @@ class Scheduler {
 
   mutable std::mutex totals_mu_;
   TickStats totals_;
+
+  // Messages sent at once, however many plans are visited at once: a mail
+  // relay limits one client's connections (Postfix: 50 by default), and a
+  // webhook receiver may be small.
+  static constexpr std::ptrdiff_t kSenders = 8;
+  std::counting_semaphore<kSenders> sending_{kSenders};
 
   std::mutex loop_mu_;
   std::condition_variable loop_cv_;

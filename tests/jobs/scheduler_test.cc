@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "engine/log/payload.h"
 #include "jobs/simulation.h"
@@ -185,6 +187,42 @@ TEST_F(SchedulerTest, FailedDeliveriesBackOffAndKeepTheirMessageId) {
   EXPECT_EQ(delivered.begin()->first, attempted.begin()->first);
   ASSERT_EQ(channel_->sent.size(), 1u);
   EXPECT_EQ(channel_->sent[0].id, attempted.begin()->first);
+}
+
+// A channel that takes a while per message and notes how many it was
+// given at once.
+class SlowChannel : public Channel {
+ public:
+  std::string name() const override { return "slow"; }
+  Status Send(const Message&) override {
+    const int now = ++in_flight;
+    for (int seen = most.load(); now > seen && !most.compare_exchange_weak(seen, now);) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    --in_flight;
+    ++sent;
+    return Status::Ok();
+  }
+  std::atomic<int> in_flight{0}, most{0}, sent{0};
+};
+
+// Many plans are visited at once, so that their appends share fsyncs; the
+// channel still gets a bounded number of messages at once.
+TEST_F(SchedulerTest, ManyPlansAtOnceButABoundedNumberOfMessagesInFlight) {
+  constexpr int kPlans = 24;
+  for (int i = 0; i < kPlans; ++i) {
+    Json plan = WithoutHistory(testing::ExamplePlan());
+    plan["direction"]["code"] = "D" + std::to_string(i);
+    ASSERT_TRUE(service_->Import(plan, "test").ok());
+  }
+  clock_.Set(At("2016-05-04T10:00:00Z"));  // each plan has a stale indicator
+  auto channel = std::make_unique<SlowChannel>();
+  SlowChannel* slow = channel.get();
+  Scheduler scheduler(*service_, clock_, JobsOptions(), std::move(channel));
+  ASSERT_TRUE(scheduler.Tick().ok());
+  EXPECT_EQ(slow->sent.load(), kPlans + 1);  // and DEJ: one message per plan
+  EXPECT_GT(slow->most.load(), 1);           // sent in parallel...
+  EXPECT_LE(slow->most.load(), 8);           // ...within the bound
 }
 
 // The scheduler keeps what the rules found while the plan's data does not
