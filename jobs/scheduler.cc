@@ -429,9 +429,15 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
       });
   if (!attempted.ok()) return attempted.status();
   ++stats->attempts;
-  sending_.acquire();
-  const Status sent = channel_->Send(m);
-  sending_.release();
+  Status sent;
+  {
+    sending_.acquire();
+    struct Release {
+      std::counting_semaphore<kSenders>& permits;
+      ~Release() { permits.release(); }
+    } release{sending_};
+    sent = channel_->Send(m);
+  }
   const bool ok = sent.ok();
   if (!ok) {
     spdlog::warn("{}delivery of {} to {} failed: {}", options_.log_prefix, m.id, code,
