@@ -202,15 +202,7 @@ Scheduler::Planned Scheduler::Plan(const PlanState& s, Instant now, const Planne
     p.rules_until = before->rules_until;
   } else {
     int32_t rule_day = INT32_MAX;
-    std::set<std::string, std::less<>> expected;
-    p.settled = true;
-    for (const Expected& e : ExpectedReminders(s, today, options_.reminders, &rule_day)) {
-      if (!s.reminders.contains(e.id)) p.settled = false;  // to issue
-      expected.insert(e.id);
-    }
-    for (const Reminder& r : s.reminders) {
-      if (r.active() && !expected.contains(r.id())) p.settled = false;  // to resolve
-    }
+    p.settled = ChangesDue(s, today, options_.reminders, &rule_day).empty();
     p.rules_from = today;
     p.rules_until = rule_day;
     if (!p.settled) {
@@ -329,13 +321,11 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
         counted = TickStats();
         std::vector<NewEvent> events;
         // Unless the plan's data is as it was planned (then the rules want
-        // exactly the open reminders), what the rules want now.
-        const bool settled = Settled(planned, s, today);
-        std::set<std::string, std::less<>> expected_ids;
-        for (const Expected& e :
-             settled ? std::vector<Expected>() : ExpectedReminders(s, today, options_.reminders)) {
-          expected_ids.insert(e.id);
-          if (s.reminders.contains(e.id)) continue;
+        // exactly the open reminders), what the rules want changed now.
+        const ReminderChanges changes = Settled(planned, s, today)
+                                            ? ReminderChanges()
+                                            : ChangesDue(s, today, options_.reminders);
+        for (const Expected& e : changes.to_issue) {
           events.push_back(MakeEvent("ReminderIssued",
                                      {{"reminder", e.id},
                                       {"rule", e.rule},
@@ -346,20 +336,19 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
                                      now));
           ++counted.issued;
         }
+        for (const std::string& id : changes.to_resolve) {
+          events.push_back(MakeEvent(
+              "ReminderResolved",
+              {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
+          ++counted.resolved;
+        }
         // Escalations and repeats, one event per level and kind listing
         // its reminders: (level, repeat) -> ids.
         std::map<std::pair<int32_t, bool>, std::vector<std::string_view>> notices;
         for (const Reminder& r : s.reminders) {
           const std::string_view id = r.id();
-          if (!r.active()) continue;
-          if (!settled && !expected_ids.contains(id)) {
-            events.push_back(MakeEvent(
-                "ReminderResolved",
-                {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
-            ++counted.resolved;
-            continue;
-          }
-          if (r.state != Reminder::State::kOpen) continue;  // acknowledged: no escalation
+          if (r.state != Reminder::State::kOpen) continue;  // acknowledged or resolved
+          if (std::ranges::find(changes.to_resolve, id) != changes.to_resolve.end()) continue;
           const int64_t age = today - DayOf(r.issued_at);
           int32_t target = 0;
           for (unsigned after : options_.reminders.escalate_after_days) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <set>
 
 #include "engine/util/sha256.h"
 
@@ -116,6 +117,20 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     }
   }
   if (next_day != nullptr) *next_day = next;
+  return out;
+}
+
+ReminderChanges ChangesDue(const PlanState& s, int32_t today, const ReminderOptions& o,
+                           int32_t* next_day) {
+  ReminderChanges out;
+  std::set<std::string, std::less<>> wanted;
+  for (Expected& e : ExpectedReminders(s, today, o, next_day)) {
+    wanted.insert(e.id);
+    if (!s.reminders.contains(e.id)) out.to_issue.push_back(std::move(e));
+  }
+  for (const Reminder& r : s.reminders) {
+    if (r.active() && !wanted.contains(r.id())) out.to_resolve.emplace_back(r.id());
+  }
   return out;
 }
 

@@ -49,6 +49,17 @@ std::vector<Expected> ExpectedReminders(const PlanState& state, int32_t today,
                                         const ReminderOptions& options,
                                         int32_t* next_day = nullptr);
 
+// The rules' wants against the plan's reminders on `today`: the reminders to
+// issue (wanted, never recorded) and the open ones to resolve (no longer
+// wanted: their data arrived). `next_day` as for ExpectedReminders.
+struct ReminderChanges {
+  std::vector<Expected> to_issue;
+  std::vector<std::string> to_resolve;  // ids, in the reminders' order
+  bool empty() const { return to_issue.empty() && to_resolve.empty(); }
+};
+ReminderChanges ChangesDue(const PlanState& state, int32_t today, const ReminderOptions& options,
+                           int32_t* next_day = nullptr);
+
 // Days between measurements for an indicator frequency (monthly 31,
 // quarterly 92, semiannual 183, annual 366); 0 if unknown.
 int FrequencyDays(const std::string& frequency);
