@@ -182,8 +182,8 @@ Result<Json> CountJobEvents(const EventLog& log) {
     } else if (e.type == "ReminderEscalated") {
       auto p = DecodePayload(e.payload);
       if (!p.ok()) return true;
-      // The log is verified and applied: the payload names its reminders.
-      (p->value("repeat", false) ? repeated : escalated) += EscalatedReminders(*p).size();
+      const size_t n = EscalatedReminders(*p).value_or({}).size();
+      (p->value("repeat", false) ? repeated : escalated) += n;
     } else if (e.type == "ReminderResolved") {
       ++resolved;
     } else if (e.type == "ReminderAcknowledged") {

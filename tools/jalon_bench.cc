@@ -732,7 +732,7 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
     if (e.type != "ReminderEscalated") return true;
     // One event per plan and level, listing its reminders: each counts.
     const auto payload = jalon::DecodePayload(e.payload);
-    const size_t n = payload.ok() ? jalon::EscalatedReminders(*payload).size() : 0;
+    const size_t n = payload.ok() ? jalon::EscalatedReminders(*payload).value_or({}).size() : 0;
     auto seen = std::lower_bound(
         heads.begin(), heads.end(), e.position,
         [](const std::pair<uint64_t, double>& h, uint64_t p) { return h.first < p; });

@@ -69,14 +69,10 @@ std::vector<std::string> EntitiesOf(const std::string& type, const Json& payload
                                     const PlanState& before) {
   if (type == "ReviewHeld") return {"review/" + std::to_string(before.reviews.size() + 1)};
   if (type == "ReminderEscalated") {
-    std::vector<std::string> out;
-    try {
-      out = EscalatedReminders(payload);
-    } catch (const Json::exception&) {
-      return {"reminder/"};  // a damaged payload: applying it says so
-    }
-    for (std::string& id : out) id.insert(0, "reminder/");
-    return out;
+    auto ids = EscalatedReminders(payload);
+    if (!ids.ok()) return {"reminder/"};  // damaged: applying it says so
+    for (std::string& id : *ids) id.insert(0, "reminder/");
+    return std::move(ids).value();
   }
   const Kind kind = KindOf(type);
   if (kind.key == nullptr) return {kind.prefix};

@@ -336,7 +336,9 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"ReminderEscalated",
        [](PlanState& s, const Event& e, const Json& p) {
          const int32_t level = p.at("level").get<int32_t>();
-         for (const std::string& id : EscalatedReminders(p)) {
+         auto ids = EscalatedReminders(p);
+         if (!ids.ok()) return ids.status().WithContext("position " + std::to_string(e.position));
+         for (const std::string& id : *ids) {
            JALON_FIND_REMINDER(r, id);
            r.level = level;
            ++r.notices;
@@ -950,9 +952,21 @@ Json RemindersJson(const ReminderSet& reminders) {
   return out;
 }
 
-std::vector<std::string> EscalatedReminders(const Json& payload) {
-  if (!payload.contains("reminders")) return {payload.at("reminder").get<std::string>()};
-  return payload.at("reminders").get<std::vector<std::string>>();
+Result<std::vector<std::string>> EscalatedReminders(const Json& payload) {
+  const auto ids = payload.find("reminders");
+  const auto id = payload.find("reminder");
+  if (ids != payload.end() && ids->is_array()) {
+    std::vector<std::string> out;
+    for (const Json& item : *ids) {
+      if (!item.is_string()) break;
+      out.push_back(item.get<std::string>());
+    }
+    if (out.size() == ids->size()) return out;
+  } else if (ids == payload.end() && id != payload.end() && id->is_string()) {
+    return std::vector<std::string>{id->get<std::string>()};
+  }
+  return Status::Corruption(
+      "ReminderEscalated: neither \"reminders\" (a list of ids) nor \"reminder\"");
 }
 
 namespace {

@@ -284,9 +284,9 @@ Json RemindersJson(const ReminderSet& reminders);
 // event per plan, level and pass listing them ("reminders": [id, ...]), so
 // that a pass escalating a thousand reminders appends tens of events, not a
 // thousand; logs written before that hold one event per reminder
-// ("reminder": id), and replay reads both. Throws Json's exceptions on a
-// payload of neither form, which Apply turns into a Corruption.
-std::vector<std::string> EscalatedReminders(const Json& payload);
+// ("reminder": id), and replay reads both. kCorruption for a payload of
+// neither form.
+Result<std::vector<std::string>> EscalatedReminders(const Json& payload);
 
 int32_t DayOf(Instant t);
 // 00:00 UTC of a day number: the inverse of DayOf for whole days.

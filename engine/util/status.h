@@ -100,6 +100,9 @@ class [[nodiscard]] Result {
   T& value() & { return std::get<T>(rep_); }
   const T& value() const& { return std::get<T>(rep_); }
   T&& value() && { return std::get<T>(std::move(rep_)); }
+  // The value, or `fallback` if this holds an error.
+  T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
+  T value_or(T fallback) && { return ok() ? std::move(*this).value() : std::move(fallback); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }

@@ -118,9 +118,9 @@ void Observe(const Event& e, const Json& p, const PlanState& before, Trace& t) {
   if (type == "ReminderAcknowledged") count(str("reminder"), "acknowledged");
   if (type == "ReminderResolved") count(str("reminder"), "resolved");
   if (type == "ReminderEscalated") {
-    // Applied already, so the payload is one of the two forms.
+    // A damaged payload counts nothing here; applying it next says so.
     const char* what = p.value("repeat", false) ? "repeated" : "escalated";
-    for (const std::string& id : EscalatedReminders(p)) count(id, what);
+    for (const std::string& id : EscalatedReminders(p).value_or({})) count(id, what);
   }
 }
 

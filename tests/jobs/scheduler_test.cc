@@ -361,6 +361,18 @@ TEST_F(SchedulerTest, EscalationsRecordedOneByOneStillReplay) {
   auto history = service_->History("DEJ", {"reminder/" + id, {}, {}});
   ASSERT_TRUE(history.ok());
   EXPECT_EQ(history->at("entries").back()["type"], "ReminderEscalated");
+  // A payload of neither form is refused, naming the event's position.
+  PlanState state = service_->State("DEJ", {}).value();
+  Event bad;
+  bad.type = "ReminderEscalated";
+  bad.position = 4242;
+  for (const Json& payload : {Json{{"level", 1}}, Json{{"level", 1}, {"reminders", {id, 7}}},
+                              Json{{"level", 1}, {"reminders", id}}}) {
+    const Status s = state.Apply(bad, payload);
+    EXPECT_TRUE(s.IsCorruption()) << payload.dump();
+    EXPECT_NE(s.message().find("4242"), std::string::npos) << s.message();
+  }
+  EXPECT_EQ(state.reminders.at(id).notices, 2u);  // nothing applied
   auto counted = CountJobEvents(*log_);
   ASSERT_TRUE(counted.ok());
   EXPECT_EQ((*counted)["reminders"]["repeated"], 1);
