@@ -174,7 +174,9 @@ Status Projections::ApplyTo(std::map<std::string, PlanState, std::less<>>& plans
 namespace {
 
 // Stored records copied out of a scan for one applier: a scan's views die
-// with each step of its iterator.
+// with each step of its iterator. A batch is handed over once it holds
+// kBatchBytes.
+constexpr size_t kBatchBytes = 256 << 10;
 struct RecordBatch {
   std::string bytes;
   std::vector<uint32_t> ends;  // where each record ends in `bytes`
@@ -255,6 +257,28 @@ class SlicePipeline {
     cv_.notify_all();
     return batch;
   }
+  // A batch's buffers for the next one: a reader takes them back instead of
+  // growing new ones (hundreds of kilobytes, which malloc maps and unmaps,
+  // and the kernel zeroes, each time).
+  void Recycle(RecordBatch batch) {
+    batch.bytes.clear();
+    batch.ends.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (spare_.size() < kRing * kDepth) spare_.push_back(std::move(batch));
+  }
+  RecordBatch Spare() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!spare_.empty()) {
+        RecordBatch batch = std::move(spare_.back());
+        spare_.pop_back();
+        return batch;
+      }
+    }
+    RecordBatch fresh;
+    fresh.bytes.reserve(kBatchBytes + (16 << 10));  // room for the record that fills it
+    return fresh;
+  }
   // Slice `i` holds damage.
   void Fail(uint64_t i) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -282,6 +306,7 @@ class SlicePipeline {
   uint64_t fail_slice_ = UINT64_MAX;
   std::vector<uint64_t> done_;  // per applier: the slices it has finished
   std::vector<Slot> ring_;
+  std::vector<RecordBatch> spare_;
 };
 
 // What a reader saw of its slice's chain, checked across slices at the end.
@@ -308,7 +333,6 @@ struct SliceChain {
 Status Projections::ParallelCatchUpLocked(uint64_t head,
                                           const std::function<void(uint64_t, uint64_t)>& progress) {
   const uint64_t slice_events = std::max<uint64_t>(options_.slice_events, 1);
-  constexpr size_t kBatchBytes = 256 << 10;
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::vector<std::map<std::string, PlanState, std::less<>>> shares(workers);
   const auto share_of = [workers](std::string_view code) {
@@ -343,6 +367,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
             return;
           }
         }
+        pipeline.Recycle(*std::move(batch));
       }
       if (pipeline.Failed()) return;
     }
@@ -354,7 +379,17 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
       const SlicePipeline::Claimed claimed = pipeline.Claim(i);
       if (claimed == SlicePipeline::Claimed::kStop) return;
       bool apply = claimed == SlicePipeline::Claimed::kApply;  // else: check the chain only
-      for (RecordBatch& batch : pending) batch = RecordBatch();
+      for (RecordBatch& batch : pending) {
+        // Handed to the applier at the end of the last slice (then only a
+        // moved-from shell is left), or still holding what a failed push
+        // left behind.
+        if (batch.bytes.capacity() < kBatchBytes) {
+          batch = pipeline.Spare();
+        } else {
+          batch.bytes.clear();
+          batch.ends.clear();
+        }
+      }
       const uint64_t first = from + i * slice_events;
       const uint64_t last = std::min(head, first + slice_events - 1);
       SliceChain& chain = chains[i];
@@ -382,7 +417,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
               batch.bytes.append(e.record);
               batch.ends.push_back(static_cast<uint32_t>(batch.bytes.size()));
               if (batch.bytes.size() >= kBatchBytes) {
-                apply = pipeline.Push(i, w, std::exchange(batch, RecordBatch()));
+                apply = pipeline.Push(i, w, std::exchange(batch, pipeline.Spare()));
               }
             }
             return e.position < last;
