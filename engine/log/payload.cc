@@ -1,5 +1,6 @@
 #include "engine/log/payload.h"
 
+#include <algorithm>
 #include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <sstream>
@@ -191,6 +192,7 @@ class Cursor {
     return U64(&n) && Bytes(n, out);
   }
   bool empty() const { return in_.empty(); }
+  std::string_view rest() const { return in_; }
 
   // Reads one value; nested ones are skipped (depth-limited).
   bool Value(PayloadScalar* out, int depth) {
@@ -255,7 +257,123 @@ class Cursor {
   std::string_view in_;
 };
 
+// Writes payload values as CBOR (PayloadMembersToCbor).
+class CborWriter {
+ public:
+  explicit CborWriter(FunctionRef<std::string(std::string_view)> rename) : rename_(rename) {}
+
+  // Reads one value from `c` and writes it to `out`; false if malformed.
+  bool Value(Cursor& c, int depth, std::string* out) const {
+    if (depth > kMaxPayloadDepth) return false;
+    uint8_t tag = 0;
+    uint64_t raw = 0, n = 0;
+    std::string_view text;
+    if (!c.U8(&tag)) return false;
+    switch (tag) {
+      case kNull:
+        out->push_back(static_cast<char>(0xF6));
+        return true;
+      case kFalse:
+        out->push_back(static_cast<char>(0xF4));
+        return true;
+      case kTrue:
+        out->push_back(static_cast<char>(0xF5));
+        return true;
+      case kInt:
+        if (!c.U64(&raw)) return false;
+        cbor::AppendInt(static_cast<int64_t>(raw), out);
+        return true;
+      case kUint:
+        if (!c.U64(&raw)) return false;
+        cbor::AppendHead(0, raw, out);
+        return true;
+      case kDouble: {
+        if (!c.U64(&raw)) return false;
+        double d = 0;
+        std::memcpy(&d, &raw, sizeof d);
+        cbor::AppendDouble(d, out);
+        return true;
+      }
+      case kString:
+        if (!c.Text(&text)) return false;
+        cbor::AppendText(text, out);
+        return true;
+      case kArray:
+        if (!c.U64(&n) || n > c.rest().size()) return false;
+        cbor::AppendHead(4, n, out);
+        for (uint64_t i = 0; i < n; ++i) {
+          if (!Value(c, depth + 1, out)) return false;
+        }
+        return true;
+      case kObject: {
+        std::vector<std::pair<std::string, std::string_view>> members;
+        if (!Members(
+                c, depth, [](std::string_view) { return true; }, &members))
+          return false;
+        std::sort(members.begin(), members.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        cbor::AppendHead(5, members.size(), out);
+        for (const auto& [key, bytes] : members) {
+          cbor::AppendText(key, out);
+          Cursor value(bytes);
+          if (!Value(value, depth + 1, out)) return false;
+        }
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // After an object's tag: its members whose key `keep` accepts, as
+  // (renamed key, the value's stored bytes). False if malformed, or if a key
+  // is not after the one before it (a decoded document would keep only the
+  // last of two equal keys; such a payload takes the slow way).
+  bool Members(Cursor& c, int depth, FunctionRef<bool(std::string_view)> keep,
+               std::vector<std::pair<std::string, std::string_view>>* out) const {
+    uint64_t n = 0;
+    if (!c.U64(&n) || n > c.rest().size()) return false;
+    out->reserve(n);
+    std::string_view key, previous;
+    PayloadScalar skipped;
+    for (uint64_t i = 0; i < n; ++i) {
+      if (!c.Text(&key) || (i > 0 && !(previous < key))) return false;
+      previous = key;
+      const std::string_view before = c.rest();
+      if (!c.Value(&skipped, depth + 1)) return false;
+      if (keep(key)) {
+        out->emplace_back(rename(key), before.substr(0, before.size() - c.rest().size()));
+      }
+    }
+    return true;
+  }
+
+ private:
+  FunctionRef<std::string(std::string_view)> rename_;
+  std::string rename(std::string_view key) const { return rename_(key); }
+};
+
 }  // namespace
+
+bool PayloadMembersToCbor(std::string_view bytes, FunctionRef<bool(std::string_view)> keep,
+                          FunctionRef<std::string(std::string_view)> rename,
+                          std::vector<cbor::Member>* members) {
+  Cursor c(bytes);
+  uint8_t endianness = 0, tag = 0;
+  if (!c.U8(&endianness) || endianness != 1 || !c.U8(&tag) || tag != kObject) return false;
+  const CborWriter writer(rename);
+  std::vector<std::pair<std::string, std::string_view>> kept;
+  if (!writer.Members(c, 0, keep, &kept) || !c.empty()) return false;
+  members->clear();
+  members->reserve(kept.size());
+  for (auto& [key, stored] : kept) {
+    cbor::Member m{std::move(key), std::string()};
+    Cursor value(stored);
+    if (!writer.Value(value, 1, &m.value)) return false;
+    members->push_back(std::move(m));
+  }
+  return true;
+}
 
 Status ForEachPayloadField(std::string_view bytes,
                            FunctionRef<void(std::string_view, const PayloadScalar&)> fn) {

@@ -29,7 +29,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include "engine/util/cbor.h"
 #include "engine/util/function_ref.h"
 #include "engine/util/status.h"
 
@@ -56,6 +58,18 @@ struct PayloadScalar {
 // kCorruption if the bytes are not a well-formed payload object.
 Status ForEachPayloadField(std::string_view bytes,
                            FunctionRef<void(std::string_view, const PayloadScalar&)> fn);
+
+// The members of the payload object in `bytes` whose key `keep` accepts,
+// each with its key renamed by `rename` and its value in CBOR: the bytes
+// nlohmann's to_cbor writes for the decoded value once every nested object
+// key is renamed too (nested members in the order of their renamed keys, as
+// nlohmann's maps hold them). For writing a plan's entities straight from
+// an event (see Collection). False, leaving `members` unspecified, if the
+// payload is malformed or repeats a key: the caller then decodes it with
+// DecodePayload, which names the damage.
+bool PayloadMembersToCbor(std::string_view bytes, FunctionRef<bool(std::string_view)> keep,
+                          FunctionRef<std::string(std::string_view)> rename,
+                          std::vector<cbor::Member>* members);
 
 // Thread-safe for concurrent Upcast calls once registration is finished.
 class Upcaster {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/log/payload.h"
+#include "engine/util/cbor.h"
 #include "engine/util/compact_vector.h"
 #include "engine/util/phrase_code.h"
 
@@ -19,7 +20,7 @@ constexpr std::string_view kStreamPrefix = "plan/";
 // Copies `keys` present in `from` into `to`.
 void CopyPresent(const Json& from, Json& to, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
-    if (from.contains(k)) to[k] = from[k];
+    if (const auto it = from.find(k); it != from.end()) to[k] = *it;
   }
 }
 
@@ -69,8 +70,56 @@ Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   if (const std::string id = p.value(key, std::string()); !(collection).Contains(id)) \
   return Missing(e, what, id)
 
+// The events that add an entity made of some of their payload's fields,
+// plus at most one field of its own when the payload has none: applied from
+// a decoded document (AddEntity, for the appliers' table) and straight from
+// the stored payload (AddEntityFromPayload, for ApplyEncoded: replaying an
+// import's structural events through documents was half of a rebuild's
+// applying). One list of fields serves both.
+struct EntityAdd {
+  Collection PlanState::*collection;
+  std::vector<const char*> fields;
+  const char* default_key = nullptr;  // set when the payload has no such field
+  Json default_value;
+};
+
+const std::unordered_map<std::string_view, EntityAdd>& EntityAdds() {
+  static const auto* adds = new std::unordered_map<std::string_view, EntityAdd>{
+      {"SwotItemAdded", {&PlanState::swot, {"id", "quadrant", "text", "evidence"}, nullptr, {}}},
+      {"MissionDefined", {&PlanState::missions, {"id", "title", "description"}, nullptr, {}}},
+      {"AxisProposed",
+       {&PlanState::axes, {"id", "title", "rationale", "missions"}, "dropped", false}},
+      {"ScenarioProposed", {&PlanState::scenarios, {"id", "title", "axes"}, "retained", false}},
+      {"ActionPlanned",
+       {&PlanState::actions,
+        {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status"},
+        "status",
+        "planned"}},
+      {"IndicatorDefined",
+       {&PlanState::indicators,
+        {"id", "attached_to", "kind", "name", "unit", "polarity", "baseline", "target", "frequency",
+         "source"},
+        nullptr,
+        {}}},
+  };
+  return *adds;
+}
+
+Status AddEntity(const EntityAdd& add, PlanState& s, const Json& p) {
+  Json item = Json::object();
+  for (const char* k : add.fields) {
+    if (const auto it = p.find(k); it != p.end()) item[k] = *it;
+  }
+  if (add.default_key != nullptr && !item.contains(add.default_key)) {
+    item[add.default_key] = add.default_value;
+  }
+  (s.*add.collection).Add(p.at("id").get<std::string>(), item);
+  return Status::Ok();
+}
+
 const std::unordered_map<std::string_view, Applier>& Appliers() {
-  static const auto* table = new std::unordered_map<std::string_view, Applier>{
+  static const auto* table = [] {
+    auto* t = new std::unordered_map<std::string_view, Applier>{
       {"DirectionRegistered",
        [](PlanState& s, const Event&, const Json& p) {
          s.code = p.at("code").get<std::string>();
@@ -90,24 +139,10 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(p, s.identity, {"site", "agents", "activity_volume"});
          return Status::Ok();
        }},
-      {"SwotItemAdded",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json item = Json::object();
-         CopyPresent(p, item, {"id", "quadrant", "text", "evidence"});
-         s.swot.Add(p.at("id").get<std::string>(), std::move(item));
-         return Status::Ok();
-       }},
       {"SwotItemRemoved",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_REQUIRE(s.swot, "id", "SWOT item");
          s.swot.Remove(p.at("id").get<std::string>());
-         return Status::Ok();
-       }},
-      {"MissionDefined",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json m = Json::object();
-         CopyPresent(p, m, {"id", "title", "description"});
-         s.missions.Add(p.at("id").get<std::string>(), std::move(m));
          return Status::Ok();
        }},
       {"MissionEdited",
@@ -135,14 +170,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          JALON_PUT(m, s.missions);
          return Status::Ok();
        }},
-      {"AxisProposed",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json a = Json::object();
-         CopyPresent(p, a, {"id", "title", "rationale", "missions"});
-         a["dropped"] = false;
-         s.axes.Add(p.at("id").get<std::string>(), std::move(a));
-         return Status::Ok();
-       }},
       {"AxisValidated",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_FIND(a, s.axes, "axis", "axis");
@@ -166,14 +193,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          JALON_PUT(a, s.axes);
          return Status::Ok();
        }},
-      {"ScenarioProposed",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json sc = Json::object();
-         CopyPresent(p, sc, {"id", "title", "axes"});
-         sc["retained"] = false;
-         s.scenarios.Add(p.at("id").get<std::string>(), std::move(sc));
-         return Status::Ok();
-       }},
       {"ScenarioRetained",
        [](PlanState& s, const Event& e, const Json& p) {
          JALON_REQUIRE(s.scenarios, "scenario", "scenario");
@@ -184,15 +203,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
            scenario["retained"] = id == chosen;
            s.scenarios.Put(id, scenario);
          }
-         return Status::Ok();
-       }},
-      {"ActionPlanned",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json a = Json::object();
-         CopyPresent(
-             p, a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status"});
-         if (!a.contains("status")) a["status"] = "planned";
-         s.actions.Add(p.at("id").get<std::string>(), std::move(a));
          return Status::Ok();
        }},
       {"ActionEdited",
@@ -232,15 +242,6 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          JALON_FIND(a, s.actions, "action", "action");
          (*a)["status"] = "cancelled";
          JALON_PUT(a, s.actions);
-         return Status::Ok();
-       }},
-      {"IndicatorDefined",
-       [](PlanState& s, const Event&, const Json& p) {
-         Json i = Json::object();
-         CopyPresent(p, i,
-                     {"id", "attached_to", "kind", "name", "unit", "polarity", "baseline", "target",
-                      "frequency", "source"});
-         s.indicators.Add(p.at("id").get<std::string>(), std::move(i));
          return Status::Ok();
        }},
       {"TargetChanged",
@@ -383,6 +384,13 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          return Status::Ok();
        }},
   };
+    for (const auto& [type, add] : EntityAdds()) {
+      t->emplace(type, [&add = add](PlanState& s, const Event&, const Json& p) {
+        return AddEntity(add, s, p);
+      });
+    }
+    return t;
+  }();
   return *table;
 }
 
@@ -599,6 +607,58 @@ constexpr PhraseCode<30> kEntityKeys(
      "due",        "budget_eur",  "caught_up",   "axis",        "missions", "rationale",
      "validation", "orientation", "reason",      "dropped",     "quadrant", "evidence"});
 
+// `j` in CBOR with the object keys coded by kEntityKeys: the bytes that
+// nlohmann's to_cbor writes for the copy of `j` with coded keys (a test
+// holds the two to the same bytes), without building that copy, which cost
+// as much as the rest of applying a structural event. False, with `out`
+// unspecified, for what entities never hold (binary values).
+bool AppendEntityCbor(const Json& j, std::string* out) {
+  switch (j.type()) {
+    case Json::value_t::null:
+      out->push_back(static_cast<char>(0xF6));
+      return true;
+    case Json::value_t::boolean:
+      out->push_back(static_cast<char>(j.get<bool>() ? 0xF5 : 0xF4));
+      return true;
+    case Json::value_t::number_integer:
+      cbor::AppendInt(j.get<int64_t>(), out);
+      return true;
+    case Json::value_t::number_unsigned:
+      cbor::AppendHead(0, j.get<uint64_t>(), out);
+      return true;
+    case Json::value_t::number_float:
+      cbor::AppendDouble(j.get<double>(), out);
+      return true;
+    case Json::value_t::string:
+      cbor::AppendText(j.get_ref<const std::string&>(), out);
+      return true;
+    case Json::value_t::array:
+      cbor::AppendHead(4, j.size(), out);
+      for (const Json& v : j) {
+        if (!AppendEntityCbor(v, out)) return false;
+      }
+      return true;
+    case Json::value_t::object: {
+      // In the order of the coded keys, as the coded copy's map holds them.
+      std::vector<std::pair<std::string, const Json*>> members;
+      members.reserve(j.size());
+      for (const auto& [k, v] : j.items()) members.emplace_back(kEntityKeys.Code(k), &v);
+      std::sort(members.begin(), members.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      cbor::AppendHead(5, members.size(), out);
+      for (const auto& [key, v] : members) {
+        cbor::AppendText(key, out);
+        if (!AppendEntityCbor(*v, out)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// The copy of `j` with its keys coded: what the writer above must match,
+// and its fallback.
 Json WithShortKeys(const Json& j) {
   if (j.is_object()) {
     Json out = Json::object();
@@ -626,6 +686,12 @@ class ExpandingDom : public nlohmann::detail::json_sax_dom_parser<Json> {
 }  // namespace
 
 std::string Collection::Encode(const Json& item) {
+  std::string bytes;
+  if (AppendEntityCbor(item, &bytes)) return bytes;
+  return ReferenceEncode(item);
+}
+
+std::string Collection::ReferenceEncode(const Json& item) {
   std::string bytes;
   Json::to_cbor(WithShortKeys(item), nlohmann::detail::output_adapter<char, std::string>(bytes));
   return bytes;
@@ -734,6 +800,11 @@ void Collection::Add(std::string id, const Json& item) {
   entries_.push_back(Entry({id, Encode(item)}));
 }
 
+void Collection::AddEncoded(std::string id, std::string bytes) {
+  ReserveOneMore(entries_);
+  entries_.push_back(Entry({id, bytes}));
+}
+
 void Collection::Put(std::string_view id, const Json& item) {
   const size_t i = Index(id);
   if (i == kNone) throw std::out_of_range("no entity '" + std::string(id) + "'");
@@ -830,12 +901,55 @@ Status ReadHot(const EventView& e, HotPayload* out) {
   return Status::Ok();
 }
 
+// AddEntity from the stored payload, without a document: the entity's CBOR
+// is written from the payload's bytes. False, having changed nothing, if
+// the payload does not fit (no string id, damage): the caller then takes
+// the document's way, which reports what is wrong.
+bool AddEntityFromPayload(const EntityAdd& add, PlanState& s, std::string_view payload) {
+  std::vector<cbor::Member> members;
+  const bool read = PayloadMembersToCbor(
+      payload,
+      [&add](std::string_view key) {
+        return std::find(add.fields.begin(), add.fields.end(), key) != add.fields.end();
+      },
+      [](std::string_view key) { return kEntityKeys.Code(key); }, &members);
+  if (!read) return false;
+  const std::string id_key = kEntityKeys.Code("id");
+  const std::string default_key = add.default_key ? kEntityKeys.Code(add.default_key) : "";
+  std::optional<std::string_view> id;
+  bool has_default = false;
+  for (const cbor::Member& m : members) {
+    if (m.key == id_key) id = cbor::TextOf(m.value);
+    has_default = has_default || (add.default_key != nullptr && m.key == default_key);
+  }
+  if (!id) return false;
+  std::string entity_id(*id);
+  if (add.default_key != nullptr && !has_default) {
+    members.push_back({default_key, Collection::Encode(add.default_value)});
+  }
+  std::string bytes;
+  cbor::AppendMap(members, &bytes);
+  (s.*add.collection).AddEncoded(std::move(entity_id), std::move(bytes));
+  return true;
+}
+
 }  // namespace
 
 Status PlanState::ApplyEncoded(const EventView& event) {
   const auto where = [&event](const Status& s) {
     return s.WithContext("position " + std::to_string(event.position));
   };
+  if (event.schema_version == 1) {
+    const auto& adds = EntityAdds();
+    if (const auto it = adds.find(event.type);
+        it != adds.end() && AddEntityFromPayload(it->second, *this, event.payload)) {
+      version = event.version;
+      data_version = event.version;
+      last_position = event.position;
+      last_hash = event.hash;
+      return Status::Ok();
+    }
+  }
   if (event.schema_version == 1 &&
       (event.type == "MeasurementRecorded" || event.type == "ProgressReported")) {
     HotPayload hot;

@@ -158,5 +158,84 @@ TEST(EventCodecTest, DamagedPayloadsFailCleanly) {
   EXPECT_TRUE(DecodePayload(EncodePayload(GoldenPayload()) + "x").status().IsCorruption());
 }
 
+// What PayloadMembersToCbor must match: nlohmann's CBOR of the document
+// with every object key renamed.
+nlohmann::json Renamed(const nlohmann::json& j) {
+  if (j.is_object()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : j.items()) out["<" + k + ">"] = Renamed(v);
+    return out;
+  }
+  if (j.is_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : j) out.push_back(Renamed(v));
+    return out;
+  }
+  return j;
+}
+
+TEST(EventCodecTest, PayloadMembersComeOutAsNlohmannsCborOfTheRenamedDocument) {
+  nlohmann::json doc = GoldenPayload();
+  doc["nested"] = {{"b", {{"z", 1}, {"a", {2.5, -7, nullptr, false, "x"}}}}, {"a", 1e300}};
+  doc["big"] = 18446744073709551615u;
+  doc["skipped"] = {{"deep", {1, 2, 3}}};
+  const auto keep = [](std::string_view key) { return key != "skipped"; };
+  const auto rename = [](std::string_view key) { return "<" + std::string(key) + ">"; };
+  std::vector<cbor::Member> members;
+  ASSERT_TRUE(PayloadMembersToCbor(EncodePayload(doc), keep, rename, &members));
+  ASSERT_EQ(members.size(), doc.size() - 1);
+  for (const cbor::Member& m : members) {
+    const std::string key = m.key.substr(1, m.key.size() - 2);
+    EXPECT_EQ(m.key, "<" + key + ">");
+    EXPECT_NE(key, "skipped");
+    const std::vector<uint8_t> expected = nlohmann::json::to_cbor(Renamed(doc.at(key)));
+    EXPECT_EQ(m.value, std::string(expected.begin(), expected.end())) << key;
+  }
+  // The whole object, through AppendMap: nlohmann's bytes of the renamed
+  // document without the skipped member.
+  std::string whole;
+  cbor::AppendMap(members, &whole);
+  doc.erase("skipped");
+  const std::vector<uint8_t> expected = nlohmann::json::to_cbor(Renamed(doc));
+  EXPECT_EQ(whole, std::string(expected.begin(), expected.end()));
+  for (const cbor::Member& m : members) {
+    if (m.key == "<indicator>") {
+      EXPECT_EQ(cbor::TextOf(m.value), "I1");
+    } else if (m.key == "<value>") {
+      EXPECT_FALSE(cbor::TextOf(m.value).has_value());
+    }
+  }
+
+  // Damage, a repeated key and a payload that is not an object: refused,
+  // so that the caller decodes the slow way and reports it.
+  const std::string bytes = EncodePayload(GoldenPayload());
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(PayloadMembersToCbor(std::string_view(bytes).substr(0, n), keep, rename, &members))
+        << "length " << n;
+  }
+  EXPECT_FALSE(PayloadMembersToCbor(bytes + "x", keep, rename, &members));
+  EXPECT_FALSE(PayloadMembersToCbor(EncodePayload({1, 2}), keep, rename, &members));
+  std::string repeated = EncodePayload({{"a", 1}, {"b", 2}});
+  const size_t b = repeated.find('b');
+  ASSERT_NE(b, std::string::npos);
+  repeated[b] = 'a';
+  EXPECT_FALSE(PayloadMembersToCbor(repeated, keep, rename, &members));
+}
+
+TEST(EventCodecTest, CborTextOfReadsEveryLengthForm) {
+  for (size_t len : {0u, 23u, 24u, 255u, 256u, 70000u}) {
+    const std::vector<uint8_t> item = nlohmann::json::to_cbor(std::string(len, 'y'));
+    const auto text =
+        cbor::TextOf(std::string_view(reinterpret_cast<const char*>(item.data()), item.size()));
+    ASSERT_TRUE(text.has_value()) << len;
+    EXPECT_EQ(*text, std::string(len, 'y'));
+  }
+  EXPECT_FALSE(cbor::TextOf("\x01").has_value());  // an integer
+  EXPECT_FALSE(cbor::TextOf("\x63"
+                            "ab")
+                   .has_value());  // shorter than its head says
+  EXPECT_FALSE(cbor::TextOf("").has_value());
+}
+
 }  // namespace
 }  // namespace jalon

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <vector>
+
+#include "engine/log/payload.h"
 
 namespace jalon {
 namespace {
@@ -133,10 +136,130 @@ TEST(CollectionTest, EveryKeyComesBackAsItWentIn) {
   EXPECT_LT(coded.size() + 20, Json::to_cbor(Indicator("I1", 50)).size());
 }
 
+TEST(CollectionTest, WritesTheSameBytesAsNlohmannsWriterOfTheCodedCopy) {
+  // Stored snapshots hold these bytes: the direct writer must not change
+  // them. Every CBOR head size, sign, float width and the key order of the
+  // coded keys (which is not the order of the keys themselves).
+  Json values = Json::array();
+  for (int64_t n : std::initializer_list<int64_t>{0,
+                                                  1,
+                                                  23,
+                                                  24,
+                                                  255,
+                                                  256,
+                                                  65535,
+                                                  65536,
+                                                  4294967295,
+                                                  4294967296,
+                                                  -1,
+                                                  -24,
+                                                  -25,
+                                                  -256,
+                                                  -257,
+                                                  -65536,
+                                                  -65537,
+                                                  -4294967296,
+                                                  -4294967297,
+                                                  std::numeric_limits<int64_t>::min(),
+                                                  std::numeric_limits<int64_t>::max()}) {
+    values.push_back(n);
+  }
+  values.push_back(std::numeric_limits<uint64_t>::max());
+  for (double d :
+       {0.0, -0.0, 0.5, 0.1, 1e300, -1e300, 3.4028234663852886e38, 1e-45, 22.5,
+        std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+        std::numeric_limits<double>::quiet_NaN()}) {
+    values.push_back(d);
+  }
+  for (size_t len : {0u, 23u, 24u, 255u, 256u, 70000u}) values.push_back(std::string(len, 'x'));
+  values.push_back(nullptr);
+  values.push_back(true);
+  values.push_back(false);
+  Json long_array = Json::array();
+  for (int i = 0; i < 300; ++i) long_array.push_back(i);
+  values.push_back(long_array);
+  Json wide = Json::object();
+  for (int i = 0; i < 30; ++i) wide["k" + std::to_string(i)] = i;
+  values.push_back(wide);
+
+  Json item = Indicator("I1", 12.25);
+  item["values"] = values;
+  item["zeta"] = "after every coded key";
+  item["attached_to"] = "axis:A1";  // coded 0x09, sorts before "baseline" coded 0x0D
+  item["\x1f"] = "escape";
+  item[""] = "empty";
+  EXPECT_EQ(Collection::Encode(item), Collection::ReferenceEncode(item));
+  for (const Json& v : values) {
+    EXPECT_EQ(Collection::Encode(v), Collection::ReferenceEncode(v)) << v.dump();
+  }
+  Collection c;
+  c.Add("I1", item);
+  Json back = c.At("I1");
+  EXPECT_TRUE(back["values"][33].is_number_float());  // NaN comes back as NaN
+  back["values"].erase(33);
+  item["values"].erase(33);
+  EXPECT_EQ(back, item);
+}
 Reminder Make(const std::string& id, int32_t level) {
   Reminder r(id, "indicator_stale", "", "");
   r.level = level;
   return r;
+}
+
+TEST(PlanStateTest, EntitiesAddedFromTheStoredPayloadEqualThoseFromTheDocument) {
+  // ApplyEncoded writes the entity of an adding event straight from the
+  // payload's bytes; Apply builds it from the document. Same state, byte
+  // for byte, and the same refusals.
+  const std::vector<std::pair<std::string, Json>> events = {
+      {"IndicatorDefined",
+       {{"id", "I1"},
+        {"attached_to", "axis:A1"},
+        {"kind", "output"},
+        {"name", "Taux de réponse"},
+        {"unit", "%"},
+        {"polarity", "increase"},
+        {"baseline", {{"value", 12}, {"date", "2015-12-31"}}},
+        {"target", {{"value", 80.5}, {"date", "2019-12-31"}}},
+        {"frequency", "quarterly"},
+        {"source", "Tableau de suivi"},
+        {"measurements", Json::array()},  // not a field of the entity
+        {"direction", "DEJ"}}},
+      {"ActionPlanned", {{"id", "A1.1"}, {"axis", "A1"}, {"title", "Former"}, {"fte", 0.5}}},
+      {"ActionPlanned", {{"id", "A1.2"}, {"title", "Ouvrir"}, {"status", "started"}}},
+      {"ActionPlanned", {{"id", "A1.3"}, {"status", nullptr}, {"budget_eur", 150000}}},
+      {"AxisProposed",
+       {{"id", "A1"}, {"title", "Accueil"}, {"missions", {"M1", "M2"}}, {"dropped", true}}},
+      {"ScenarioProposed", {{"id", "SC1"}, {"title", "Retenu"}, {"axes", {"A1"}}}},
+      {"MissionDefined", {{"id", "M1"}, {"title", "Accueillir"}, {"description", "…"}}},
+      {"SwotItemAdded",
+       {{"id", "S1"},
+        {"quadrant", "internal_strength"},
+        {"text", "Équipe stable"},
+        {"evidence", {{"source", "Bilan social"}, {"date", "2015-12-31"}}}}},
+      // Refused both ways: no id, an id that is not a string.
+      {"IndicatorDefined", {{"name", "sans identifiant"}}},
+      {"ActionPlanned", {{"id", 7}, {"title", "id numérique"}}},
+  };
+  PlanState from_bytes, from_document;
+  uint64_t version = 0;
+  for (const auto& [type, payload] : events) {
+    Event e;
+    e.position = e.version = ++version;
+    e.stream = "plan/DEJ";
+    e.type = type;
+    e.payload = EncodePayload(payload);
+    const Status a = from_bytes.ApplyEncoded(e.View());
+    const Status b = from_document.Apply(e, payload);
+    EXPECT_EQ(a.ok(), b.ok()) << type << " " << payload.dump();
+    EXPECT_EQ(a.ToString(), b.ToString());
+    EXPECT_EQ(from_bytes.Encode(), from_document.Encode()) << type << " " << payload.dump();
+  }
+  EXPECT_EQ(from_bytes.actions.At("A1.1")["status"], "planned");
+  EXPECT_TRUE(from_bytes.actions.At("A1.3")["status"].is_null());
+  EXPECT_EQ(from_bytes.axes.At("A1")["dropped"], false);
+  EXPECT_EQ(from_bytes.indicators.At("I1")["target"]["value"], 80.5);
+  EXPECT_FALSE(from_bytes.indicators.At("I1").contains("measurements"));
+  EXPECT_EQ(from_bytes.version, 8u);
 }
 
 TEST(MeasurementSeriesTest, GivesBackWhatWasRecordedAndCorrected) {
