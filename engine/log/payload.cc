@@ -22,46 +22,63 @@ enum Tag : uint8_t {
   kObject = 8,
 };
 
-// Writes the same bytes as cereal's std::string support: u64 size, then bytes.
-void SaveString(cereal::PortableBinaryOutputArchive& ar, const std::string& s) {
-  ar(static_cast<uint64_t>(s.size()));
-  ar(cereal::binary_data(s.data(), s.size()));
+// The bytes cereal's PortableBinaryOutputArchive writes (little-endian
+// fixed-width numbers, strings as u64 size then bytes), written straight
+// into the string: through an ostringstream and the archive, encoding was a
+// fifth of deciding a reminder pass's events. The golden record test holds
+// the bytes to the ones cereal wrote.
+void PutU64(uint64_t v, std::string* out) {
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>(v >> (8 * i));
+  out->append(bytes, 8);
 }
 
-void Save(cereal::PortableBinaryOutputArchive& ar, const json& v) {
+void PutString(std::string_view s, std::string* out) {
+  PutU64(s.size(), out);
+  out->append(s);
+}
+
+void Save(const json& v, std::string* out) {
   switch (v.type()) {
     case json::value_t::null:
     case json::value_t::discarded:
-      ar(static_cast<uint8_t>(kNull));
+    case json::value_t::binary:  // never produced by the model; keep it readable
+      out->push_back(static_cast<char>(kNull));
       break;
     case json::value_t::boolean:
-      ar(static_cast<uint8_t>(v.get<bool>() ? kTrue : kFalse));
+      out->push_back(static_cast<char>(v.get<bool>() ? kTrue : kFalse));
       break;
     case json::value_t::number_integer:
-      ar(static_cast<uint8_t>(kInt), v.get<int64_t>());
+      out->push_back(static_cast<char>(kInt));
+      PutU64(static_cast<uint64_t>(v.get<int64_t>()), out);
       break;
     case json::value_t::number_unsigned:
-      ar(static_cast<uint8_t>(kUint), v.get<uint64_t>());
+      out->push_back(static_cast<char>(kUint));
+      PutU64(v.get<uint64_t>(), out);
       break;
-    case json::value_t::number_float:
-      ar(static_cast<uint8_t>(kDouble), v.get<double>());
+    case json::value_t::number_float: {
+      const double d = v.get<double>();
+      uint64_t bits = 0;
+      std::memcpy(&bits, &d, sizeof bits);
+      out->push_back(static_cast<char>(kDouble));
+      PutU64(bits, out);
       break;
+    }
     case json::value_t::string:
-      ar(static_cast<uint8_t>(kString));
-      SaveString(ar, v.get_ref<const std::string&>());
-      break;
-    case json::value_t::binary:  // never produced by the model; keep it readable
-      ar(static_cast<uint8_t>(kNull));
+      out->push_back(static_cast<char>(kString));
+      PutString(v.get_ref<const std::string&>(), out);
       break;
     case json::value_t::array:
-      ar(static_cast<uint8_t>(kArray), static_cast<uint64_t>(v.size()));
-      for (const auto& item : v) Save(ar, item);
+      out->push_back(static_cast<char>(kArray));
+      PutU64(v.size(), out);
+      for (const auto& item : v) Save(item, out);
       break;
     case json::value_t::object:
-      ar(static_cast<uint8_t>(kObject), static_cast<uint64_t>(v.size()));
+      out->push_back(static_cast<char>(kObject));
+      PutU64(v.size(), out);
       for (const auto& [key, item] : v.items()) {  // std::map: sorted keys
-        SaveString(ar, key);
-        Save(ar, item);
+        PutString(key, out);
+        Save(item, out);
       }
       break;
   }
@@ -139,12 +156,11 @@ json Load(cereal::PortableBinaryInputArchive& ar, const Limits& limits, int dept
 }  // namespace
 
 std::string EncodePayload(const json& doc) {
-  std::ostringstream os;
-  {
-    cereal::PortableBinaryOutputArchive ar(os);
-    Save(ar, doc);
-  }
-  return std::move(os).str();
+  std::string out;
+  out.reserve(128);
+  out.push_back(1);  // the archive's endianness flag: little-endian
+  Save(doc, &out);
+  return out;
 }
 
 Result<json> DecodePayload(std::string_view bytes) {
@@ -194,12 +210,14 @@ class Cursor {
   bool empty() const { return in_.empty(); }
   std::string_view rest() const { return in_; }
 
-  // Reads one value; nested ones are skipped (depth-limited).
+  // Reads one value; nested ones are skipped (depth-limited) and offered
+  // as their bytes.
   bool Value(PayloadScalar* out, int depth) {
     if (depth > kMaxPayloadDepth) return false;
     uint8_t tag = 0;
     uint64_t raw = 0, n = 0;
     std::string_view ignored;
+    const std::string_view start = in_;
     if (!U8(&tag)) return false;
     *out = PayloadScalar{};
     switch (tag) {
@@ -237,6 +255,7 @@ class Cursor {
           if (!Value(&item, depth + 1)) return false;
         }
         out->kind = PayloadScalar::Kind::kNested;
+        out->nested = start.substr(0, start.size() - in_.size());
         return true;
       }
       case kObject: {
@@ -246,6 +265,7 @@ class Cursor {
           if (!Text(&ignored) || !Value(&item, depth + 1)) return false;
         }
         out->kind = PayloadScalar::Kind::kNested;
+        out->nested = start.substr(0, start.size() - in_.size());
         return true;
       }
       default:
@@ -391,6 +411,23 @@ Status ForEachPayloadField(std::string_view bytes,
     fn(key, value);
   }
   if (!c.empty()) return Status::Corruption("payload: trailing bytes");
+  return Status::Ok();
+}
+
+Status ForEachPayloadElement(std::string_view nested, FunctionRef<void(const PayloadScalar&)> fn) {
+  Cursor c(nested);
+  uint8_t tag = 0;
+  uint64_t n = 0;
+  if (!c.U8(&tag) || tag != kArray || !c.U64(&n) || n > nested.size()) {
+    return Status::Corruption("payload: not an array");
+  }
+  PayloadScalar item;
+  for (uint64_t i = 0; i < n; ++i) {
+    // Depth 2: the array is a field of the payload object (depth 1).
+    if (!c.Value(&item, 2)) return Status::Corruption("payload: truncated array");
+    fn(item);
+  }
+  if (!c.empty()) return Status::Corruption("payload: trailing bytes after the array");
   return Status::Ok();
 }
 

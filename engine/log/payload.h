@@ -53,11 +53,16 @@ struct PayloadScalar {
   double number = 0;
   bool integer = false;  // the number was stored as an integer
   std::string_view text;
+  std::string_view nested;  // kNested: the value's stored bytes, for ForEachPayloadElement
 };
 // Calls fn for each top-level field of the object in `bytes`, in key order.
 // kCorruption if the bytes are not a well-formed payload object.
 Status ForEachPayloadField(std::string_view bytes,
                            FunctionRef<void(std::string_view, const PayloadScalar&)> fn);
+// Calls fn for each element of an array offered by ForEachPayloadField
+// (its `nested` bytes), in order; nested elements are offered as such.
+// kCorruption if `nested` is not an array.
+Status ForEachPayloadElement(std::string_view nested, FunctionRef<void(const PayloadScalar&)> fn);
 
 // The members of the payload object in `bytes` whose key `keep` accepts,
 // each with its key renamed by `rename` and its value in CBOR: the bytes

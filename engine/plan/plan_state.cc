@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -933,6 +934,48 @@ bool AddEntityFromPayload(const EntityAdd& add, PlanState& s, std::string_view p
   return true;
 }
 
+// ReminderEscalated from the stored payload: the listed reminders' ids as
+// views of its bytes, without a document. A scheduler's pass appends one
+// per plan, listing the plan's due reminders, and applies each. False,
+// having changed nothing, unless the payload is in the current form
+// (integer level, an array of string ids) and every listed reminder exists:
+// the document's way then reports what is wrong, as it always did.
+bool EscalateFromPayload(PlanState& s, const EventView& e) {
+  using K = PayloadScalar::Kind;
+  std::optional<int32_t> level;
+  std::string_view list;
+  bool fits = true;
+  Status read = ForEachPayloadField(e.payload, [&](std::string_view key, const PayloadScalar& v) {
+    if (key == "level") {
+      if (v.kind == K::kNumber && v.integer && v.number >= 0 &&
+          v.number <= std::numeric_limits<int32_t>::max()) {
+        level = static_cast<int32_t>(v.number);
+      } else {
+        fits = false;
+      }
+    } else if (key == "reminders") {
+      list = v.kind == K::kNested ? v.nested : std::string_view();
+      fits = fits && !list.empty();
+    }
+  });
+  if (!read.ok() || !fits || !level || list.empty()) return false;
+  std::vector<Reminder*> escalated;
+  read = ForEachPayloadElement(list, [&](const PayloadScalar& v) {
+    Reminder* r = v.kind == K::kString ? s.reminders.Find(v.text) : nullptr;
+    fits = fits && r != nullptr;
+    escalated.push_back(r);
+  });
+  if (!read.ok() || !fits) return false;
+  for (Reminder* r : escalated) {
+    r->level = *level;
+    ++r->notices;
+    r->attempts = 0;
+    r->retry_at = Instant{};
+    r->last_notice_at = e.recorded_at;
+  }
+  return true;
+}
+
 }  // namespace
 
 Status PlanState::ApplyEncoded(const EventView& event) {
@@ -945,6 +988,12 @@ Status PlanState::ApplyEncoded(const EventView& event) {
         it != adds.end() && AddEntityFromPayload(it->second, *this, event.payload)) {
       version = event.version;
       data_version = event.version;
+      last_position = event.position;
+      last_hash = event.hash;
+      return Status::Ok();
+    }
+    if (event.type == "ReminderEscalated" && EscalateFromPayload(*this, event)) {
+      version = event.version;  // notice bookkeeping: data_version stays
       last_position = event.position;
       last_hash = event.hash;
       return Status::Ok();

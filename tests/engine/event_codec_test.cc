@@ -222,6 +222,38 @@ TEST(EventCodecTest, PayloadMembersComeOutAsNlohmannsCborOfTheRenamedDocument) {
   EXPECT_FALSE(PayloadMembersToCbor(repeated, keep, rename, &members));
 }
 
+TEST(EventCodecTest, ArrayElementsAreOfferedInOrderAndDamageIsCorruption) {
+  const std::string bytes =
+      EncodePayload({{"ids", {"r1", 2, {{"k", 1}}, "r4"}}, {"level", 2}, {"o", {{"a", 1}}}});
+  std::string_view ids, object;
+  ASSERT_TRUE(ForEachPayloadField(bytes, [&](std::string_view key, const PayloadScalar& v) {
+                if (key == "ids") {
+                  ids = v.nested;
+                } else if (key == "o") {
+                  object = v.nested;
+                } else {
+                  EXPECT_TRUE(v.nested.empty()) << key;
+                }
+              }).ok());
+  std::vector<std::string> seen;
+  ASSERT_TRUE(ForEachPayloadElement(ids, [&](const PayloadScalar& v) {
+                using K = PayloadScalar::Kind;
+                seen.push_back(v.kind == K::kString   ? std::string(v.text)
+                               : v.kind == K::kNumber ? std::to_string(static_cast<int>(v.number))
+                               : v.kind == K::kNested ? "{" + std::to_string(v.nested.size()) + "}"
+                                                      : "?");
+              }).ok());
+  // The nested object: tag, count, key "k" (8 + 1 bytes), tag and int64.
+  EXPECT_EQ(seen, (std::vector<std::string>{"r1", "2", "{27}", "r4"}));
+  for (size_t n = 0; n < ids.size(); ++n) {
+    EXPECT_TRUE(ForEachPayloadElement(ids.substr(0, n), [](const PayloadScalar&) {}).IsCorruption())
+        << "length " << n;
+  }
+  EXPECT_TRUE(ForEachPayloadElement(object, [](const PayloadScalar&) {}).IsCorruption());
+  EXPECT_TRUE(
+      ForEachPayloadElement(std::string(ids) + "x", [](const PayloadScalar&) {}).IsCorruption());
+}
+
 TEST(EventCodecTest, CborTextOfReadsEveryLengthForm) {
   for (size_t len : {0u, 23u, 24u, 255u, 256u, 70000u}) {
     const std::vector<uint8_t> item = nlohmann::json::to_cbor(std::string(len, 'y'));

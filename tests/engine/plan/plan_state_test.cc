@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <limits>
 #include <vector>
 
@@ -206,6 +207,27 @@ Reminder Make(const std::string& id, int32_t level) {
   return r;
 }
 
+// Applies each (type, payload) as event 1, 2, ... to `from_bytes` through
+// ApplyEncoded (the stored payload) and to `from_document` through Apply
+// (the decoded document), and expects the same outcome and the same state,
+// byte for byte, after each.
+void ApplyBothWays(const std::vector<std::pair<std::string, Json>>& events, PlanState* from_bytes,
+                   PlanState* from_document) {
+  uint64_t version = 0;
+  for (const auto& [type, payload] : events) {
+    Event e;
+    e.position = e.version = ++version;
+    e.stream = "plan/DEJ";
+    e.type = type;
+    e.recorded_at = ParseInstant("2017-05-02T08:00:00Z").value() + std::chrono::hours(version);
+    e.payload = EncodePayload(payload);
+    const Status a = from_bytes->ApplyEncoded(e.View());
+    const Status b = from_document->Apply(e, payload);
+    EXPECT_EQ(a.ToString(), b.ToString()) << type << " " << payload.dump();
+    EXPECT_EQ(from_bytes->Encode(), from_document->Encode()) << type << " " << payload.dump();
+  }
+}
+
 TEST(PlanStateTest, EntitiesAddedFromTheStoredPayloadEqualThoseFromTheDocument) {
   // ApplyEncoded writes the entity of an adding event straight from the
   // payload's bytes; Apply builds it from the document. Same state, byte
@@ -241,24 +263,51 @@ TEST(PlanStateTest, EntitiesAddedFromTheStoredPayloadEqualThoseFromTheDocument) 
       {"ActionPlanned", {{"id", 7}, {"title", "id numérique"}}},
   };
   PlanState from_bytes, from_document;
-  uint64_t version = 0;
-  for (const auto& [type, payload] : events) {
-    Event e;
-    e.position = e.version = ++version;
-    e.stream = "plan/DEJ";
-    e.type = type;
-    e.payload = EncodePayload(payload);
-    const Status a = from_bytes.ApplyEncoded(e.View());
-    const Status b = from_document.Apply(e, payload);
-    EXPECT_EQ(a.ok(), b.ok()) << type << " " << payload.dump();
-    EXPECT_EQ(a.ToString(), b.ToString());
-    EXPECT_EQ(from_bytes.Encode(), from_document.Encode()) << type << " " << payload.dump();
-  }
+  ApplyBothWays(events, &from_bytes, &from_document);
   EXPECT_EQ(from_bytes.actions.At("A1.1")["status"], "planned");
   EXPECT_TRUE(from_bytes.actions.At("A1.3")["status"].is_null());
   EXPECT_EQ(from_bytes.axes.At("A1")["dropped"], false);
   EXPECT_EQ(from_bytes.indicators.At("I1")["target"]["value"], 80.5);
   EXPECT_FALSE(from_bytes.indicators.At("I1").contains("measurements"));
+  EXPECT_EQ(from_bytes.version, 8u);
+}
+
+TEST(PlanStateTest, EscalationsAppliedFromTheStoredPayloadEqualThoseFromTheDocument) {
+  // ApplyEncoded reads a ReminderEscalated's ids from the payload's bytes;
+  // Apply from the document. Same state, byte for byte, and the same
+  // refusals, including the forms the direct way leaves to the document's.
+  const auto issued = [](const std::string& id) {
+    return std::pair<std::string, Json>("ReminderIssued", {{"reminder", id},
+                                                           {"rule", "indicator_stale"},
+                                                           {"subject", "indicator/I1"},
+                                                           {"due", "2017-04-30"},
+                                                           {"to", {"dej@ville.fr"}}});
+  };
+  const std::vector<std::pair<std::string, Json>> events = {
+      issued("r1"),
+      issued("r2"),
+      issued("r3"),
+      {"ReminderEscalated", {{"reminders", {"r1", "r3"}}, {"level", 1}, {"to", {"a@ville.fr"}}}},
+      {"ReminderEscalated",
+       {{"reminders", {"r1", "r2", "r3", "r1"}}, {"level", 2}, {"repeat", true}}},
+      {"ReminderEscalated", {{"reminders", Json::array()}, {"level", 2}}},
+      {"ReminderEscalated", {{"reminder", "r2"}, {"level", 3}}},  // the form before grouping
+      {"ReminderEscalated", {{"reminders", {"r1"}}, {"level", 2.0}}},
+      // Refused both ways (the first two after escalating r1 by the document).
+      {"ReminderEscalated", {{"reminders", {"r1", "nope"}}, {"level", 3}}},
+      {"ReminderEscalated", {{"reminders", {"r2", 7}}, {"level", 3}}},
+      {"ReminderEscalated", {{"reminders", {"r2"}}}},
+      {"ReminderEscalated", {{"reminders", "r2"}, {"level", 3}}},
+      {"ReminderEscalated", {{"reminders", {{"id", "r2"}}}, {"level", 3}}},
+  };
+  PlanState from_bytes, from_document;
+  ApplyBothWays(events, &from_bytes, &from_document);
+  const Reminder* r1 = from_bytes.reminders.Find("r1");
+  ASSERT_NE(r1, nullptr);
+  EXPECT_EQ(r1->level, 3);     // the refused event escalated r1 before failing on "nope"
+  EXPECT_EQ(r1->notices, 6u);  // issued, twice in one escalation, then twice more
+  EXPECT_EQ(from_bytes.reminders.Find("r2")->level, 3);
+  EXPECT_EQ(from_bytes.data_version, 3u);  // escalations are notice bookkeeping
   EXPECT_EQ(from_bytes.version, 8u);
 }
 
