@@ -364,9 +364,17 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
         }
         for (const auto& [key, ids] : notices) {
           const auto [level, repeat] = key;
-          Json payload = {{"reminders", ids}, {"level", level}, {"to", Recipients(code, level)}};
-          if (repeat) payload["repeat"] = true;
-          events.push_back(MakeEvent("ReminderEscalated", payload, now));
+          // {level, reminders, repeat?, to}, written without a document:
+          // a pass writes one per plan, listing tens of ids.
+          PayloadObjectWriter payload(repeat ? 4 : 3);
+          payload.Int("level", level).Strings("reminders", ids);
+          if (repeat) payload.Bool("repeat", true);
+          payload.Strings("to", Recipients(code, level));
+          NewEvent escalated;
+          escalated.type = "ReminderEscalated";
+          escalated.effective_at = now;
+          escalated.payload = std::move(payload).Finish();
+          events.push_back(std::move(escalated));
         }
         return events;
       });

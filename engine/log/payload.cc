@@ -4,6 +4,7 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cstring>
 #include <sstream>
+#include <stdexcept>
 
 namespace jalon {
 namespace {
@@ -161,6 +162,59 @@ std::string EncodePayload(const json& doc) {
   out.push_back(1);  // the archive's endianness flag: little-endian
   Save(doc, &out);
   return out;
+}
+
+PayloadObjectWriter::PayloadObjectWriter(size_t members) : announced_(members) {
+  out_.push_back(1);  // the archive's endianness flag, as EncodePayload
+  out_.push_back(static_cast<char>(kObject));
+  PutU64(members, &out_);
+}
+
+void PayloadObjectWriter::Key(std::string_view key) {
+  if (written_ > 0 && !(last_key_ < key)) {
+    throw std::logic_error("payload member '" + std::string(key) + "' written after '" + last_key_ +
+                           "': keys must increase");
+  }
+  last_key_ = key;
+  ++written_;
+  PutString(key, &out_);
+}
+
+void PayloadObjectWriter::ArrayHead(size_t size) {
+  out_.push_back(static_cast<char>(kArray));
+  PutU64(size, &out_);
+}
+
+void PayloadObjectWriter::String(std::string_view text) {
+  out_.push_back(static_cast<char>(kString));
+  PutString(text, &out_);
+}
+
+PayloadObjectWriter& PayloadObjectWriter::Int(std::string_view key, int64_t value) {
+  Key(key);
+  out_.push_back(static_cast<char>(kInt));
+  PutU64(static_cast<uint64_t>(value), &out_);
+  return *this;
+}
+
+PayloadObjectWriter& PayloadObjectWriter::Bool(std::string_view key, bool value) {
+  Key(key);
+  out_.push_back(static_cast<char>(value ? kTrue : kFalse));
+  return *this;
+}
+
+PayloadObjectWriter& PayloadObjectWriter::Value(std::string_view key, const json& value) {
+  Key(key);
+  Save(value, &out_);
+  return *this;
+}
+
+std::string PayloadObjectWriter::Finish() && {
+  if (written_ != announced_) {
+    throw std::logic_error("payload object announced " + std::to_string(announced_) + " members, " +
+                           std::to_string(written_) + " written");
+  }
+  return std::move(out_);
 }
 
 Result<json> DecodePayload(std::string_view bytes) {

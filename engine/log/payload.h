@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -42,6 +43,38 @@ inline constexpr int kMaxPayloadDepth = 64;
 std::string EncodePayload(const nlohmann::json& doc);
 // kCorruption when the bytes are not a well-formed payload.
 Result<nlohmann::json> DecodePayload(std::string_view bytes);
+
+// Writes a payload object member by member: the bytes EncodePayload writes
+// for the document with these members, without building the document (a
+// scheduler pass encodes one escalation per plan, each listing tens of
+// reminder ids). Members come in increasing key order, as a document holds
+// them.
+class PayloadObjectWriter {
+ public:
+  explicit PayloadObjectWriter(size_t members);
+  PayloadObjectWriter& Int(std::string_view key, int64_t value);
+  PayloadObjectWriter& Bool(std::string_view key, bool value);
+  PayloadObjectWriter& Value(std::string_view key, const nlohmann::json& value);
+  template <class Range>  // of what converts to std::string_view
+  PayloadObjectWriter& Strings(std::string_view key, const Range& values) {
+    Key(key);
+    ArrayHead(std::size(values));
+    for (const auto& v : values) String(v);
+    return *this;
+  }
+  // The payload. Throws std::logic_error if the keys were not increasing
+  // or the members not as many as announced: a mistake in the caller.
+  std::string Finish() &&;
+
+ private:
+  void Key(std::string_view key);
+  void ArrayHead(size_t size);
+  void String(std::string_view text);
+
+  std::string out_;
+  size_t announced_, written_ = 0;
+  std::string last_key_;
+};
 
 // Reads the top-level fields of a payload object without building JSON, for
 // the hot paths of replay (measurements and progress reports are most of a

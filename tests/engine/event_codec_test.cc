@@ -254,6 +254,33 @@ TEST(EventCodecTest, ArrayElementsAreOfferedInOrderAndDamageIsCorruption) {
       ForEachPayloadElement(std::string(ids) + "x", [](const PayloadScalar&) {}).IsCorruption());
 }
 
+TEST(EventCodecTest, AnObjectWrittenMemberByMemberIsTheDocumentsEncoding) {
+  const std::vector<std::string_view> ids = {"r1", "rappel/2", ""};
+  const std::vector<std::string> to = {"dej@ville.fr"};
+  PayloadObjectWriter w(5);
+  w.Int("level", -2).Strings("reminders", ids).Bool("repeat", true).Strings("to", to);
+  w.Value("x", {{"nested", {1, 2.5, nullptr}}, {"a", "b"}});
+  const nlohmann::json doc = {{"level", -2},
+                              {"reminders", {"r1", "rappel/2", ""}},
+                              {"repeat", true},
+                              {"to", {"dej@ville.fr"}},
+                              {"x", {{"nested", {1, 2.5, nullptr}}, {"a", "b"}}}};
+  EXPECT_EQ(std::move(w).Finish(), EncodePayload(doc));
+  EXPECT_EQ(std::move(PayloadObjectWriter(0)).Finish(), EncodePayload(nlohmann::json::object()));
+
+  // Keys out of order or repeated, and a count that does not match, are
+  // the caller's mistakes: refused, not written.
+  PayloadObjectWriter unordered(2);
+  unordered.Int("level", 1);
+  EXPECT_THROW(unordered.Bool("id", true), std::logic_error);
+  PayloadObjectWriter repeated(2);
+  repeated.Int("level", 1);
+  EXPECT_THROW(repeated.Int("level", 2), std::logic_error);
+  PayloadObjectWriter short_of_one(2);
+  short_of_one.Int("level", 1);
+  EXPECT_THROW(std::move(short_of_one).Finish(), std::logic_error);
+}
+
 TEST(EventCodecTest, CborTextOfReadsEveryLengthForm) {
   for (size_t len : {0u, 23u, 24u, 255u, 256u, 70000u}) {
     const std::vector<uint8_t> item = nlohmann::json::to_cbor(std::string(len, 'y'));
