@@ -370,15 +370,29 @@ int Replay(const std::string& base, uint64_t events, size_t payload) {
   return 0;
 }
 
-// User and system time of the whole process (every thread), in seconds.
-double CpuSeconds() {
+// What the whole process (every thread) has used so far.
+struct Usage {
+  double cpu_s = 0;  // user and system time
+  double sys_s = 0;  // system time alone
+  long faults = 0;   // page faults (minor and major): fresh memory, files mapped in
+};
+
+Usage UsageNow() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   const auto seconds = [](const timeval& t) {
     return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
   };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return {seconds(usage.ru_utime) + seconds(usage.ru_stime), seconds(usage.ru_stime),
+          usage.ru_minflt + usage.ru_majflt};
 }
+
+Usage UsageSince(const Usage& before) {
+  const Usage now = UsageNow();
+  return {now.cpu_s - before.cpu_s, now.sys_s - before.sys_s, now.faults - before.faults};
+}
+
+double CpuSeconds() { return UsageNow().cpu_s; }
 
 uint64_t ResidentKiB() {
   std::ifstream status("/proc/self/status");
@@ -451,10 +465,10 @@ int Rebuild(const std::string& base, int directions, int as_of_queries, int roun
   for (int round = 1; round <= rounds; ++round) {
     // Raw side: read, decode and verify the whole chain (as `jalon verify`).
     auto start = Clock::now();
-    double cpu = CpuSeconds();
+    Usage usage = UsageNow();
     jalon::VerifyReport report = (*log)->Verify();
     const double verify_s = Seconds(Clock::now() - start);
-    const double verify_cpu = CpuSeconds() - cpu;
+    const Usage verify_usage = UsageSince(usage);
     if (!report.ok) return 1;
     // Releasing the verify's snapshot lets RocksDB compact the bottommost
     // files (to drop their sequence numbers): not part of either side.
@@ -466,19 +480,20 @@ int Rebuild(const std::string& base, int directions, int as_of_queries, int roun
     projections = std::make_unique<jalon::Projections>(**log);
     std::fprintf(stderr, "rebuild: from scratch, round %d of %d\n", round, rounds);
     start = Clock::now();
-    cpu = CpuSeconds();
+    usage = UsageNow();
     if (!projections->CatchUp().ok()) return 1;
     const double rebuild_s = Seconds(Clock::now() - start);
-    const double rebuild_cpu = CpuSeconds() - cpu;
+    const Usage rebuild_usage = UsageSince(usage);
     const uint64_t rss_after = ResidentKiB();
     const double rebuild_eps = static_cast<double>(loaded) / rebuild_s;
     const double verify_eps = static_cast<double>(report.events_checked) / verify_s;
     std::printf(
         "case=rebuild round=%d events=%llu directions=%d engine_eps=%.0f raw_eps=%.0f "
-        "ratio=%.2f engine_s=%.2f raw_s=%.2f engine_cpu_s=%.2f raw_cpu_s=%.2f rss_mib=%.0f "
-        "projections_mib=%.0f\n",
+        "ratio=%.2f engine_s=%.2f raw_s=%.2f engine_cpu_s=%.2f raw_cpu_s=%.2f engine_sys_s=%.2f "
+        "raw_sys_s=%.2f engine_faults=%ld raw_faults=%ld rss_mib=%.0f projections_mib=%.0f\n",
         round, static_cast<unsigned long long>(loaded), directions, rebuild_eps, verify_eps,
-        rebuild_eps / verify_eps, rebuild_s, verify_s, rebuild_cpu, verify_cpu,
+        rebuild_eps / verify_eps, rebuild_s, verify_s, rebuild_usage.cpu_s, verify_usage.cpu_s,
+        rebuild_usage.sys_s, verify_usage.sys_s, rebuild_usage.faults, verify_usage.faults,
         static_cast<double>(rss_after) / 1024,
         static_cast<double>(rss_after - std::min(rss_after, rss_before)) / 1024);
     std::fflush(stdout);
