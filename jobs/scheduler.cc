@@ -377,7 +377,8 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
           events.push_back(std::move(escalated));
         }
         return events;
-      });
+      },
+      PlanService::CommandId::kFresh);
   if (!appended.ok()) return appended.status();
   if (appended->appended()) stats->Add(counted);
   return Status::Ok();

@@ -57,6 +57,9 @@ class PayloadObjectWriter {
   PayloadObjectWriter& Value(std::string_view key, const nlohmann::json& value);
   template <class Range>  // of what converts to std::string_view
   PayloadObjectWriter& Strings(std::string_view key, const Range& values) {
+    size_t bytes = key.size() + 18;  // key size, tag, element count
+    for (const auto& v : values) bytes += std::string_view(v).size() + 9;
+    out_.reserve(out_.size() + bytes);
     Key(key);
     ArrayHead(std::size(values));
     for (const auto& v : values) String(v);

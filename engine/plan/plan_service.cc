@@ -185,10 +185,13 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
 Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& code,
                                                             const std::string& command_id,
                                                             const std::string& actor,
-                                                            const SystemDecide& decide) {
-  auto seen = log_.FindCommand(command_id);
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) return SystemAppend{(*seen)->count, true};
+                                                            const SystemDecide& decide,
+                                                            CommandId kind) {
+  if (kind == CommandId::kMayRepeat) {
+    auto seen = log_.FindCommand(command_id);
+    if (!seen.ok()) return seen.status();
+    if (seen->has_value()) return SystemAppend{(*seen)->count, true};
+  }
   PlanSlot& slot = Slot(code);
   auto plan_lock = LockIdle(slot);
   slot.working.reset();

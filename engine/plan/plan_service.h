@@ -66,8 +66,14 @@ class PlanService {
     bool appended() const { return count > 0 && !replayed; }
   };
   using SystemDecide = std::function<Result<std::vector<NewEvent>>(const PlanState&)>;
+  // kFresh: the caller made `command_id` up for this call (it holds a
+  // random part), so no earlier append can hold it and the lookup for a
+  // replay before deciding is skipped; the log would still answer a
+  // duplicate as a replay.
+  enum class CommandId { kMayRepeat, kFresh };
   Result<SystemAppend> AppendSystem(const std::string& code, const std::string& command_id,
-                                    const std::string& actor, const SystemDecide& decide);
+                                    const std::string& actor, const SystemDecide& decide,
+                                    CommandId kind = CommandId::kMayRepeat);
 
   Result<PlanState> State(const std::string& code, const TimeQuery& when) const;
   Result<Json> Show(const std::string& code, const TimeQuery& when) const;

@@ -334,6 +334,39 @@ TEST_F(SchedulerTest, APassEscalatesAPlansRemindersInOneEventAndEachKeepsItsHist
   EXPECT_EQ((*counted)["reminders"]["escalated"], open.size());
 }
 
+// A system append whose command id the caller says is fresh skips the
+// lookup for a replay; an id that was used after all is still a replay to
+// the log, and nothing is appended twice.
+TEST_F(SchedulerTest, AFreshCommandIdThatWasUsedIsStillAReplay) {
+  clock_.Set(At("2016-05-04T10:00:00Z"));
+  ASSERT_TRUE(Restart()->Tick().ok());
+  const std::string id(service_->State("DEJ", {})->reminders.begin()->id());
+  int decided = 0;
+  const auto decide = [&](const PlanState&) -> Result<std::vector<NewEvent>> {
+    ++decided;
+    NewEvent e;
+    e.type = "ReminderAcknowledged";
+    e.effective_at = clock_.Now();
+    e.payload = EncodePayload({{"reminder", id}});
+    return std::vector<NewEvent>{std::move(e)};
+  };
+  const uint64_t head = log_->Head().position;
+  auto first =
+      service_->AppendSystem("DEJ", "ack-1", "test", decide, PlanService::CommandId::kFresh);
+  ASSERT_TRUE(first.ok() && first->appended()) << first.status().ToString();
+  auto again =
+      service_->AppendSystem("DEJ", "ack-1", "test", decide, PlanService::CommandId::kFresh);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->count, 1u);
+  EXPECT_EQ(decided, 2);  // decided again (no lookup first), appended once
+  auto repeated = service_->AppendSystem("DEJ", "ack-1", "test", decide);
+  ASSERT_TRUE(repeated.ok());
+  EXPECT_TRUE(repeated->replayed);
+  EXPECT_EQ(decided, 2);  // the lookup answered before deciding
+  EXPECT_EQ(log_->Head().position, head + 1);
+}
+
 // Logs written before the escalations were grouped hold one event per
 // reminder: they still apply, after a restart too, and still count.
 TEST_F(SchedulerTest, EscalationsRecordedOneByOneStillReplay) {
