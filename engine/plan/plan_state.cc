@@ -71,6 +71,16 @@ Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   if (const std::string id = p.value(key, std::string()); !(collection).Contains(id)) \
   return Missing(e, what, id)
 
+// ReminderEscalated, for each reminder it lists: one more notice to send at
+// `level`, its delivery attempts starting over.
+void Escalate(Reminder& r, int32_t level, Instant at) {
+  r.level = level;
+  ++r.notices;
+  r.attempts = 0;
+  r.retry_at = Instant{};
+  r.last_notice_at = at;
+}
+
 // The events that add an entity made of some of their payload's fields,
 // plus at most one field of its own when the payload has none: applied from
 // a decoded document (AddEntity, for the appliers' table) and straight from
@@ -342,11 +352,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          if (!ids.ok()) return ids.status().WithContext("position " + std::to_string(e.position));
          for (const std::string& id : *ids) {
            JALON_FIND_REMINDER(r, id);
-           r.level = level;
-           ++r.notices;
-           r.attempts = 0;
-           r.retry_at = Instant{};
-           r.last_notice_at = e.recorded_at;
+           Escalate(r, level, e.recorded_at);
          }
          return Status::Ok();
        }},
@@ -966,13 +972,7 @@ bool EscalateFromPayload(PlanState& s, const EventView& e) {
     escalated.push_back(r);
   });
   if (!read.ok() || !fits) return false;
-  for (Reminder* r : escalated) {
-    r->level = *level;
-    ++r->notices;
-    r->attempts = 0;
-    r->retry_at = Instant{};
-    r->last_notice_at = e.recorded_at;
-  }
+  for (Reminder* r : escalated) Escalate(*r, *level, e.recorded_at);
   return true;
 }
 
