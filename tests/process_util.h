@@ -17,6 +17,14 @@ namespace jalon::testing {
 class ChildProcess {
  public:
   explicit ChildProcess(const std::vector<std::string>& argv) {
+    // Everything the child needs is built before the fork: between fork and
+    // exec a child of a threaded process may only make async-signal-safe
+    // calls. An allocation there could wait forever on a lock another
+    // thread of the parent held at the fork (it did, under ASan, whose
+    // allocator's spin lock was taken by one of the live log's threads).
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -25,9 +33,6 @@ class ChildProcess {
       dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
       execv(args[0], args.data());
       _exit(127);
     }

@@ -37,6 +37,7 @@ struct Acked {
 // nothing.
 std::vector<std::string> RunAndKill(const std::string& dir, int run,
                                     std::chrono::milliseconds run_for) {
+  const std::string run_arg = std::to_string(run);  // no allocation after the fork
   int pipe_fd[2];
   EXPECT_EQ(pipe(pipe_fd), 0);
   const pid_t pid = fork();
@@ -44,7 +45,7 @@ std::vector<std::string> RunAndKill(const std::string& dir, int run,
     dup2(pipe_fd[1], STDOUT_FILENO);
     close(pipe_fd[0]);
     close(pipe_fd[1]);
-    execl(JALON_CRASH_APPENDER, "crash_appender", dir.c_str(), std::to_string(run).c_str(),
+    execl(JALON_CRASH_APPENDER, "crash_appender", dir.c_str(), run_arg.c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
   }

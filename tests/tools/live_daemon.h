@@ -54,16 +54,18 @@ class LiveDaemon {
              std::vector<std::string> extra_args = {})
       : log_path_(std::move(log_path)) {
     offset_ = Log().size();
+    // Built before the fork: the child of a threaded process may only make
+    // async-signal-safe calls until exec (see ChildProcess).
+    std::vector<std::string> args = {jalond, "--config", config};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
       const int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
-      std::vector<std::string> args = {jalond, "--config", config};
-      args.insert(args.end(), extra_args.begin(), extra_args.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
       execv(argv[0], argv.data());
       _exit(127);
     }
