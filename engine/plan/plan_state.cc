@@ -838,6 +838,17 @@ bool IsNoticeBookkeeping(std::string_view type) {
          type == "DeliveryAttempted" || type == "ReminderDelivered" || type == "DeliveryFailed";
 }
 
+// What every applied event moves, whichever way it was applied: the plan's
+// version and chain position, and its data_version unless the event is
+// notice bookkeeping. For Event and EventView alike.
+template <class E>
+void RecordApplied(PlanState& s, const E& event) {
+  s.version = event.version;
+  if (!IsNoticeBookkeeping(event.type)) s.data_version = event.version;
+  s.last_position = event.position;
+  s.last_hash = event.hash;
+}
+
 }  // namespace
 
 Status PlanState::Apply(const Event& event, const Json& payload) {
@@ -856,10 +867,7 @@ Status PlanState::Apply(const Event& event, const Json& payload) {
                            " payload does not fit: " + ex.what());
   }
   if (!s.ok()) return s;
-  version = event.version;
-  if (!IsNoticeBookkeeping(event.type)) data_version = event.version;
-  last_position = event.position;
-  last_hash = event.hash;
+  RecordApplied(*this, event);
   return Status::Ok();
 }
 
@@ -986,16 +994,11 @@ Status PlanState::ApplyEncoded(const EventView& event) {
     const auto& adds = EntityAdds();
     if (const auto it = adds.find(event.type);
         it != adds.end() && AddEntityFromPayload(it->second, *this, event.payload)) {
-      version = event.version;
-      data_version = event.version;
-      last_position = event.position;
-      last_hash = event.hash;
+      RecordApplied(*this, event);
       return Status::Ok();
     }
     if (event.type == "ReminderEscalated" && EscalateFromPayload(*this, event)) {
-      version = event.version;  // notice bookkeeping: data_version stays
-      last_position = event.position;
-      last_hash = event.hash;
+      RecordApplied(*this, event);
       return Status::Ok();
     }
   }
@@ -1031,10 +1034,7 @@ Status PlanState::ApplyEncoded(const EventView& event) {
       }
       it->second.push_back(std::move(r));
     }
-    version = event.version;
-    data_version = event.version;
-    last_position = event.position;
-    last_hash = event.hash;
+    RecordApplied(*this, event);
     return Status::Ok();
   }
   auto payload = DecodePayload(event.payload);
