@@ -101,25 +101,28 @@ int Run(const std::string& config_path, const std::string& data_override,
   }
 
   const jalon::daemon::TenantRoutes routes = jalon::daemon::RouteTenants(tenants);
-  const jalon::http::Handler& routed = routes.handle;
+  const jalon::http::AsyncHandler& routed = routes.handle;
   jalon::http::ServerOptions server_options;
   server_options.quick = routes.quick;
   const size_t colon = config.listen.rfind(':');
   server_options.address = config.listen.substr(0, colon);
   server_options.port = static_cast<uint16_t>(std::stoi(config.listen.substr(colon + 1)));
-  jalon::http::HttpServer server(server_options, [&routed](const jalon::http::Request& req) {
-    jalon::http::Response res = routed(req);
-    if (res.status >= 500) {
-      // The reason of a server-side refusal (a full disk, a damaged log) is
-      // in the operator's log too, not only in the client's answer.
-      spdlog::warn("request_id={} method={} path={} status={} {}", req.request_id, req.method,
-                   req.path, res.status, res.body.substr(0, 400));
-    } else {
-      spdlog::info("request_id={} method={} path={} status={}", req.request_id, req.method,
-                   req.path, res.status);
-    }
-    return res;
-  });
+  jalon::http::HttpServer server(
+      server_options, [&routed](const jalon::http::Request& req, jalon::http::Reply reply) {
+        routed(req, jalon::http::Observed(
+                        std::move(reply), [id = req.request_id, method = req.method,
+                                           path = req.path](const jalon::http::Response& res) {
+                          if (res.status >= 500) {
+                            // The reason of a server-side refusal (a full disk, a damaged
+                            // log) is in the operator's log too, not only in the answer.
+                            spdlog::warn("request_id={} method={} path={} status={} {}", id, method,
+                                         path, res.status, res.body.substr(0, 400));
+                          } else {
+                            spdlog::info("request_id={} method={} path={} status={}", id, method,
+                                         path, res.status);
+                          }
+                        }));
+      });
   if (jalon::Status s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.message());
     return 1;

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -18,7 +20,7 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct HttpServer::Impl {
-  Impl(ServerOptions o, Handler h)
+  Impl(ServerOptions o, AsyncHandler h)
       : options(std::move(o)),
         handler(std::move(h)),
         ioc(options.io_threads),
@@ -28,7 +30,20 @@ struct HttpServer::Impl {
   void Accept();
 
   ServerOptions options;
-  Handler handler;
+  AsyncHandler handler;
+  // Before the io_context: a session that its destruction releases (a
+  // reply queued on a stopped context) still counts itself out.
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> in_flight{0};
+  // Requests whose Reply still exists somewhere (a command waiting for its
+  // group commit holds one): Stop() waits for them, so that no Reply, and
+  // no session it holds, outlives the server.
+  std::atomic<size_t> unanswered{0};
+  std::mutex unanswered_mu;
+  std::condition_variable unanswered_cv;
+  std::atomic<uint64_t> next_request{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> draining{false};  // Stop() runs the last answers itself
   net::io_context ioc;
   net::thread_pool pool;
   tcp::acceptor acceptor;  // on its own strand: accepts and close never overlap
@@ -37,10 +52,6 @@ struct HttpServer::Impl {
   // no operation on the io_context, and its reply must still be written.
   net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(ioc);
   std::vector<std::thread> io_threads;
-  std::atomic<size_t> connections{0};
-  std::atomic<size_t> in_flight{0};
-  std::atomic<uint64_t> next_request{0};
-  std::atomic<bool> stopping{false};
   uint16_t port = 0;
   bool running = false;
 };
@@ -85,7 +96,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == bhttp::error::header_limit)
       return Reply(ErrorResponse(431, "request headers too large"), false, 11);
-    if (ec) return;  // timed out or broken: drop the connection
+    if (ec) return;                // timed out or broken: drop the connection
+    if (server_.draining) return;  // Stop() is past its deadline: no new work
     bhttp::request<bhttp::string_body> req = parser_->release();
     const bool keep_alive = req.keep_alive();
     const unsigned version = req.version();
@@ -102,33 +114,69 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     request.body = std::move(req.body());
     ++server_.in_flight;
+    jalon::http::Reply reply = MakeReply(request.request_id, keep_alive, version);
     if (server_.options.quick && server_.options.quick(request)) {
-      Reply(Answer(request), keep_alive, version);
-      --server_.in_flight;
-      return;
+      // Never waits, or waits without holding this thread (an async route).
+      return Start(request, std::move(reply));
     }
-    // The handler may wait for a group commit: run it off the I/O threads.
+    // The handler may block (a long poll, a walk of the log): off the I/O threads.
     net::post(server_.pool,
-              [self = shared_from_this(), request = std::move(request), keep_alive, version]() {
-                Response response = self->Answer(request);
-                net::post(self->stream_.get_executor(),
-                          [self, response = std::move(response), keep_alive, version]() mutable {
-                            self->Reply(std::move(response), keep_alive, version);
-                            --self->server_.in_flight;
-                          });
-              });
+              [self = shared_from_this(), request = std::move(request),
+               reply = std::move(reply)]() mutable { self->Start(request, std::move(reply)); });
   }
 
-  Response Answer(const Request& request) const {
-    Response response;
+  void Start(const Request& request, jalon::http::Reply reply) {
     try {
-      response = server_.handler(request);
+      server_.handler(request, reply);
     } catch (const std::exception& e) {
-      // A handler bug must cost one request, never the daemon.
-      response = ErrorResponse(500, std::string("internal error: ") + e.what());
+      // A handler bug must cost one request, never the daemon. Ignored if
+      // the handler had answered before it threw.
+      reply(ErrorResponse(500, std::string("internal error: ") + e.what()));
     }
-    response.headers["X-Request-Id"] = request.request_id;
-    return response;
+  }
+
+  // The request's answer, once, from any thread: written on this session's
+  // strand. A handler that drops its Reply without answering gets a 500
+  // sent for it, so that the client is not left waiting.
+  jalon::http::Reply MakeReply(const std::string& request_id, bool keep_alive, unsigned version) {
+    struct Pending {
+      std::shared_ptr<Session> self;
+      std::string request_id;
+      bool keep_alive = true;
+      unsigned version = 11;
+      std::atomic<bool> answered{false};
+      void Send(Response response) {
+        if (answered.exchange(true)) return;
+        response.headers["X-Request-Id"] = request_id;
+        // Inline when already on the strand (a quick read answered on the
+        // I/O thread that read it), queued from any other thread.
+        net::dispatch(self->stream_.get_executor(),
+                      [self = self, response = std::move(response), keep_alive = keep_alive,
+                       version = version]() mutable {
+                        self->Reply(std::move(response), keep_alive, version);
+                        --self->server_.in_flight;
+                      });
+      }
+      ~Pending() {
+        Send(ErrorResponse(500, "internal error: the request was dropped without an answer"));
+        HttpServer::Impl& server = self->server_;
+        self.reset();  // before Stop() may go on and destroy the server
+        std::lock_guard<std::mutex> lock(server.unanswered_mu);
+        if (--server.unanswered == 0) server.unanswered_cv.notify_all();
+      }
+    };
+    ++server_.unanswered;
+    auto pending = std::make_shared<Pending>();
+    pending->self = shared_from_this();
+    pending->request_id = request_id;
+    pending->keep_alive = keep_alive;
+    pending->version = version;
+    jalon::http::Reply reply;
+    reply.send = [pending](Response response) { pending->Send(std::move(response)); };
+    reply.post = [pending](std::function<void()> fn) {
+      net::post(pending->self->stream_.get_executor(), std::move(fn));
+    };
+    return reply;
   }
 
   void Reply(Response response, bool keep_alive, unsigned version) {
@@ -179,8 +227,14 @@ void HttpServer::Impl::Accept() {
   });
 }
 
-HttpServer::HttpServer(ServerOptions options, Handler handler)
+HttpServer::HttpServer(ServerOptions options, AsyncHandler handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : HttpServer(std::move(options),
+                 [handler = std::move(handler)](const Request& request, jalon::http::Reply reply) {
+                   reply(handler(request));
+                 }) {}
 
 HttpServer::~HttpServer() { Stop(std::chrono::seconds(2)); }
 
@@ -224,10 +278,25 @@ void HttpServer::Stop(std::chrono::milliseconds deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the last writes
+  s.draining = true;
   s.ioc.stop();
   for (auto& t : s.io_threads) t.join();
   s.io_threads.clear();
   s.pool.join();
+  // A command still waiting for its group commit (past the deadline: a log
+  // slower than that) holds its Reply, and the Reply its session: wait for
+  // the log to answer it, as the pool's join waits for a blocking handler,
+  // so that nothing outlives the server. What the answer queues on the
+  // stopped io_context (Reply::post) runs here.
+  for (;;) {
+    s.ioc.restart();
+    s.ioc.poll();
+    std::unique_lock<std::mutex> lock(s.unanswered_mu);
+    if (s.unanswered_cv.wait_for(lock, std::chrono::milliseconds(10),
+                                 [&s] { return s.unanswered.load() == 0; })) {
+      break;
+    }
+  }
 }
 
 }  // namespace jalon::http

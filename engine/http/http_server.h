@@ -4,12 +4,16 @@
 // - A deadline on every read: a slow client is cut off and holds no thread.
 // - A body size limit (413) and a header size limit (431).
 // - A bounded number of connections: beyond it, new ones get 503 and close.
-// - Handlers run on a separate pool, not on the I/O threads, because a write
-//   waits for its group commit: the I/O threads keep reading other requests,
-//   so concurrent commands share fsyncs. The requests that ServerOptions::
-//   quick picks (reads that never wait, such as a cached dashboard) are
-//   answered on the I/O thread instead: the hand-off to the pool and back,
-//   two context switches, costs more than such a read.
+// - A handler answers through its Reply, now or later, from any thread; the
+//   response is written on the connection's strand. The requests that
+//   ServerOptions::quick picks are started on the I/O thread that read them:
+//   reads that never wait (a cached dashboard), and commands, which wait for
+//   their group commit without holding a thread (the log's completion hands
+//   the rest back through Reply::post). The others (long polls, walks of the
+//   log) run on a separate pool, so that the I/O threads keep reading.
+//   Starting a command on the I/O thread instead of the pool saves two
+//   context switches and a parked thread per command, and lets as many
+//   commands share a group commit as there are connections.
 //
 // Shutdown: Stop() stops accepting, lets in-flight requests finish within
 // the deadline, then stops the I/O threads.
@@ -37,14 +41,19 @@ struct ServerOptions {
   size_t header_limit = 16 << 10;
   std::chrono::milliseconds read_timeout{10000};
   size_t max_connections = 512;
-  // Requests answered on the I/O thread that read them; unset: none. Must
-  // pick only handlers that never block (no group commit, no long poll).
+  // Requests started on the I/O thread that read them; unset: none. Must
+  // pick only handlers that never block (no long poll; a command hands its
+  // wait for the group commit to the log and returns).
   std::function<bool(const Request&)> quick;
 };
 
 class HttpServer {
  public:
-  // `handler` is called concurrently from the handler pool.
+  // `handler` is called concurrently from the I/O threads and the pool. A
+  // request whose Reply is dropped unanswered gets a 500. Stop() waits until
+  // every Reply is gone.
+  HttpServer(ServerOptions options, AsyncHandler handler);
+  // A handler that answers before it returns.
   HttpServer(ServerOptions options, Handler handler);
   ~HttpServer();  // Stop()s if still running
   HttpServer(const HttpServer&) = delete;

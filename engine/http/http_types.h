@@ -32,6 +32,27 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+// How a handler that answers later (a command waiting for its group commit)
+// answers: `send` exactly once, from any thread. `post` queues work on the
+// connection's I/O thread (never runs it before returning), for what comes
+// after the wait. See HttpServer.
+struct Reply {
+  std::function<void(Response)> send;
+  std::function<void(std::function<void()>)> post;
+  void operator()(Response response) const { send(std::move(response)); }
+};
+using AsyncHandler = std::function<void(const Request&, Reply)>;
+
+// `reply`, with `observe` shown each response before it is sent (to count
+// or log it).
+inline Reply Observed(Reply reply, std::function<void(const Response&)> observe) {
+  reply.send = [send = std::move(reply.send), observe = std::move(observe)](Response response) {
+    observe(response);
+    send(std::move(response));
+  };
+  return reply;
+}
+
 // Splits "/a/b?x=1&y=%C3%A9" into a decoded path and query. False if the
 // percent-encoding is malformed.
 bool ParseTarget(const std::string& target, std::string* path,

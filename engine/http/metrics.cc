@@ -28,11 +28,12 @@ std::string RequestCounter::Render() const {
   return out;
 }
 
-Handler CountingHandler(const Router& router, RequestCounter& counter) {
-  return [&router, &counter](const Request& request) {
-    Response response = router.Dispatch(request);
-    counter.Count(router.PatternOf(request), response.status);
-    return response;
+AsyncHandler CountingHandler(const Router& router, RequestCounter& counter) {
+  return [&router, &counter](const Request& request, Reply reply) {
+    router.Dispatch(
+        request,
+        Observed(std::move(reply), [&counter, pattern = router.PatternOf(request)](
+                                       const Response& r) { counter.Count(pattern, r.status); }));
   };
 }
 

@@ -28,7 +28,7 @@ class RequestCounter {
 
 // Dispatches through `router` and counts each request by its route pattern.
 // Both are borrowed and must outlive the returned handler.
-Handler CountingHandler(const Router& router, RequestCounter& counter);
+AsyncHandler CountingHandler(const Router& router, RequestCounter& counter);
 
 // Registers GET /metrics. The arguments are borrowed.
 void RegisterMetrics(Router& router, const EventLog& log, const Projections& projections,

@@ -337,29 +337,39 @@ void PlanApi::Register(Router& router) {
                return JsonResponse(201, info->ToJson());
              }));
 
-  router.Add("POST", "/v1/commands",
-             authed([service](const Request& req, const Params&, const Principal& who) {
-               auto body = ParseBody(req);
-               if (!body.ok()) return FromStatus(body.status());
-               auto command = ParseCommand(*body);
-               if (!command.ok()) return FromStatus(command.status());
-               const std::string key = req.Header("idempotency-key");
-               if (!key.empty()) {
-                 if (!command->command_id.empty() && command->command_id != key) {
-                   return ErrorResponse(400, "command_id: differs from the Idempotency-Key header");
-                 }
-                 command->command_id = key;
-               }
-               auto code = CommandDirection(*command);
-               if (!code.ok()) return FromStatus(code.status());
-               if (!who.CanWrite(command->type, *code)) {
-                 return ErrorResponse(403, "the token of " + who.name + " may not run " +
-                                               command->type + " on " + *code);
-               }
-               auto result = service->Execute(std::move(command).value(), who.Actor());
-               if (!result.ok()) return FromStatus(result.status());
-               return JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result);
-             }));
+  // Started on the I/O thread that read it (AlwaysQuick): the decision is
+  // quick, and the wait for the group commit holds no thread.
+  router.AddAsync(
+      "POST", "/v1/commands",
+      [auth, service](const Request& req, const Params&, Reply reply) {
+        auto who = auth->Authenticate(req);
+        if (!who.ok()) return reply(FromStatus(who.status()));
+        auto body = ParseBody(req);
+        if (!body.ok()) return reply(FromStatus(body.status()));
+        auto command = ParseCommand(*body);
+        if (!command.ok()) return reply(FromStatus(command.status()));
+        const std::string key = req.Header("idempotency-key");
+        if (!key.empty()) {
+          if (!command->command_id.empty() && command->command_id != key) {
+            return reply(ErrorResponse(400, "command_id: differs from the Idempotency-Key header"));
+          }
+          command->command_id = key;
+        }
+        auto code = CommandDirection(*command);
+        if (!code.ok()) return reply(FromStatus(code.status()));
+        if (!who->CanWrite(command->type, *code)) {
+          return reply(ErrorResponse(
+              403, "the token of " + who->name + " may not run " + command->type + " on " + *code));
+        }
+        auto post = reply.post;
+        service->ExecuteAsync(
+            std::move(command).value(), who->Actor(), std::move(post),
+            [reply = std::move(reply)](Result<Json> result) {
+              if (!result.ok()) return reply(FromStatus(result.status()));
+              reply(JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result));
+            });
+      },
+      AlwaysQuick);
 }
 
 }  // namespace jalon::http

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/util/run_here.h"
+
 namespace jalon::http {
 namespace {
 
@@ -87,7 +89,12 @@ Response ErrorResponse(int status, const std::string& message) {
 
 void Router::Add(const std::string& method, const std::string& pattern, RouteHandler handler,
                  QuickIf quick) {
-  routes_.push_back({method, pattern, Split(pattern), std::move(handler), std::move(quick)});
+  routes_.push_back({method, pattern, Split(pattern), std::move(handler), {}, std::move(quick)});
+}
+
+void Router::AddAsync(const std::string& method, const std::string& pattern,
+                      AsyncRouteHandler handler, QuickIf quick) {
+  routes_.push_back({method, pattern, Split(pattern), {}, std::move(handler), std::move(quick)});
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string>& segments, Params* params) {
@@ -116,16 +123,24 @@ const Router::Route* Router::Find(const Request& request, const std::vector<std:
   return nullptr;
 }
 
-Response Router::Dispatch(const Request& request) const {
+void Router::Dispatch(const Request& request, Reply reply) const {
   const std::vector<std::string> segments = Split(request.path);
   bool path_known = false;
   Params params;
   if (const Route* route = Find(request, segments, &params, &path_known)) {
-    return route->handler(request, params);
+    if (route->async_handler) return route->async_handler(request, params, std::move(reply));
+    return reply(route->handler(request, params));
   }
   if (path_known)
-    return ErrorResponse(405, "method " + request.method + " not allowed on " + request.path);
-  return ErrorResponse(404, "no route " + request.path);
+    return reply(
+        ErrorResponse(405, "method " + request.method + " not allowed on " + request.path));
+  reply(ErrorResponse(404, "no route " + request.path));
+}
+
+Response Router::Dispatch(const Request& request) const {
+  return RunHere<Response>([&](RunFn run, std::function<void(Response)> done) {
+    Dispatch(request, Reply{std::move(done), std::move(run)});
+  });
 }
 
 bool Router::IsQuick(const Request& request) const {

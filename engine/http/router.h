@@ -13,6 +13,9 @@ namespace jalon::http {
 
 using Params = std::map<std::string, std::string>;
 using RouteHandler = std::function<Response(const Request&, const Params&)>;
+// A route that answers later through its Reply (POST /v1/commands, which
+// waits for a group commit without holding a thread).
+using AsyncRouteHandler = std::function<void(const Request&, const Params&, Reply)>;
 // Whether a request to a route is answered without waiting: no group
 // commit, no long poll, no walk of the log. HttpServer answers such
 // requests on the I/O thread that read them (ServerOptions::quick). A
@@ -25,6 +28,12 @@ class Router {
  public:
   void Add(const std::string& method, const std::string& pattern, RouteHandler handler,
            QuickIf quick = nullptr);
+  void AddAsync(const std::string& method, const std::string& pattern, AsyncRouteHandler handler,
+                QuickIf quick = nullptr);
+  // Answers through `reply`: at once for a route added with Add, later for
+  // one added with AddAsync.
+  void Dispatch(const Request& request, Reply reply) const;
+  // Waits for the answer, running the work a route posts on this thread.
   Response Dispatch(const Request& request) const;
   // The route's QuickIf says yes. False for a route without one, and for an
   // unknown path or method (the pool answers those too, for simplicity).
@@ -37,7 +46,8 @@ class Router {
     std::string method;
     std::string pattern;
     std::vector<std::string> segments;
-    RouteHandler handler;
+    RouteHandler handler;             // one of these two
+    AsyncRouteHandler async_handler;  // is set
     QuickIf quick;
   };
   const Route* Find(const Request& request, const std::vector<std::string>& segments,

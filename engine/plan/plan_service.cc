@@ -1,12 +1,12 @@
 #include "engine/plan/plan_service.h"
 
-#include <future>
 #include <random>
 
 #include "engine/log/event_json.h"
 #include "engine/log/payload.h"
 #include "engine/plan/audit.h"
 #include "engine/plan/plan_io.h"
+#include "engine/util/run_here.h"
 
 namespace jalon {
 namespace {
@@ -59,95 +59,144 @@ Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
               {"events", std::move(list)}};
 }
 
+struct PlanService::Execution {
+  Command command;
+  std::string actor;
+  PlanSlot* slot = nullptr;
+  int attempt = 1;
+  Run run;
+  Done done;
+};
+
 Result<Json> PlanService::Execute(Command command, const std::string& actor) {
+  return RunHere<Result<Json>>([&](Run run, Done done) {
+    ExecuteAsync(std::move(command), actor, std::move(run), std::move(done));
+  });
+}
+
+void PlanService::ExecuteAsync(Command command, std::string actor, Run run, Done done) {
   auto code = CommandDirection(command);
-  if (!code.ok()) return code.status();
+  if (!code.ok()) return done(code.status());
   if (command.command_id.empty()) command.command_id = NewCommandId();
   auto seen = log_.FindCommand(command.command_id);
-  if (!seen.ok()) return seen.status();
-  if (seen->has_value()) {      // an idempotent replay: answer the first result
-    return ResultJson(**seen);  // FindCommand marks it replayed
+  if (!seen.ok()) return done(seen.status());
+  if (seen->has_value()) {            // an idempotent replay: answer the first result
+    return done(ResultJson(**seen));  // FindCommand marks it replayed
   }
-  PlanSlot& slot = Slot(*code);
-  constexpr int kAttempts = 5;
-  for (int attempt = 1;; ++attempt) {
-    auto done = std::make_shared<std::promise<Result<AppendResult>>>();
-    auto appended_future = done->get_future();
-    {
-      std::unique_lock<std::mutex> lock(slot.mu);
-      if (!slot.working || slot.in_flight == 0) {
-        JALON_RETURN_IF_ERROR(projections_.CatchUp());
-        // The working copy is still the plan if the plan has not moved since
-        // its last command became durable: every other writer drops it, so
-        // the same version means the same events. Keeping it saves a copy of
-        // the plan per burst of commands, which cost more than the decision.
-        bool current = false;
-        if (slot.working) {
-          projections_.With(*code, [&](const PlanState& durable) {
-            current = durable.version == slot.working->version;
-          });
-        }
-        if (!current) {
-          slot.working =
-              std::make_unique<PlanState>(projections_.Current(*code).value_or(PlanState()));
-        }
+  auto x = std::make_shared<Execution>();
+  x->slot = &Slot(*code);
+  x->command = std::move(command);
+  x->actor = std::move(actor);
+  x->run = std::move(run);
+  x->done = std::move(done);
+  Attempt(x);
+}
+
+void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
+  const Command& command = x->command;
+  PlanSlot& slot = *x->slot;
+  Status refused;
+  {
+    std::unique_lock<std::mutex> lock(slot.mu);
+    const std::string code = std::string(*CommandDirection(command));
+    if (!slot.working || slot.in_flight == 0) {
+      refused = projections_.CatchUp();
+      // The working copy is still the plan if the plan has not moved since
+      // its last command became durable: every other writer drops it, so
+      // the same version means the same events. Keeping it saves a copy of
+      // the plan per burst of commands, which cost more than the decision.
+      bool current = false;
+      if (refused.ok() && slot.working) {
+        projections_.With(code, [&](const PlanState& durable) {
+          current = durable.version == slot.working->version;
+        });
       }
+      if (refused.ok() && !current) {
+        slot.working =
+            std::make_unique<PlanState>(projections_.Current(code).value_or(PlanState()));
+      }
+    }
+    if (refused.ok()) {
       PlanState& working = *slot.working;
       const Instant now = clock_.Now();
       auto decision = Decide(working, command, now);
       if (!decision.ok()) {
         auto [field, rule] = SplitFieldError(decision.status().message());
-        if (decision.status().IsInvalidArgument() && !field.empty() &&
-            !field.starts_with("data.")) {
-          return Status::InvalidArgument("data." + field + ": " + rule);
+        refused =
+            decision.status().IsInvalidArgument() && !field.empty() && !field.starts_with("data.")
+                ? Status::InvalidArgument("data." + field + ": " + rule)
+                : decision.status();
+      } else {
+        AppendRequest request;
+        request.stream = decision->stream;
+        request.expected_version =
+            command.expected_version ? command.expected_version : std::optional(working.version);
+        request.command_id = command.command_id;
+        request.actor = x->actor;
+        // The working copy takes the events now, so that the next command
+        // of this plan is decided after them.
+        uint64_t version = working.version;
+        for (const NewEvent& n : decision->events) {
+          Event e;
+          e.stream = decision->stream;
+          e.type = n.type;
+          e.version = ++version;
+          e.recorded_at = now;
+          e.effective_at = n.effective_at;
+          e.payload = n.payload;
+          auto payload = DecodePayload(n.payload);
+          if (!payload.ok() || !working.Apply(e, *payload).ok()) {
+            slot.working.reset();
+            break;
+          }
         }
-        return decision.status();
+        request.events = std::move(decision->events);
+        ++slot.in_flight;
+        // In the plan's order, under its lock. The log may answer right
+        // here (a refused request): the rest is queued through `run`, so it
+        // never takes this lock again on this thread.
+        log_.AppendAsync(std::move(request), [this, x](Result<AppendResult> r) {
+          auto appended = std::make_shared<Result<AppendResult>>(std::move(r));
+          x->run([this, x, appended] { Finish(x, std::move(*appended)); });
+        });
+        return;
       }
-      AppendRequest request;
-      request.stream = decision->stream;
-      request.expected_version =
-          command.expected_version ? command.expected_version : std::optional(working.version);
-      request.command_id = command.command_id;
-      request.actor = actor;
-      // The working copy takes the events now, so that the next command of
-      // this plan is decided after them.
-      uint64_t version = working.version;
-      for (const NewEvent& n : decision->events) {
-        Event e;
-        e.stream = decision->stream;
-        e.type = n.type;
-        e.version = ++version;
-        e.recorded_at = now;
-        e.effective_at = n.effective_at;
-        e.payload = n.payload;
-        auto payload = DecodePayload(n.payload);
-        if (!payload.ok() || !working.Apply(e, *payload).ok()) {
-          slot.working.reset();
-          break;
-        }
-      }
-      request.events = std::move(decision->events);
-      ++slot.in_flight;
-      log_.AppendAsync(std::move(request),
-                       [done](Result<AppendResult> r) { done->set_value(std::move(r)); });
     }
-    Result<AppendResult> appended = appended_future.get();
+  }
+  x->done(std::move(refused));
+}
+
+void PlanService::Finish(const std::shared_ptr<Execution>& x, Result<AppendResult> appended) {
+  // On `run`'s thread, which may be a server's I/O thread: nothing thrown
+  // may escape.
+  Result<Json> answer = Status::Internal("no answer");
+  try {
+    PlanSlot& slot = *x->slot;
     {
       std::lock_guard<std::mutex> lock(slot.mu);
       if (!appended.ok()) slot.working.reset();
       if (--slot.in_flight == 0) slot.idle.notify_all();
     }
-    if (!appended.ok()) {
+    constexpr int kAttempts = 5;
+    if (!appended.ok() && appended.status().IsConflict() && !x->command.expected_version &&
+        x->attempt < kAttempts) {
       // A concurrent writer moved the plan, or a command before this one
       // failed: decide again against the durable state, unless the caller
       // pinned a version.
-      if (appended.status().IsConflict() && !command.expected_version && attempt < kAttempts)
-        continue;
-      return appended.status();
+      ++x->attempt;
+      return Attempt(x);
     }
-    JALON_RETURN_IF_ERROR(projections_.CatchUpTo(appended->last_position()));
-    return ResultJson(*appended);
+    if (!appended.ok()) {
+      answer = appended.status();
+    } else if (Status s = projections_.CatchUpTo(appended->last_position()); !s.ok()) {
+      answer = s;
+    } else {
+      answer = ResultJson(*appended);
+    }
+  } catch (const std::exception& e) {
+    answer = Status::Internal(std::string("while answering a command: ") + e.what());
   }
+  x->done(std::move(answer));
 }
 
 Result<Json> PlanService::Import(const Json& doc, const std::string& actor,

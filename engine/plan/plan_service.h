@@ -47,8 +47,23 @@ class PlanService {
       : log_(log), projections_(projections), clock_(clock), rollup_(rollup) {}
 
   // {position, version, events, replayed}. kInvalidArgument names
-  // "data.<field>"; kConflict on an expected_version mismatch.
+  // "data.<field>"; kConflict on an expected_version mismatch. Blocks the
+  // calling thread until the events are durable; ExecuteAsync does not.
   Result<Json> Execute(Command command, const std::string& actor);
+  // Execute without parking a thread on the group commit: what a server
+  // with many connections needs, since the commands in flight share the
+  // group commits, and a thread per command in flight costs a wake-up and a
+  // stack each. The decision is made on the calling thread and handed to
+  // the log; once the log has answered, `run` is given the rest (catching
+  // the projections up, building the result, deciding again after a
+  // conflict), which ends by calling `done` exactly once. `run` picks the
+  // thread (the HTTP server: the connection's I/O thread) and must queue
+  // the work, never run it before returning: the log's threads call it and
+  // must not be held up. `done` may be called on the calling thread (a
+  // refusal, a replay) or on whichever thread `run` uses.
+  using Run = std::function<void(std::function<void()>)>;
+  using Done = std::function<void(Result<Json>)>;
+  void ExecuteAsync(Command command, std::string actor, Run run, Done done);
   // Appends a whole jalon.plan/1 document atomically; the direction must not
   // exist yet. {direction, position, version, events: count, replayed}.
   Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
@@ -99,6 +114,13 @@ class PlanService {
   const RollupOptions& rollup() const { return rollup_; }
 
  private:
+  // One command of ExecuteAsync, from its decision to its answer.
+  struct Execution;
+  // Decides the command on the plan's working copy and hands it to the log.
+  void Attempt(const std::shared_ptr<Execution>& x);
+  // After the log answered, on `run`'s thread: the plan's bookkeeping, then
+  // the answer, or another attempt after a conflict.
+  void Finish(const std::shared_ptr<Execution>& x, Result<AppendResult> appended);
   Result<AppendResult> AppendDecision(Decision decision, std::optional<uint64_t> expected,
                                       const std::string& command_id, const std::string& actor);
   Result<uint64_t> PositionAtInstant(Instant t) const;

@@ -32,7 +32,7 @@ struct Tenant::Parts {
   jobs::SchedulerOptions scheduler_options;
   std::string channel;
   http::RequestCounter requests;
-  http::Handler counted;
+  http::AsyncHandler counted;
 };
 
 namespace {
@@ -131,7 +131,9 @@ const std::string& Tenant::id() const { return parts_->id; }
 
 Instant Tenant::HeadRecordedAt() const { return parts_->log->Head().recorded_at; }
 
-http::Response Tenant::Handle(const http::Request& req) const { return parts_->counted(req); }
+void Tenant::Handle(const http::Request& req, http::Reply reply) const {
+  parts_->counted(req, std::move(reply));
+}
 
 bool Tenant::IsQuick(const http::Request& req) const { return parts_->router.IsQuick(req); }
 
@@ -186,20 +188,23 @@ const Tenant* Resolve(const std::map<std::string, const Tenant*, std::less<>>& b
 TenantRoutes RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
   if (tenants.size() == 1 && tenants.front()->id().empty()) {
     const Tenant* only = tenants.front().get();
-    return {[only](const http::Request& req) { return only->Handle(req); },
+    return {[only](const http::Request& req, http::Reply reply) {
+              only->Handle(req, std::move(reply));
+            },
             [only](const http::Request& req) { return only->IsQuick(req); }};
   }
   std::map<std::string, const Tenant*, std::less<>> by_id;
   for (const auto& t : tenants) by_id.emplace(t->id(), t.get());
   TenantRoutes routes;
-  routes.handle = [by_id](const http::Request& req) {
+  routes.handle = [by_id](const http::Request& req, http::Reply reply) {
     std::string_view inner;
     const Tenant* tenant = Resolve(by_id, req.path, &inner);
     if (tenant == nullptr) {
-      return req.path.starts_with("/t/")
-                 ? http::ErrorResponse(404, "no city here is called that")
-                 : http::ErrorResponse(
-                       404, "this server hosts several cities: their routes are under /t/{city}/");
+      return reply(req.path.starts_with("/t/")
+                       ? http::ErrorResponse(404, "no city here is called that")
+                       : http::ErrorResponse(404,
+                                             "this server hosts several cities: their routes are "
+                                             "under /t/{city}/"));
     }
     if (inner.empty()) {
       // The dashboard's assets are relative to /t/{id}/.
@@ -208,11 +213,11 @@ TenantRoutes RouteTenants(const std::vector<std::unique_ptr<Tenant>>& tenants) {
       res.content_type = "text/plain; charset=utf-8";
       res.headers["Location"] = req.path + "/";
       res.body = "voir " + res.headers["Location"] + "\n";
-      return res;
+      return reply(std::move(res));
     }
     http::Request routed = req;
     routed.path = std::string(inner);
-    return tenant->Handle(routed);
+    tenant->Handle(routed, std::move(reply));
   };
   routes.quick = [by_id](const http::Request& req) {
     std::string_view inner;

@@ -30,7 +30,7 @@ class Tenant {
   Instant HeadRecordedAt() const;
 
   // Answers a request whose path has lost its /t/{id} prefix.
-  http::Response Handle(const http::Request& req) const;
+  void Handle(const http::Request& req, http::Reply reply) const;
   // The request's route answers without waiting (http::Router::IsQuick).
   bool IsQuick(const http::Request& req) const;
 
@@ -53,7 +53,7 @@ class Tenant {
 // A token is only known to its own city: presented to another, it is a 401
 // like a made-up one. The tenants are borrowed.
 struct TenantRoutes {
-  http::Handler handle;
+  http::AsyncHandler handle;
   // For http::ServerOptions::quick: the city's route says it never waits.
   std::function<bool(const http::Request&)> quick;
 };

@@ -394,7 +394,9 @@ TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
   EXPECT_TRUE(router_.IsQuick(current));
   EXPECT_FALSE(router_.IsQuick(past));
   EXPECT_TRUE(router_.IsQuick({"GET", "/healthz", {}, {}, {}, {}}));
-  EXPECT_FALSE(router_.IsQuick({"POST", "/v1/commands", {}, {}, {}, {}}));
+  // Started on the I/O thread: a command waits for its group commit
+  // without holding a thread (see the test below).
+  EXPECT_TRUE(router_.IsQuick({"POST", "/v1/commands", {}, {}, {}, {}}));
   EXPECT_FALSE(router_.IsQuick({"GET", "/v1/events", {{"wait", "5"}}, {}, {}, {}}));
   EXPECT_FALSE(router_.IsQuick({"GET", "/nowhere", {}, {}, {}, {}}));
 
@@ -425,6 +427,53 @@ TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
   EXPECT_EQ(slow.json()["execution"], quick.json()["execution"]);
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500))
       << "a read that may wait must go to the (busy) pool";
+  follower.join();
+}
+
+// A command waits for its group commit without holding a thread: with the
+// one handler thread held by a long poll, 32 commands from 32 connections
+// are all answered (durable, and in the projections), sharing group commits.
+// Under the earlier design, one pool thread blocked per command, these would
+// have queued behind the long poll, then gone one group commit each.
+TEST_F(PlanApiTest, CommandsWaitForTheirGroupCommitWithoutHoldingAThread) {
+  ServerOptions options;
+  options.port = 0;
+  options.handler_threads = 1;
+  options.quick = [this](const Request& req) { return router_.IsQuick(req); };
+  HttpServer server(options, CountingHandler(router_, counter_));
+  ASSERT_TRUE(server.Start().ok());
+  const uint64_t head = log_->Head().position;
+  std::thread follower([&] {  // far beyond what the commands append: holds the pool 3 s
+    Reply r =
+        Call(server.port(), "GET", "/v1/events?from=" + std::to_string(head + 1000000) + "&wait=3",
+             "token-auditor");
+    EXPECT_EQ(r.status, 200);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const LogStats before = log_->Stats();
+  const auto start = std::chrono::steady_clock::now();
+  constexpr int kClients = 32;
+  std::vector<int> status(kClients, 0);
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      const Instant day = *ParseDate("2031-01-01") + std::chrono::days(c);
+      const Json cmd = {
+          {"type", "RecordMeasurement"},
+          {"data",
+           {{"direction", "DEJ"}, {"indicator", "I2"}, {"date", FormatDate(day)}, {"value", c}}}};
+      status[c] =
+          Call(server.port(), "POST", "/v1/commands", "token-direction:DEJ", cmd.dump()).status;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000))
+      << "the commands waited for the pool";
+  for (int c = 0; c < kClients; ++c) EXPECT_EQ(status[c], 201) << "client " << c;
+  const LogStats after = log_->Stats();
+  EXPECT_EQ(after.events - before.events, static_cast<uint64_t>(kClients));
+  EXPECT_LT(after.batches - before.batches, static_cast<uint64_t>(kClients));
+  EXPECT_EQ(projections_->Current("DEJ")->version, *log_->StreamVersion(PlanStream("DEJ")));
   follower.join();
 }
 
