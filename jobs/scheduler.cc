@@ -7,6 +7,7 @@
 #include <atomic>
 #include <climits>
 #include <set>
+#include <utility>
 
 #include "engine/log/payload.h"
 #include "jobs/reminders/rules.h"
@@ -118,6 +119,8 @@ Status Scheduler::Tick(TickStats* stats) {
   for (size_t w = 1; w < partial.size(); ++w) workers.emplace_back(work, w);
   if (!partial.empty()) work(0);
   for (auto& t : workers) t.join();
+  // The visits' appends, applied at once (see Applied), before re-planning.
+  if (!due.empty()) JALON_RETURN_IF_ERROR(service_.CatchUpTo(service_.log().Head().position));
   for (const TickStats& p : partial) local.Add(p);
   for (size_t i = 0; i < due.size(); ++i) {
     const std::string& code = due[i];
@@ -248,14 +251,21 @@ Status Scheduler::TickPlan(const std::string& code, Instant now, const Planned* 
     return NoPlan(code);
   }
   if (!open) return Status::Ok();
-  JALON_RETURN_IF_ERROR(Occurrences(code, pending, now, stats));
-  JALON_RETURN_IF_ERROR(ReminderRules(code, now, planned, stats));
-  return Deliver(code, now, stats);
+  uint64_t unapplied = 0;
+  JALON_RETURN_IF_ERROR(Occurrences(code, pending, now, stats, &unapplied));
+  JALON_RETURN_IF_ERROR(ReminderRules(code, now, planned, stats, &unapplied));
+  return Deliver(code, now, stats, &unapplied);
+}
+
+Status Scheduler::Applied(uint64_t* unapplied) {
+  if (*unapplied == 0) return Status::Ok();
+  return service_.CatchUpTo(std::exchange(*unapplied, 0));
 }
 
 Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurrence>& pending,
-                              Instant now, TickStats* stats) {
+                              Instant now, TickStats* stats, uint64_t* unapplied) {
   for (const Occurrence& o : pending) {
+    JALON_RETURN_IF_ERROR(Applied(unapplied));
     const std::string id = o.id();
     const bool in_window = now - o.fire_at <= Days(options_.cycle.catch_up_days);
     const bool caught_up = o.fire_at < started_at_;
@@ -300,6 +310,7 @@ Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurre
           return events;
         });
     if (!appended.ok()) return appended.status();
+    *unapplied = appended->position;
     if (!appended->appended()) continue;
     if (!in_window) {
       ++stats->skipped;
@@ -312,7 +323,8 @@ Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurre
 }
 
 Status Scheduler::ReminderRules(const std::string& code, Instant now, const Planned* planned,
-                                TickStats* stats) {
+                                TickStats* stats, uint64_t* unapplied) {
+  JALON_RETURN_IF_ERROR(Applied(unapplied));
   const int32_t today = DayOf(now);
   TickStats counted;
   auto appended = service_.AppendSystem(
@@ -380,12 +392,15 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
       },
       PlanService::CommandId::kFresh);
   if (!appended.ok()) return appended.status();
+  *unapplied = appended->position;
   if (appended->appended()) stats->Add(counted);
   return Status::Ok();
 }
 
-Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats) {
+Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats,
+                          uint64_t* unapplied) {
   if (!channel_) return Status::Ok();
+  JALON_RETURN_IF_ERROR(Applied(unapplied));
   Message m;
   uint32_t attempt = 1;
   std::string key;
@@ -426,6 +441,7 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
                                                now)};
       });
   if (!attempted.ok()) return attempted.status();
+  *unapplied = attempted->position;
   ++stats->attempts;
   Status sent;
   {
@@ -441,6 +457,7 @@ Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats
     spdlog::warn("{}delivery of {} to {} failed: {}", options_.log_prefix, m.id, code,
                  sent.message());
   }
+  JALON_RETURN_IF_ERROR(Applied(unapplied));
   auto outcome = service_.AppendSystem(
       code, base + (ok ? "/delivered" : "/failed"), kActor,
       [&](const PlanState& s) -> Result<std::vector<NewEvent>> {

@@ -117,11 +117,17 @@ class Scheduler {
   void Replan(const std::string& code, Instant now, bool force);
   // Records the occurrences in `pending` (due, not yet recorded) as fired
   // or skipped.
+  // The three steps of a visit. Their appends are not applied to the
+  // projections as they are made (PlanService::AppendSystem): `*unapplied`
+  // is the position of the visit's last append, which Applied() brings the
+  // projections up to before the visit reads the plan again. The pass
+  // applies the rest at once, after its workers.
   Status Occurrences(const std::string& code, const std::vector<Occurrence>& pending, Instant now,
-                     TickStats* stats);
+                     TickStats* stats, uint64_t* unapplied);
   Status ReminderRules(const std::string& code, Instant now, const Planned* planned,
-                       TickStats* stats);
-  Status Deliver(const std::string& code, Instant now, TickStats* stats);
+                       TickStats* stats, uint64_t* unapplied);
+  Status Deliver(const std::string& code, Instant now, TickStats* stats, uint64_t* unapplied);
+  Status Applied(uint64_t* unapplied);
   std::vector<std::string> Recipients(const std::string& code, int32_t level) const;
   std::string WebhookOf(const std::string& code) const;
 

@@ -30,7 +30,7 @@ std::string NewCommandId() {
 Result<AppendResult> PlanService::AppendDecision(Decision decision,
                                                  std::optional<uint64_t> expected,
                                                  const std::string& command_id,
-                                                 const std::string& actor) {
+                                                 const std::string& actor, bool catch_up) {
   AppendRequest request;
   request.stream = decision.stream;
   request.expected_version = expected;
@@ -39,7 +39,7 @@ Result<AppendResult> PlanService::AppendDecision(Decision decision,
   request.events = std::move(decision.events);
   auto appended = log_.Append(std::move(request));
   if (!appended.ok()) return appended.status();
-  JALON_RETURN_IF_ERROR(projections_.CatchUpTo(appended->last_position()));
+  if (catch_up) JALON_RETURN_IF_ERROR(projections_.CatchUpTo(appended->last_position()));
   return appended;
 }
 
@@ -239,7 +239,7 @@ Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& c
   if (kind == CommandId::kMayRepeat) {
     auto seen = log_.FindCommand(command_id);
     if (!seen.ok()) return seen.status();
-    if (seen->has_value()) return SystemAppend{(*seen)->count, true};
+    if (seen->has_value()) return SystemAppend{(*seen)->count, true, (*seen)->last_position()};
   }
   PlanSlot& slot = Slot(code);
   auto plan_lock = LockIdle(slot);
@@ -265,10 +265,10 @@ Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& c
     if (!events.ok()) return events.status();
     if (events->empty()) return SystemAppend{};
     auto result = AppendDecision(Decision{PlanStream(code), std::move(events).value()}, version,
-                                 command_id, actor);
+                                 command_id, actor, /*catch_up=*/false);
     if (result.status().IsConflict() && attempt < kAttempts) continue;
     if (!result.ok()) return result.status();
-    return SystemAppend{result->count, result->replayed};
+    return SystemAppend{result->count, result->replayed, result->last_position()};
   }
 }
 

@@ -75,9 +75,15 @@ class PlanService {
   // `decide` runs under the projections' shared lock: it must not call back
   // into the projections or the service. `command_id` makes the append
   // happen at most once: a replay appends nothing and says so.
+  // The projections are not brought up to the append before returning:
+  // CatchUpTo(position) before reading the plan again. A scheduler pass
+  // appends to thousands of plans, and catching up after each append (the
+  // exclusive lock, against the shared one of the other plans' visits) cost
+  // it more than applying them all at once at its end.
   struct SystemAppend {
     uint64_t count = 0;     // events appended; 0 when `decide` returned none
     bool replayed = false;  // the command was appended before
+    uint64_t position = 0;  // the log's position of its last event; 0 if none
     bool appended() const { return count > 0 && !replayed; }
   };
   using SystemDecide = std::function<Result<std::vector<NewEvent>>(const PlanState&)>;
@@ -121,8 +127,10 @@ class PlanService {
   // After the log answered, on `run`'s thread: the plan's bookkeeping, then
   // the answer, or another attempt after a conflict.
   void Finish(const std::shared_ptr<Execution>& x, Result<AppendResult> appended);
+  // Appends; with `catch_up`, then brings the projections up to it.
   Result<AppendResult> AppendDecision(Decision decision, std::optional<uint64_t> expected,
-                                      const std::string& command_id, const std::string& actor);
+                                      const std::string& command_id, const std::string& actor,
+                                      bool catch_up = true);
   Result<uint64_t> PositionAtInstant(Instant t) const;
   // {position, first_position, version, replayed, events} of an append.
   Result<Json> ResultJson(const AppendResult& appended) const;

@@ -161,6 +161,28 @@ TEST_F(SchedulerTest, RemindersFollowTheDataEscalateAndClose) {
   EXPECT_EQ(unknown.status().message(), "data.reminder: no such reminder for this plan");
 }
 
+// A visit appends without waiting for the projections (AppendSystem leaves
+// them behind), yet each of its steps decides on the ones before: an
+// occurrence fired, reminders issued, a message attempted and delivered, all
+// in one visit, and not one append refused for a stale version. The pass
+// ends with the projections equal to a replay of the log.
+TEST_F(SchedulerTest, AVisitsStepsDecideOnTheStepsBeforeThem) {
+  clock_.Set(At("2016-07-04T10:00:00Z"));  // the June review has fired; I1 is stale
+  const LogStats before = log_->Stats();
+  TickStats stats;
+  ASSERT_TRUE(Restart()->Tick(&stats).ok());
+  EXPECT_GE(stats.fired, 1u) << stats.ToJson().dump();
+  EXPECT_GE(stats.issued, 1u) << stats.ToJson().dump();
+  EXPECT_GE(stats.delivered, 1u) << stats.ToJson().dump();
+  const LogStats after = log_->Stats();
+  EXPECT_GE(after.appends - before.appends, 4u);
+  EXPECT_EQ(after.conflicts, before.conflicts) << "a step decided on a stale plan";
+  EXPECT_EQ(projections_->Stats().applied_position, log_->Head().position);
+  Projections fresh(*log_);
+  ASSERT_TRUE(fresh.CatchUp().ok());
+  EXPECT_EQ(fresh.Current("DEJ")->ToJson(), projections_->Current("DEJ")->ToJson());
+}
+
 TEST_F(SchedulerTest, FailedDeliveriesBackOffAndKeepTheirMessageId) {
   JobsOptions options;
   options.delivery.retry_initial_seconds = 3600;
