@@ -105,26 +105,76 @@ Status Scheduler::Tick(TickStats* stats) {
     due.push_back(it->second);
     planned.push_back(&next_.at(it->second));
   }
-  // Plans are independent: several at once, so that their appends share
-  // group commits instead of waiting for one fsync each.
-  std::vector<Status> results(due.size());
-  std::vector<TickStats> partial(std::min<size_t>(kWorkers, due.size()));
-  std::atomic<size_t> next_index{0};
+  // Plans are independent: several at once, and their rules' appends all
+  // in flight together, so that they share a few group commits (see Visit).
+  std::vector<Visit> visits(due.size());
+  for (size_t i = 0; i < due.size(); ++i) {
+    visits[i].code = due[i];
+    visits[i].planned = planned[i];
+  }
+  const size_t worker_count = std::min<size_t>(kWorkers, due.size());
+  std::atomic<size_t> next_occurrences{0}, next_rules{0}, next_delivery{0};
+  // The rules' appends not answered yet, plus the workers still issuing
+  // them: the deliveries start at zero.
+  std::atomic<size_t> pending{worker_count};
+  std::mutex pending_mu;
+  std::condition_variable pending_cv;
+  const std::function<void()> begin = [&pending] { ++pending; };
+  const std::function<void()> end = [&] {
+    if (pending.fetch_sub(1) == 1) {
+      std::lock_guard<std::mutex> lock(pending_mu);
+      pending_cv.notify_all();
+    }
+  };
+  std::once_flag caught_up;
+  Status between;
+  // The occurrences' appends, applied at once before the rules decide.
+  Status occurrences_applied;
+  std::barrier occurrences_recorded(static_cast<std::ptrdiff_t>(worker_count), [&]() noexcept {
+    occurrences_applied = service_.CatchUpTo(service_.log().Head().position);
+  });
+  // The rules' decisions are CPU work, and never wait for a group commit:
+  // one worker per core. More would take the cores from the log's threads,
+  // which seal and write what they decide (measured: with 64, the appends
+  // became durable all at once at the end). Recording occurrences and
+  // delivering wait: every worker takes part.
+  const size_t rules_workers = std::max<size_t>(1, std::thread::hardware_concurrency());
   auto work = [&](size_t worker) {
-    for (size_t i = next_index++; i < due.size(); i = next_index++) {
-      results[i] = TickPlan(due[i], now, planned[i], &partial[worker]);
+    for (size_t i = next_occurrences++; i < visits.size(); i = next_occurrences++) {
+      RecordOccurrences(visits[i], now);
+    }
+    occurrences_recorded.arrive_and_wait();
+    if (worker < rules_workers && occurrences_applied.ok()) {
+      for (size_t i = next_rules++; i < visits.size(); i = next_rules++) {
+        IssueRules(visits[i], now, begin, end);
+      }
+    }
+    end();
+    {
+      std::unique_lock<std::mutex> lock(pending_mu);
+      pending_cv.wait(lock, [&pending] { return pending.load() == 0; });
+    }
+    // The rules' appends, applied at once before the deliveries read the
+    // plans (the appends do not wait for it: see Applied).
+    std::call_once(caught_up,
+                   [&] { between = service_.CatchUpTo(service_.log().Head().position); });
+    if (!between.ok()) return;
+    for (size_t i = next_delivery++; i < visits.size(); i = next_delivery++) {
+      Deliveries(visits[i], now);
     }
   };
   std::vector<std::thread> workers;
-  for (size_t w = 1; w < partial.size(); ++w) workers.emplace_back(work, w);
-  if (!partial.empty()) work(0);
+  for (size_t w = 1; w < worker_count; ++w) workers.emplace_back(work, w);
+  if (worker_count > 0) work(0);
   for (auto& t : workers) t.join();
-  // The visits' appends, applied at once (see Applied), before re-planning.
+  JALON_RETURN_IF_ERROR(occurrences_applied);
+  JALON_RETURN_IF_ERROR(between);
+  // The second steps' appends, before re-planning.
   if (!due.empty()) JALON_RETURN_IF_ERROR(service_.CatchUpTo(service_.log().Head().position));
-  for (const TickStats& p : partial) local.Add(p);
+  for (const Visit& v : visits) local.Add(v.stats);
   for (size_t i = 0; i < due.size(); ++i) {
     const std::string& code = due[i];
-    const Status& s = results[i];
+    const Status& s = visits[i].status;
     if (!s.ok()) {
       spdlog::warn("{}scheduler: {}: {}", options_.log_prefix, code, s.message());
       if (first.ok()) first = s.WithContext(code);
@@ -235,26 +285,54 @@ TickStats Scheduler::Totals() const {
   return totals_;
 }
 
-Status Scheduler::TickPlan(const std::string& code, Instant now, const Planned* planned,
-                           TickStats* stats) {
+void Scheduler::RecordOccurrences(Visit& v, Instant now) {
   // Read in place: a copy of the plan would cost more than the visit.
   std::vector<Occurrence> pending;
-  bool open = false;
-  if (!service_.projections().With(code, [&](const PlanState& state) {
-        open = state.plan_open();
-        if (!open) return;
+  if (!service_.projections().With(v.code, [&](const PlanState& state) {
+        v.open = state.plan_open();
+        if (!v.open) return;
         for (const Occurrence& o : *Cycle(state.plan)) {
           if (o.fire_at > now) break;
           if (!state.occurrences.Contains(o.id())) pending.push_back(o);
         }
       })) {
-    return NoPlan(code);
+    v.status = NoPlan(v.code);
+    return;
   }
-  if (!open) return Status::Ok();
+  if (!v.open || pending.empty()) return;
+  uint64_t unapplied = 0;  // applied by the pass, once every plan's are in
+  v.status = Occurrences(v.code, pending, now, &v.stats, &unapplied);
+}
+
+void Scheduler::IssueRules(Visit& v, Instant now, const std::function<void()>& begin,
+                           const std::function<void()>& end) {
+  if (!v.open || !v.status.ok()) return;
+  begin();
+  service_.AppendSystemAsync(
+      v.code, "rem/" + v.code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId(), kActor,
+      RulesDecision(v.code, now, v.planned, &v.rules), PlanService::CommandId::kFresh,
+      [&v, &end](Result<PlanService::SystemAppend> appended) {
+        v.appended = std::move(appended);
+        end();
+      });
+}
+
+void Scheduler::Deliveries(Visit& v, Instant now) {
+  if (!v.open || !v.status.ok() || !v.appended) return;
   uint64_t unapplied = 0;
-  JALON_RETURN_IF_ERROR(Occurrences(code, pending, now, stats, &unapplied));
-  JALON_RETURN_IF_ERROR(ReminderRules(code, now, planned, stats, &unapplied));
-  return Deliver(code, now, stats, &unapplied);
+  const Result<PlanService::SystemAppend>& appended = *v.appended;
+  if (appended.ok()) {
+    if (appended->appended()) v.stats.Add(v.rules);
+  } else if (appended.status().IsConflict()) {
+    // The plan moved since IssueRules decided (a command of its direction
+    // came in between): the rules again, on the plan as it is.
+    v.status = ReminderRules(v.code, now, v.planned, &v.stats, &unapplied);
+    if (!v.status.ok()) return;
+  } else {
+    v.status = appended.status();
+    return;
+  }
+  v.status = Deliver(v.code, now, &v.stats, &unapplied);
 }
 
 Status Scheduler::Applied(uint64_t* unapplied) {
@@ -325,76 +403,82 @@ Status Scheduler::Occurrences(const std::string& code, const std::vector<Occurre
 Status Scheduler::ReminderRules(const std::string& code, Instant now, const Planned* planned,
                                 TickStats* stats, uint64_t* unapplied) {
   JALON_RETURN_IF_ERROR(Applied(unapplied));
-  const int32_t today = DayOf(now);
   TickStats counted;
   auto appended = service_.AppendSystem(
       code, "rem/" + code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId(), kActor,
-      [&](const PlanState& s) -> Result<std::vector<NewEvent>> {
-        counted = TickStats();
-        std::vector<NewEvent> events;
-        // Unless the plan's data is as it was planned (then the rules want
-        // exactly the open reminders), what the rules want changed now.
-        const ReminderChanges changes = Settled(planned, s, today)
-                                            ? ReminderChanges()
-                                            : ChangesDue(s, today, options_.reminders);
-        for (const Expected& e : changes.to_issue) {
-          events.push_back(MakeEvent("ReminderIssued",
-                                     {{"reminder", e.id},
-                                      {"rule", e.rule},
-                                      {"subject", e.subject},
-                                      {"expected", e.expected},
-                                      {"due", DateOfDay(e.due)},
-                                      {"to", Recipients(code, 0)}},
-                                     now));
-          ++counted.issued;
-        }
-        for (const std::string& id : changes.to_resolve) {
-          events.push_back(MakeEvent(
-              "ReminderResolved",
-              {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
-          ++counted.resolved;
-        }
-        // Escalations and repeats, one event per level and kind listing
-        // its reminders: (level, repeat) -> ids.
-        std::map<std::pair<int32_t, bool>, std::vector<std::string_view>> notices;
-        for (const Reminder& r : s.reminders) {
-          const std::string_view id = r.id();
-          if (r.state != Reminder::State::kOpen) continue;  // acknowledged or resolved
-          if (std::ranges::find(changes.to_resolve, id) != changes.to_resolve.end()) continue;
-          const int64_t age = today - DayOf(r.issued_at);
-          int32_t target = 0;
-          for (unsigned after : options_.reminders.escalate_after_days) {
-            if (age >= static_cast<int64_t>(after)) ++target;
-          }
-          if (target > r.level) {
-            notices[{target, false}].push_back(id);
-            ++counted.escalated;
-          } else if (now - r.last_notice_at >= Days(options_.reminders.repeat_every_days)) {
-            notices[{r.level, true}].push_back(id);
-            ++counted.repeated;
-          }
-        }
-        for (const auto& [key, ids] : notices) {
-          const auto [level, repeat] = key;
-          // {level, reminders, repeat?, to}, written without a document:
-          // a pass writes one per plan, listing tens of ids.
-          PayloadObjectWriter payload(repeat ? 4 : 3);
-          payload.Int("level", level).Strings("reminders", ids);
-          if (repeat) payload.Bool("repeat", true);
-          payload.Strings("to", Recipients(code, level));
-          NewEvent escalated;
-          escalated.type = "ReminderEscalated";
-          escalated.effective_at = now;
-          escalated.payload = std::move(payload).Finish();
-          events.push_back(std::move(escalated));
-        }
-        return events;
-      },
-      PlanService::CommandId::kFresh);
+      RulesDecision(code, now, planned, &counted), PlanService::CommandId::kFresh);
   if (!appended.ok()) return appended.status();
   *unapplied = appended->position;
   if (appended->appended()) stats->Add(counted);
   return Status::Ok();
+}
+
+PlanService::SystemDecide Scheduler::RulesDecision(const std::string& code, Instant now,
+                                                   const Planned* planned,
+                                                   TickStats* counted_out) const {
+  return [this, code, now, planned,
+          counted_out](const PlanState& s) -> Result<std::vector<NewEvent>> {
+    const int32_t today = DayOf(now);
+    TickStats& counted = *counted_out;
+    counted = TickStats();
+    std::vector<NewEvent> events;
+    // Unless the plan's data is as it was planned (then the rules want
+    // exactly the open reminders), what the rules want changed now.
+    const ReminderChanges changes =
+        Settled(planned, s, today) ? ReminderChanges() : ChangesDue(s, today, options_.reminders);
+    for (const Expected& e : changes.to_issue) {
+      events.push_back(MakeEvent("ReminderIssued",
+                                 {{"reminder", e.id},
+                                  {"rule", e.rule},
+                                  {"subject", e.subject},
+                                  {"expected", e.expected},
+                                  {"due", DateOfDay(e.due)},
+                                  {"to", Recipients(code, 0)}},
+                                 now));
+      ++counted.issued;
+    }
+    for (const std::string& id : changes.to_resolve) {
+      events.push_back(
+          MakeEvent("ReminderResolved",
+                    {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
+      ++counted.resolved;
+    }
+    // Escalations and repeats, one event per level and kind listing
+    // its reminders: (level, repeat) -> ids.
+    std::map<std::pair<int32_t, bool>, std::vector<std::string_view>> notices;
+    for (const Reminder& r : s.reminders) {
+      const std::string_view id = r.id();
+      if (r.state != Reminder::State::kOpen) continue;  // acknowledged or resolved
+      if (std::ranges::find(changes.to_resolve, id) != changes.to_resolve.end()) continue;
+      const int64_t age = today - DayOf(r.issued_at);
+      int32_t target = 0;
+      for (unsigned after : options_.reminders.escalate_after_days) {
+        if (age >= static_cast<int64_t>(after)) ++target;
+      }
+      if (target > r.level) {
+        notices[{target, false}].push_back(id);
+        ++counted.escalated;
+      } else if (now - r.last_notice_at >= Days(options_.reminders.repeat_every_days)) {
+        notices[{r.level, true}].push_back(id);
+        ++counted.repeated;
+      }
+    }
+    for (const auto& [key, ids] : notices) {
+      const auto [level, repeat] = key;
+      // {level, reminders, repeat?, to}, written without a document:
+      // a pass writes one per plan, listing tens of ids.
+      PayloadObjectWriter payload(repeat ? 4 : 3);
+      payload.Int("level", level).Strings("reminders", ids);
+      if (repeat) payload.Bool("repeat", true);
+      payload.Strings("to", Recipients(code, level));
+      NewEvent escalated;
+      escalated.type = "ReminderEscalated";
+      escalated.effective_at = now;
+      escalated.payload = std::move(payload).Finish();
+      events.push_back(std::move(escalated));
+    }
+    return events;
+  };
 }
 
 Status Scheduler::Deliver(const std::string& code, Instant now, TickStats* stats,

@@ -35,7 +35,9 @@
 #pragma once
 
 #include <atomic>
+#include <barrier>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -104,8 +106,36 @@ class Scheduler {
   // `state` on `today`.
   static bool Settled(const Planned* planned, const PlanState& state, int32_t today);
 
-  // `planned` may be null (a plan visited before it was planned).
-  Status TickPlan(const std::string& code, Instant now, const Planned* planned, TickStats* stats);
+  // One plan's visit in a pass, in three steps, each taken by every plan of
+  // the pass before the next one starts. RecordOccurrences records the
+  // plan's due occurrences (waiting for each append). IssueRules decides the
+  // reminder rules and hands their append to the log without waiting for it
+  // (PlanService::AppendSystemAsync): the pass's appends share a few group
+  // commits, and no thread is parked per plan. Once every one is durable,
+  // the projections catch up once, and Deliveries sends the plan's
+  // messages. An append refused because the plan moved meanwhile (a command
+  // of its direction came in between) is decided again by Deliveries,
+  // waiting this time.
+  struct Visit {
+    std::string code;
+    const Planned* planned = nullptr;  // may be null (visited before it was planned)
+    bool open = false;
+    Status status;
+    TickStats stats;
+    TickStats rules;  // what the rules' append holds, counted once it is in
+    std::optional<Result<PlanService::SystemAppend>> appended;  // the rules' append, answered
+  };
+  void RecordOccurrences(Visit& visit, Instant now);
+  // `begin` and `end` bracket the rules' append in flight; `end` may run on
+  // the log's completion thread.
+  void IssueRules(Visit& visit, Instant now, const std::function<void()>& begin,
+                  const std::function<void()>& end);
+  void Deliveries(Visit& visit, Instant now);
+  // The reminder rules of `code` as a decision on its plan: the reminders to
+  // issue, resolve, escalate and repeat; what it decides is counted in
+  // `*counted`.
+  PlanService::SystemDecide RulesDecision(const std::string& code, Instant now,
+                                          const Planned* planned, TickStats* counted) const;
   // When the plan next needs a pass, from its recorded state; the rules'
   // findings of `before` are reused while they hold.
   Planned Plan(const PlanState& state, Instant now, const Planned* before) const;

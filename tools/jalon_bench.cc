@@ -742,6 +742,10 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
   const double fire_cpu_ms = (CpuSeconds() - fire_cpu_before) * 1000;
   done = true;
   watch.join();
+  if (std::getenv("JALON_BENCH_PAUSE")) {  // a profile of the pass ends before the teardown
+    std::fprintf(stderr, "pass done\n");
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+  }
   std::vector<double> lags;
   jalon::Status scanned = (*log)->Scan(before + 1, [&](const jalon::Event& e) {
     if (e.type != "ReminderEscalated") return true;

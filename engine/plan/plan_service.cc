@@ -30,7 +30,7 @@ std::string NewCommandId() {
 Result<AppendResult> PlanService::AppendDecision(Decision decision,
                                                  std::optional<uint64_t> expected,
                                                  const std::string& command_id,
-                                                 const std::string& actor, bool catch_up) {
+                                                 const std::string& actor) {
   AppendRequest request;
   request.stream = decision.stream;
   request.expected_version = expected;
@@ -39,7 +39,7 @@ Result<AppendResult> PlanService::AppendDecision(Decision decision,
   request.events = std::move(decision.events);
   auto appended = log_.Append(std::move(request));
   if (!appended.ok()) return appended.status();
-  if (catch_up) JALON_RETURN_IF_ERROR(projections_.CatchUpTo(appended->last_position()));
+  JALON_RETURN_IF_ERROR(projections_.CatchUpTo(appended->last_position()));
   return appended;
 }
 
@@ -236,14 +236,6 @@ Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& c
                                                             const std::string& actor,
                                                             const SystemDecide& decide,
                                                             CommandId kind) {
-  if (kind == CommandId::kMayRepeat) {
-    auto seen = log_.FindCommand(command_id);
-    if (!seen.ok()) return seen.status();
-    if (seen->has_value()) return SystemAppend{(*seen)->count, true, (*seen)->last_position()};
-  }
-  PlanSlot& slot = Slot(code);
-  auto plan_lock = LockIdle(slot);
-  slot.working.reset();
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
     // The first attempt decides on the plan as the projections hold it: the
@@ -252,24 +244,61 @@ Result<PlanService::SystemAppend> PlanService::AppendSystem(const std::string& c
     // every append, cost a fifth of the scheduler's firing pass in lock
     // traffic between its workers.
     if (attempt > 1) JALON_RETURN_IF_ERROR(projections_.CatchUp());
-    // Decided on the projection in place: a copy of the plan would cost more
-    // than the decision (the scheduler visits thousands of plans a pass).
-    Result<std::vector<NewEvent>> events = std::vector<NewEvent>();
-    uint64_t version = 0;
-    if (!projections_.With(code, [&](const PlanState& current) {
-          events = decide(current);
-          version = current.version;
-        })) {
-      return NoDirection(code);
-    }
-    if (!events.ok()) return events.status();
-    if (events->empty()) return SystemAppend{};
-    auto result = AppendDecision(Decision{PlanStream(code), std::move(events).value()}, version,
-                                 command_id, actor, /*catch_up=*/false);
+    auto result = RunHere<Result<SystemAppend>>([&](const RunFn&, SystemDone done) {
+      AppendSystemAsync(code, command_id, actor, decide, kind, std::move(done));
+    });
     if (result.status().IsConflict() && attempt < kAttempts) continue;
-    if (!result.ok()) return result.status();
-    return SystemAppend{result->count, result->replayed, result->last_position()};
+    return result;
   }
+}
+
+void PlanService::AppendSystemAsync(const std::string& code, const std::string& command_id,
+                                    const std::string& actor, const SystemDecide& decide,
+                                    CommandId kind, SystemDone done) {
+  if (kind == CommandId::kMayRepeat) {
+    auto seen = log_.FindCommand(command_id);
+    if (!seen.ok()) return done(seen.status());
+    if (seen->has_value())
+      return done(SystemAppend{(*seen)->count, true, (*seen)->last_position()});
+  }
+  PlanSlot& slot = Slot(code);
+  Result<std::vector<NewEvent>> events = std::vector<NewEvent>();
+  uint64_t version = 0;
+  bool found = false;
+  {
+    auto plan_lock = LockIdle(slot);
+    slot.working.reset();
+    // Decided on the projection in place: a copy of the plan would cost
+    // more than the decision (the scheduler visits thousands of plans a
+    // pass).
+    found = projections_.With(code, [&](const PlanState& current) {
+      events = decide(current);
+      version = current.version;
+    });
+    // Counted in flight before the lock is let go: a command of the plan
+    // decided meanwhile starts from the durable plan, and whichever of the
+    // two appends comes second is a conflict.
+    if (found && events.ok() && !events->empty()) ++slot.in_flight;
+  }
+  if (!found) return done(NoDirection(code));
+  if (!events.ok()) return done(events.status());
+  if (events->empty()) return done(SystemAppend{});
+  AppendRequest request;
+  request.stream = PlanStream(code);
+  request.expected_version = version;
+  request.command_id = command_id;
+  request.actor = actor;
+  request.events = std::move(events).value();
+  // Not under the plan's lock: the log may answer right here.
+  log_.AppendAsync(
+      std::move(request), [&slot, done = std::move(done)](Result<AppendResult> appended) {
+        {
+          std::lock_guard<std::mutex> lock(slot.mu);
+          if (--slot.in_flight == 0) slot.idle.notify_all();
+        }
+        if (!appended.ok()) return done(appended.status());
+        done(SystemAppend{appended->count, appended->replayed, appended->last_position()});
+      });
 }
 
 PlanService::PlanSlot& PlanService::Slot(const std::string& code) {

@@ -95,6 +95,18 @@ class PlanService {
   Result<SystemAppend> AppendSystem(const std::string& code, const std::string& command_id,
                                     const std::string& actor, const SystemDecide& decide,
                                     CommandId kind = CommandId::kMayRepeat);
+  // One attempt of AppendSystem without waiting for the group commit: decides
+  // on the calling thread and hands the events to the log. `done` is called
+  // once: on this thread when there is nothing to append, a replay or a
+  // refusal; else on the log's completion thread, so it must be short. A
+  // conflict is reported, not retried: the caller catches up and decides
+  // again (AppendSystem does). A scheduler pass issues its plans' appends
+  // this way, so that they share a few group commits instead of one per
+  // worker thread, and no thread waits for each.
+  using SystemDone = std::function<void(Result<SystemAppend>)>;
+  void AppendSystemAsync(const std::string& code, const std::string& command_id,
+                         const std::string& actor, const SystemDecide& decide, CommandId kind,
+                         SystemDone done);
 
   Result<PlanState> State(const std::string& code, const TimeQuery& when) const;
   Result<Json> Show(const std::string& code, const TimeQuery& when) const;
@@ -127,10 +139,9 @@ class PlanService {
   // After the log answered, on `run`'s thread: the plan's bookkeeping, then
   // the answer, or another attempt after a conflict.
   void Finish(const std::shared_ptr<Execution>& x, Result<AppendResult> appended);
-  // Appends; with `catch_up`, then brings the projections up to it.
+  // Appends, then brings the projections up to the append.
   Result<AppendResult> AppendDecision(Decision decision, std::optional<uint64_t> expected,
-                                      const std::string& command_id, const std::string& actor,
-                                      bool catch_up = true);
+                                      const std::string& command_id, const std::string& actor);
   Result<uint64_t> PositionAtInstant(Instant t) const;
   // {position, first_position, version, replayed, events} of an append.
   Result<Json> ResultJson(const AppendResult& appended) const;

@@ -2,6 +2,9 @@
 // and the rule, and nothing appended.
 #include "engine/plan/command.h"
 
+#include <future>
+
+#include "engine/log/payload.h"
 #include "tests/engine/plan/plan_fixture.h"
 
 namespace jalon {
@@ -221,6 +224,53 @@ TEST_F(CommandBehaviourTest, ExpectedVersionMismatchIsAConflict) {
       Exec("EditSection", {{"direction", "DEJ"}, {"section", "legal"}, {"text", "x"}}, version);
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_EQ((*fresh)["version"], version + 1);
+}
+
+// A system append decided on a plan that moves before the append lands:
+// AppendSystemAsync reports the conflict and appends nothing; AppendSystem
+// catches up and decides again. Here the plan is moved by a direct append to
+// its stream from inside the decision (after the version was read).
+TEST_F(CommandBehaviourTest, ASystemAppendOnAPlanThatMovedIsAConflictOrDecidedAgain) {
+  ImportExample();
+  int decided = 0;
+  auto sneak_in = [&] {
+    AppendRequest r;
+    r.stream = PlanStream("DEJ");
+    r.actor = "test";
+    NewEvent e;
+    e.type = "SectionEdited";
+    e.effective_at = clock_.Now();
+    e.payload = EncodePayload(
+        {{"direction", "DEJ"}, {"section", "legal"}, {"text", "x" + std::to_string(decided)}});
+    r.events.push_back(std::move(e));
+    ASSERT_TRUE(log_->Append(std::move(r)).ok());
+  };
+  const auto decide = [&](const PlanState&) -> Result<std::vector<NewEvent>> {
+    if (++decided == 1) sneak_in();  // only the first decision is overtaken
+    NewEvent e;
+    e.type = "SectionEdited";
+    e.effective_at = clock_.Now();
+    e.payload = EncodePayload({{"direction", "DEJ"}, {"section", "history"}, {"text", "décidé"}});
+    return std::vector<NewEvent>{std::move(e)};
+  };
+  const uint64_t head = Head();
+  std::promise<Result<PlanService::SystemAppend>> answered;
+  service_->AppendSystemAsync(
+      "DEJ", "sys-1", "test", decide, PlanService::CommandId::kFresh,
+      [&](Result<PlanService::SystemAppend> r) { answered.set_value(std::move(r)); });
+  const Result<PlanService::SystemAppend> async = answered.get_future().get();
+  EXPECT_TRUE(async.status().IsConflict()) << async.status().ToString();
+  EXPECT_EQ(Head(), head + 1);  // the sneaked-in event only
+
+  decided = 0;
+  auto sync = service_->AppendSystem("DEJ", "sys-2", "test", decide);
+  ASSERT_TRUE(sync.ok()) << sync.status().ToString();
+  EXPECT_TRUE(sync->appended());
+  EXPECT_EQ(decided, 2);
+  EXPECT_EQ(Head(), head + 3);
+  EXPECT_EQ(sync->position, Head());
+  ASSERT_TRUE(service_->CatchUpTo(sync->position).ok());
+  EXPECT_EQ(projections_->Current("DEJ")->version, *log_->StreamVersion(PlanStream("DEJ")));
 }
 
 TEST_F(CommandBehaviourTest, ReplayedCommandIdReturnsTheFirstResult) {
