@@ -98,6 +98,10 @@ void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
   Status refused;
   {
     std::unique_lock<std::mutex> lock(slot.mu);
+    if (slot.system_in_flight) {  // decided once it is in (see PlanSlot)
+      slot.deferred.push_back(x);
+      return;
+    }
     const std::string code = std::string(*CommandDirection(command));
     if (!slot.working || slot.in_flight == 0) {
       refused = projections_.CatchUp();
@@ -172,6 +176,10 @@ void PlanService::Finish(const std::shared_ptr<Execution>& x, Result<AppendResul
   Result<Json> answer = Status::Internal("no answer");
   try {
     PlanSlot& slot = *x->slot;
+    // Caught up before the command counts as done: a system append waiting
+    // for the plan to be idle (LockIdle) then decides on the plan with it.
+    const Status caught_up =
+        appended.ok() ? projections_.CatchUpTo(appended->last_position()) : Status::Ok();
     {
       std::lock_guard<std::mutex> lock(slot.mu);
       if (!appended.ok()) slot.working.reset();
@@ -188,8 +196,8 @@ void PlanService::Finish(const std::shared_ptr<Execution>& x, Result<AppendResul
     }
     if (!appended.ok()) {
       answer = appended.status();
-    } else if (Status s = projections_.CatchUpTo(appended->last_position()); !s.ok()) {
-      answer = s;
+    } else if (!caught_up.ok()) {
+      answer = caught_up;
     } else {
       answer = ResultJson(*appended);
     }
@@ -278,7 +286,10 @@ void PlanService::AppendSystemAsync(const std::string& code, const std::string& 
     // Counted in flight before the lock is let go: a command of the plan
     // decided meanwhile starts from the durable plan, and whichever of the
     // two appends comes second is a conflict.
-    if (found && events.ok() && !events->empty()) ++slot.in_flight;
+    if (found && events.ok() && !events->empty()) {
+      ++slot.in_flight;
+      slot.system_in_flight = true;
+    }
   }
   if (!found) return done(NoDirection(code));
   if (!events.ok()) return done(events.status());
@@ -291,11 +302,16 @@ void PlanService::AppendSystemAsync(const std::string& code, const std::string& 
   request.events = std::move(events).value();
   // Not under the plan's lock: the log may answer right here.
   log_.AppendAsync(
-      std::move(request), [&slot, done = std::move(done)](Result<AppendResult> appended) {
+      std::move(request), [this, &slot, done = std::move(done)](Result<AppendResult> appended) {
+        std::vector<std::shared_ptr<Execution>> deferred;
         {
           std::lock_guard<std::mutex> lock(slot.mu);
+          slot.system_in_flight = false;
+          deferred.swap(slot.deferred);
           if (--slot.in_flight == 0) slot.idle.notify_all();
         }
+        // The commands that waited for it, decided on their own threads.
+        for (auto& x : deferred) x->run([this, x] { Attempt(x); });
         if (!appended.ok()) return done(appended.status());
         done(SystemAppend{appended->count, appended->replayed, appended->last_position()});
       });

@@ -160,6 +160,13 @@ class PlanService {
     // not, and an empty PlanState is over 500 bytes.
     std::unique_ptr<PlanState> working;  // GUARDED_BY(mu)
     uint64_t in_flight = 0;              // GUARDED_BY(mu)
+    // A system append (AppendSystemAsync) is on its way to the log: the
+    // commands that come meanwhile wait in `deferred` and are decided once
+    // it is in, on the plan with it. Decided before, on the plan without
+    // it, each would be a conflict, and a scheduler visit's appends one
+    // after another could exhaust a command's attempts.
+    bool system_in_flight = false;                     // GUARDED_BY(mu)
+    std::vector<std::shared_ptr<Execution>> deferred;  // GUARDED_BY(mu)
   };
   PlanSlot& Slot(const std::string& code);
   // Locks the plan's slot once no command of it is in flight.

@@ -112,6 +112,7 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   std::set<int> unanswered;         // GUARDED_BY(mu)
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0}, read_errors{0}, refused{0};
+  std::string first_refusal;  // GUARDED_BY(mu)
   std::vector<std::thread> threads;
   auto current_url = [&] {
     std::lock_guard<std::mutex> lock(mu);
@@ -139,7 +140,7 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
           mu.lock();
         } else {
-          ++refused;
+          if (refused++ == 0) first_refusal = std::to_string(r.status) + " " + r.body.dump();
         }
       }
     });
@@ -180,7 +181,8 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   }
   stop = true;
   for (auto& t : threads) t.join();
-  EXPECT_EQ(refused.load(), 0) << "commands refused for another reason than a kill";
+  EXPECT_EQ(refused.load(), 0) << "commands refused for another reason than a kill, first: "
+                                << first_refusal;
   EXPECT_EQ(read_errors.load(), 0);
 
   // Unanswered commands, retried with their key, land once.
