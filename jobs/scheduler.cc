@@ -120,11 +120,12 @@ Status Scheduler::Tick(TickStats* stats) {
   std::mutex pending_mu;
   std::condition_variable pending_cv;
   const std::function<void()> begin = [&pending] { ++pending; };
+  // Under the lock: a worker that sees zero may end the pass and destroy
+  // these, so the last `end` (maybe on the log's thread) must be done with
+  // them by the time it lets go.
   const std::function<void()> end = [&] {
-    if (pending.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(pending_mu);
-      pending_cv.notify_all();
-    }
+    std::lock_guard<std::mutex> lock(pending_mu);
+    if (--pending == 0) pending_cv.notify_all();
   };
   std::once_flag caught_up;
   Status between;
