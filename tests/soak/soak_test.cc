@@ -182,7 +182,7 @@ TEST(SoakTest, MixedLoadWithKillsLosesNothingAndMatchesAReplay) {
   stop = true;
   for (auto& t : threads) t.join();
   EXPECT_EQ(refused.load(), 0) << "commands refused for another reason than a kill, first: "
-                                << first_refusal;
+                               << first_refusal;
   EXPECT_EQ(read_errors.load(), 0);
 
   // Unanswered commands, retried with their key, land once.
