@@ -34,6 +34,12 @@ std::chrono::days Days(unsigned n) { return std::chrono::days(static_cast<int64_
 
 Status NoPlan(const std::string& code) { return Status::NotFound("no direction '" + code + "'"); }
 
+// Fresh every time (a random part): a pass's rules may append to a plan
+// twice at one instant (decided again after a conflict).
+std::string RulesCommandId(const std::string& code, Instant now) {
+  return "rem/" + code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId();
+}
+
 // A Result<std::vector<NewEvent>> with no events: nothing to append.
 Result<std::vector<NewEvent>> Nothing() { return std::vector<NewEvent>(); }
 
@@ -310,9 +316,8 @@ void Scheduler::IssueRules(Visit& v, Instant now, const std::function<void()>& b
   if (!v.open || !v.status.ok()) return;
   begin();
   service_.AppendSystemAsync(
-      v.code, "rem/" + v.code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId(), kActor,
-      RulesDecision(v.code, now, v.planned, &v.rules), PlanService::CommandId::kFresh,
-      [&v, &end](Result<PlanService::SystemAppend> appended) {
+      v.code, RulesCommandId(v.code, now), kActor, RulesDecision(v.code, now, v.planned, &v.rules),
+      PlanService::CommandId::kFresh, [&v, &end](Result<PlanService::SystemAppend> appended) {
         v.appended = std::move(appended);
         end();
       });
@@ -405,9 +410,9 @@ Status Scheduler::ReminderRules(const std::string& code, Instant now, const Plan
                                 TickStats* stats, uint64_t* unapplied) {
   JALON_RETURN_IF_ERROR(Applied(unapplied));
   TickStats counted;
-  auto appended = service_.AppendSystem(
-      code, "rem/" + code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId(), kActor,
-      RulesDecision(code, now, planned, &counted), PlanService::CommandId::kFresh);
+  auto appended = service_.AppendSystem(code, RulesCommandId(code, now), kActor,
+                                        RulesDecision(code, now, planned, &counted),
+                                        PlanService::CommandId::kFresh);
   if (!appended.ok()) return appended.status();
   *unapplied = appended->position;
   if (appended->appended()) stats->Add(counted);

@@ -61,6 +61,7 @@ Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
 
 struct PlanService::Execution {
   Command command;
+  std::string code;  // its direction
   std::string actor;
   PlanSlot* slot = nullptr;
   int attempt = 1;
@@ -85,6 +86,7 @@ void PlanService::ExecuteAsync(Command command, std::string actor, Run run, Done
   }
   auto x = std::make_shared<Execution>();
   x->slot = &Slot(*code);
+  x->code = *std::move(code);
   x->command = std::move(command);
   x->actor = std::move(actor);
   x->run = std::move(run);
@@ -102,7 +104,6 @@ void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
       slot.deferred.push_back(x);
       return;
     }
-    const std::string code = std::string(*CommandDirection(command));
     if (!slot.working || slot.in_flight == 0) {
       refused = projections_.CatchUp();
       // The working copy is still the plan if the plan has not moved since
@@ -111,13 +112,13 @@ void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
       // the plan per burst of commands, which cost more than the decision.
       bool current = false;
       if (refused.ok() && slot.working) {
-        projections_.With(code, [&](const PlanState& durable) {
+        projections_.With(x->code, [&](const PlanState& durable) {
           current = durable.version == slot.working->version;
         });
       }
       if (refused.ok() && !current) {
         slot.working =
-            std::make_unique<PlanState>(projections_.Current(code).value_or(PlanState()));
+            std::make_unique<PlanState>(projections_.Current(x->code).value_or(PlanState()));
       }
     }
     if (refused.ok()) {
