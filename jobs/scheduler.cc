@@ -137,9 +137,8 @@ Status Scheduler::Tick(TickStats* stats) {
   Status between;
   // The occurrences' appends, applied at once before the rules decide.
   Status occurrences_applied;
-  std::barrier occurrences_recorded(static_cast<std::ptrdiff_t>(worker_count), [&]() noexcept {
-    occurrences_applied = service_.CatchUpTo(service_.log().Head().position);
-  });
+  std::barrier occurrences_recorded(static_cast<std::ptrdiff_t>(worker_count),
+                                    [&]() noexcept { occurrences_applied = service_.CatchUp(); });
   // The rules' decisions are CPU work, and never wait for a group commit:
   // one worker per core. More would take the cores from the log's threads,
   // which seal and write what they decide (measured: with 64, the appends
@@ -163,8 +162,7 @@ Status Scheduler::Tick(TickStats* stats) {
     }
     // The rules' appends, applied at once before the deliveries read the
     // plans (the appends do not wait for it: see Applied).
-    std::call_once(caught_up,
-                   [&] { between = service_.CatchUpTo(service_.log().Head().position); });
+    std::call_once(caught_up, [&] { between = service_.CatchUp(); });
     if (!between.ok()) return;
     for (size_t i = next_delivery++; i < visits.size(); i = next_delivery++) {
       Deliveries(visits[i], now);
@@ -177,7 +175,7 @@ Status Scheduler::Tick(TickStats* stats) {
   JALON_RETURN_IF_ERROR(occurrences_applied);
   JALON_RETURN_IF_ERROR(between);
   // The second steps' appends, before re-planning.
-  if (!due.empty()) JALON_RETURN_IF_ERROR(service_.CatchUpTo(service_.log().Head().position));
+  if (!due.empty()) JALON_RETURN_IF_ERROR(service_.CatchUp());
   for (const Visit& v : visits) local.Add(v.stats);
   for (size_t i = 0; i < due.size(); ++i) {
     const std::string& code = due[i];

@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include "engine/util/run_here.h"
+
 namespace jalon::http {
 
 struct Request {
@@ -38,7 +40,7 @@ using Handler = std::function<Response(const Request&)>;
 // after the wait. See HttpServer.
 struct Reply {
   std::function<void(Response)> send;
-  std::function<void(std::function<void()>)> post;
+  RunFn post;
   void operator()(Response response) const { send(std::move(response)); }
 };
 using AsyncHandler = std::function<void(const Request&, Reply)>;

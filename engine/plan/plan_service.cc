@@ -6,7 +6,6 @@
 #include "engine/log/payload.h"
 #include "engine/plan/audit.h"
 #include "engine/plan/plan_io.h"
-#include "engine/util/run_here.h"
 
 namespace jalon {
 namespace {
@@ -94,6 +93,24 @@ void PlanService::ExecuteAsync(Command command, std::string actor, Run run, Done
   Attempt(x);
 }
 
+Status PlanService::RefreshWorkingCopy(PlanSlot& slot, const std::string& code) {
+  JALON_RETURN_IF_ERROR(projections_.CatchUp());
+  // The working copy is still the plan if the plan has not moved since its
+  // last command became durable: every other writer drops it, so the same
+  // version means the same events. Keeping it saves a copy of the plan per
+  // burst of commands, which cost more than the decision.
+  bool current = false;
+  if (slot.working) {
+    projections_.With(code, [&](const PlanState& durable) {
+      current = durable.version == slot.working->version;
+    });
+  }
+  if (!current) {
+    slot.working = std::make_unique<PlanState>(projections_.Current(code).value_or(PlanState()));
+  }
+  return Status::Ok();
+}
+
 void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
   const Command& command = x->command;
   PlanSlot& slot = *x->slot;
@@ -104,23 +121,7 @@ void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
       slot.deferred.push_back(x);
       return;
     }
-    if (!slot.working || slot.in_flight == 0) {
-      refused = projections_.CatchUp();
-      // The working copy is still the plan if the plan has not moved since
-      // its last command became durable: every other writer drops it, so
-      // the same version means the same events. Keeping it saves a copy of
-      // the plan per burst of commands, which cost more than the decision.
-      bool current = false;
-      if (refused.ok() && slot.working) {
-        projections_.With(x->code, [&](const PlanState& durable) {
-          current = durable.version == slot.working->version;
-        });
-      }
-      if (refused.ok() && !current) {
-        slot.working =
-            std::make_unique<PlanState>(projections_.Current(x->code).value_or(PlanState()));
-      }
-    }
+    if (!slot.working || slot.in_flight == 0) refused = RefreshWorkingCopy(slot, x->code);
     if (refused.ok()) {
       PlanState& working = *slot.working;
       const Instant now = clock_.Now();

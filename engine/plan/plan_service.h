@@ -24,6 +24,7 @@
 #include "engine/plan/command.h"
 #include "engine/plan/projections.h"
 #include "engine/plan/rollup.h"
+#include "engine/util/run_here.h"
 
 namespace jalon {
 
@@ -61,7 +62,7 @@ class PlanService {
   // the work, never run it before returning: the log's threads call it and
   // must not be held up. `done` may be called on the calling thread (a
   // refusal, a replay) or on whichever thread `run` uses.
-  using Run = std::function<void(std::function<void()>)>;
+  using Run = RunFn;
   using Done = std::function<void(Result<Json>)>;
   void ExecuteAsync(Command command, std::string actor, Run run, Done done);
   // Appends a whole jalon.plan/1 document atomically; the direction must not
@@ -128,6 +129,8 @@ class PlanService {
   const Projections& projections() const { return projections_; }
   // The projections up to the log's position `position` (at least).
   Status CatchUpTo(uint64_t position) { return projections_.CatchUpTo(position); }
+  // The projections up to the log's head.
+  Status CatchUp() { return projections_.CatchUp(); }
   const EventLog& log() const { return log_; }
   const RollupOptions& rollup() const { return rollup_; }
 
@@ -171,6 +174,10 @@ class PlanService {
   PlanSlot& Slot(const std::string& code);
   // Locks the plan's slot once no command of it is in flight.
   std::unique_lock<std::mutex> LockIdle(PlanSlot& slot);
+  // Brings the plan's working copy up to the durable plan, keeping it if
+  // it is already that. REQUIRES: slot.mu held, no command of it in flight
+  // (or no copy).
+  Status RefreshWorkingCopy(PlanSlot& slot, const std::string& code);
 
   EventLog& log_;
   Projections& projections_;
