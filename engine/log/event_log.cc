@@ -379,18 +379,21 @@ void EventLog::SealLoop() {
       std::unique_lock<std::mutex> lock(write_mu_);
       write_cv_.wait(lock, [this] { return sealed_.empty(); });
     }
+    size_t bytes = kBatchOverheadBytes;
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
       queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything before it was sealed
-      const size_t n = std::min(queue_.size(), options_.max_batch_requests);
-      batch.reserve(n);
-      for (size_t i = 0; i < n; ++i) {
+      batch.reserve(std::min(queue_.size(), options_.max_batch_requests));
+      while (!queue_.empty() && batch.size() < options_.max_batch_requests) {
+        const size_t next = SealedBytes(queue_.front().request);
+        if (!batch.empty() && bytes + next > options_.max_batch_bytes) break;
+        bytes += next;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    Prepared sealed = Seal(std::move(batch));
+    Prepared sealed = Seal(std::move(batch), bytes);
     batch.clear();
     // With the writer idle and no other append anywhere in the pipeline
     // (queued, or being answered), there is nothing to overlap: write here,
@@ -532,17 +535,49 @@ Result<std::optional<AppendResult>> EventLog::LookupCommand(const std::string& c
   return std::optional<AppendResult>(std::move(r));
 }
 
+std::unique_ptr<rocksdb::WriteBatch> EventLog::TakeWriteBatch(size_t bytes, size_t* capacity) {
+  {
+    std::lock_guard<std::mutex> lock(spare_mu_);
+    if (spare_writes_ != nullptr && spare_capacity_ >= bytes) {
+      *capacity = spare_capacity_;
+      return std::move(spare_writes_);
+    }
+  }
+  *capacity = bytes;
+  return std::make_unique<rocksdb::WriteBatch>(bytes);
+}
+
+void EventLog::GiveBackWriteBatch(std::unique_ptr<rocksdb::WriteBatch> writes, size_t capacity) {
+  // A batch far larger than usual (a bulk import) is not kept.
+  constexpr size_t kMaxKept = size_t{64} << 20;
+  capacity = std::max(capacity, writes->GetDataSize());
+  if (capacity > kMaxKept) return;
+  writes->Clear();  // keeps the storage
+  std::lock_guard<std::mutex> lock(spare_mu_);
+  if (spare_writes_ == nullptr || spare_capacity_ < capacity) {
+    spare_writes_ = std::move(writes);
+    spare_capacity_ = capacity;
+  }
+}
+
 EventLog::Prepared::Prepared() = default;
 EventLog::Prepared::~Prepared() = default;
 EventLog::Prepared::Prepared(Prepared&&) noexcept = default;
 EventLog::Prepared& EventLog::Prepared::operator=(Prepared&&) noexcept = default;
+
+size_t EventLog::SealedBytes(const AppendRequest& r) {
+  const size_t per_event = 256 + 2 * r.stream.size() + r.actor.size() + r.command_id.size();
+  size_t bytes = 128 + r.command_id.size() + r.stream.size();
+  for (const NewEvent& e : r.events) bytes += per_event + e.type.size() + e.payload.size();
+  return bytes;
+}
 
 // Decides each request against the durable log plus every batch sealed
 // before it (seal_head_, seal_versions_, inflight_commands_) plus what
 // earlier requests of this batch staged, and seals the new events into one
 // WriteBatch. Nothing is durable yet: the writer writes it, or refuses it
 // if an earlier batch failed.
-EventLog::Prepared EventLog::Seal(std::vector<Pending> batch) {
+EventLog::Prepared EventLog::Seal(std::vector<Pending> batch, size_t bytes) {
   Prepared p;
   p.outcome.resize(batch.size());
   p.batch = std::move(batch);
@@ -566,7 +601,7 @@ EventLog::Prepared EventLog::Seal(std::vector<Pending> batch) {
   staged.recorded_at = recorded_at;
   std::unordered_map<std::string, uint64_t> staged_versions;
   std::unordered_map<std::string, AppendResult> staged_commands;
-  p.writes = std::make_unique<rocksdb::WriteBatch>();
+  p.writes = TakeWriteBatch(bytes, &p.writes_capacity);
   rocksdb::WriteBatch& wb = *p.writes;
   // Index entries are added to the batch sorted, after the events: the
   // memtable skiplist inserts neighbouring keys much faster than scattered ones.
@@ -663,7 +698,7 @@ EventLog::Prepared EventLog::Seal(std::vector<Pending> batch) {
   }
 
   if (p.new_events == 0) {
-    p.writes.reset();
+    GiveBackWriteBatch(std::move(p.writes), p.writes_capacity);
     return p;
   }
   std::sort(stream_index.begin(), stream_index.end());
@@ -693,6 +728,7 @@ EventLog::Completion EventLog::Write(Prepared p) {
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
     Status written = FromRocks(db_->Write(wo, p.writes.get()), "appending to the event log");
+    GiveBackWriteBatch(std::move(p.writes), p.writes_capacity);
     if (written.ok()) {
       {
         std::lock_guard<std::mutex> lock(head_mu_);
