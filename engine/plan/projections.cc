@@ -90,6 +90,37 @@ bool MatchesLog(const EventLog& log, uint64_t position, const std::string& hex) 
 
 }  // namespace
 
+PlanMap::PlanMap(Tree plans) : tree_(std::move(plans)) { Reindex(); }
+
+const PlanState* PlanMap::Find(std::string_view code) const {
+  auto it = index_.find(code);
+  return it == index_.end() ? nullptr : it->second;
+}
+
+std::pair<std::string_view, PlanState*> PlanMap::FindOrAdd(std::string_view code) {
+  if (auto it = index_.find(code); it != index_.end()) return {it->first, it->second};
+  auto node = tree_.emplace(std::string(code), PlanState()).first;  // nodes never move
+  index_.emplace(node->first, &node->second);
+  return {node->first, &node->second};
+}
+
+void PlanMap::Merge(PlanMap&& other) {
+  tree_.merge(other.tree_);  // moves the nodes themselves
+  other.Clear();
+  Reindex();
+}
+
+void PlanMap::Clear() {
+  index_.clear();
+  tree_.clear();
+}
+
+void PlanMap::Reindex() {
+  index_.clear();
+  index_.reserve(tree_.size());
+  for (auto& [code, state] : tree_) index_.emplace(code, &state);
+}
+
 Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progress) {
   std::string value;
   rocksdb::Status s =
@@ -98,7 +129,7 @@ Status Projections::Start(const std::function<void(uint64_t, uint64_t)>& progres
     std::optional<Checkpoint> checkpoint = DecodeCheckpoint(value);
     if (checkpoint && MatchesLog(log_, checkpoint->position, ToHex(checkpoint->hash))) {
       std::unique_lock<std::shared_mutex> lock(mu_);
-      plans_ = std::move(checkpoint->plans);
+      plans_ = PlanMap(std::move(checkpoint->plans));
       applied_ = checkpoint->position;
       applied_hash_ = checkpoint->hash;
       checkpoint_position_ = applied_;
@@ -159,14 +190,12 @@ Status Projections::CatchUpTo(uint64_t position,
   }
 }
 
-Status Projections::ApplyTo(std::map<std::string, PlanState, std::less<>>& plans,
-                            const EventView& e, ApplyCursor& cursor) {
+Status Projections::ApplyTo(PlanMap& plans, const EventView& e, ApplyCursor& cursor) {
   const std::string_view code = DirectionOfStream(e.stream);
   if (code.empty()) return Status::Ok();  // not a plan stream: the jobs' own
   if (cursor.state == nullptr || code != cursor.code) {
-    auto it = plans.find(code);
-    if (it == plans.end()) it = plans.emplace(std::string(code), PlanState()).first;
-    cursor = {it->first, &it->second};  // map nodes never move
+    const auto [key, state] = plans.FindOrAdd(code);
+    cursor = {key, state};
   }
   return cursor.state->ApplyEncoded(e);
 }
@@ -334,12 +363,13 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
                                           const std::function<void(uint64_t, uint64_t)>& progress) {
   const uint64_t slice_events = std::max<uint64_t>(options_.slice_events, 1);
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  std::vector<std::map<std::string, PlanState, std::less<>>> shares(workers);
+  std::vector<PlanMap> shares(workers);
   const auto share_of = [workers](std::string_view code) {
     return std::hash<std::string_view>{}(code) % workers;
   };
-  for (auto& [code, state] : plans_) shares[share_of(code)].emplace(code, std::move(state));
-  plans_.clear();
+  for (auto& [code, state] : plans_)
+    *shares[share_of(code)].FindOrAdd(code).second = std::move(state);
+  plans_.Clear();
 
   const uint64_t from = applied_ + 1;
   SlicePipeline pipeline(workers, (head - from) / slice_events + 1);
@@ -447,7 +477,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
   for (size_t r = 1; r < workers; ++r) threads.emplace_back(scan, r);
   scan(0);
   for (auto& t : threads) t.join();
-  for (auto& share : shares) plans_.merge(share);
+  for (auto& share : shares) plans_.Merge(std::move(share));
 
   // The first damage in log order, wherever it was found: inside a slice,
   // between two slices read to their end, or in an applier.
@@ -552,17 +582,17 @@ Status Projections::WriteCheckpoint() const {
 
 std::optional<PlanState> Projections::Current(const std::string& code) const {
   std::shared_lock<std::shared_mutex> lock(mu_);
-  auto it = plans_.find(code);
-  if (it == plans_.end()) return std::nullopt;
-  return it->second;
+  const PlanState* state = plans_.Find(code);
+  if (state == nullptr) return std::nullopt;
+  return *state;
 }
 
 bool Projections::With(const std::string& code,
                        const std::function<void(const PlanState&)>& fn) const {
   std::shared_lock<std::shared_mutex> lock(mu_);
-  auto it = plans_.find(code);
-  if (it == plans_.end()) return false;
-  fn(it->second);
+  const PlanState* state = plans_.Find(code);
+  if (state == nullptr) return false;
+  fn(*state);
   return true;
 }
 
@@ -617,9 +647,9 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
     // are about a plan that has not changed since.
     std::shared_lock<std::shared_mutex> lock(mu_);
     if (position <= applied_) {
-      auto it = plans_.find(code);
-      if (it == plans_.end()) return PlanState();  // the stream had no event yet
-      if (it->second.last_position <= position) return it->second;
+      const PlanState* current = plans_.Find(code);
+      if (current == nullptr) return PlanState();  // the stream had no event yet
+      if (current->last_position <= position) return *current;
     }
   }
   auto base = FromStreamSnapshot(code, position);

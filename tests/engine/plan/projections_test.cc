@@ -139,6 +139,41 @@ class ProjectionsTest : public testing::PlanFixture {
   std::map<uint64_t, Instant> instants_;
 };
 
+// Found by hash, kept in code order, and still found after being moved,
+// built from a tree (a checkpoint) or merged (a parallel catch-up's shares).
+TEST(PlanMapTest, FindsWhatItHoldsAfterMovesAndMergesAndIteratesInCodeOrder) {
+  PlanMap a;
+  EXPECT_EQ(a.Find("DEJ"), nullptr);
+  auto [key, dej] = a.FindOrAdd("DEJ");
+  EXPECT_EQ(key, "DEJ");
+  dej->code = "DEJ";
+  EXPECT_EQ(a.FindOrAdd("DEJ").second, dej) << "a second FindOrAdd finds the same plan";
+  a.FindOrAdd("ARC").second->code = "ARC";
+
+  PlanMap::Tree tree;
+  tree["DRH"].code = "DRH";
+  tree["BIB"].code = "BIB";
+  PlanMap b(std::move(tree));
+  ASSERT_NE(b.Find("BIB"), nullptr);
+  EXPECT_EQ(b.Find("BIB")->code, "BIB");
+
+  PlanMap moved(std::move(a));
+  EXPECT_EQ(moved.Find("DEJ"), dej) << "moving keeps the nodes the index points to";
+  moved.Merge(std::move(b));
+  std::vector<std::string> order;
+  for (const auto& [code, state] : moved) {
+    order.push_back(code);
+    EXPECT_EQ(state.code, code);
+    EXPECT_EQ(moved.Find(code), &state);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"ARC", "BIB", "DEJ", "DRH"}));
+  EXPECT_EQ(moved.size(), 4u);
+  EXPECT_EQ(moved.Find("DE"), nullptr);
+  moved.Clear();
+  EXPECT_EQ(moved.Find("DEJ"), nullptr);
+  EXPECT_EQ(moved.size(), 0u);
+}
+
 TEST_F(ProjectionsTest, FreshReplayEqualsTheLiveState) {
   RunRandom(400, 7);
   Projections fresh(*log_);
