@@ -145,7 +145,7 @@ Status Scheduler::Tick(TickStats* stats) {
   // became durable all at once at the end). Recording occurrences and
   // delivering wait: every worker takes part.
   const size_t rules_workers = std::max<size_t>(1, std::thread::hardware_concurrency());
-  auto work = [&](size_t worker) {
+  const std::function<void(size_t)> work = [&](size_t worker) {
     for (size_t i = next_occurrences++; i < visits.size(); i = next_occurrences++) {
       RecordOccurrences(visits[i], now);
     }
@@ -168,10 +168,7 @@ Status Scheduler::Tick(TickStats* stats) {
       Deliveries(visits[i], now);
     }
   };
-  std::vector<std::thread> workers;
-  for (size_t w = 1; w < worker_count; ++w) workers.emplace_back(work, w);
-  if (worker_count > 0) work(0);
-  for (auto& t : workers) t.join();
+  workers_.Run(worker_count, work);
   JALON_RETURN_IF_ERROR(occurrences_applied);
   JALON_RETURN_IF_ERROR(between);
   // The second steps' appends, before re-planning.
@@ -249,6 +246,7 @@ Scheduler::Planned Scheduler::Plan(const PlanState& s, Instant now, const Planne
   Instant next = Instant::max();
   for (const Occurrence& o : *Cycle(s.plan)) {
     if (!s.occurrences.Contains(o.id())) {
+      p.occurrence_at = o.fire_at;
       next = std::min(next, o.fire_at);
       break;  // by fire time: the first unrecorded one
     }
@@ -296,6 +294,12 @@ void Scheduler::RecordOccurrences(Visit& v, Instant now) {
   if (!service_.projections().With(v.code, [&](const PlanState& state) {
         v.open = state.plan_open();
         if (!v.open) return;
+        // Planned on this very state, whose first unrecorded occurrence is
+        // still to come: nothing to record (most visits).
+        if (v.planned != nullptr && v.planned->version == state.version &&
+            v.planned->occurrence_at > now) {
+          return;
+        }
         for (const Occurrence& o : *Cycle(state.plan)) {
           if (o.fire_at > now) break;
           if (!state.occurrences.Contains(o.id())) pending.push_back(o);

@@ -45,8 +45,10 @@
 #include <semaphore>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include "engine/plan/plan_service.h"
+#include "engine/util/thread_group.h"
 #include "jobs/delivery/channel.h"
 #include "jobs/options.h"
 #include "jobs/schedule/schedule.h"
@@ -93,6 +95,8 @@ class Scheduler {
   struct Planned {
     Instant at;            // the wake-up
     uint64_t version = 0;  // the plan's stream version it was computed at
+    // When the first occurrence not recorded at `version` fires.
+    Instant occurrence_at = Instant::max();
     // What the reminder rules found then: on the days [rules_from,
     // rules_until), while the plan's data_version is `data_version`, they
     // want the same reminders; `settled` says those were exactly the ones
@@ -168,7 +172,9 @@ class Scheduler {
   const Instant started_at_;  // occurrences due before this were missed while down
 
   // The wake-up index; used by Tick only (its workers read it).
-  std::map<std::string, Planned> next_;
+  // Hashed: looked up several times per visit among tens of thousands of
+  // plans. Its values stay put (the visits point to them).
+  std::unordered_map<std::string, Planned> next_;
   std::set<std::pair<Instant, std::string>> queue_;
   uint64_t planned_through_ = 0;  // log position whose plan changes are planned
   bool planned_ = false;
@@ -191,6 +197,8 @@ class Scheduler {
   std::condition_variable loop_cv_;
   bool stop_ = false, woken_ = false;
   std::thread thread_;
+  // The passes' visitors, kept from one pass to the next (Tick only).
+  ThreadGroup workers_{"jalon-visit"};
 };
 
 }  // namespace jalon::jobs

@@ -746,6 +746,14 @@ int Jobs(const std::string& base, int directions, uint64_t reminders) {
     std::fprintf(stderr, "pass done\n");
     std::this_thread::sleep_for(std::chrono::seconds(3));
   }
+  // JALON_BENCH_HEADS=1: when the pass's appends became durable, as the
+  // watcher saw the head move (events since the pass started, ms).
+  if (std::getenv("JALON_BENCH_HEADS")) {
+    for (const auto& [head, ms] : heads) {
+      std::fprintf(stderr, "head +%llu at %.1f ms\n",
+                   static_cast<unsigned long long>(head - before), ms);
+    }
+  }
   std::vector<double> lags;
   jalon::Status scanned = (*log)->Scan(before + 1, [&](const jalon::Event& e) {
     if (e.type != "ReminderEscalated") return true;
