@@ -475,10 +475,14 @@ PlanService::SystemDecide Scheduler::RulesDecision(const std::string& code, Inst
       const auto [level, repeat] = key;
       // {level, reminders, repeat?, to}, written without a document:
       // a pass writes one per plan, listing tens of ids.
-      PayloadObjectWriter payload(repeat ? 4 : 3);
+      const std::vector<std::string> to = Recipients(code, level);
+      size_t bytes = 128;  // the head, the keys, the level and the flag
+      for (std::string_view id : ids) bytes += id.size() + 9;
+      for (const std::string& address : to) bytes += address.size() + 9;
+      PayloadObjectWriter payload(repeat ? 4 : 3, bytes);
       payload.Int("level", level).Strings("reminders", ids);
       if (repeat) payload.Bool("repeat", true);
-      payload.Strings("to", Recipients(code, level));
+      payload.Strings("to", to);
       NewEvent escalated;
       escalated.type = "ReminderEscalated";
       escalated.effective_at = now;

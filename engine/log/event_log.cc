@@ -543,8 +543,10 @@ std::unique_ptr<rocksdb::WriteBatch> EventLog::TakeWriteBatch(size_t bytes, size
       return std::move(spare_writes_);
     }
   }
-  *capacity = bytes;
-  return std::make_unique<rocksdb::WriteBatch>(bytes);
+  // Room for any batch under the cap, so that the storage kept fits the
+  // next ones: a burst then writes into pages touched already.
+  *capacity = std::max(bytes, options_.max_batch_bytes);
+  return std::make_unique<rocksdb::WriteBatch>(*capacity);
 }
 
 void EventLog::GiveBackWriteBatch(std::unique_ptr<rocksdb::WriteBatch> writes, size_t capacity) {

@@ -164,7 +164,8 @@ std::string EncodePayload(const json& doc) {
   return out;
 }
 
-PayloadObjectWriter::PayloadObjectWriter(size_t members) : announced_(members) {
+PayloadObjectWriter::PayloadObjectWriter(size_t members, size_t reserve) : announced_(members) {
+  out_.reserve(reserve);
   out_.push_back(1);  // the archive's endianness flag, as EncodePayload
   out_.push_back(static_cast<char>(kObject));
   PutU64(members, &out_);

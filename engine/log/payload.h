@@ -51,7 +51,9 @@ Result<nlohmann::json> DecodePayload(std::string_view bytes);
 // them.
 class PayloadObjectWriter {
  public:
-  explicit PayloadObjectWriter(size_t members);
+  // `reserve`: the bytes to hold at once, so that a payload written in
+  // several calls is allocated once (a scheduler's pass writes thousands).
+  explicit PayloadObjectWriter(size_t members, size_t reserve = 0);
   PayloadObjectWriter& Int(std::string_view key, int64_t value);
   PayloadObjectWriter& Bool(std::string_view key, bool value);
   PayloadObjectWriter& Value(std::string_view key, const nlohmann::json& value);
