@@ -476,10 +476,11 @@ PlanService::SystemDecide Scheduler::RulesDecision(const std::string& code, Inst
       // {level, reminders, repeat?, to}, written without a document:
       // a pass writes one per plan, listing tens of ids.
       const std::vector<std::string> to = Recipients(code, level);
-      size_t bytes = 128;  // the head, the keys, the level and the flag
-      for (std::string_view id : ids) bytes += id.size() + 9;
-      for (const std::string& address : to) bytes += address.size() + 9;
-      PayloadObjectWriter payload(repeat ? 4 : 3, bytes);
+      using Writer = PayloadObjectWriter;
+      PayloadObjectWriter payload(
+          repeat ? 4 : 3, Writer::kHeadBytes + Writer::ScalarBytes("level") +
+                              Writer::StringsBytes("reminders", ids) +
+                              Writer::ScalarBytes("repeat") + Writer::StringsBytes("to", to));
       payload.Int("level", level).Strings("reminders", ids);
       if (repeat) payload.Bool("repeat", true);
       payload.Strings("to", to);

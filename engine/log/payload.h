@@ -57,11 +57,19 @@ class PayloadObjectWriter {
   PayloadObjectWriter& Int(std::string_view key, int64_t value);
   PayloadObjectWriter& Bool(std::string_view key, bool value);
   PayloadObjectWriter& Value(std::string_view key, const nlohmann::json& value);
+  // At most the bytes Strings(key, values) writes.
   template <class Range>  // of what converts to std::string_view
-  PayloadObjectWriter& Strings(std::string_view key, const Range& values) {
+  static size_t StringsBytes(std::string_view key, const Range& values) {
     size_t bytes = key.size() + 18;  // key size, tag, element count
     for (const auto& v : values) bytes += std::string_view(v).size() + 9;
-    out_.reserve(out_.size() + bytes);
+    return bytes;
+  }
+  // At most the bytes of the head and of an Int or Bool member under `key`.
+  static size_t ScalarBytes(std::string_view key) { return key.size() + 18; }
+  static constexpr size_t kHeadBytes = 10;
+  template <class Range>  // of what converts to std::string_view
+  PayloadObjectWriter& Strings(std::string_view key, const Range& values) {
+    out_.reserve(out_.size() + StringsBytes(key, values));
     Key(key);
     ArrayHead(std::size(values));
     for (const auto& v : values) String(v);

@@ -105,9 +105,13 @@ std::pair<std::string_view, PlanState*> PlanMap::FindOrAdd(std::string_view code
 }
 
 void PlanMap::Merge(PlanMap&& other) {
-  tree_.merge(other.tree_);  // moves the nodes themselves
+  tree_.merge(other.tree_);  // moves the nodes themselves, which other's index points to
+  if (other.tree_.empty()) {
+    index_.insert(other.index_.begin(), other.index_.end());
+  } else {
+    Reindex();  // codes held by both: other's stayed with it
+  }
   other.Clear();
-  Reindex();
 }
 
 void PlanMap::Clear() {
