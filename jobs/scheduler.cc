@@ -477,10 +477,10 @@ PlanService::SystemDecide Scheduler::RulesDecision(const std::string& code, Inst
       // a pass writes one per plan, listing tens of ids.
       const std::vector<std::string> to = Recipients(code, level);
       using Writer = PayloadObjectWriter;
-      PayloadObjectWriter payload(
-          repeat ? 4 : 3, Writer::kHeadBytes + Writer::ScalarBytes("level") +
-                              Writer::StringsBytes("reminders", ids) +
-                              Writer::ScalarBytes("repeat") + Writer::StringsBytes("to", to));
+      Writer payload(repeat ? 4 : 3, Writer::kHeadBytes + Writer::ScalarBytes("level") +
+                                         Writer::StringsBytes("reminders", ids) +
+                                         Writer::ScalarBytes("repeat") +
+                                         Writer::StringsBytes("to", to));
       payload.Int("level", level).Strings("reminders", ids);
       if (repeat) payload.Bool("repeat", true);
       payload.Strings("to", to);
