@@ -6,7 +6,8 @@
 //   jalon-bench replay --events 1000000
 //
 // The raw baseline uses the same durability (sync = true), the same payload
-// size and the batch size that group commit achieved in the engine run.
+// size and the batch size that group commit achieved in the engine run. An
+// append run alternates the two sides in rounds (--rounds, 4 by default).
 #include <malloc.h>
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
@@ -101,7 +102,9 @@ struct RawRun {
   std::vector<double> latencies_us;
 };
 
-RawRun RawAppend(const std::string& dir, uint64_t batches, uint64_t per_batch, size_t value_size) {
+// `batches` synced WriteBatches of `per_batch` puts, keys from first_key + 1.
+RawRun RawAppend(const std::string& dir, uint64_t batches, uint64_t per_batch, size_t value_size,
+                 uint64_t first_key) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.IncreaseParallelism(2);
@@ -115,7 +118,7 @@ RawRun RawAppend(const std::string& dir, uint64_t batches, uint64_t per_batch, s
   wo.sync = g_sync;
   RawRun run;
   run.latencies_us.reserve(batches);
-  uint64_t key = 0;
+  uint64_t key = first_key;
   const auto start = Clock::now();
   for (uint64_t b = 0; b < batches; ++b) {
     rocksdb::WriteBatch wb;
@@ -145,9 +148,10 @@ std::string CommandId(int client, uint64_t i) {
 
 // Closed loop with `clients` appends in flight through AppendAsync, the way
 // jalond's HTTP handlers call the log: each completion submits that client's
-// next append. Returns per-append latencies in microseconds.
+// next append. A client's appends are numbered from `first` (their command
+// ids). Returns per-append latencies in microseconds.
 std::vector<double> RunAsyncClients(jalon::EventLog& log, const jalon::Clock& clock, int clients,
-                                    uint64_t per_client, const std::string& body,
+                                    uint64_t first, uint64_t per_client, const std::string& body,
                                     std::atomic<int>& failures) {
   struct Client {
     int id = 0;
@@ -174,7 +178,7 @@ std::vector<double> RunAsyncClients(jalon::EventLog& log, const jalon::Clock& cl
       {
         std::lock_guard<std::mutex> lock(mu);
         latencies.push_back(us);
-        done = ++client->next == per_client;
+        done = ++client->next == first + per_client;
         if (done && ++finished == clients) all_done.notify_one();
       }
       if (!done) submit(*client);
@@ -182,6 +186,7 @@ std::vector<double> RunAsyncClients(jalon::EventLog& log, const jalon::Clock& cl
   };
   for (int c = 0; c < clients; ++c) {
     state[static_cast<size_t>(c)].id = c;
+    state[static_cast<size_t>(c)].next = first;
     submit(state[static_cast<size_t>(c)]);
   }
   std::unique_lock<std::mutex> lock(mu);
@@ -191,7 +196,7 @@ std::vector<double> RunAsyncClients(jalon::EventLog& log, const jalon::Clock& cl
 
 // One OS thread per client, each blocking in Append.
 std::vector<double> RunThreadClients(jalon::EventLog& log, const jalon::Clock& clock, int clients,
-                                     uint64_t per_client, const std::string& body,
+                                     uint64_t first, uint64_t per_client, const std::string& body,
                                      std::atomic<int>& failures) {
   std::vector<std::vector<double>> latencies(static_cast<size_t>(clients));
   std::vector<std::thread> threads;
@@ -199,7 +204,7 @@ std::vector<double> RunThreadClients(jalon::EventLog& log, const jalon::Clock& c
     threads.emplace_back([&, c] {
       auto& lat = latencies[static_cast<size_t>(c)];
       lat.reserve(per_client);
-      for (uint64_t i = 0; i < per_client; ++i) {
+      for (uint64_t i = first; i < first + per_client; ++i) {
         jalon::AppendRequest req;
         req.stream = "bench/" + std::to_string(c);
         req.command_id = CommandId(c, i);
@@ -217,37 +222,24 @@ std::vector<double> RunThreadClients(jalon::EventLog& log, const jalon::Clock& c
   return all;
 }
 
+// The run is cut into `rounds`, each the engine's share of the appends and
+// then the raw side's, so that both sides meet the same moods of the disk:
+// on this VM its synced-write time changes by 2x from one minute to the
+// next, and with the engine's whole run first and the raw run after it, a
+// ratio of 0.41 and one of 0.86 came out of the same build on the same day
+// (session 14). Each side's figure is its events over its summed time.
 int Append(const std::string& base, int clients, uint64_t events, size_t payload,
-           const std::string& mode) {
+           const std::string& mode, int rounds) {
   TempDir engine_dir(base), raw_dir(base);
   jalon::SystemClock clock;
   jalon::EventLogOptions options;
   options.clock = &clock;
   options.sync = g_sync;
-  auto log = jalon::EventLog::Open(engine_dir.path, options);
-  if (!log.ok()) {
-    std::fprintf(stderr, "%s\n", log.status().ToString().c_str());
-    return 1;
-  }
-  const uint64_t per_client = std::max<uint64_t>(1, events / static_cast<uint64_t>(clients));
+  const uint64_t per_round = std::max<uint64_t>(
+      1, events / static_cast<uint64_t>(clients) / static_cast<uint64_t>(rounds));
   std::atomic<int> failures{0};
   const std::string body = RandomBytes(payload, 3);
-  const auto start = Clock::now();
-  std::vector<double> all =
-      mode == "threads" ? RunThreadClients(**log, clock, clients, per_client, body, failures)
-                        : RunAsyncClients(**log, clock, clients, per_client, body, failures);
-  const double engine_s = Seconds(Clock::now() - start);
-  const jalon::LogStats stats = (*log)->Stats();
-  const double p50 = Percentile(all, 0.50), p99 = Percentile(all, 0.99);
-  const uint64_t total = per_client * static_cast<uint64_t>(clients);
-  const double engine_eps = static_cast<double>(stats.events) / engine_s;
-  const uint64_t batch = std::max<uint64_t>(
-      1, (stats.events + stats.batches / 2) / std::max<uint64_t>(1, stats.batches));
-  log->reset();
-
-  // The raw side: the same number of synced writes, the same batch size and
-  // payload. A record is the payload plus the envelope, so use the encoded
-  // event size for the value.
+  // A raw record is the payload plus the envelope: the encoded event's size.
   jalon::Event sample;
   sample.stream = "bench/0";
   sample.type = "BenchEvent";
@@ -255,18 +247,62 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
   sample.command_id = "c0-0";
   sample.payload = std::string(payload, 'x');
   const size_t record_size = jalon::SealAndEncode(&sample).size();
-  RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size);
-  const double raw_eps = static_cast<double>(stats.batches * batch) / raw.seconds;
-  const double raw_p50 = Percentile(raw.latencies_us, 0.50);
-  const double raw_p99 = Percentile(raw.latencies_us, 0.99);
+
+  std::vector<double> all, raw_latencies;
+  double engine_s = 0, raw_s = 0;
+  uint64_t engine_events = 0, batches = 0, raw_events = 0;
+  for (int round = 0; round < rounds; ++round) {
+    // The engine's share, on a log opened for it, so that none of its
+    // background work runs into the raw side's share.
+    auto log = jalon::EventLog::Open(engine_dir.path, options);
+    if (!log.ok()) {
+      std::fprintf(stderr, "%s\n", log.status().ToString().c_str());
+      return 1;
+    }
+    const uint64_t first = per_round * static_cast<uint64_t>(round);
+    const auto start = Clock::now();
+    std::vector<double> lat =
+        mode == "threads"
+            ? RunThreadClients(**log, clock, clients, first, per_round, body, failures)
+            : RunAsyncClients(**log, clock, clients, first, per_round, body, failures);
+    const double round_engine_s = Seconds(Clock::now() - start);
+    const jalon::LogStats stats = (*log)->Stats();  // since this open: this round
+    log->reset();
+    all.insert(all.end(), lat.begin(), lat.end());
+
+    // The raw side's share: as many synced writes as the engine's group
+    // commits, of the size they averaged.
+    const uint64_t batch = std::max<uint64_t>(
+        1, (stats.events + stats.batches / 2) / std::max<uint64_t>(1, stats.batches));
+    RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size, raw_events);
+    raw_latencies.insert(raw_latencies.end(), raw.latencies_us.begin(), raw.latencies_us.end());
+    std::fprintf(
+        stderr, "round %d/%d: engine %.0f events/s (%llu group commits of %llu), raw %.0f\n",
+        round + 1, rounds, static_cast<double>(stats.events) / round_engine_s,
+        static_cast<unsigned long long>(stats.batches), static_cast<unsigned long long>(batch),
+        static_cast<double>(stats.batches * batch) / raw.seconds);
+    engine_s += round_engine_s;
+    raw_s += raw.seconds;
+    engine_events += stats.events;
+    batches += stats.batches;
+    raw_events += stats.batches * batch;
+  }
+  const double p50 = Percentile(all, 0.50), p99 = Percentile(all, 0.99);
+  const uint64_t total = per_round * static_cast<uint64_t>(clients) * static_cast<uint64_t>(rounds);
+  const double engine_eps = static_cast<double>(engine_events) / engine_s;
+  const double raw_eps = static_cast<double>(raw_events) / raw_s;
+  const uint64_t batch =
+      std::max<uint64_t>(1, (engine_events + batches / 2) / std::max<uint64_t>(1, batches));
+  const double raw_p50 = Percentile(raw_latencies, 0.50);
+  const double raw_p99 = Percentile(raw_latencies, 0.99);
 
   std::printf(
-      "case=append mode=%s sync=%d command_ids=%d clients=%d payload=%zu events=%llu batches=%llu "
-      "batch_events=%llu "
+      "case=append mode=%s sync=%d command_ids=%d clients=%d payload=%zu rounds=%d events=%llu "
+      "batches=%llu batch_events=%llu "
       "engine_eps=%.0f raw_eps=%.0f ratio=%.2f p50_us=%.0f p99_us=%.0f raw_p50_us=%.0f "
       "raw_p99_us=%.0f p50_vs_raw=%.2f failures=%d\n",
-      mode.c_str(), g_sync ? 1 : 0, g_command_ids ? 1 : 0, clients, payload,
-      static_cast<unsigned long long>(total), static_cast<unsigned long long>(stats.batches),
+      mode.c_str(), g_sync ? 1 : 0, g_command_ids ? 1 : 0, clients, payload, rounds,
+      static_cast<unsigned long long>(total), static_cast<unsigned long long>(batches),
       static_cast<unsigned long long>(batch), engine_eps, raw_eps, engine_eps / raw_eps, p50, p99,
       raw_p50, raw_p99, p50 / raw_p50, failures.load());
   return failures.load() == 0 ? 0 : 1;
@@ -806,6 +842,12 @@ int main(int argc, char** argv) {
   append->add_flag("--no-sync", no_sync,
                    "Both sides write without fsync: compares the CPU paths apart from the disk "
                    "(not a durability figure)");
+  int append_rounds = 4;
+  append
+      ->add_option("--rounds", append_rounds,
+                   "Alternate the engine and the raw side this many times, each with its share "
+                   "of the events, so that both meet the same moods of the disk")
+      ->check(CLI::Range(1, 1000));
   std::string mode = "async";
   append
       ->add_option("--mode", mode,
@@ -848,10 +890,11 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
   std::printf("%s\n", MachineLine().c_str());
+  std::fflush(stdout);  // before the progress lines on stderr
   if (jobs->parsed()) return Jobs(base, jobs_directions, jobs_reminders);
   g_command_ids = !no_command_ids;
   g_sync = !no_sync;
-  if (append->parsed()) return Append(base, clients, events, payload, mode);
+  if (append->parsed()) return Append(base, clients, events, payload, mode, append_rounds);
   if (replay->parsed()) return Replay(base, replay_events, payload);
   if (rebuild->parsed()) return Rebuild(base, directions, queries, rounds);
   return 2;
