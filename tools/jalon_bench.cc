@@ -222,6 +222,11 @@ std::vector<double> RunThreadClients(jalon::EventLog& log, const jalon::Clock& c
   return all;
 }
 
+// Events per group commit, rounded, at least 1.
+uint64_t AverageBatch(uint64_t events, uint64_t batches) {
+  return std::max<uint64_t>(1, (events + batches / 2) / std::max<uint64_t>(1, batches));
+}
+
 // The run is cut into `rounds`, each the engine's share of the appends and
 // then the raw side's, so that both sides meet the same moods of the disk:
 // on this VM its synced-write time changes by 2x from one minute to the
@@ -272,8 +277,7 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
 
     // The raw side's share: as many synced writes as the engine's group
     // commits, of the size they averaged.
-    const uint64_t batch = std::max<uint64_t>(
-        1, (stats.events + stats.batches / 2) / std::max<uint64_t>(1, stats.batches));
+    const uint64_t batch = AverageBatch(stats.events, stats.batches);
     RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size, raw_events);
     raw_latencies.insert(raw_latencies.end(), raw.latencies_us.begin(), raw.latencies_us.end());
     std::fprintf(
@@ -291,8 +295,7 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
   const uint64_t total = per_round * static_cast<uint64_t>(clients) * static_cast<uint64_t>(rounds);
   const double engine_eps = static_cast<double>(engine_events) / engine_s;
   const double raw_eps = static_cast<double>(raw_events) / raw_s;
-  const uint64_t batch =
-      std::max<uint64_t>(1, (engine_events + batches / 2) / std::max<uint64_t>(1, batches));
+  const uint64_t batch = AverageBatch(engine_events, batches);
   const double raw_p50 = Percentile(raw_latencies, 0.50);
   const double raw_p99 = Percentile(raw_latencies, 0.99);
 
