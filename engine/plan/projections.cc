@@ -371,9 +371,7 @@ Status Projections::ParallelCatchUpLocked(uint64_t head,
   const auto share_of = [workers](std::string_view code) {
     return std::hash<std::string_view>{}(code) % workers;
   };
-  for (auto& [code, state] : plans_)
-    *shares[share_of(code)].FindOrAdd(code).second = std::move(state);
-  plans_.Clear();
+  plans_.SplitInto(shares, share_of);
 
   const uint64_t from = applied_ + 1;
   SlicePipeline pipeline(workers, (head - from) / slice_events + 1);

@@ -78,6 +78,18 @@ class PlanMap {
   std::pair<std::string_view, PlanState*> FindOrAdd(std::string_view code);
   // Moves every plan of `other` in; `other` holds no code of this one.
   void Merge(PlanMap&& other);
+  // Moves every plan, node and all, into shares[share_of(code)], leaving
+  // this map empty.
+  template <class ShareOf>  // size_t(std::string_view code)
+  void SplitInto(std::vector<PlanMap>& shares, const ShareOf& share_of) {
+    index_.clear();
+    while (!tree_.empty()) {
+      auto node = tree_.extract(tree_.begin());
+      PlanMap& share = shares[share_of(std::string_view(node.key()))];
+      const auto added = share.tree_.insert(std::move(node)).position;
+      share.index_.emplace(added->first, &added->second);
+    }
+  }
   void Clear();
   size_t size() const { return tree_.size(); }
 

@@ -257,6 +257,32 @@ TEST_F(ProjectionsTest, SlicedParallelRebuildEqualsTheLiveState) {
   EXPECT_EQ(twice.Current("P3")->ToJson(), projections_->Current("P3")->ToJson());
 }
 
+// A parallel catch-up that starts from plans already applied hands each of
+// them to its worker's share and takes it back: every plan, the ones it
+// had and the ones it adds, ends equal to the live state.
+TEST_F(ProjectionsTest, SlicedParallelCatchUpFromTheMiddleKeepsThePlansItHad) {
+  ImportGenerated(*service_, 6);  // P0 .. P5
+  Projections partial(*log_, SmallSlices());
+  ASSERT_TRUE(partial.CatchUp().ok());
+  const uint64_t middle = Head();
+  ASSERT_EQ(partial.Codes().size(), 6u);
+  // Then P0 .. P11 again (imports revising P0 .. P5, new P6 .. P11), and an
+  // event on P3: over 100 events behind, caught up in parallel.
+  ImportGenerated(*service_, 12);
+  ASSERT_TRUE(
+      Exec("ReportProgress",
+           {{"direction", "P3"}, {"action", "A1.1"}, {"date", "2019-01-15"}, {"percent", 90}})
+          .ok());
+  ASSERT_GT(Head() - middle, 20 * kSlice);
+  ASSERT_TRUE(partial.CatchUp().ok());
+  ASSERT_TRUE(projections_->CatchUp().ok());
+  EXPECT_EQ(partial.Stats().applied_position, Head());
+  ASSERT_EQ(partial.Codes(), projections_->Codes());
+  for (const std::string& code : projections_->Codes()) {
+    ASSERT_EQ(partial.Current(code)->ToJson(), projections_->Current(code)->ToJson()) << code;
+  }
+}
+
 // Damage on a slice's first event (checked across two readers), inside a
 // slice, and a missing event: the parallel catch-up names the first bad
 // position, applies nothing past it, and never hangs.
