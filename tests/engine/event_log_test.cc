@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -287,6 +289,49 @@ TEST_F(EventLogTest, GroupCommitSharesSyncsAcrossConcurrentAppends) {
   const LogStats stats = log->Stats();
   EXPECT_EQ(stats.events, static_cast<uint64_t>(kThreads * kPerThread));
   EXPECT_LT(stats.batches, stats.events);  // at least some appends shared a sync
+  EXPECT_TRUE(log->Verify().ok);
+}
+
+// Writes refused as unavailable (what a failed write leaves) while appends
+// are in flight: the sealer's recovery waits for the writer to finish what it
+// is writing, then resumes. The writer must wake it when it goes idle, though
+// it spares that wake-up while a sealed batch is queued; without it, every
+// append from here on would hang. Nothing acknowledged is lost.
+TEST_F(EventLogTest, RecoveryWaitsForTheBusyWriterAndAppendsResume) {
+  auto log = OpenLogOrDie(dir_.path(), clock_);
+  constexpr int kThreads = 16;
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; !stop.load(); ++i) {
+        auto r = log->Append(
+            MakeRequest("s" + std::to_string(t), std::to_string(t) + "/" + std::to_string(i)));
+        ASSERT_TRUE(r.ok()) << r.status().ToString();
+        acknowledged.fetch_add(1);
+      }
+    });
+  }
+  auto wait_for = [&](uint64_t count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (acknowledged.load() < count && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return acknowledged.load() >= count;
+  };
+  ASSERT_TRUE(wait_for(200));
+  for (int round = 0; round < 3; ++round) {
+    // Recovery is tried at most once a second.
+    if (round > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    log->RefuseWrites(Status::Unavailable("test: the disk said no"));
+    const uint64_t before = acknowledged.load();
+    EXPECT_TRUE(wait_for(before + 200)) << "appends did not resume after round " << round;
+    EXPECT_TRUE(log->WriteHealth().ok()) << log->WriteHealth().ToString();
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(log->Head().position, acknowledged.load());
   EXPECT_TRUE(log->Verify().ok);
 }
 
