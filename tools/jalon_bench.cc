@@ -228,6 +228,19 @@ uint64_t AverageBatch(uint64_t events, uint64_t batches) {
   return std::max<uint64_t>(1, (events + batches / 2) / std::max<uint64_t>(1, batches));
 }
 
+// Events and time summed over rounds, for one side of a comparison.
+struct Tally {
+  uint64_t events = 0;
+  double seconds = 0;
+  // Adds a round's share and returns that round's events per second.
+  double Add(uint64_t round_events, double round_seconds) {
+    events += round_events;
+    seconds += round_seconds;
+    return static_cast<double>(round_events) / round_seconds;
+  }
+  double Eps() const { return static_cast<double>(events) / seconds; }
+};
+
 // The run is cut into `rounds`, each the engine's share of the appends and
 // then the raw side's, so that both sides meet the same moods of the disk:
 // on this VM its synced-write time changes by 2x from one minute to the
@@ -255,8 +268,8 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
   const size_t record_size = jalon::SealAndEncode(&sample).size();
 
   std::vector<double> all, raw_latencies;
-  double engine_s = 0, raw_s = 0, ceiling_s = 0;
-  uint64_t engine_events = 0, batches = 0, raw_events = 0, ceiling_events = 0;
+  Tally engine, raw_side, ceiling_side;
+  uint64_t batches = 0;
   for (int round = 0; round < rounds; ++round) {
     // The engine's share, on a log opened for it, so that none of its
     // background work runs into the raw side's share.
@@ -279,7 +292,7 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
     // The raw side's share: as many synced writes as the engine's group
     // commits, of the size they averaged.
     const uint64_t batch = AverageBatch(stats.events, stats.batches);
-    RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size, raw_events);
+    RawRun raw = RawAppend(raw_dir.path, stats.batches, batch, record_size, raw_side.events);
     raw_latencies.insert(raw_latencies.end(), raw.latencies_us.begin(), raw.latencies_us.end());
     // The ceiling: the same events, raw, in synced writes of one event per
     // client, back to back. With each client's append acknowledged only
@@ -290,30 +303,24 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
     const uint64_t per_ceiling = static_cast<uint64_t>(clients);  // one event per append
     const uint64_t ceiling_writes = (stats.events + per_ceiling - 1) / per_ceiling;
     RawRun ceiling =
-        RawAppend(ceiling_dir.path, ceiling_writes, per_ceiling, record_size, ceiling_events);
+        RawAppend(ceiling_dir.path, ceiling_writes, per_ceiling, record_size, ceiling_side.events);
+    const double engine_round_eps = engine.Add(stats.events, round_engine_s);
+    const double raw_round_eps = raw_side.Add(stats.batches * batch, raw.seconds);
+    const double ceiling_round_eps =
+        ceiling_side.Add(ceiling_writes * per_ceiling, ceiling.seconds);
+    batches += stats.batches;
     std::fprintf(stderr,
                  "round %d/%d: engine %.0f events/s (%llu group commits of %llu), raw %.0f, "
                  "ceiling %.0f (synced writes of %llu)\n",
-                 round + 1, rounds, static_cast<double>(stats.events) / round_engine_s,
+                 round + 1, rounds, engine_round_eps,
                  static_cast<unsigned long long>(stats.batches),
-                 static_cast<unsigned long long>(batch),
-                 static_cast<double>(stats.batches * batch) / raw.seconds,
-                 static_cast<double>(ceiling_writes * per_ceiling) / ceiling.seconds,
+                 static_cast<unsigned long long>(batch), raw_round_eps, ceiling_round_eps,
                  static_cast<unsigned long long>(per_ceiling));
-    engine_s += round_engine_s;
-    raw_s += raw.seconds;
-    ceiling_s += ceiling.seconds;
-    ceiling_events += ceiling_writes * per_ceiling;
-    engine_events += stats.events;
-    batches += stats.batches;
-    raw_events += stats.batches * batch;
   }
   const double p50 = Percentile(all, 0.50), p99 = Percentile(all, 0.99);
   const uint64_t total = per_round * static_cast<uint64_t>(clients) * static_cast<uint64_t>(rounds);
-  const double engine_eps = static_cast<double>(engine_events) / engine_s;
-  const double raw_eps = static_cast<double>(raw_events) / raw_s;
-  const double ceiling_eps = static_cast<double>(ceiling_events) / ceiling_s;
-  const uint64_t batch = AverageBatch(engine_events, batches);
+  const double engine_eps = engine.Eps(), raw_eps = raw_side.Eps();
+  const uint64_t batch = AverageBatch(engine.events, batches);
   const double raw_p50 = Percentile(raw_latencies, 0.50);
   const double raw_p99 = Percentile(raw_latencies, 0.99);
 
@@ -325,7 +332,7 @@ int Append(const std::string& base, int clients, uint64_t events, size_t payload
       mode.c_str(), g_sync ? 1 : 0, g_command_ids ? 1 : 0, clients, payload, rounds,
       static_cast<unsigned long long>(total), static_cast<unsigned long long>(batches),
       static_cast<unsigned long long>(batch), engine_eps, raw_eps, engine_eps / raw_eps,
-      ceiling_eps, p50, p99, raw_p50, raw_p99, p50 / raw_p50, failures.load());
+      ceiling_side.Eps(), p50, p99, raw_p50, raw_p99, p50 / raw_p50, failures.load());
   return failures.load() == 0 ? 0 : 1;
 }
 
