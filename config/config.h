@@ -41,7 +41,7 @@ struct TenantRef {
 
 struct Config {
   std::string source = "<defaults>";  // where it was read from, for messages
-  // With [[tenants]], one jalond serves several cities (tools/SCALING.md):
+  // With [[tenants]], one jalond serves several cities (docs/scaling.md):
   // the main file holds [server] and the list, and each city's own file
   // holds everything else (its data directory, tokens, cycle, delivery,
   // contacts). `tenant` is the city's id in a city's Config, empty otherwise.

@@ -18,8 +18,8 @@ namespace {
 constexpr const char* kActor = "jalond/scheduler";
 // Plans visited at once in a pass. A visit is mostly waiting for its
 // append's fsync, so many visits in flight share each group commit: on 2
-// cores, 64 cut the firing pass of jalon-bench jobs from 340 to 185-320 ms
-// against 8 (README, "Jobs: the scheduler at scale").
+// cores, 64 make the firing pass of jalon-bench jobs about half as long as 8
+// (docs/benchmarks.md, "Jobs: the scheduler at scale").
 constexpr size_t kWorkers = 64;
 
 NewEvent MakeEvent(const std::string& type, const Json& payload, Instant effective) {

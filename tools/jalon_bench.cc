@@ -243,10 +243,9 @@ struct Tally {
 
 // The run is cut into `rounds`, each the engine's share of the appends and
 // then the raw side's, so that both sides meet the same moods of the disk:
-// on this VM its synced-write time changes by 2x from one minute to the
-// next, and with the engine's whole run first and the raw run after it, a
-// ratio of 0.41 and one of 0.86 came out of the same build on the same day
-// (session 14). Each side's figure is its events over its summed time.
+// on a virtual disk the synced-write time can change twofold from one minute
+// to the next, and one side's whole run before the other's would compare two
+// different disks. Each side's figure is its events over its summed time.
 int Append(const std::string& base, int clients, uint64_t events, size_t payload,
            const std::string& mode, int rounds) {
   TempDir engine_dir(base), raw_dir(base), ceiling_dir(base);

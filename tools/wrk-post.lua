@@ -1,4 +1,4 @@
--- wrk script for the POST /v1/commands figures in the README. Every request
+-- wrk script for the POST /v1/commands figures in docs/benchmarks.md. Every request
 -- records a measurement on a date no other request of the run uses; run it
 -- against fresh data (a second run would repeat the dates and get 400s).
 --   wrk -t2 -c64 -d10s --latency -s tools/wrk-post.lua http://127.0.0.1:8080

@@ -46,11 +46,10 @@ struct EntityFields {
 // Entities of one kind, by id, in the order they were added.
 //
 // Each entity is kept encoded (CBOR, about 250 bytes for an indicator, 330
-// with its entry) and
-// decoded on access: as nlohmann::json objects, the 33 indicators of a plan
-// took 77 KB, which made a city of 30,000 plans need gigabytes, and every
-// copy of a plan (a command's working copy, a past state) cost as many
-// allocations as the JSON had nodes. Readers get a decoded copy; appliers
+// with its entry) and decoded on access, because as nlohmann::json objects
+// the 33 indicators of a plan take 77 KB, a city of 30,000 plans would need
+// gigabytes, and every copy of a plan (a command's working copy, a past
+// state) would cost as many allocations as the JSON has nodes. Readers get a decoded copy; appliers
 // decode, change and Put back. A plan holds tens of entities of a kind, so
 // lookup is a scan of the ids.
 class Collection {

@@ -107,9 +107,8 @@ class PlanMap {
 
 class Projections {
  public:
-  // Bump when PlanState::Encode changes (5: data_version, 2026-11-29; 4: entities' and reminders'
-  // texts packed, entity keys coded, 2026-11-29; 3: the binary encoding; 2 and before: the state's
-  // JSON).
+  // Bump when PlanState::Encode changes (5: data_version; 4: entities' and reminders' texts
+  // packed, entity keys coded; 3: the binary encoding; 2 and before: the state's JSON).
   static constexpr uint32_t kSnapshotFormat = 5;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.

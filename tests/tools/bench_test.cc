@@ -1,4 +1,4 @@
-// `jalon-bench` as the README runs it, on tiny workloads: its result lines
+// `jalon-bench` as docs/benchmarks.md runs it, on tiny workloads: its result lines
 // keep DESIGN.md's "Benchmark output" form (one `key=value` line per case,
 // starting with `case=`, with `ratio=`), the append case measures the three
 // sides it reports, and it leaves no database behind. The figures themselves
