@@ -55,14 +55,17 @@ class BoundedDom final : public nlohmann::json_sax<Json> {
   const std::string& error() const { return error_; }
 
  private:
+  // A path deeper than this is shown cut, so that a refusal of deep
+  // nesting does not quote 64 levels of "[0]".
+  static constexpr size_t kShownLevels = 8;
   static std::string Member(const std::string& key) { return "." + key; }
   static std::string Index(size_t i) { return "[" + std::to_string(i) + "]"; }
 
   // The JSON path of the first `levels` open containers, then `leaf`.
   std::string Join(size_t levels, const std::string& leaf) const {
     std::string path;
-    for (size_t i = 1; i < levels; ++i) path += names_[i];
-    path += leaf;
+    for (size_t i = 1; i < levels && i <= kShownLevels; ++i) path += names_[i];
+    path += levels > kShownLevels + 1 ? "..." : leaf;
     if (!path.empty() && path[0] == '.') path.erase(0, 1);
     return path.empty() ? "the top-level value" : path;
   }
