@@ -80,6 +80,11 @@ http::Response DocumentResponse(const http::Request& req, const Result<Json>& da
                    : format == "md" ? "text/markdown; charset=utf-8"
                                     : "application/json";
   r.body = std::move(text).value();
+  // The web UI's policy; the document's own <style> admitted by its hash.
+  if (format == "html") {
+    r.headers["Content-Security-Policy"] = http::HtmlDocumentCsp(r.body);
+    r.headers["X-Content-Type-Options"] = "nosniff";
+  }
   return r;
 }
 

@@ -2,23 +2,73 @@
 
 #include <openssl/crypto.h>
 
-namespace jalon::http {
+#include <array>
+#include <cctype>
+#include <string_view>
 
-bool Principal::CanWrite(const std::string& command_type, const std::string& code) const {
-  if (role == "admin") return true;
-  if (role == "steering") return command_type == "HoldReview";
-  if (!direction.empty()) return direction == code && command_type != "RegisterDirection";
-  return false;  // auditor, anonymous
+namespace jalon::http {
+namespace {
+
+// The governance decisions: steering's and admin's, never a direction's.
+constexpr std::array<std::string_view, 4> kSteeringCommands = {"ValidateAxis", "RetainScenario",
+                                                               "HoldReview", "CloseRevision"};
+
+bool IsSteeringCommand(const std::string& type) {
+  for (std::string_view c : kSteeringCommands) {
+    if (c == type) return true;
+  }
+  return false;
 }
 
-Result<Principal> Authenticator::Authenticate(const Request& request) const {
-  const std::string header = request.Header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (header.empty() && anonymous_read_) return Principal{"anonymous", "anonymous", ""};
-  if (header.size() <= kBearer.size() || header.compare(0, kBearer.size(), kBearer) != 0) {
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool RoleMayRun(const std::string& role, const std::string& command_type) {
+  if (role == "admin") return true;
+  if (role == "steering") return IsSteeringCommand(command_type);
+  if (role.starts_with("direction:"))
+    return command_type != "RegisterDirection" && !IsSteeringCommand(command_type);
+  return false;  // auditor, anonymous, anything else
+}
+
+bool Principal::CanWrite(const std::string& command_type, const std::string& code) const {
+  if (!RoleMayRun(role, command_type)) return false;
+  if (role.starts_with("direction:")) return !direction.empty() && direction == code;
+  return true;
+}
+
+Result<Principal> Authenticator::Authenticate(const Request& request,
+                                              bool anonymous_allowed) const {
+  const auto present = request.headers.find("authorization");
+  if (present == request.headers.end() && anonymous_read_) {
+    if (anonymous_allowed) return Principal{"anonymous", "anonymous", ""};
+    return Status::Unauthenticated(
+        "this route needs a bearer token (Authorization: Bearer <token>); anonymous reads open "
+        "only the directions list, the plans and their dashboards");
+  }
+  const std::string header = present == request.headers.end() ? std::string() : present->second;
+  // RFC 9110: the scheme is case-insensitive; one or more spaces follow it.
+  constexpr std::string_view kBearer = "Bearer";
+  const std::string_view value(header);
+  size_t start = kBearer.size();
+  if (value.size() > start && IEquals(value.substr(0, start), kBearer) && value[start] == ' ') {
+    while (start < value.size() && value[start] == ' ') ++start;
+  } else {
+    start = std::string_view::npos;
+  }
+  if (start == std::string_view::npos || start >= value.size()) {
     return Status::Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
   }
-  const Hash presented = Sha256(std::string_view(header).substr(kBearer.size()));
+  const Hash presented = Sha256(value.substr(start));
   // Compare with every token, in constant time, without stopping early.
   const TokenEntry* found = nullptr;
   for (const TokenEntry& t : tokens_) {

@@ -6,6 +6,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <condition_variable>
+#include <list>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -19,6 +21,36 @@ namespace bhttp = boost::beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
+namespace {
+
+// The headers every response carries unless its handler set them: the API
+// answers are data, never a page to render or to cache.
+constexpr const char* kDefaultCsp =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+// Headers Jalon reads as one value: several of them are ambiguous (which
+// token? which key?) and refused rather than resolved to one.
+constexpr const char* kSingleHeaders[] = {"authorization", "idempotency-key"};
+
+}  // namespace
+
+// A connection that the acceptor may close from another thread.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Stops counting against max_connections (once).
+  virtual void Release() = 0;
+  // Closes the socket on the connection's own strand.
+  virtual void CloseSoon() = 0;
+};
+
+// A connection that has not sent its first request's headers yet.
+struct PendingEntry {
+  std::string address;
+  std::weak_ptr<Connection> connection;
+  bool evicted = false;
+};
+
 struct HttpServer::Impl {
   Impl(ServerOptions o, AsyncHandler h)
       : options(std::move(o)),
@@ -28,12 +60,20 @@ struct HttpServer::Impl {
         acceptor(net::make_strand(ioc)) {}
 
   void Accept();
+  // Under pending_mu: closes the oldest pending connection (of `address`
+  // if given). False if there is none.
+  bool EvictOldestPending(const std::string* address,
+                          std::vector<std::shared_ptr<Connection>>* evicted);
+  void LeavePending(std::list<PendingEntry>::iterator entry);
 
   ServerOptions options;
   AsyncHandler handler;
   // Before the io_context: a session that its destruction releases (a
   // reply queued on a stopped context) still counts itself out.
   std::atomic<size_t> connections{0};
+  std::mutex pending_mu;
+  std::list<PendingEntry> pending;                    // oldest first
+  std::map<std::string, size_t> pending_per_address;  // not evicted
   std::atomic<size_t> in_flight{0};
   // Requests whose Reply still exists somewhere (a command waiting for its
   // group commit holds one): Stop() waits for them, so that no Reply, and
@@ -56,16 +96,61 @@ struct HttpServer::Impl {
   bool running = false;
 };
 
+bool HttpServer::Impl::EvictOldestPending(const std::string* address,
+                                          std::vector<std::shared_ptr<Connection>>* evicted) {
+  for (PendingEntry& e : pending) {
+    if (e.evicted || (address != nullptr && e.address != *address)) continue;
+    e.evicted = true;
+    if (auto n = pending_per_address.find(e.address);
+        n != pending_per_address.end() && --n->second == 0)
+      pending_per_address.erase(n);
+    if (auto c = e.connection.lock()) {
+      c->Release();
+      evicted->push_back(std::move(c));
+    }
+    return true;
+  }
+  return false;
+}
+
+void HttpServer::Impl::LeavePending(std::list<PendingEntry>::iterator entry) {
+  std::lock_guard<std::mutex> lock(pending_mu);
+  if (!entry->evicted) {
+    if (auto n = pending_per_address.find(entry->address);
+        n != pending_per_address.end() && --n->second == 0)
+      pending_per_address.erase(n);
+  }
+  pending.erase(entry);
+}
+
 namespace {
 
 // One connection. Owned by the shared_ptrs in its pending operations.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public Connection, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server, bool reject)
-      : stream_(std::move(socket)), server_(server), reject_(reject) {
+  // `restricted`: accepted within the reserve, for /healthz and
+  // authenticated requests only.
+  Session(tcp::socket socket, HttpServer::Impl& server, bool reject, bool restricted)
+      : stream_(std::move(socket)), server_(server), reject_(reject), restricted_(restricted) {
     ++server_.connections;
   }
-  ~Session() { --server_.connections; }
+  ~Session() override {
+    Release();
+    LeavePending();
+  }
+
+  void Release() override {
+    if (!released_.exchange(true)) --server_.connections;
+  }
+  void CloseSoon() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      self->stream_.socket().close(ec);
+    });
+  }
+  // Called once, before Run().
+  void SetPending(std::list<PendingEntry>::iterator entry) { pending_ = entry; }
 
   void Run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
@@ -78,10 +163,27 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  void LeavePending() {
+    if (pending_) server_.LeavePending(*pending_);
+    pending_.reset();
+  }
+
+  // The headers first, within header_timeout on a new connection (one that
+  // never speaks is cut early) or read_timeout on a kept-alive one; then
+  // the body, within read_timeout.
   void Read() {
+    head_ = false;
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(server_.options.header_limit));
+    stream_.expires_after(pending_ ? server_.options.header_timeout : server_.options.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnRead(ec, 0);
+    LeavePending();
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::OnRead, shared_from_this()));
@@ -103,6 +205,10 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = req.version();
     Request request;
     request.method = std::string(req.method_string());
+    // HEAD is GET without the body (Reply leaves it out): every GET route
+    // answers it, with the same headers.
+    head_ = req.method() == bhttp::verb::head;
+    if (head_) request.method = "GET";
     request.request_id = "r" + std::to_string(++server_.next_request);
     if (!ParseTarget(std::string(req.target()), &request.path, &request.query)) {
       return Reply(ErrorResponse(400, "malformed request target"), false, version);
@@ -110,7 +216,22 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : req) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (const char* single : kSingleHeaders) {
+        if (name == single && request.headers.contains(name)) {
+          return Reply(ErrorResponse(400, std::string(field.name_string()) +
+                                              ": given more than once; send it once"),
+                       false, version);
+        }
+      }
       request.headers[name] = std::string(field.value());
+    }
+    // Within the reserve: health checks and authenticated work only.
+    if (restricted_ && !request.path.ends_with("/healthz") &&
+        !request.headers.contains("authorization")) {
+      return Reply(ErrorResponse(503,
+                                 "too many connections; only /healthz and authenticated "
+                                 "requests are served now; try again later"),
+                   false, version);
     }
     request.body = std::move(req.body());
     ++server_.in_flight;
@@ -185,9 +306,21 @@ class Session : public std::enable_shared_from_this<Session> {
     res->set(bhttp::field::server, "jalond");
     res->set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) res->set(name, value);
+    const auto set_default = [&res](const char* name, const char* value) {
+      if (res->find(name) == res->end()) res->set(name, value);
+    };
+    set_default("X-Content-Type-Options", "nosniff");
+    set_default("Content-Security-Policy", kDefaultCsp);
+    set_default("Referrer-Policy", "no-referrer");
+    set_default("Cache-Control", "no-store");
     res->keep_alive(keep_alive && !server_.stopping);
     res->body() = std::move(response.body);
     res->prepare_payload();
+    if (head_) {  // the GET's headers, Content-Length included, without its body
+      const size_t length = res->body().size();
+      res->body().clear();
+      if (res->has_content_length()) res->content_length(length);
+    }
     response_ = res;
     stream_.expires_after(server_.options.read_timeout);
     bhttp::async_write(
@@ -213,6 +346,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<void> response_;  // kept alive until written
   HttpServer::Impl& server_;
   const bool reject_;
+  const bool restricted_;
+  std::atomic<bool> released_{false};
+  std::optional<std::list<PendingEntry>::iterator> pending_;  // until the first headers
+  bool head_ = false;  // the request being answered is a HEAD
 };
 
 }  // namespace
@@ -220,8 +357,34 @@ class Session : public std::enable_shared_from_this<Session> {
 void HttpServer::Impl::Accept() {
   acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (!ec) {
-      const bool reject = connections.load() >= options.max_connections;
-      std::make_shared<Session>(std::move(socket), *this, reject)->Run();
+      beast::error_code peer_ec;
+      const auto peer = socket.remote_endpoint(peer_ec);
+      const std::string address = peer_ec ? std::string() : peer.address().to_string();
+      std::vector<std::shared_ptr<Connection>> evicted;
+      bool reject = false, restricted = false;
+      {
+        std::lock_guard<std::mutex> lock(pending_mu);
+        // One address cannot hold many silent sockets: its oldest goes.
+        if (auto n = pending_per_address.find(address);
+            n != pending_per_address.end() && n->second >= options.max_pending_per_address)
+          EvictOldestPending(&address, &evicted);
+        // At the limit, a silent socket makes room before anyone is refused.
+        if (connections.load() >= options.max_connections) EvictOldestPending(nullptr, &evicted);
+        const size_t open = connections.load();
+        reject = open >= options.max_connections;
+        restricted = open + std::min(options.connection_reserve, options.max_connections) >=
+                     options.max_connections;
+      }
+      for (const auto& c : evicted) c->CloseSoon();
+      evicted.clear();
+      auto session = std::make_shared<Session>(std::move(socket), *this, reject, restricted);
+      if (!reject) {
+        std::lock_guard<std::mutex> lock(pending_mu);
+        pending.push_back({address, session, false});
+        ++pending_per_address[address];
+        session->SetPending(std::prev(pending.end()));
+      }
+      session->Run();
     }
     if (acceptor.is_open()) Accept();
   });

@@ -3,7 +3,21 @@
 // - One session per connection, on its own strand; keep-alive.
 // - A deadline on every read: a slow client is cut off and holds no thread.
 // - A body size limit (413) and a header size limit (431).
-// - A bounded number of connections: beyond it, new ones get 503 and close.
+// - Connections are bounded so that idle sockets cannot lock out health
+//   checks and authenticated work (ServerOptions):
+//   - a connection that has not sent its first request's headers within
+//     header_timeout is cut (established keep-alive ones get read_timeout);
+//   - each client address keeps at most max_pending_per_address such
+//     connections: a new one closes that address's oldest;
+//   - at max_connections, a new connection closes the oldest connection
+//     still waiting for its first request; if there is none, it gets 503;
+//   - past max_connections - connection_reserve, a new connection is served
+//     only for /healthz and for requests that carry an Authorization
+//     header; others get 503 and close.
+// - Every response carries the security headers (nosniff, a CSP, no
+//   referrer) and, unless the handler set its own, Cache-Control: no-store.
+// - HEAD is answered as GET, without the body.
+// - Several Authorization or Idempotency-Key headers: 400.
 // - A handler answers through its Reply, now or later, from any thread; the
 //   response is written on the connection's strand. The requests that
 //   ServerOptions::quick picks are started on the I/O thread that read them:
@@ -40,7 +54,12 @@ struct ServerOptions {
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
   std::chrono::milliseconds read_timeout{10000};
+  // The first request's headers: much shorter than read_timeout, since a
+  // socket that never speaks only holds a connection.
+  std::chrono::milliseconds header_timeout{3000};
   size_t max_connections = 512;
+  size_t connection_reserve = 32;
+  size_t max_pending_per_address = 16;
   // Requests started on the I/O thread that read them; unset: none. Must
   // pick only handlers that never block (no long poll; a command hands its
   // wait for the group commit to the log and returns).

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "engine/util/run_here.h"
 
@@ -62,5 +63,12 @@ bool ParseTarget(const std::string& target, std::string* path,
 
 // {"error": {"status": 400, "message": "..."}}
 Response ErrorResponse(int status, const std::string& message);
+
+// The Content-Security-Policy of the web UI (tools/web).
+extern const char* const kWebUiCsp;
+// The policy of an HTML document Jalon renders (review document, brief):
+// the web UI's, whose style-src also admits the document's own <style>
+// blocks by their SHA-256, and nothing else inline.
+std::string HtmlDocumentCsp(std::string_view html);
 
 }  // namespace jalon::http

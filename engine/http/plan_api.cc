@@ -5,6 +5,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_json.h"
+#include "engine/util/json_parse.h"
 
 namespace jalon::http {
 namespace {
@@ -41,9 +42,12 @@ Result<uint64_t> NumberParam(const Request& req, const std::string& key, uint64_
   if (v.empty()) return fallback;
   uint64_t n = 0;
   for (char c : v) {
-    if (c < '0' || c > '9' || n > UINT64_MAX / 10)
-      return Status::InvalidArgument(key + ": must be a whole number");
-    n = n * 10 + static_cast<uint64_t>(c - '0');
+    if (c < '0' || c > '9') return Status::InvalidArgument(key + ": must be a whole number");
+    const auto digit = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - digit) / 10)
+      return Status::InvalidArgument(key + ": " + v.substr(0, 40) +
+                                     " is too large (at most 18446744073709551615)");
+    n = n * 10 + digit;
   }
   return n;
 }
@@ -65,13 +69,8 @@ class WaiterSlot {
   bool ok_ = false;
 };
 
-Result<Json> ParseBody(const Request& req) {
-  try {
-    return Json::parse(req.body);
-  } catch (const Json::parse_error& e) {
-    return Status::InvalidArgument(std::string("body: not valid JSON: ") + e.what());
-  }
-}
+// Bounded (engine/util/json_parse.h): depth, duplicate keys, finite numbers.
+Result<Json> ParseBody(const Request& req) { return ParseJson(req.body, "body"); }
 
 Result<TimeQuery> TimeParams(const Request& req) {
   TimeQuery q;
@@ -132,22 +131,27 @@ void PlanApi::Register(Router& router) {
   const EventLog* log = &log_;
   const Authenticator* auth = &auth_;
   // Wraps a handler with authentication; `code` is the {direction} param.
-  auto authed = [auth](auto fn) {
-    return [auth, fn](const Request& req, const Params& params) -> Response {
-      auto who = auth->Authenticate(req);
+  // Anonymous requests (server.anonymous_read) reach only the routes that
+  // pass kAnonymousAllowed: the directions list, a plan, its dashboard.
+  auto authed = [auth](auto fn, bool anonymous_allowed = false) {
+    return [auth, fn, anonymous_allowed](const Request& req, const Params& params) -> Response {
+      auto who = auth->Authenticate(req, anonymous_allowed);
       if (!who.ok()) return FromStatus(who.status());
       return fn(req, params, *who);
     };
   };
   std::shared_ptr<FeedWaiters> waiters = waiters_;
-  auto plan_read = [authed](auto fn) {
-    return authed([fn](const Request& req, const Params& params, const Principal& who) -> Response {
-      const std::string& code = params.at("direction");
-      if (!IsValidDirectionCode(code)) return ErrorResponse(400, "direction: not a direction code");
-      if (!who.CanRead(code))
-        return ErrorResponse(403, "the token of " + who.name + " may not read " + code);
-      return fn(req, code, who);
-    });
+  auto plan_read = [authed](auto fn, bool anonymous_allowed = false) {
+    return authed(
+        [fn](const Request& req, const Params& params, const Principal& who) -> Response {
+          const std::string& code = params.at("direction");
+          if (!IsValidDirectionCode(code))
+            return ErrorResponse(400, "direction: not a direction code");
+          if (!who.CanRead(code))
+            return ErrorResponse(403, "the token of " + who.name + " may not read " + code);
+          return fn(req, code, who);
+        },
+        anonymous_allowed);
   };
 
   router.Add(
@@ -168,76 +172,82 @@ void PlanApi::Register(Router& router) {
       AlwaysQuick);
 
   // Who the token is, for clients that adapt to the role (the web UI).
-  router.Add("GET", "/v1/whoami", authed([](const Request&, const Params&, const Principal& who) {
-               return JsonResponse(200, {{"name", who.name},
-                                         {"role", who.role},
-                                         {"direction", who.direction},
-                                         {"can_audit", who.CanAudit()},
-                                         {"anonymous", who.anonymous()}});
-             }),
+  router.Add("GET", "/v1/whoami",
+             authed(
+                 [](const Request&, const Params&, const Principal& who) {
+                   return JsonResponse(200, {{"name", who.name},
+                                             {"role", who.role},
+                                             {"direction", who.direction},
+                                             {"can_audit", who.CanAudit()},
+                                             {"anonymous", who.anonymous()}});
+                 },
+                 kAnonymousAllowed),
              AlwaysQuick);
 
   router.Add("GET", "/v1/directions",
-             authed([service](const Request& req, const Params&, const Principal& who) {
-               auto at = InstantParam(req, "at", true);
-               if (!at.ok()) return FromStatus(at.status());
-               Json all = service->Directions(*at), visible = Json::array();
-               for (Json& d : all) {
-                 if (who.CanRead(d["code"].get<std::string>())) visible.push_back(std::move(d));
-               }
-               return JsonResponse(200, visible);
-             }));
+             authed(
+                 [service](const Request& req, const Params&, const Principal& who) {
+                   auto at = InstantParam(req, "at", true);
+                   if (!at.ok()) return FromStatus(at.status());
+                   Json all = service->Directions(*at), visible = Json::array();
+                   for (Json& d : all) {
+                     if (who.CanRead(d["code"].get<std::string>())) visible.push_back(std::move(d));
+                   }
+                   return JsonResponse(200, visible);
+                 },
+                 kAnonymousAllowed));
 
   router.Add("GET", "/v1/plans/{direction}",
-             plan_read([service](const Request& req, const std::string& code, const Principal&) {
-               auto when = TimeParams(req);
-               if (!when.ok()) return FromStatus(when.status());
-               return Respond(service->Show(code, *when));
-             }));
+             plan_read(
+                 [service](const Request& req, const std::string& code, const Principal&) {
+                   auto when = TimeParams(req);
+                   if (!when.ok()) return FromStatus(when.status());
+                   return Respond(service->Show(code, *when));
+                 },
+                 kAnonymousAllowed));
 
   router.Add("GET", "/v1/plans/{direction}/dashboard",
-             plan_read([service](const Request& req, const std::string& code, const Principal&) {
-               auto when = TimeParams(req);
-               auto at = InstantParam(req, "at", true);
-               if (!when.ok()) return FromStatus(when.status());
-               if (!at.ok()) return FromStatus(at.status());
-               if (!when->as_of && !when->position && !when->effective_at) {
-                 auto text = service->CurrentDashboardText(code, *at);  // cached
-                 if (!text.ok()) return FromStatus(text.status());
-                 Response r;
-                 r.body = **text;
-                 return r;
-               }
-               return Respond(service->Dashboard(code, *at, *when));
-             }),
+             plan_read(
+                 [service](const Request& req, const std::string& code, const Principal&) {
+                   auto when = TimeParams(req);
+                   auto at = InstantParam(req, "at", true);
+                   if (!when.ok()) return FromStatus(when.status());
+                   if (!at.ok()) return FromStatus(at.status());
+                   if (!when->as_of && !when->position && !when->effective_at) {
+                     auto text = service->CurrentDashboardText(code, *at);  // cached
+                     if (!text.ok()) return FromStatus(text.status());
+                     Response r;
+                     r.body = **text;
+                     return r;
+                   }
+                   return Respond(service->Dashboard(code, *at, *when));
+                 },
+                 kAnonymousAllowed),
              ReadsCurrent);  // the current dashboard is cached; a past one is a replay
 
-  router.Add(
-      "GET", "/v1/plans/{direction}/history",
-      plan_read([service](const Request& req, const std::string& code, const Principal& who) {
-        if (who.anonymous()) return ErrorResponse(401, "history: needs a bearer token");
-        HistoryQuery q;
-        q.entity = Param(req, "entity");
-        auto from = InstantParam(req, "from", false);
-        auto to = InstantParam(req, "to", false);
-        if (!from.ok()) return FromStatus(from.status());
-        if (!to.ok()) return FromStatus(to.status());
-        q.from = *from;
-        q.to = *to;
-        return Respond(service->History(code, q));
-      }));
+  router.Add("GET", "/v1/plans/{direction}/history",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               HistoryQuery q;
+               q.entity = Param(req, "entity");
+               auto from = InstantParam(req, "from", false);
+               auto to = InstantParam(req, "to", false);
+               if (!from.ok()) return FromStatus(from.status());
+               if (!to.ok()) return FromStatus(to.status());
+               q.from = *from;
+               q.to = *to;
+               return Respond(service->History(code, q));
+             }));
 
-  router.Add(
-      "GET", "/v1/plans/{direction}/diff",
-      plan_read([service](const Request& req, const std::string& code, const Principal& who) {
-        if (who.anonymous()) return ErrorResponse(401, "diff: needs a bearer token");
-        auto from = InstantParam(req, "from", false);
-        auto to = InstantParam(req, "to", false);
-        if (!from.ok()) return FromStatus(from.status());
-        if (!to.ok()) return FromStatus(to.status());
-        if (!*from || !*to) return ErrorResponse(400, "from and to: both are required (ISO 8601)");
-        return Respond(service->Diff(code, **from, **to));
-      }));
+  router.Add("GET", "/v1/plans/{direction}/diff",
+             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+               auto from = InstantParam(req, "from", false);
+               auto to = InstantParam(req, "to", false);
+               if (!from.ok()) return FromStatus(from.status());
+               if (!to.ok()) return FromStatus(to.status());
+               if (!*from || !*to)
+                 return ErrorResponse(400, "from and to: both are required (ISO 8601)");
+               return Respond(service->Diff(code, **from, **to));
+             }));
 
   router.Add("GET", "/v1/plans/{direction}/export",
              plan_read([service](const Request& req, const std::string& code, const Principal&) {

@@ -1,8 +1,11 @@
 #include "engine/http/router.h"
 
+#include <openssl/evp.h>
+
 #include <nlohmann/json.hpp>
 
 #include "engine/util/run_here.h"
+#include "engine/util/sha256.h"
 
 namespace jalon::http {
 namespace {
@@ -85,6 +88,29 @@ Response ErrorResponse(int status, const std::string& message) {
   r.body = nlohmann::json{{"error", {{"status", status}, {"message", message}}}}.dump(
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
+}
+
+const char* const kWebUiCsp =
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+std::string HtmlDocumentCsp(std::string_view html) {
+  std::string hashes;
+  constexpr std::string_view kOpen = "<style>", kClose = "</style>";
+  for (size_t at = html.find(kOpen); at != std::string_view::npos; at = html.find(kOpen, at)) {
+    const size_t start = at + kOpen.size();
+    const size_t end = html.find(kClose, start);
+    if (end == std::string_view::npos) break;
+    const Hash digest = Sha256(html.substr(start, end - start));
+    unsigned char b64[64] = {};
+    EVP_EncodeBlock(b64, digest.data(), static_cast<int>(digest.size()));
+    hashes += " 'sha256-" + std::string(reinterpret_cast<const char*>(b64)) + "'";
+    at = end + kClose.size();
+  }
+  std::string csp = kWebUiCsp;
+  const std::string from = "style-src 'self'";
+  csp.replace(csp.find(from), from.size(), from + hashes);
+  return csp;
 }
 
 void Router::Add(const std::string& method, const std::string& pattern, RouteHandler handler,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "engine/util/json_parse.h"
 #include "engine/util/sha256.h"
 
 namespace jalon {
@@ -173,11 +174,13 @@ Result<BackupInfo> ReadBackup(const std::string& from) {
   if (!in) return Status::NotFound("restore: " + from + " is not a Jalon backup (no BACKUP.json)");
   std::stringstream text;
   text << in.rdbuf();
-  const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto parsed = ParseJson(text.str(), path.string());
+  const nlohmann::json j = parsed.ok() ? *parsed : nlohmann::json();
   Hash hash{};
-  if (j.is_discarded() || j.value("format", "") != kFormat || !j.contains("head_position") ||
-      !j["head_position"].is_number_unsigned() || !j.contains("head_hash") ||
-      !j["head_hash"].is_string() || !FromHex(j["head_hash"].get<std::string>(), &hash))
+  if (!parsed.ok() || !j.is_object() || j.value("format", "") != kFormat ||
+      !j.contains("head_position") || !j["head_position"].is_number_unsigned() ||
+      !j.contains("head_hash") || !j["head_hash"].is_string() ||
+      !FromHex(j["head_hash"].get<std::string>(), &hash))
     return Status::InvalidArgument("restore: " + path.string() + " is not a valid " + kFormat +
                                    " file");
   BackupInfo info;

@@ -26,6 +26,7 @@
 #include "engine/log/payload.h"
 #include "engine/plan/plan_state.h"
 #include "engine/util/coding.h"
+#include "engine/util/json_parse.h"
 
 namespace jalon {
 namespace {
@@ -142,13 +143,11 @@ bool Collection::DecodeFrom(std::string_view* in) {
     for (uint32_t i = 0; i < n; ++i) {
       std::string id = r.Str();
       std::string bytes = r.Str();
-      // An entity is a CBOR map (major type 5), whole and well formed: its
-      // readers decode it later and must not meet damage then.
-      nlohmann::detail::json_sax_acceptor<Json> acceptor;
+      // An entity is a CBOR map (major type 5), whole, well formed and of
+      // bounded depth: its readers decode it later, recursively, and must
+      // not meet damage then.
       if (id.empty() || bytes.empty() || (static_cast<uint8_t>(bytes[0]) & 0xE0) != 0xA0 ||
-          Contains(id) ||
-          !Json::sax_parse(bytes.begin(), bytes.end(), &acceptor,
-                           nlohmann::detail::input_format_t::cbor)) {
+          Contains(id) || !IsBoundedCbor(bytes)) {
         return false;
       }
       entries_.push_back(Entry({id, bytes}));

@@ -6,6 +6,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_log.h"
+#include "engine/util/json_parse.h"
 #include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
 #include "jobs/net/http_client.h"
@@ -238,7 +239,8 @@ class RemoteBackend : public Backend {
     if (!idempotency_key.empty()) call.headers.emplace_back("Idempotency-Key", idempotency_key);
     auto reply = net::Perform(call);
     if (!reply.ok()) return reply.status().WithContext("cannot reach jalond");
-    Json parsed = Json::parse(reply->body, nullptr, /*allow_exceptions=*/false);
+    auto read = ParseJson(reply->body, "the answer");
+    Json parsed = read.ok() ? std::move(read).value() : Json(Json::value_t::discarded);
     if (reply->status >= 400) {
       std::string message = reply->body;
       if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
@@ -246,8 +248,9 @@ class RemoteBackend : public Backend {
       }
       return StatusOfHttp(reply->status, message);
     }
-    if (parsed.is_discarded()) {
-      return Status::Internal(call.url + ": the answer is not JSON (is this a jalond URL?)");
+    if (!read.ok()) {
+      return Status::Internal(call.url + ": " + read.status().message() +
+                              " (is this a jalond URL?)");
     }
     return parsed;
   }

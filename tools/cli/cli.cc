@@ -16,6 +16,7 @@
 #include "engine/log/event_log.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
+#include "engine/util/json_parse.h"
 #include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
 #include "jobs/scheduler.h"
@@ -62,11 +63,7 @@ Result<json> ReadJsonFile(const std::string& path) {
     if (!in) return Status::NotFound(path + ": cannot be read");
     text << in.rdbuf();
   }
-  try {
-    return json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument(path + ": not valid JSON: " + e.what());
-  }
+  return ParseJson(text.str(), path == "-" ? "standard input" : path);
 }
 
 Result<TimeQuery> ParseTimeQuery(const Options& o) {

@@ -58,9 +58,7 @@ std::shared_ptr<const std::unordered_map<std::string, Asset>> BuildAssets() {
 
 http::Response Serve(const Asset& asset, const http::Request& req, bool revalidate) {
   http::Response r;
-  r.headers["Content-Security-Policy"] =
-      "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-      "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+  r.headers["Content-Security-Policy"] = http::kWebUiCsp;
   r.headers["X-Content-Type-Options"] = "nosniff";
   r.headers["Referrer-Policy"] = "no-referrer";
   r.headers["ETag"] = asset.etag;
