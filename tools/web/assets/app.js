@@ -9,6 +9,7 @@
 //   #/historique/DEJ          Historique: audit trail, time slider, diff
 //   #/calendrier/DEJ          Calendrier et relances
 //   #/evaluation/DEJ          Évaluation: tables, downloads, documents
+//   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
 'use strict';
 
 (() => {
