@@ -211,8 +211,7 @@ std::string Message::Body() const {
     if (it.level > 0) b += ", transmise au " + std::string(LevelName(it.level));
     b += ".\n     Identifiant de la relance : " + it.reminder + "\n\n";
   }
-  b += "Merci de saisir ces éléments dans Jalon : " + dashboard_url + "#/plans/" + direction +
-       "\n\n";
+  b += "Merci de saisir ces éléments dans Jalon : " + Link() + "\n\n";
   b += "Si vous avez pris connaissance d'une relance et qu'elle est en cours de traitement, "
        "accusez-en réception (commande AcknowledgeReminder avec son identifiant) : elle ne sera "
        "alors plus transmise à l'échelon suivant.\n\n";
@@ -221,6 +220,14 @@ std::string Message::Body() const {
        "saisies.\n";
   b += "Identifiant du message : " + id + "\n";
   return b;
+}
+
+std::string Message::Link() const {
+  // The web UI is served at the base's final slash (/ or /t/{city}/): without
+  // it, the page's relative assets would resolve one level up.
+  std::string base = dashboard_url;
+  if (base.empty() || base.back() != '/') base += '/';
+  return base + "#/direction/" + direction;
 }
 
 nlohmann::json Message::ToJson() const {
@@ -241,7 +248,7 @@ nlohmann::json Message::ToJson() const {
           {"to", to},
           {"subject", Subject()},
           {"text", Body()},
-          {"dashboard", dashboard_url + "#/plans/" + direction},
+          {"dashboard", Link()},
           {"reminders", items_json}};
 }
 

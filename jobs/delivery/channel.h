@@ -37,6 +37,9 @@ struct Message {
 
   std::string Subject() const;  // in French
   std::string Body() const;     // plain text, in French
+  // The direction's page in the web UI, dashboard_url + "#/direction/{code}":
+  // the address every message links to, and one the web UI's router knows.
+  std::string Link() const;
   nlohmann::json ToJson() const;
   // The RFC 5322 text (headers and body) for email and maildir.
   std::string Rfc5322(const std::string& from) const;

@@ -260,17 +260,15 @@ TEST_F(EventLogTest, TailerWakesOnAppendWithoutPolling) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ASSERT_TRUE(log->Append(MakeRequest("s", "second", 2)).ok());
   });
-  const auto start = std::chrono::steady_clock::now();
-  auto state = tailer.Next(100, std::chrono::seconds(30), &seen);
-  const auto waited = std::chrono::steady_clock::now() - start;
+  // Woken by the commit: the timeout is an hour, so a missed wake-up shows
+  // as this test's ctest timeout.
+  auto state = tailer.Next(100, std::chrono::hours(1), &seen);
   writer.join();
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(*state, LogTailer::State::kHasEvents);
   ASSERT_EQ(seen.size(), 3u);
   EXPECT_EQ(seen.back().position, 3u);
   EXPECT_EQ(tailer.next_position(), 4u);
-  // Woken by the commit, not by the 30 s timeout.
-  EXPECT_LT(waited, std::chrono::seconds(10));
 }
 
 TEST_F(EventLogTest, GroupCommitSharesSyncsAcrossConcurrentAppends) {

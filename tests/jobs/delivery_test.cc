@@ -74,6 +74,7 @@ TEST_F(DeliveryTest, RemindersReachARealSmtpServerInFrench) {
   options_.delivery.channel = "smtp";
   options_.delivery.smtp.url = "smtp://127.0.0.1:" + std::to_string(port);
   options_.delivery.smtp.from = "jalon@ville.example";
+  options_.delivery.dashboard_url = "https://jalon.ville.example/";
   Scheduler scheduler(*service_, clock_, options_, MakeChannel(options_.delivery));
   clock_.Set(ParseInstant("2016-05-04T10:00:00Z").value());
   ASSERT_TRUE(scheduler.Tick().ok());
@@ -97,7 +98,10 @@ TEST_F(DeliveryTest, RemindersReachARealSmtpServerInFrench) {
     EXPECT_TRUE(subject.starts_with("[Jalon] DEJ : ")) << subject;
     EXPECT_NE(body.find("Bonjour"), std::string::npos);
     EXPECT_NE(body.find("Échéance"), std::string::npos);
-    EXPECT_NE(body.find("#/plans/DEJ"), std::string::npos);
+    // The direction's page, an address the web UI's router knows (tests/web/e2e.py
+    // opens it in Chromium).
+    EXPECT_NE(body.find("Jalon : https://jalon.ville.example/#/direction/DEJ\n"), std::string::npos)
+        << body;
     EXPECT_NE(rcpt.find("referente.dej@ville.example"), std::string::npos) << rcpt;
     EXPECT_FALSE(m["reminders"].get<std::string>().empty());
     if (m["message_id"] == "<" + ids[1] + "@jalon>") {
@@ -159,12 +163,31 @@ TEST_F(DeliveryTest, WebhookIsSignedAndRetriedUnderOneMessageId) {
     const Json body = Json::parse(req.body);
     EXPECT_EQ(body["direction"], "DEJ");
     EXPECT_EQ(body["message"], req.Header("x-jalon-message-id"));
+    EXPECT_EQ(body["dashboard"], "http://127.0.0.1:8080/#/direction/DEJ");
+    EXPECT_NE(
+        body["text"].get<std::string>().find("Jalon : " + body["dashboard"].get<std::string>()),
+        std::string::npos);
     EXPECT_FALSE(body["reminders"].empty());
   }
   EXPECT_EQ(received[0].Header("x-jalon-message-id"), received[1].Header("x-jalon-message-id"));
   auto reminders = scheduler.Reminders("DEJ");
   ASSERT_TRUE(reminders.ok());
   for (const Json& r : (*reminders)["reminders"]) EXPECT_EQ(r["delivered"], 1);
+}
+
+// The web UI is served at the base's final slash, so a base configured
+// without it still gives a link to the page.
+TEST(MessageLinkTest, LinksToTheDirectionsPageUnderTheBase) {
+  Message m;
+  m.direction = "DEJ";
+  m.dashboard_url = "https://jalon.ville.example/t/lyon/";
+  EXPECT_EQ(m.Link(), "https://jalon.ville.example/t/lyon/#/direction/DEJ");
+  m.dashboard_url = "https://jalon.ville.example/t/lyon";
+  EXPECT_EQ(m.Link(), "https://jalon.ville.example/t/lyon/#/direction/DEJ");
+  m.dashboard_url = "https://jalon.ville.example";
+  EXPECT_EQ(m.Link(), "https://jalon.ville.example/#/direction/DEJ");
+  EXPECT_EQ(m.ToJson()["dashboard"], m.Link());
+  EXPECT_NE(m.Body().find(m.Link() + "\n"), std::string::npos);
 }
 
 TEST_F(DeliveryTest, MaildirHoldsOneFilePerMessageId) {

@@ -4,9 +4,10 @@ city, driven by Debian's headless Chromium over the DevTools protocol.
 
 It logs in, opens every page, checks that the numbers shown equal the API's,
 moves the time slider to a past date and checks a known past value there,
-acknowledges a reminder as the direction, checks that a direction cannot
-open another's page, and saves one screenshot per page. Page load times are
-printed (measured, not asserted).
+acknowledges a reminder as the direction, follows the link of a reminder
+email received by a real SMTP server (Debian's aiosmtpd), checks that a
+direction cannot open another's page, and saves one screenshot per page.
+Page load times are printed (measured, not asserted).
 
 The clock is the one simulated part: the demo city is run through its cycle
 to 15 October 2018 (`jalon demo simulate`), and jalond starts on
@@ -23,12 +24,16 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 import urllib.error
+import mailbox
+from email import policy
+from email.parser import BytesParser
 
 CHROMIUM = "/usr/bin/chromium"
 TOKENS = {
@@ -61,6 +66,10 @@ def ensure_packages():
         import websocket  # noqa: F401
     except ImportError:
         missing.append("python3-websocket")
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
+        missing.append("python3-aiosmtpd")
     if not missing:
         return
     print("installing " + " ".join(missing), flush=True)
@@ -190,6 +199,19 @@ class Browser:
                   "page " + page)
         return (time.time() - start) * 1000
 
+    def land(self, url):
+        """Loads `url` afresh, as a link opened from an email, and returns the page
+        it rendered ('login' for the sign-in form)."""
+        self.send("Page.navigate", {"url": "about:blank"})
+        self.wait("location.href === 'about:blank'", "a blank page")
+        self.send("Page.navigate", {"url": url})
+        self.wait("document.readyState === 'complete' && (!!document.getElementById('jeton') || "
+                  "(!!document.body.dataset.ready && !document.getElementById('contenu').hasAttribute('aria-busy')))",
+                  "the page at " + url)
+        if self.js("!!document.getElementById('jeton')"):
+            return "login"
+        return self.js("document.getElementById('contenu').dataset.page")
+
     def screenshot(self, path):
         metrics = self.send("Page.getLayoutMetrics")
         size = metrics.get("cssContentSize") or metrics["contentSize"]
@@ -210,28 +232,74 @@ class Browser:
             self.proc.kill()
 
 
-def write_city(path, data, mail, tokens, listen=True):
-    """A city's settings: a whole jalon.toml, or (listen=False) one city's file of [[tenants]]."""
+def write_city(path, data, mail, tokens, listen=True, port=0, smtp_port=None):
+    """A city's settings: a whole jalon.toml, or (listen=False) one city's file of [[tenants]].
+    With smtp_port, reminders go by SMTP to 127.0.0.1:smtp_port and link to jalond on `port`."""
     with open(path, "w") as f:
         if listen:
-            f.write('[server]\nlisten = "127.0.0.1:0"\n')
+            f.write('[server]\nlisten = "127.0.0.1:%d"\n' % port)
         f.write('[storage]\ndata_dir = "%s"\n' % data)
         f.write('[scheduler]\nenabled = true\nperiod_ms = 200\n')
-        f.write('[delivery]\nchannel = "maildir"\nmaildir = "%s"\n' % mail)
+        if smtp_port is None:
+            f.write('[delivery]\nchannel = "maildir"\nmaildir = "%s"\n' % mail)
+        else:
+            f.write('[delivery]\nchannel = "smtp"\ndashboard_url = "http://127.0.0.1:%d/"\n'
+                    '[delivery.smtp]\nurl = "smtp://127.0.0.1:%d"\n' % (port, smtp_port))
         for token, role in tokens.items():
             f.write('[[tokens]]\nname = "%s"\nrole = "%s"\nsha256 = "%s"\n'
                     % (token, role, hashlib.sha256(token.encode()).hexdigest()))
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_smtpd(work):
+    """Debian's aiosmtpd on 127.0.0.1, writing what it receives to the maildir work/smtp."""
+    port = free_port()
+    proc = subprocess.Popen(["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                             "-c", "aiosmtpd.handlers.Mailbox", os.path.join(work, "smtp")],
+                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "smtpd.log"), "w"))
+    deadline = time.time() + 30
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("aiosmtpd did not start (see smtpd.log)")
+
+
+def received_emails(maildir):
+    """The emails the SMTP server received, parsed with Python's email package:
+    [{direction, to, name_line, links}], links being every http(s) address in the body."""
+    out = []
+    box = mailbox.Maildir(maildir, factory=None, create=False)
+    for key in sorted(box.keys()):
+        with box.get_file(key) as f:
+            m = BytesParser(policy=policy.default).parse(f)
+        body = m.get_body(preferencelist=("plain",)).get_content()
+        out.append({"direction": str(m["X-Jalon-Direction"] or ""), "to": str(m["X-RcptTo"] or ""),
+                    "body": body, "links": re.findall(r"https?://\S+", body)})
+    return out
+
+
 def start_daemon(args, work):
+    """jalond on a known port (the emails link to it) with the demo city run through its
+    cycle, its reminders sent by SMTP to an aiosmtpd that keeps running beside it."""
     data = os.path.join(work, "data")
     config = os.path.join(work, "jalon.toml")
-    write_city(config, data, os.path.join(work, "mail"), TOKENS)
+    smtpd, smtp_port = start_smtpd(work)
+    write_city(config, data, os.path.join(work, "mail"), TOKENS, port=free_port(), smtp_port=smtp_port)
     sim = subprocess.run([args.jalon, "demo", "simulate", "--to", "2018-10-15", "--data", data,
                           "--plans", args.demo, "--config", config], cwd=work, capture_output=True, text=True)
     if sim.returncode != 0:
+        smtpd.kill()
         raise RuntimeError("demo simulate failed: " + sim.stdout + sim.stderr)
-    return run_jalond(args, work, config)
+    return run_jalond(args, work, config) + (smtpd,)
 
 
 def start_tenants(args, work):
@@ -314,7 +382,7 @@ def main():
     ensure_packages()
     os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="jalon-web-")
-    daemon, url = start_daemon(args, work)
+    daemon, url, smtpd = start_daemon(args, work)
     browser = None
     timings = {}
     try:
@@ -470,6 +538,54 @@ def main():
         check("Accès refusé" in b.js("(document.querySelector('.alerte') || {textContent: ''}).textContent"),
               f"the {code} user is refused {other}'s page, in French")
 
+        # --- A reminder's email, as the SMTP server received it: its link opens the page
+        # of the direction it names, for its recipient; links sent by older versions too.
+        emails = received_emails(os.path.join(work, "smtp"))
+        check(len(emails) > 0, f"the demo's reminders reached the SMTP server ({len(emails)} emails)")
+        links = {link for e in emails for link in e["links"]}
+        pages = {f"{url}/#/direction/{d['code']}" for d in directions}
+        check(bool(links) and links <= pages, f"every email links to a direction's page: {sorted(links)}")
+        check(all(len(e["links"]) == 1 and e["links"][0] == f"{url}/#/direction/{e['direction']}"
+                  for e in emails), "each email links to its own direction's page, once")
+        email = next((e for e in reversed(emails) if e["direction"] == code), None)
+        check(email is not None, f"{code} received a reminder email")
+        if email:
+            link = email["links"][0]
+            name = admin.get(f"/v1/plans/{code}")["direction"]["name"]
+            check(f"{name} ({code})" in email["body"], f"the email names {name} ({code})")
+            page = b.land(link)
+            h1 = b.js("(document.querySelector('#contenu h1') || {textContent: ''}).textContent")
+            check(page == "direction" and h1 == name and b.js("location.href") == link,
+                  f"{code}'s user opens the email's link {link}: page {page}, h1 {h1!r} (expected {name!r})")
+            b.screenshot(os.path.join(args.out, "lien-relance.png"))
+            # In a browser without a session: the sign-in form, then the page.
+            b.js("sessionStorage.clear()")
+            check(b.land(link) == "login", "opened without a session, the link asks for the token first")
+            before = b.js("document.body.dataset.ready || ''")
+            b.js("document.getElementById('jeton').focus()")
+            b.send("Input.insertText", {"text": "t-" + code.lower()})
+            b.js("document.querySelector('#connexion button[type=submit]').click()")
+            b.wait(f"document.body.dataset.ready && document.body.dataset.ready !== {json.dumps(before)} && "
+                   "!document.getElementById('contenu').hasAttribute('aria-busy')", "the page after signing in")
+            h1 = b.js("(document.querySelector('#contenu h1') || {textContent: ''}).textContent")
+            check(b.js("document.getElementById('contenu').dataset.page") == "direction" and h1 == name and
+                  b.js("location.href") == link, f"after signing in, the link's page is shown (h1 {h1!r})")
+            # The address that older versions sent.
+            page = b.land(f"{url}/#/plans/{code}")
+            check(page == "direction" and b.js("location.hash") == f"#/direction/{code}",
+                  f"an older email's #/plans/{code} leads to #/direction/{code} ({page}, {b.js('location.hash')})")
+        # An address the web UI does not know says so.
+        page = b.land(f"{url}/#/direction/{code}/inconnue")
+        check(page == "inconnue" and b.js("document.querySelector('#contenu h1').textContent") == "Page introuvable",
+              f"an unknown address shows 'Page introuvable' ({page})")
+        # Every address the emails carry opens its direction's page (as the admin).
+        login(b, url, "t-admin")
+        for link in sorted(links):
+            want = admin.get("/v1/plans/" + link.rsplit("/", 1)[-1])["direction"]["name"]
+            page = b.land(link)
+            h1 = b.js("(document.querySelector('#contenu h1') || {textContent: ''}).textContent")
+            check(page == "direction" and h1 == want, f"{link} opens {want!r}'s page ({page}, h1 {h1!r})")
+
         # --- Direction and Évaluation print to A4 (PDF from the print stylesheet).
         for route, page in (("#/direction/DEJ", "direction"), ("#/evaluation/DEJ", "evaluation")):
             b.go(url + "/" + route, page)
@@ -523,6 +639,8 @@ def main():
             browser.close()
         if daemon:
             stop_daemon(daemon)
+        smtpd.terminate()
+        smtpd.wait(timeout=10)
     print("page load times (ms, from navigation start to the page rendered with its data): " +
           ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     if FAILURES:

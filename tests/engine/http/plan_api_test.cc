@@ -239,7 +239,8 @@ TEST_F(PlanApiTest, DashboardOverHttpGivesTheDesignFigures) {
   EXPECT_EQ(d["execution"], 73.0);
   EXPECT_EQ(d["performance"], 54.17);
   EXPECT_EQ(d["axes"][0]["execution"], 86.0);
-  // Time travel: before the import nothing existed.
+  // Time travel: at position 1, the import's first event, the direction is
+  // already registered.
   EXPECT_EQ(Get("/v1/plans/DEJ?position=1", "admin").json()["direction"]["code"], "DEJ");
 }
 
@@ -349,12 +350,13 @@ TEST_F(PlanApiTest, OversizedHeadersGet431AndAppendNothing) {
 
 // A client that sends half a request and stalls is cut off at the read
 // deadline, and holds no handler thread meanwhile: with every handler
-// thread's worth of stalled clients, others are still served.
+// thread's worth of stalled clients, others are still served, before the
+// stalled ones are cut off.
 TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
   ServerOptions options;
   options.port = 0;
   options.handler_threads = 2;
-  options.read_timeout = std::chrono::milliseconds(400);
+  options.read_timeout = std::chrono::milliseconds(2000);
   HttpServer server(options, [this](const Request& req) { return router_.Dispatch(req); });
   ASSERT_TRUE(server.Start().ok());
   std::vector<int> stalled;
@@ -366,21 +368,22 @@ TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
     ASSERT_EQ(send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
     stalled.push_back(fd);
   }
-  const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(Call(server.port(), "GET", "/v1/plans/DEJ", "token-admin").status, 200);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  // Served while every stalled connection is still open: not after they were cut off.
+  for (int fd : stalled) {
+    char byte;
+    const ssize_t n = recv(fd, &byte, 1, MSG_DONTWAIT);
+    EXPECT_TRUE(n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        << "closed or answered before the deadline (recv " << n << ")";
+  }
   // Each stalled connection is closed by the server after the deadline.
   for (int fd : stalled) {
-    timeval tv{5, 0};
+    timeval tv{30, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     char buf[256];
     EXPECT_EQ(recv(fd, buf, sizeof buf, 0), 0) << "the connection should be closed, not answered";
     close(fd);
   }
-  const double waited =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_GE(waited, 0.3);
-  EXPECT_LT(waited, 4.0);
 }
 
 // The routes that say they never wait (Router QuickIf) are answered on the
@@ -404,7 +407,14 @@ TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
   options.port = 0;
   options.handler_threads = 1;
   options.quick = [this](const Request& req) { return router_.IsQuick(req); };
-  HttpServer server(options, [this](const Request& req) { return router_.Dispatch(req); });
+  std::atomic<bool> polling{false}, polled{false};  // the long poll's handler began, returned
+  HttpServer server(options, [&](const Request& req) {
+    const bool poll = req.path == "/v1/events";
+    if (poll) polling = true;
+    Response r = router_.Dispatch(req);
+    if (poll) polled = true;
+    return r;
+  });
   ASSERT_TRUE(server.Start().ok());
   const uint64_t head = log_->Head().position;
   std::thread follower([&] {
@@ -412,21 +422,18 @@ TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
                    "token-auditor");
     EXPECT_EQ(r.status, 200);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the follower holds the pool
-  auto start = std::chrono::steady_clock::now();
+  while (!polling) std::this_thread::yield();  // the follower holds the pool
   Reply quick = Call(server.port(), "GET", "/v1/plans/DEJ/dashboard?at=2018-07-01", "token-admin");
   EXPECT_EQ(quick.status, 200);
   EXPECT_TRUE(quick.json().contains("execution")) << quick.body;
   EXPECT_EQ(Call(server.port(), "GET", "/healthz", "").status, 200);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
-  start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(polled) << "the quick reads were answered only once the pool was free";
   Reply slow =
       Call(server.port(), "GET", "/v1/plans/DEJ/dashboard?at=2018-07-01&as_of=2030-01-01T00:00:00Z",
            "token-admin");
   EXPECT_EQ(slow.status, 200);
   EXPECT_EQ(slow.json()["execution"], quick.json()["execution"]);
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500))
-      << "a read that may wait must go to the (busy) pool";
+  EXPECT_TRUE(polled) << "a read that may wait must go to the (busy) pool";
   follower.join();
 }
 
@@ -440,7 +447,13 @@ TEST_F(PlanApiTest, CommandsWaitForTheirGroupCommitWithoutHoldingAThread) {
   options.port = 0;
   options.handler_threads = 1;
   options.quick = [this](const Request& req) { return router_.IsQuick(req); };
-  HttpServer server(options, CountingHandler(router_, counter_));
+  std::atomic<bool> polling{false}, polled{false};  // the long poll's handler began, answered
+  HttpServer server(options, [&, counting = CountingHandler(router_, counter_)](const Request& req,
+                                                                                http::Reply reply) {
+    if (req.path != "/v1/events") return counting(req, std::move(reply));
+    polling = true;
+    counting(req, Observed(std::move(reply), [&](const Response&) { polled = true; }));
+  });
   ASSERT_TRUE(server.Start().ok());
   const uint64_t head = log_->Head().position;
   std::thread follower([&] {  // far beyond what the commands append: holds the pool 3 s
@@ -449,9 +462,8 @@ TEST_F(PlanApiTest, CommandsWaitForTheirGroupCommitWithoutHoldingAThread) {
              "token-auditor");
     EXPECT_EQ(r.status, 200);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  while (!polling) std::this_thread::yield();
   const LogStats before = log_->Stats();
-  const auto start = std::chrono::steady_clock::now();
   constexpr int kClients = 32;
   std::vector<int> status(kClients, 0);
   std::vector<std::thread> clients;
@@ -467,8 +479,7 @@ TEST_F(PlanApiTest, CommandsWaitForTheirGroupCommitWithoutHoldingAThread) {
     });
   }
   for (auto& t : clients) t.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000))
-      << "the commands waited for the pool";
+  EXPECT_FALSE(polled) << "the commands waited for the pool";
   for (int c = 0; c < kClients; ++c) EXPECT_EQ(status[c], 201) << "client " << c;
   const LogStats after = log_->Stats();
   EXPECT_EQ(after.events - before.events, static_cast<uint64_t>(kClients));

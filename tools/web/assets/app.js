@@ -9,6 +9,7 @@
 //   #/historique/DEJ          Historique: audit trail, time slider, diff
 //   #/calendrier/DEJ          Calendrier et relances
 //   #/evaluation/DEJ          Évaluation: tables, downloads, documents
+//   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
 'use strict';
 
 (() => {
@@ -830,8 +831,13 @@
     const parts = path.split('/').filter(Boolean);
     const params = new URLSearchParams(query || '');
     if (!parts.length) return {page: 'accueil', params};
+    // #/plans/{code}: the address that reminders sent by older versions carry.
+    if (parts[0] === 'plans' && parts.length === 2) {
+      history.replaceState(null, '', `#/direction/${parts[1]}`);
+      parts[0] = 'direction';
+    }
     const pages = {direction: 1, historique: 1, calendrier: 1, evaluation: 1};
-    if (pages[parts[0]] && /^[A-Z][A-Z0-9_-]{0,15}$/.test(parts[1] || '')) return {page: parts[0], code: parts[1], params};
+    if (pages[parts[0]] && parts.length === 2 && /^[A-Z][A-Z0-9_-]{0,15}$/.test(parts[1])) return {page: parts[0], code: parts[1], params};
     return {page: 'inconnue', params};
   }
 
