@@ -1,5 +1,6 @@
 #include "engine/log/event_log.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -168,6 +169,23 @@ class RecoveryLogger final : public rocksdb::Logger {
   std::vector<std::string> lines_;
 };
 
+// The pid of the process holding RocksDB's lock on `dir` (0: none), asked
+// without taking the lock: a read-only open must not race a running writer,
+// whose witness and write-ahead log move under it. REQUIRES: this process
+// does not hold the lock itself (closing any descriptor of the file would
+// release a POSIX lock held by the process).
+pid_t LockHolder(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "LOCK").string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const int rc = ::fcntl(fd, F_GETLK, &probe);
+  ::close(fd);
+  return rc == 0 && probe.l_type != F_UNLCK ? probe.l_pid : 0;
+}
+
 std::string LossAdvice(const std::string& dir) {
   return "run `jalon verify --data " + dir +
          "` to see it; then restore the latest good backup (`jalon restore`), or, to go on from "
@@ -253,6 +271,14 @@ Status EventLog::OpenDb() {
   auto recovery_log = std::make_shared<RecoveryLogger>();
   // The repair keeps what recovery cuts, to record it.
   if (read_only_ || options_.accept_loss) db_options.info_log = recovery_log;
+  if (options_.read_only) {
+    if (const pid_t holder = LockHolder(dir_); holder != 0) {
+      return Status::Unavailable(
+          "data directory " + dir_ + " is locked by another process (pid " +
+          std::to_string(holder) +
+          ", probably jalond); stop it first, or talk to the daemon with --url");
+    }
+  }
   rocksdb::Status s = read_only_
                           ? rocksdb::DB::OpenForReadOnly(db_options, dir_, cfs, &handles, &db_)
                           : rocksdb::DB::Open(db_options, dir_, cfs, &handles, &db_);
