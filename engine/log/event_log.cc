@@ -1,5 +1,6 @@
 #include "engine/log/event_log.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdarg>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -133,16 +136,79 @@ bool OnReadOnlyFilesystem(const std::string& dir) {
   return ::statvfs(dir.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
 }
 
+// RocksDB's info log for a read-only open: nothing is written into the
+// directory (the default would rotate its LOG file), and what recovery says
+// of a damaged write-ahead log is kept: "<dir>/000012.log: dropping 3126
+// bytes; Corruption: checksum mismatch" names the file and how much.
+class RecoveryLogger final : public rocksdb::Logger {
+ public:
+  RecoveryLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char buf[1024];
+    std::vsnprintf(buf, sizeof buf, format, ap);
+    std::string_view line(buf);
+    const size_t dropping = line.find(": dropping ");
+    if (dropping == std::string_view::npos) return;
+    // From the file name on: the "[WARN] [db/...cc:123] " prefix says nothing
+    // to an operator.
+    const size_t bracket = line.rfind("] ", dropping);
+    if (bracket != std::string_view::npos) line.remove_prefix(bracket + 2);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (lines_.size() < 8) lines_.emplace_back(line);
+  }
+  std::string Lines() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::string out;
+    for (const std::string& l : lines_) out += (out.empty() ? "" : "; ") + l;
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> lines_;
+};
+
+// The pid of the process holding RocksDB's lock on `dir` (0: none), asked
+// without taking the lock: a read-only open must not race a running writer,
+// whose witness and write-ahead log move under it. REQUIRES: this process
+// does not hold the lock itself (closing any descriptor of the file would
+// release a POSIX lock held by the process).
+pid_t LockHolder(const std::string& dir) {
+  const std::string path = (fs::path(dir) / "LOCK").string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  struct flock probe {};
+  probe.l_type = F_WRLCK;
+  probe.l_whence = SEEK_SET;
+  const int rc = ::fcntl(fd, F_GETLK, &probe);
+  ::close(fd);
+  return rc == 0 && probe.l_type != F_UNLCK ? probe.l_pid : 0;
+}
+
+std::string LossAdvice(const std::string& dir) {
+  return "run `jalon verify --data " + dir +
+         "` to see it; then restore the latest good backup (`jalon restore`), or, to go on from "
+         "the last intact event and record what was lost in the log, `jalon repair --data " +
+         dir + " --accept-loss`";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, EventLogOptions options) {
   if (options.clock == nullptr) return Status::InvalidArgument("EventLogOptions.clock is required");
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+  if (options.read_only) {
+    if (!fs::is_directory(dir, ec))
+      return Status::NotFound("data directory " + dir + ": not found");
+  } else {
+    fs::create_directories(dir, ec);
+    if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
+  }
   std::unique_ptr<EventLog> log(new EventLog(dir, options));
   JALON_RETURN_IF_ERROR(log->OpenDb());
   JALON_RETURN_IF_ERROR(log->LoadHead());
+  JALON_RETURN_IF_ERROR(log->CheckWitness());
   log->seal_head_ = log->Head();
   log->sealer_ = std::thread([raw = log.get()] { raw->SealLoop(); });
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
@@ -193,14 +259,68 @@ Status EventLog::OpenDb() {
       {std::string(lf::kSnapshotsCf), plain_cf},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  read_only_ = OnReadOnlyFilesystem(dir_);
+  read_only_ = options_.read_only || OnReadOnlyFilesystem(dir_);
+  // A write-ahead log is replayed whole or not at all: the default
+  // (point-in-time recovery) stops at the first bad record and opens without
+  // what follows, silently. A torn last record, the one a crash leaves
+  // behind and that was never acknowledged, is still tolerated.
+  db_options.paranoid_checks = true;
+  db_options.wal_recovery_mode = options_.accept_loss
+                                     ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+                                     : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  auto recovery_log = std::make_shared<RecoveryLogger>();
+  // The repair keeps what recovery cuts, to record it.
+  if (read_only_ || options_.accept_loss) db_options.info_log = recovery_log;
+  if (options_.read_only) {
+    if (const pid_t holder = LockHolder(dir_); holder != 0) {
+      return Status::Unavailable(
+          "data directory " + dir_ + " is locked by another process (pid " +
+          std::to_string(holder) +
+          ", probably jalond); stop it first, or talk to the daemon with --url");
+    }
+  }
   rocksdb::Status s = read_only_
                           ? rocksdb::DB::OpenForReadOnly(db_options, dir_, cfs, &handles, &db_)
                           : rocksdb::DB::Open(db_options, dir_, cfs, &handles, &db_);
+  if (options_.accept_loss) wal_cut_ = recovery_log->Lines();
+  if (s.IsCorruption() && !options_.accept_loss) {
+    // Read what precedes the damage, without changing anything: to say what
+    // was found and where, and to serve those reads (allow_damaged).
+    const std::string refused = s.ToString();
+    rocksdb::Options salvage = db_options;
+    salvage.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+    recovery_log = std::make_shared<RecoveryLogger>();
+    salvage.info_log = recovery_log;
+    handles.clear();
+    db_ = nullptr;
+    rocksdb::Status ro = rocksdb::DB::OpenForReadOnly(salvage, dir_, cfs, &handles, &db_);
+    const std::string dropped = recovery_log->Lines();
+    if (ro.ok() && !dropped.empty()) {
+      wal_damage_ = dropped;
+    } else if (ro.ok()) {
+      wal_damage_ = refused;
+    }
+    if (!ro.ok() || !options_.allow_damaged) {
+      if (ro.ok()) {
+        for (auto* h : handles) db_->DestroyColumnFamilyHandle(h);
+        handles.clear();
+        db_->Close().PermitUncheckedError();
+      }
+      delete db_;
+      db_ = nullptr;
+      return Status::Corruption(
+          "the log in " + dir_ + " cannot be recovered whole: " +
+          (wal_damage_.empty() ? refused : "its write-ahead log is damaged (" + wal_damage_ + ")") +
+          "; " + LossAdvice(dir_));
+    }
+    read_only_ = true;
+    s = ro;
+  }
   if (!s.ok() && read_only_) {
+    if (s.IsCorruption()) return FromRocks(s, "opening " + dir_);
     return Status::IOError("data directory " + dir_ +
-                           " is on a read-only filesystem and holds no readable log (" +
-                           s.ToString() + ")");
+                           (options_.read_only ? "" : " is on a read-only filesystem and") +
+                           " holds no readable log (" + s.ToString() + ")");
   }
   if (!s.ok()) {
     const std::string text = s.ToString();
@@ -223,6 +343,19 @@ Status EventLog::OpenDb() {
 
   std::string format;
   s = db_->Get(rocksdb::ReadOptions(), default_cf_, lf::kMetaFormatKey, &format);
+  if (s.IsNotFound() && !options_.accept_loss) {
+    // No log at all, yet a witness of one: its files were deleted or lost
+    // (a write-ahead log never flushed holds everything, the marker too).
+    auto w = HeadWitness::Read(dir_);
+    if (w.ok() && w->has_value() && (*w)->position > 0) {
+      return Status::Corruption(
+          "the data directory " + dir_ + " holds no log, but its head witness records position " +
+          std::to_string((*w)->position) +
+          " as acknowledged: the log's files are missing or damaged" +
+          (wal_damage_.empty() ? std::string() : " (its write-ahead log: " + wal_damage_ + ")") +
+          "; " + LossAdvice(dir_));
+    }
+  }
   if (s.IsNotFound() && read_only_) {
     return Status::Corruption("data directory " + dir_ + " has no format marker");
   } else if (s.IsNotFound()) {
@@ -283,12 +416,23 @@ Status EventLog::LoadHead() {
       }
     }
   }
+  if (!wal_damage_.empty()) {
+    // Opened read-only up to the first bad record: the head is where the
+    // readable part ends, and the witness check says how much is missing.
+    health = Status::Corruption("the write-ahead log is damaged (" + wal_damage_ +
+                                "); what precedes the damage is readable, up to position " +
+                                std::to_string(head.position) + (health.ok() ? "" : "; ") +
+                                (health.ok() ? std::string() : health.message()));
+  }
   if (!health.ok() && !options_.allow_damaged) {
     return health.WithContext(
         "the log in " + dir_ +
         " is damaged; run `jalon verify --data DIR` and restore from a backup");
   }
-  if (health.ok() && read_only_) {
+  if (health.IsCorruption()) damage_ = health;
+  if (health.ok() && options_.read_only) {
+    health = Status::Unavailable("the log in " + dir_ + " was opened read-only to be checked");
+  } else if (health.ok() && read_only_) {
     health = Status::Unavailable("the data directory " + dir_ +
                                  " is on a read-only filesystem: reads are served, writes are "
                                  "refused; once it is writable again, restart");
@@ -297,6 +441,73 @@ Status EventLog::LoadHead() {
   head_ = head;
   write_health_ = health;
   return Status::Ok();
+}
+
+Status EventLog::CheckWitness() {
+  const LogHead head = Head();
+  auto read = HeadWitness::Read(dir_);
+  Status found;
+  if (!read.ok()) {
+    found = Status::Corruption("head witness: " + read.status().message());
+  } else if (read->has_value()) {
+    witness_at_open_ = **read;
+    const WitnessRecord& w = **read;
+    if (w.position > head.position) {
+      found = Status::Corruption(
+          "the log ends at position " + std::to_string(head.position) + " but its head witness (" +
+          HeadWitness::PathIn(dir_) + ") records position " + std::to_string(w.position) +
+          " as acknowledged: " + std::to_string(w.position - head.position) +
+          " acknowledged event(s) are missing, positions " + std::to_string(head.position + 1) +
+          " to " + std::to_string(w.position));
+    } else if (w.position > 0) {
+      std::string record;
+      Event e;
+      rocksdb::Status s =
+          db_->Get(rocksdb::ReadOptions(), events_cf_, lf::EventKey(w.position), &record);
+      if (!s.ok() || !DecodeRecord(record, &e).ok() || e.hash != w.hash) {
+        found = Status::Corruption(PositionCorruption(
+            w.position,
+            "does not match the hash its head witness records: the log's history differs from "
+            "what was acknowledged"));
+      }
+    }
+  }
+  if (options_.accept_loss) {
+    // The repair records the loss, then its append moves the witness on.
+    if (!found.ok()) {
+      damage_ =
+          damage_.ok() ? found : Status::Corruption(damage_.message() + "; " + found.message());
+    }
+    if (!read_only_) {
+      auto w = HeadWitness::Open(dir_);
+      if (!w.ok()) return w.status();
+      witness_ = std::move(w).value();
+    }
+    return Status::Ok();
+  }
+  if (!found.ok()) {
+    if (!options_.allow_damaged) {
+      return found.WithContext("the log in " + dir_ + " is damaged; " + LossAdvice(dir_));
+    }
+    damage_ = damage_.ok() ? found : Status::Corruption(damage_.message() + "; " + found.message());
+    std::lock_guard<std::mutex> lock(head_mu_);
+    write_health_ = damage_;
+  }
+  if (read_only_ || !damage_.ok()) return Status::Ok();  // the witness is left as evidence
+  auto w = HeadWitness::Open(dir_);
+  if (!w.ok()) return w.status();
+  witness_ = std::move(w).value();
+  if (!witness_at_open_ || witness_at_open_->position != head.position ||
+      witness_at_open_->hash != head.hash) {
+    // A new directory, one restored from a backup, or a crash between a
+    // synced batch and its witness record.
+    JALON_RETURN_IF_ERROR(witness_->RecordAndSync(head.position, head.hash));
+  }
+  return Status::Ok();
+}
+
+Status EventLog::VerifyFiles() const {
+  return FromRocks(db_->VerifyChecksum(), "checking the checksums of the table files");
 }
 
 EventLog::~EventLog() {
@@ -320,6 +531,7 @@ EventLog::~EventLog() {
   }
   completion_cv_.notify_all();
   if (completer_.joinable()) completer_.join();
+  witness_.reset();  // syncs the last head recorded
   if (db_ != nullptr) {
     for (auto* h : {events_cf_, streams_cf_, commands_cf_, snapshots_cf_, default_cf_}) {
       if (h != nullptr) db_->DestroyColumnFamilyHandle(h);
@@ -740,6 +952,9 @@ EventLog::Completion EventLog::Write(Prepared p) {
     Status written = FromRocks(db_->Write(wo, p.writes.get()), "appending to the event log");
     GiveBackWriteBatch(std::move(p.writes), p.writes_capacity);
     if (written.ok()) {
+      // Outside RocksDB, after the sync and before any caller is answered:
+      // a log that comes back shorter than this was damaged.
+      if (witness_ != nullptr) witness_->Record(p.head.position, p.head.hash);
       {
         std::lock_guard<std::mutex> lock(head_mu_);
         head_ = p.head;

@@ -45,6 +45,7 @@
 #include <vector>
 
 #include "engine/log/event.h"
+#include "engine/log/head_witness.h"
 #include "engine/util/histogram.h"
 #include "engine/util/status.h"
 #include "engine/util/time.h"
@@ -114,9 +115,21 @@ struct EventLogOptions {
   // written; and so that the WriteBatch kept for reuse covers the next one.
   // RocksDB caps its own write groups at 1 MiB for the same reasons.
   size_t max_batch_bytes = size_t{1} << 20;
-  // When true, Open succeeds on a log whose head does not match its last
-  // event, so that `jalon verify` can report the damage; writes are refused.
+  // When true, Open succeeds on a damaged log, so that `jalon verify` can
+  // report the damage and jalond can serve reads: a head that does not
+  // match its last event, a head behind its witness, or a write-ahead log
+  // that cannot be replayed whole (then the database is opened read-only, up
+  // to the first bad record). Writes are refused; damage() says what.
   bool allow_damaged = false;
+  // Opens with DB::OpenForReadOnly and changes nothing in the directory (no
+  // lock, no pid file, no RocksDB info log, no witness write): `jalon verify`
+  // must not alter what it checks.
+  bool read_only = false;
+  // For `jalon repair --accept-loss` only: point-in-time recovery, which cuts
+  // a damaged write-ahead log at its first bad record for good, and a head
+  // behind its witness is reported (witness_at_open) rather than refused.
+  // The caller records the loss in the log.
+  bool accept_loss = false;
   // Appends are refused (kUnavailable) while the filesystem of the log has
   // less free space than this; 0 turns the check off. RocksDB must never be
   // the one to find the disk full: Debian's librocksdb keeps its assertions
@@ -161,6 +174,22 @@ class EventLog {
   bool read_only() const { return read_only_; }
   // Refuses every later append with `why` (a damaged log found by a verify).
   void RefuseWrites(Status why);
+  // The damage found at Open (kCorruption, naming what, where and how much),
+  // or OK. With allow_damaged the log opens anyway and refuses writes; with
+  // accept_loss it is only reported (a head behind its witness).
+  Status damage() const { return damage_; }
+  // What RocksDB's recovery said of the write-ahead log when it could not
+  // replay it whole: the file, the bytes dropped and the reason; "" if the
+  // WAL replayed (a torn last write is no damage: it was never acknowledged).
+  const std::string& wal_damage() const { return wal_damage_; }
+  // With accept_loss: what point-in-time recovery cut from the write-ahead
+  // log (the files and bytes dropped), "" if nothing.
+  const std::string& wal_cut() const { return wal_cut_; }
+  // The head witness as Open found it (nullopt: the directory had none).
+  const std::optional<WitnessRecord>& witness_at_open() const { return witness_at_open_; }
+  // Checks every block checksum of every table file, all column families
+  // (Verify walks the events; damage elsewhere is found here).
+  Status VerifyFiles() const;
 
   // Events with position in [from, from + limit), stopping at the head. A
   // missing or undecodable record is kCorruption naming its position.
@@ -221,6 +250,9 @@ class EventLog {
   EventLog(std::string dir, EventLogOptions options);
   Status OpenDb();
   Status LoadHead();
+  // After LoadHead at Open: compares the head with the witness, and opens the
+  // witness for writing when the log may be written.
+  Status CheckWitness();
 
   // One group commit on its way through the pipeline: decided and sealed on
   // the sealer thread, written on the writer thread, answered on the
@@ -358,6 +390,13 @@ class EventLog {
   std::thread completer_;
   bool owns_pid_file_ = false;
   bool read_only_ = false;
+  Status damage_;
+  std::string wal_damage_;
+  std::string wal_cut_;
+  std::optional<WitnessRecord> witness_at_open_;
+  // Written by the writer after each synced batch; null when read-only or
+  // damaged (the witness is evidence then, and is left as it is).
+  std::unique_ptr<HeadWitness> witness_;
 };
 
 }  // namespace jalon

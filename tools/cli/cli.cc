@@ -14,6 +14,8 @@
 #include "config/config.h"
 #include "engine/log/backup.h"
 #include "engine/log/event_log.h"
+#include "engine/log/head_witness.h"
+#include "engine/log/payload.h"
 #include "engine/plan/generator.h"
 #include "engine/plan/plan_service.h"
 #include "engine/util/json_parse.h"
@@ -118,10 +120,24 @@ int PrintVerify(const json& out, bool as_json) {
     std::cout << "OK: the hash chain holds. head_position=" << out["head_position"]
               << " head_hash=" << out["head_hash"].get<std::string>() << "\n";
   } else {
-    std::cout << "DAMAGED: first bad position " << out["first_bad_position"] << ": "
-              << out["reason"].get<std::string>() << "\n  last good position "
-              << out["head_position"] << " hash " << out["head_hash"].get<std::string>()
-              << "\n  restore from a backup taken before the damage\n";
+    std::cout << "DAMAGED: ";
+    if (out.contains("first_bad_position")) {
+      std::cout << "first bad position " << out["first_bad_position"] << ": ";
+    }
+    std::cout << out.value("reason", std::string("unknown")) << "\n  last good position "
+              << out["head_position"] << " hash " << out.value("head_hash", std::string()) << "\n";
+    if (out.contains("witness_position")) {
+      std::cout << "  head witness: position " << out["witness_position"] << " hash "
+                << out["witness_hash"].get<std::string>() << "\n";
+    }
+    if (out.contains("files"))
+      std::cout << "  table files: " << out["files"].get<std::string>() << "\n";
+    std::cout << "  restore from a backup taken before the damage";
+    if (out.value("repairable", false)) {
+      std::cout << ", or keep what precedes it and record the loss in the log: jalon repair --data "
+                << out.value("dir", std::string("DIR")) << " --accept-loss";
+    }
+    std::cout << "\n";
   }
   return ok ? 0 : 1;
 }
@@ -154,13 +170,29 @@ int Restore(const std::string& from, const std::string& data_dir, bool as_json) 
   });
 }
 
+// On a data directory, verify opens the log read-only: nothing in the
+// directory changes (no write-ahead log replayed into a table file, none
+// deleted), so that what it reports is what the disk holds, and a second
+// look finds the same. Besides the chain it compares the head with the head
+// witness and checks every table file's block checksums.
 int Verify(const Options& o) {
   if (o.data_dir.empty()) return Fail("verify", "--data: required");
   SystemClock clock;
   EventLogOptions options;
   options.clock = &clock;
   options.allow_damaged = true;
+  options.read_only = true;
   auto log = EventLog::Open(o.data_dir, options);
+  if (!log.ok() && log.status().IsCorruption()) {
+    // Nothing readable to walk: the damage is the answer.
+    json out = {{"ok", false},
+                {"head_position", 0},
+                {"head_hash", ""},
+                {"events_checked", 0},
+                {"reason", log.status().message()},
+                {"dir", o.data_dir}};
+    return PrintVerify(out, o.json);
+  }
   if (!log.ok()) return Fail("verify", log.status());
   Hash trusted{};
   if (o.verify_from > 1 && !FromHex(o.trusted_hash, &trusted)) {
@@ -176,7 +208,144 @@ int Verify(const Options& o) {
   };
   const VerifyReport r = (*log)->Verify(o.verify_from, trusted, progress);
   if (long_log) std::fputc('\n', stderr);
-  return PrintVerify(VerifyJson(r), o.json);
+  json out = VerifyJson(r);
+  out["dir"] = o.data_dir;
+  if (const auto& w = (*log)->witness_at_open()) {
+    out["witness_position"] = w->position;
+    out["witness_hash"] = ToHex(w->hash);
+  }
+  if (!(*log)->wal_damage().empty()) out["wal_damage"] = (*log)->wal_damage();
+  if (Status damage = (*log)->damage(); !damage.ok()) {
+    // The chain holds as far as it goes, but it stops short: of a damaged
+    // write-ahead log, or of what the head witness says was acknowledged.
+    if (r.ok) {
+      out["ok"] = false;
+      out["first_bad_position"] = r.head_position + 1;
+      out["reason"] = damage.message();
+      out["repairable"] = true;
+    } else {
+      out["reason"] = out["reason"].get<std::string>() + "; " + damage.message();
+    }
+  }
+  if (Status files = (*log)->VerifyFiles(); !files.ok()) {
+    out["ok"] = false;
+    out["files"] = files.message();
+    if (!out.contains("reason")) out["reason"] = files.message();
+  }
+  return PrintVerify(out, o.json);
+}
+
+// `jalon repair --data DIR --accept-loss`: the one way to cut a damaged log.
+// Point-in-time recovery keeps what precedes the first bad write-ahead-log
+// record, and an event LogTruncated in the stream "system" records, in the
+// chain itself, what the head witness says was acknowledged and is gone.
+int Repair(const Options& o, bool accept_loss) {
+  const std::string verb = "repair";
+  if (!o.url.empty()) return Fail(verb, "works on the data directory (--data) of a stopped jalond");
+  if (o.data_dir.empty()) return Fail(verb, "--data: required");
+  if (!accept_loss) {
+    return Fail(verb,
+                "--accept-loss: required; repair cuts the log after its last intact event for "
+                "good, and records the loss in the log. See first what would be lost with `jalon "
+                "verify --data " +
+                    o.data_dir + "`, and keep a copy of the directory");
+  }
+  SystemClock clock;
+  // First look without changing anything: is there a loss, and what is it?
+  std::string damage, wal_damage;
+  LogHead readable;
+  std::optional<WitnessRecord> witness;
+  {
+    EventLogOptions look;
+    look.clock = &clock;
+    look.allow_damaged = true;
+    look.read_only = true;
+    auto log = EventLog::Open(o.data_dir, look);
+    if (log.ok()) {
+      if ((*log)->damage().ok()) {
+        json out = {{"repaired", false}, {"head_position", (*log)->Head().position}};
+        return Print(out, o.json, [&o](const json& j) {
+          return "Nothing to repair: the log in " + o.data_dir +
+                 " recovers whole, up to position " +
+                 std::to_string(j["head_position"].get<uint64_t>()) +
+                 ", and matches its head witness.\n";
+        });
+      }
+      damage = (*log)->damage().message();
+      wal_damage = (*log)->wal_damage();
+      readable = (*log)->Head();
+      witness = (*log)->witness_at_open();
+    } else if (log.status().IsCorruption()) {
+      damage = log.status().message();  // nothing readable: the files are gone
+      witness = HeadWitness::Read(o.data_dir).value_or(std::nullopt);
+    } else {
+      return Fail(verb, log.status());
+    }
+  }
+  EventLogOptions options;
+  options.clock = &clock;
+  options.allow_damaged = true;
+  options.accept_loss = true;
+  auto log = EventLog::Open(o.data_dir, options);
+  if (!log.ok()) return Fail(verb, log.status());
+  const VerifyReport chain = (*log)->Verify();
+  if (!chain.ok) {
+    return Fail(verb, "the hash chain is damaged at position " +
+                          std::to_string(chain.first_bad_position) + " (" + chain.reason +
+                          "): cutting the write-ahead log cannot mend that; restore the latest "
+                          "good backup (jalon restore)");
+  }
+  if (Status files = (*log)->VerifyFiles(); !files.ok()) {
+    return Fail(verb, files.message() + ": restore the latest good backup (jalon restore)");
+  }
+  if (Status health = (*log)->WriteHealth(); !health.ok()) return Fail(verb, health);
+  const LogHead head = (*log)->Head();
+  const uint64_t lost =
+      witness && witness->position > head.position ? witness->position - head.position : 0;
+  json record = {{"recovered_position", head.position},
+                 {"recovered_hash", ToHex(head.hash)},
+                 {"lost_events", lost},
+                 {"damage", damage},
+                 {"wal_damage", wal_damage.empty() ? (*log)->wal_cut() : wal_damage}};
+  if (witness) {
+    record["witness_position"] = witness->position;
+    record["witness_hash"] = ToHex(witness->hash);
+  }
+  AppendRequest request;
+  request.stream = "system";
+  request.actor = LocalActor();
+  NewEvent event;
+  event.type = "LogTruncated";
+  event.effective_at = clock.Now();
+  event.payload = EncodePayload(record);
+  request.events.push_back(std::move(event));
+  auto appended = (*log)->Append(std::move(request));
+  if (!appended.ok()) return Fail(verb, appended.status());
+  json out = record;
+  out["repaired"] = true;
+  out["recorded_at_position"] = appended->first_position;
+  out["dir"] = o.data_dir;
+  return Print(out, o.json, [](const json& j) {
+    std::string text = "Repaired " + j["dir"].get<std::string>() +
+                       ": the log now ends at position " +
+                       std::to_string(j["recovered_position"].get<uint64_t>()) + " (hash " +
+                       j["recovered_hash"].get<std::string>() + ").\n";
+    if (j.contains("witness_position")) {
+      text += "  " + std::to_string(j["lost_events"].get<uint64_t>()) +
+              " acknowledged event(s) after it were lost: the head witness recorded position " +
+              std::to_string(j["witness_position"].get<uint64_t>()) + " (hash " +
+              j["witness_hash"].get<std::string>() + ").\n";
+    } else {
+      text += "  The directory had no head witness: how many events were lost is unknown.\n";
+    }
+    if (!j["wal_damage"].get<std::string>().empty()) {
+      text += "  Write-ahead log cut: " + j["wal_damage"].get<std::string>() + "\n";
+    }
+    text += "  The loss is recorded in the log at position " +
+            std::to_string(j["recorded_at_position"].get<uint64_t>()) +
+            " (LogTruncated, stream system).\n";
+    return text;
+  });
 }
 
 int Replay(const Options& o) {
@@ -445,6 +614,18 @@ int Main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   verify->add_option("--trusted-hash", o.trusted_hash, "Hash of position FROM - 1 when --from > 1");
 
+  auto* repair = app.add_subcommand(
+      "repair",
+      "The one way to cut a damaged log: keep what precedes the first damaged record of the "
+      "write-ahead log, and record in the log itself (LogTruncated, stream system) what the head "
+      "witness says was acknowledged and is lost. On the data directory of a stopped jalond");
+  bool accept_loss = false;
+  repair->add_option("-d,--data", o.data_dir, "Data directory of a stopped jalond")
+      ->envname("JALON_DATA");
+  repair->add_flag("--accept-loss", accept_loss,
+                   "Required: the events after the damage are given up for good");
+  json_flag(repair);
+
   auto* backup = app.add_subcommand(
       "backup",
       "Back the whole log up into a new directory, while jalond runs (--url, admin token) or "
@@ -625,6 +806,7 @@ int Main(int argc, char** argv) {
                 "--url and --data: give one (JALON_URL and JALON_DATA count as given); unset one");
   }
   if (replay->parsed()) return Replay(o);
+  if (repair->parsed()) return Repair(o, accept_loss);
   if (restore->parsed()) return Restore(restore_from, o.data_dir, o.json);
   if (simulate->parsed()) return Simulate(o, sim);
   if (verify->parsed() && o.url.empty()) return Verify(o);

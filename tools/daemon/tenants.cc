@@ -48,16 +48,32 @@ void VerifyOrRefuseWrites(EventLog& log, const std::string& tag, const std::stri
       if (total >= 1000000 && done % 1000000 == 0)
         spdlog::info("{}verifying the hash chain: {} / {} events", tag, done, total);
     });
+    Status files;
     if (!report.ok) {
       log.RefuseWrites(Status::Corruption("the event log is damaged at position " +
                                           std::to_string(report.first_bad_position) + ": " +
                                           report.reason));
+    } else if (files = log.VerifyFiles(); !files.ok()) {
+      // Damage outside the events (the stream index, the command ids) that
+      // the chain walk does not read.
+      log.RefuseWrites(Status::Corruption("the event log's files are damaged: " + files.message()));
     } else {
       spdlog::info("{}hash chain verified: {} events in {} ms", tag, report.events_checked,
                    std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::steady_clock::now() - started)
                        .count());
     }
+  }
+  if (Status damage = log.damage(); !damage.ok()) {
+    // Recovery found the log shorter than what it acknowledged, or could not
+    // replay its write-ahead log: opened read-only, as far as it reads.
+    spdlog::critical(
+        "{}the event log in {} is DAMAGED and was opened read-only: {}. Reads are served up to "
+        "position {}; writes are refused (503) and the scheduler does not run. Stop jalond, run "
+        "`jalon verify --data {}`, then restore the latest good backup, or go on from the last "
+        "intact event and record the loss with `jalon repair --data {} --accept-loss`",
+        tag, data_dir, damage.message(), log.Head().position, data_dir, data_dir);
+    return;
   }
   if (Status health = log.WriteHealth(); !health.ok()) {
     spdlog::error(
@@ -138,6 +154,13 @@ void Tenant::Handle(const http::Request& req, http::Reply reply) const {
 bool Tenant::IsQuick(const http::Request& req) const { return parts_->router.IsQuick(req); }
 
 void Tenant::StartScheduler() {
+  if (Status health = parts_->log->WriteHealth(); health.IsCorruption()) {
+    // A damaged log takes no writes: the scheduler's appends would all be
+    // refused, and nothing it sends could be recorded.
+    spdlog::error("{}scheduler not started: the event log is damaged ({})", parts_->tag,
+                  health.message());
+    return;
+  }
   if (parts_->scheduler_options.enabled) {
     parts_->scheduler->Start(std::chrono::milliseconds(parts_->scheduler_options.period_ms));
     spdlog::info("{}scheduler running every {} ms: delivery by {}", parts_->tag,
