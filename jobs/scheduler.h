@@ -1,5 +1,5 @@
 // The scheduler: one pass (Tick) over every plan at the clock's time.
-//   1. Occurrences (schedule/schedule.h) whose fire time has come and that
+//   1. Occurrences (cycle/cycle.h) whose fire time has come and that
 //      the plan has not recorded: fired (OccurrenceFired, plus ReviewDue,
 //      RevisionOpened or EvaluationOpened) when at most catch_up_days old,
 //      else recorded as skipped (OccurrenceSkipped, with the reason).
@@ -49,9 +49,9 @@
 
 #include "engine/plan/plan_service.h"
 #include "engine/util/thread_group.h"
+#include "jobs/cycle/cycle.h"
 #include "jobs/delivery/channel.h"
 #include "jobs/options.h"
-#include "jobs/schedule/schedule.h"
 
 namespace jalon::jobs {
 
