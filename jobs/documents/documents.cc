@@ -8,7 +8,7 @@
 #include "engine/plan/rollup.h"
 #include "engine/util/sha256.h"
 #include "jobs/documents/labels.h"
-#include "jobs/schedule/schedule.h"
+#include "jobs/cycle/cycle.h"
 
 namespace jalon::jobs {
 namespace {

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "engine/log/payload.h"
-#include "jobs/schedule/schedule.h"
+#include "jobs/cycle/cycle.h"
 #include "tests/process_util.h"
 #include "tests/test_util.h"
 #include "tests/tools/binaries.h"

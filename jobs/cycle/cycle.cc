@@ -1,4 +1,4 @@
-#include "jobs/schedule/schedule.h"
+#include "jobs/cycle/cycle.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // A plan's cycle of occurrences from its own period.
-#include "jobs/schedule/schedule.h"
+#include "jobs/cycle/cycle.h"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@ const Json kPlan = {{"title", "Projet 2016-2020"},
                     {"period_end", "2020-12-31"},
                     {"dated", "2016-03-15"}};
 
-TEST(ScheduleTest, TheDefaultCycleOf2016To2020) {
+TEST(CycleTest, TheDefaultCycleOf2016To2020) {
   const auto occurrences = CycleOccurrences(kPlan, CycleOptions());
   std::vector<std::string> reviews;
   std::string revision, evaluation;
@@ -36,7 +36,7 @@ TEST(ScheduleTest, TheDefaultCycleOf2016To2020) {
   EXPECT_EQ(june_2018.ToJson()["moved"], true);
 }
 
-TEST(ScheduleTest, ConfiguredDatesAndShortPlans) {
+TEST(CycleTest, ConfiguredDatesAndShortPlans) {
   CycleOptions options;
   options.review_dates = {{3, 31}, {9, 30}};
   options.fire_hour = 14;

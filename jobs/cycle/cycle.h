@@ -12,6 +12,10 @@
 //
 // An occurrence's identity is (schedule, nominal date): "review/2016-06-30".
 // It is recorded at most once per plan, however often it is computed.
+//
+// Pure functions of the plan and the options: thread-safe, nothing borrowed
+// beyond the call. There is no error: a plan without a valid period has no
+// occurrences.
 #pragma once
 
 #include <string>
