@@ -455,10 +455,9 @@ Window WindowOf(std::string_view type, std::string_view field) {
   if (type == "CompleteAction" || type == "CancelAction") {
     return {0, kYearsAfterPeriod, "an action is closed once it has ended"};
   }
-  if (type == "HoldReview") return {0, kYearsAfterPeriod, "a review is recorded once held"};
-  if (type == "CloseRevision") {
-    return {0, kYearsAfterPeriod, "a revision is closed once decided"};
-  }
+  // Reviews and the revision's close belong to the plan's life, within its
+  // period or a little after it.
+  if (type == "HoldReview" || type == "CloseRevision") return {0, kYearsAfterPeriod};
   // The baseline is the situation the plan starts from: measured before or
   // during the period, never after it. The target is reached within the
   // period or a little after it.

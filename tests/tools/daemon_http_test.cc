@@ -214,7 +214,7 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
     return n;
   }();
 
-  // Command k records indicator I1 on day k after 2030-01-01: all distinct.
+  // Command k records indicator I1 on day k after 2006-01-01: all distinct.
   const auto command = testing::MeasurementCommand;
   constexpr int kClients = 8;
   std::mutex mu;

@@ -139,10 +139,12 @@ inline JsonReply CallJson(const std::string& method, const std::string& url,
   return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
 }
 
-// A command recording DEJ's indicator I1 on day k after 2030-01-01, so
-// that commands k != j never collide on a date.
+// A command recording DEJ's indicator I1 on day k after 2006-01-01, so
+// that commands k != j never collide on a date: the ten years before the
+// sample plan's period, where it has no measurement and where a measurement
+// may lie (docs/lifecycle.md, "Dates").
 inline std::string MeasurementCommand(int k) {
-  const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
+  const Instant day = *ParseDate("2006-01-01") + std::chrono::days(k);
   return nlohmann::json{
       {"type", "RecordMeasurement"},
       {"data",
