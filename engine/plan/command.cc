@@ -1,7 +1,11 @@
 #include "engine/plan/command.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -13,6 +17,41 @@ namespace {
 constexpr size_t kMaxShortText = 4096;       // titles, names, owners, sources
 constexpr size_t kMaxLongText = 256 * 1024;  // sections, descriptions, decisions
 constexpr size_t kMaxArray = 1000;
+
+// Bounds of the numbers a plan holds. Values beyond them are typing errors
+// or probes, not plans, and far beyond them the gauges' sums and products
+// overflow to infinity and the dashboard shows null. Each bound is well
+// above anything a city's department has.
+// An action's budget: 100 billion euros is more than the whole yearly
+// budget of any French city (Paris spends about 10 billion).
+constexpr double kMaxBudgetEur = 1e11;
+// An action's staff in full-time equivalents: a department has hundreds of
+// agents, a whole city tens of thousands.
+constexpr double kMaxFte = 10'000;
+// The identity card's number of agents: above the staff of the largest
+// city administration.
+constexpr int64_t kMaxAgents = 100'000;
+// A measurement, a baseline or a target: counts, euros, percentages and
+// delays all fit within a thousand billion either way, and the attainment
+// formula's differences stay exact enough to compare.
+constexpr double kMaxMeasure = 1e12;
+
+// Dates. A plan is set in living memory: a year 0, 1900 or 9999 is a typing
+// error, and such dates would push the gauges' day arithmetic past what a
+// date can show. Every date of every command lies within these years.
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2100;
+// A projet de direction runs four to five years; a period of more than
+// this is a typing error that would widen every window below.
+constexpr int kMaxPeriodYears = 10;
+// How far before its period a plan's facts may lie: the baseline of an
+// indicator, the evidence of a SWOT item or the state of play describe the
+// years before the plan, but not a decade before it.
+constexpr int kYearsBeforePeriod = 10;
+// How far after its period: a target may fall due, a measurement, a review
+// or a completion may be recorded a little after the period's end (the
+// final evaluation looks back on the cycle), but not years later.
+constexpr int kYearsAfterPeriod = 3;
 
 const std::vector<std::string> kSections = {"presentation",
                                             "legal",
@@ -36,23 +75,24 @@ const std::vector<std::string> kQuadrants = {"internal_strength", "internal_weak
                                              "external_strength", "external_weakness"};
 
 enum class Kind {
-  kName,         // non-empty short text
-  kText,         // text, may be empty, long
-  kCode,         // direction code
-  kId,           // entity id
-  kDate,         // YYYY-MM-DD
-  kNumber,       // any finite number
-  kNonNegative,  // number >= 0
-  kCount,        // integer >= 0
-  kPercent,      // number in [0, 100]
-  kValues,       // {value name: 0..3}
-  kAmbitions,    // {ambition name: 0..3}
-  kNames,        // array of non-empty short texts
-  kIds,          // array of ids
-  kEnum,         // one of `choices`
-  kDatedValue,   // {value: number, date: date}
-  kEvidence,     // {source: name, date: date}
-  kAttachedTo,   // "plan" | "axis:ID" | "action:ID"
+  kName,        // non-empty short text
+  kText,        // text, may be empty, long
+  kCode,        // direction code
+  kId,          // entity id
+  kDate,        // YYYY-MM-DD
+  kMeasure,     // finite number, |v| <= kMaxMeasure
+  kBudget,      // number in [0, kMaxBudgetEur]
+  kFte,         // number in [0, kMaxFte]
+  kAgents,      // integer in [0, kMaxAgents]
+  kPercent,     // number in [0, 100]
+  kValues,      // {value name: 0..3}
+  kAmbitions,   // {ambition name: 0..3}
+  kNames,       // array of non-empty short texts
+  kIds,         // array of ids
+  kEnum,        // one of `choices`
+  kDatedValue,  // {value: measure, date: date}
+  kEvidence,    // {source: name, date: date}
+  kAttachedTo,  // "plan" | "axis:ID" | "action:ID"
 };
 
 struct Field {
@@ -113,6 +153,45 @@ Status CheckObjectKeys(const std::string& field, const Json& v, const std::set<s
   return Status::Ok();
 }
 
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+// A finite number within [lo, hi]; `what` says what is expected.
+Status CheckNumber(const std::string& field, const Json& v, double lo, double hi,
+                   const std::string& what) {
+  if (!v.is_number()) return Bad(field, "must be a number (" + what + ")");
+  const double x = v.get<double>();
+  if (!std::isfinite(x)) return Bad(field, "must be a finite number (" + what + ")");
+  if (x < lo || x > hi) return Bad(field, Number(x) + " is out of bounds (" + what + ")");
+  return Status::Ok();
+}
+
+Status CheckMeasure(const std::string& field, const Json& v) {
+  return CheckNumber(field, v, -kMaxMeasure, kMaxMeasure,
+                     "from -" + Number(kMaxMeasure) + " to " + Number(kMaxMeasure));
+}
+
+int YearOf(int32_t day) {
+  const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(day))};
+  return static_cast<int>(ymd.year());
+}
+
+// A date YYYY-MM-DD within the years kFirstYear to kLastYear.
+Status CheckDate(const std::string& field, const Json& v) {
+  if (!v.is_string()) return Bad(field, "not a date (expected a string YYYY-MM-DD)");
+  auto d = ParseDate(v.get<std::string>());
+  if (!d.ok()) return Bad(field, d.status().message());
+  const int year = YearOf(DayOf(*d));
+  if (year < kFirstYear || year > kLastYear) {
+    return Bad(field, v.get<std::string>() + " is not a plausible date (years " +
+                          std::to_string(kFirstYear) + " to " + std::to_string(kLastYear) + ")");
+  }
+  return Status::Ok();
+}
+
 Status CheckValue(const Field& f, const Json& v) {
   const std::string name = f.name;
   switch (f.kind) {
@@ -139,21 +218,23 @@ Status CheckValue(const Field& f, const Json& v) {
       }
       return Status::Ok();
     case Kind::kDate:
-      if (!v.is_string()) return Bad(name, "not a date (expected a string YYYY-MM-DD)");
-      if (auto d = ParseDate(v.get<std::string>()); !d.ok()) return Bad(name, d.status().message());
-      return Status::Ok();
-    case Kind::kNumber:
-      if (!v.is_number()) return Bad(name, "must be a number");
-      return Status::Ok();
-    case Kind::kNonNegative:
-      if (!v.is_number() || v.get<double>() < 0) return Bad(name, "must be a number >= 0");
-      return Status::Ok();
-    case Kind::kCount:
-      if (!v.is_number_integer() || v.get<int64_t>() < 0)
-        return Bad(name, "must be an integer >= 0");
+      return CheckDate(name, v);
+    case Kind::kMeasure:
+      return CheckMeasure(name, v);
+    case Kind::kBudget:
+      return CheckNumber(name, v, 0, kMaxBudgetEur,
+                         "euros, >= 0 and at most " + Number(kMaxBudgetEur));
+    case Kind::kFte:
+      return CheckNumber(name, v, 0, kMaxFte,
+                         "full-time equivalents, >= 0 and at most " + Number(kMaxFte));
+    case Kind::kAgents:
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxAgents) {
+        return Bad(name, "must be an integer from 0 to " + std::to_string(kMaxAgents));
+      }
       return Status::Ok();
     case Kind::kPercent:
-      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 100) {
+      if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0 ||
+          v.get<double>() > 100) {
         return Bad(name, "must be a percentage from 0 to 100");
       }
       return Status::Ok();
@@ -187,11 +268,8 @@ Status CheckValue(const Field& f, const Json& v) {
     case Kind::kDatedValue:
       if (!v.is_object()) return Bad(name, "must be an object {value, date}");
       JALON_RETURN_IF_ERROR(CheckObjectKeys(name, v, {"value", "date"}));
-      if (!v["value"].is_number()) return Bad(name + ".value", "must be a number");
-      if (!v["date"].is_string() || !ParseDate(v["date"].get<std::string>()).ok()) {
-        return Bad(name + ".date", "not a date (expected YYYY-MM-DD)");
-      }
-      return Status::Ok();
+      JALON_RETURN_IF_ERROR(CheckMeasure(name + ".value", v["value"]));
+      return CheckDate(name + ".date", v["date"]);
     case Kind::kEvidence:
       if (!v.is_object()) {
         return Bad(name, "required: rely on facts, not intuitions (an object {source, date})");
@@ -200,10 +278,7 @@ Status CheckValue(const Field& f, const Json& v) {
       if (!v["source"].is_string() || v["source"].get_ref<const std::string&>().empty()) {
         return Bad(name + ".source", "must name the fact the item rests on");
       }
-      if (!v["date"].is_string() || !ParseDate(v["date"].get<std::string>()).ok()) {
-        return Bad(name + ".date", "not a date (expected YYYY-MM-DD)");
-      }
-      return Status::Ok();
+      return CheckDate(name + ".date", v["date"]);
     case Kind::kAttachedTo: {
       if (!v.is_string()) return Bad(name, "must be \"plan\", \"axis:ID\" or \"action:ID\"");
       const std::string s = v.get<std::string>();
@@ -262,6 +337,38 @@ Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const 
   return Status::Ok();
 }
 
+// Where an action stands in the plan's lifecycle (docs/lifecycle.md).
+enum class ActionStage { kOpen, kDone, kCancelled, kAxisDropped };
+
+// A cancelled action stays cancelled whatever befalls its axis; an action
+// left open or done when its axis is dropped leaves the plan with it.
+ActionStage StageOf(const PlanState& s, const Json& action) {
+  const std::string status = action.value("status", "");
+  if (status == "cancelled") return ActionStage::kCancelled;
+  const std::optional<EntityFields> axis = s.axes.FieldsOf(action.value("axis", ""));
+  if (axis && axis->Flag("dropped")) return ActionStage::kAxisDropped;
+  return status == "done" ? ActionStage::kDone : ActionStage::kOpen;
+}
+
+// The refusal of `command` on an action in `stage`, naming the action, its
+// state and the reason (the cells of docs/lifecycle.md).
+Status ClosedAction(const char* field, const Json& action, ActionStage stage,
+                    const std::string& why) {
+  const std::string id = "action '" + action.value("id", "") + "'";
+  switch (stage) {
+    case ActionStage::kCancelled:
+      return Bad(field, id + " was cancelled: " + why);
+    case ActionStage::kDone:
+      return Bad(field, id + " is done: " + why);
+    case ActionStage::kAxisDropped:
+      return Bad(field, id + " belongs to axis '" + action.value("axis", "") +
+                            "', which was dropped: " + why);
+    case ActionStage::kOpen:
+      break;
+  }
+  return Status::Ok();
+}
+
 // An action of the open plan that is neither done nor cancelled.
 Status NeedOpenAction(const PlanState& s, const Json& d) {
   JALON_RETURN_IF_ERROR(NeedPlan(s));
@@ -307,6 +414,124 @@ Status NeedOneOf(const Json& d, std::initializer_list<const char*> fields) {
   return Bad("data", "nothing to change: give at least one of " + names);
 }
 
+// --- dates against the plan's period and today -----------------------------
+
+// The same day `years` later (earlier if negative); 29 February becomes
+// 28 February in a year that has none.
+int32_t ShiftYears(int32_t day, int years) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days(days(day))};
+  ymd += std::chrono::years(years);
+  if (!ymd.ok()) ymd = year_month_day_last(ymd.year(), month_day_last(ymd.month()));
+  return static_cast<int32_t>(sys_days(ymd).time_since_epoch().count());
+}
+
+// Where a date field may lie, relative to the plan's period [start, end]:
+// from `years_before` years before its start to `years_after` years after
+// its end, and not after today if `until_today` (`fact` then says why).
+struct Window {
+  int years_before;
+  int years_after;
+  const char* fact = nullptr;  // non-null: not after today, because ...
+};
+
+// Any date a rule below does not name: the plan's facts describe the years
+// just before it, its period, and the few years after it.
+constexpr Window kPlanWindow = {kYearsBeforePeriod, kYearsAfterPeriod};
+
+// The window of `field` (a data field, or "baseline.date" and the like) of
+// a command of type `type`.
+Window WindowOf(std::string_view type, std::string_view field) {
+  // An action is carried out within its plan's period: the demo city and
+  // the sample plan start and end every action inside it, and the final
+  // year is there for the actions that run late.
+  if (type == "PlanAction" || type == "RescheduleAction") return {0, 0};
+  if (type == "ReportProgress") {
+    return {0, kYearsAfterPeriod, "a progress report records what has been done"};
+  }
+  if (type == "RecordMeasurement" || type == "CorrectMeasurement") {
+    return {kYearsBeforePeriod, kYearsAfterPeriod, "a measurement records what was observed"};
+  }
+  if (type == "CompleteAction" || type == "CancelAction") {
+    return {0, kYearsAfterPeriod, "an action is closed once it has ended"};
+  }
+  // Reviews and the revision's close belong to the plan's life, within its
+  // period or a little after it.
+  if (type == "HoldReview" || type == "CloseRevision") return {0, kYearsAfterPeriod};
+  // The baseline is the situation the plan starts from: measured before or
+  // during the period, never after it. The target is reached within the
+  // period or a little after it.
+  if (field == "baseline.date") return {kYearsBeforePeriod, 0};
+  if (field == "target.date") return {0, kYearsAfterPeriod};
+  return kPlanWindow;
+}
+
+std::string PeriodText(int32_t start, int32_t end) {
+  return "the plan's period " + DateOfDay(start) + " to " + DateOfDay(end);
+}
+
+Status CheckInWindow(const Window& w, const std::string& field, int32_t day, const PlanState& s,
+                     int32_t today) {
+  if (w.fact != nullptr && day > today) {
+    return Bad(field, DateOfDay(day) + " is after today (" + DateOfDay(today) + "): " + w.fact);
+  }
+  if (!s.plan_open()) return Status::Ok();
+  const int32_t start = DayOf(s.plan.value("period_start", std::string()));
+  const int32_t end = DayOf(s.plan.value("period_end", std::string()));
+  const int32_t lo = ShiftYears(start, -w.years_before);
+  const int32_t hi = std::min(ShiftYears(end, w.years_after),
+                              w.fact != nullptr ? today : std::numeric_limits<int32_t>::max());
+  if (day >= lo && day <= hi) return Status::Ok();
+  if (w.years_before == 0 && w.years_after == 0) {
+    return Bad(field, DateOfDay(day) + " is outside " + PeriodText(start, end));
+  }
+  return Bad(field, DateOfDay(day) + " is too far from " + PeriodText(start, end) +
+                        " (allowed from " + DateOfDay(lo) + " to " + DateOfDay(hi) + ")");
+}
+
+// The date rules of a command whose fields are each valid on their own.
+Status CheckDates(std::string_view type, const std::vector<Field>& fields, const PlanState& s,
+                  const Json& d, Instant now) {
+  const int32_t today = DayOf(now);
+  if (type == "OpenPlan") {
+    const int32_t start = DayOf(d["period_start"].get<std::string>());
+    const int32_t end = DayOf(d["period_end"].get<std::string>());
+    if (end > ShiftYears(start, kMaxPeriodYears)) {
+      return Bad("period_end",
+                 "a plan's period lasts at most " + std::to_string(kMaxPeriodYears) + " years");
+    }
+    const int32_t dated = DayOf(d["dated"].get<std::string>());
+    if (dated < ShiftYears(start, -kYearsBeforePeriod) || dated > end) {
+      return Bad("dated", d["dated"].get<std::string>() + " is too far from " +
+                              PeriodText(start, end) + " (a plan is dated before its end)");
+    }
+    return Status::Ok();
+  }
+  for (const Field& f : fields) {
+    if (!d.contains(f.name)) continue;
+    std::string field = f.name;
+    const Json* date = &d[f.name];
+    if (f.kind == Kind::kDatedValue || f.kind == Kind::kEvidence) {
+      field += ".date";
+      date = &d[f.name]["date"];
+    } else if (f.kind != Kind::kDate) {
+      continue;
+    }
+    JALON_RETURN_IF_ERROR(
+        CheckInWindow(WindowOf(type, field), field, DayOf(date->get<std::string>()), s, today));
+  }
+  return Status::Ok();
+}
+
+// A target is reached after the situation it starts from.
+Status CheckTargetAfterBaseline(const std::string& target_date, const std::string& baseline_date) {
+  if (DayOf(target_date) < DayOf(baseline_date)) {
+    return Bad("target.date",
+               target_date + " is before the baseline's date (" + baseline_date + ")");
+  }
+  return Status::Ok();
+}
+
 const std::map<std::string, Spec, std::less<>>& Specs() {
   static const auto* specs = new std::map<std::string, Spec, std::less<>>{
       {"RegisterDirection",
@@ -341,7 +566,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"section", Kind::kEnum, true, kSections},
          {"text", Kind::kText, false},
          {"site", Kind::kName, false},
-         {"agents", Kind::kCount, false},
+         {"agents", Kind::kAgents, false},
          {"activity_volume", Kind::kName, false},
          {"date", Kind::kDate, false}},
         "date",
@@ -395,8 +620,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"description", Kind::kText, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedId(s.missions, d, "mission", "mission"));
+          // A retired mission stays as it was when retired.
+          JALON_RETURN_IF_ERROR(NeedActive(s, s.missions, d, "mission", "mission", "retired",
+                                           "the mission was retired"));
           return NeedOneOf(d, {"title", "description"});
         }}},
       {"RetireMission",
@@ -416,8 +642,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"ambitions", Kind::kAmbitions, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedId(s.missions, d, "mission", "mission"));
+          JALON_RETURN_IF_ERROR(NeedActive(s, s.missions, d, "mission", "mission", "retired",
+                                           "the mission was retired"));
           return NeedOneOf(d, {"values", "ambitions"});
         }}},
       {"ProposeAxis",
@@ -455,7 +681,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedId(s.axes, d, "axis", "axis"));
+          // A dropped axis is the record of a choice given up: it stays as
+          // it was when dropped.
+          JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>()));
           if (d.contains("missions")) JALON_RETURN_IF_ERROR(CheckMissionRefs(s, d["missions"]));
           return NeedOneOf(d, {"title", "rationale", "missions"});
         }}},
@@ -480,11 +708,10 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           JALON_RETURN_IF_ERROR(NeedNew(s.scenarios, d, "scenario"));
           if (d["axes"].empty()) return Bad("axes", "a scenario orders at least one axis");
+          // A scenario orders the axes the plan still pursues.
           for (size_t i = 0; i < d["axes"].size(); ++i) {
-            if (!s.axes.Contains(d["axes"][i].get<std::string>())) {
-              return Bad("axes[" + std::to_string(i) + "]",
-                         "no axis '" + d["axes"][i].get<std::string>() + "' in this plan");
-            }
+            JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "axes[" + std::to_string(i) + "]",
+                                                     d["axes"][i].get<std::string>()));
           }
           return Status::Ok();
         }}},
@@ -494,7 +721,20 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          return NeedId(s.scenarios, d, "scenario", "scenario");
+          auto scenario = NeedExisting(s.scenarios, d, "scenario", "scenario");
+          if (!scenario.ok()) return scenario.status();
+          // Retaining is a new decision: it cannot give priority to an axis
+          // the plan has given up. Propose a scenario without it.
+          for (const Json& axis : scenario->value("axes", Json::array())) {
+            if (!axis.is_string()) continue;
+            const std::optional<EntityFields> a = s.axes.FieldsOf(axis.get<std::string>());
+            if (a && a->Flag("dropped")) {
+              return Bad("scenario", "scenario '" + d["scenario"].get<std::string>() +
+                                         "' orders axis '" + axis.get<std::string>() +
+                                         "', which was dropped");
+            }
+          }
+          return Status::Ok();
         }}},
       {"PlanAction",
        {"ActionPlanned",
@@ -505,8 +745,8 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"owner", Kind::kName, true},
          {"start", Kind::kDate, true},
          {"due", Kind::kDate, true},
-         {"budget_eur", Kind::kNonNegative, true},
-         {"fte", Kind::kNonNegative, true},
+         {"budget_eur", Kind::kBudget, true},
+         {"fte", Kind::kFte, true},
          {"status", Kind::kEnum, false, {"planned", "started"}}},
         nullptr,
         [](const PlanState& s, const Json& d) {
@@ -521,14 +761,21 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"action", Kind::kId, true},
          {"title", Kind::kName, false},
          {"owner", Kind::kName, false},
-         {"budget_eur", Kind::kNonNegative, false},
-         {"fte", Kind::kNonNegative, false},
+         {"budget_eur", Kind::kBudget, false},
+         {"fte", Kind::kFte, false},
          {"status", Kind::kEnum, false, {"planned", "started"}}},
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
+          const ActionStage stage = StageOf(s, *a);
+          if (stage == ActionStage::kCancelled || stage == ActionStage::kAxisDropped) {
+            return ClosedAction("action", *a, stage,
+                                "it has left the plan and is no longer edited");
+          }
+          // A done action's record may still be put right (its real cost
+          // weighs in the execution gauge), not its status.
           const std::string status = a->value("status", "");
           if (d.contains("status") && (status == "done" || status == "cancelled")) {
             return Bad("status", "the action is " + status + "; its status can no longer change");
@@ -553,6 +800,10 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           }
           if (a->value("status", "") == "cancelled")
             return Bad("action", "the action was cancelled");
+          if (a->value("status", "") == "done") {
+            return ClosedAction("action", *a, ActionStage::kDone,
+                                "its completion stands for its progress (100%)");
+          }
           return Status::Ok();
         }}},
       {"RescheduleAction",
@@ -567,6 +818,9 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
+          if (const ActionStage stage = StageOf(s, *a); stage != ActionStage::kOpen) {
+            return ClosedAction("action", *a, stage, "its dates are history and no longer move");
+          }
           JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
           return CheckStartDue(d.value("start", a->value("start", "")),
                                d.value("due", a->value("due", "")),
@@ -578,7 +832,15 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"action", Kind::kId, true},
          {"date", Kind::kDate, false}},
         "date",
-        [](const PlanState& s, const Json& d) { return NeedOpenAction(s, d); }}},
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedOpenAction(s, d));
+          const Json a = s.actions.At(d["action"].get<std::string>());
+          if (StageOf(s, a) == ActionStage::kAxisDropped) {
+            return ClosedAction("action", a, ActionStage::kAxisDropped,
+                                "it left the plan with its axis; cancel it instead");
+          }
+          return Status::Ok();
+        }}},
       {"CancelAction",
        {"ActionCancelled",
         {{"direction", Kind::kCode, true},
@@ -608,13 +870,21 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           JALON_RETURN_IF_ERROR(NeedNew(s.indicators, d, "indicator"));
           const std::string at = d["attached_to"].get<std::string>();
-          if (at.starts_with("axis:") && !s.axes.Contains(at.substr(5))) {
-            return Bad("attached_to", "no axis '" + at.substr(5) + "' in this plan");
+          // An indicator leaves the gauges when its action is cancelled or
+          // its axis dropped: one defined on them would never count.
+          if (at.starts_with("axis:")) {
+            JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "attached_to", at.substr(5)));
           }
-          if (at.starts_with("action:") && !s.actions.Contains(at.substr(7))) {
-            return Bad("attached_to", "no action '" + at.substr(7) + "' in this plan");
+          if (at.starts_with("action:")) {
+            const std::optional<Json> a = s.actions.Find(at.substr(7));
+            if (!a) return Bad("attached_to", "no action '" + at.substr(7) + "' in this plan");
+            const ActionStage stage = StageOf(s, *a);
+            if (stage == ActionStage::kCancelled || stage == ActionStage::kAxisDropped) {
+              return ClosedAction("attached_to", *a, stage, "it no longer counts in the gauges");
+            }
           }
-          return Status::Ok();
+          return CheckTargetAfterBaseline(d["target"]["date"].get<std::string>(),
+                                          d["baseline"]["date"].get<std::string>());
         }}},
       {"ChangeTarget",
        {"TargetChanged",
@@ -624,8 +894,13 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
          {"reason", Kind::kName, true}},
         nullptr,
         [](const PlanState& s, const Json& d) {
-          return NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
-                            "the indicator was retired");
+          JALON_RETURN_IF_ERROR(NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
+                                           "the indicator was retired"));
+          const Json i = s.indicators.At(d["indicator"].get<std::string>());
+          const Json& baseline = i.value("baseline", Json::object());
+          if (!baseline.contains("date") || !baseline["date"].is_string()) return Status::Ok();
+          return CheckTargetAfterBaseline(d["target"]["date"].get<std::string>(),
+                                          baseline["date"].get<std::string>());
         }}},
       {"RetireIndicator",
        {"IndicatorRetired",
@@ -642,7 +917,7 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         {{"direction", Kind::kCode, true},
          {"indicator", Kind::kId, true},
          {"date", Kind::kDate, true},
-         {"value", Kind::kNumber, true},
+         {"value", Kind::kMeasure, true},
          {"source", Kind::kText, false},
          {"comment", Kind::kText, false}},
         "date",
@@ -662,15 +937,16 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
         {{"direction", Kind::kCode, true},
          {"indicator", Kind::kId, true},
          {"date", Kind::kDate, true},
-         {"value", Kind::kNumber, true},
+         {"value", Kind::kMeasure, true},
          {"reason", Kind::kName, true},
          {"source", Kind::kText, false},
          {"comment", Kind::kText, false}},
         "date",
         [](const PlanState& s, const Json& d) {
-          JALON_RETURN_IF_ERROR(NeedPlan(s));
-          auto i = NeedExisting(s.indicators, d, "indicator", "indicator");
-          if (!i.ok()) return i.status();
+          // A retired indicator keeps its measurements as they stood when
+          // it was retired.
+          JALON_RETURN_IF_ERROR(NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
+                                           "the indicator was retired"));
           const int32_t day = DayOf(d["date"].get<std::string>());
           if (s.MeasurementsOf(d["indicator"].get<std::string>()).Find(day) !=
               MeasurementSeries::npos) {
@@ -726,7 +1002,17 @@ const std::map<std::string, Spec, std::less<>>& Specs() {
   return *specs;
 }
 
+Status ImplausibleEffectiveAt() {
+  return Bad("effective_at", "not a plausible date (years " + std::to_string(kFirstYear) + " to " +
+                                 std::to_string(kLastYear) + ")");
+}
+
 }  // namespace
+
+bool IsPlausibleDate(Instant t) {
+  const int year = YearOf(DayOf(t));
+  return year >= kFirstYear && year <= kLastYear;
+}
 
 std::pair<std::string, std::string> SplitFieldError(const std::string& message) {
   const size_t colon = message.find(": ");
@@ -771,6 +1057,7 @@ Result<Command> ParseCommand(const Json& j) {
       if (!value.is_string()) return Bad("effective_at", "not a date");
       auto t = ParseInstant(value.get<std::string>());
       if (!t.ok()) return Bad("effective_at", t.status().message());
+      if (!IsPlausibleDate(*t)) return ImplausibleEffectiveAt();
       c.effective_at = *t;
     } else if (key == "data") {
       if (!value.is_object()) return Bad("data", "must be an object");
@@ -820,13 +1107,26 @@ Result<Decision> Decide(const PlanState& state, const Command& command, Instant 
   }
   auto direction = CommandDirection(command);
   if (!direction.ok()) return direction.status();
+  JALON_RETURN_IF_ERROR(CheckDates(command.type, spec.fields, state, normalized, now));
   JALON_RETURN_IF_ERROR(spec.check(state, normalized));
+  const bool dated_by_field =
+      spec.effective_field != nullptr && normalized.contains(spec.effective_field);
+  if (command.effective_at && !dated_by_field) {
+    // The envelope's date stands for the change's own date. An import gives
+    // the plan's date to every change the format leaves undated, so the
+    // window is the plan's, not the one of the command's own date field.
+    if (!IsPlausibleDate(*command.effective_at)) return ImplausibleEffectiveAt();
+    Window w = kPlanWindow;
+    w.fact = WindowOf(command.type, "").fact;
+    JALON_RETURN_IF_ERROR(
+        CheckInWindow(w, "effective_at", DayOf(*command.effective_at), state, DayOf(now)));
+  }
 
   NewEvent event;
   event.type = spec.event;
   event.schema_version = 1;
   event.effective_at = now;
-  if (spec.effective_field != nullptr && normalized.contains(spec.effective_field)) {
+  if (dated_by_field) {
     event.effective_at = ParseDate(normalized[spec.effective_field].get<std::string>()).value();
   } else if (command.effective_at) {
     event.effective_at = *command.effective_at;

@@ -50,6 +50,10 @@ const std::vector<std::string>& CommandTypes();
 // "ActionPlanned" for "PlanAction".
 std::string EventTypeOf(const std::string& command_type);
 
+// Whether `t` falls in the years every date of a plan lies in (1970 to
+// 2100): further is a typing error, not a plan.
+bool IsPlausibleDate(Instant t);
+
 // Splits "field: rule" into its two parts; field is empty if there is none.
 std::pair<std::string, std::string> SplitFieldError(const std::string& message);
 

@@ -1,6 +1,7 @@
 #include "engine/plan/plan_io.h"
 
 #include <set>
+#include <tuple>
 
 #include "engine/log/payload.h"
 
@@ -93,7 +94,9 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
     JALON_RETURN_IF_ERROR(
         CheckObject(doc["plan"], "plan", {"title", "period_start", "period_end", "dated"}));
     if (doc["plan"].contains("dated") && doc["plan"]["dated"].is_string()) {
-      if (auto d = ParseDate(doc["plan"]["dated"].get<std::string>()); d.ok()) dated = *d;
+      // An implausible date is left to OpenPlan, which names plan.dated.
+      auto d = ParseDate(doc["plan"]["dated"].get<std::string>());
+      if (d.ok() && IsPlausibleDate(*d)) dated = *d;
     }
   }
   for (const char* key :
@@ -187,6 +190,10 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
       b.Add("RetainScenario", {{"scenario", s.value("id", Json())}}, path);
   }
 
+  // Completions and cancellations come after the indicators: an indicator
+  // was defined on its action while the action was open (one cannot be
+  // defined on a cancelled action), and the import replays that order.
+  std::vector<std::tuple<std::string, Json, std::string>> closings;
   const Json& actions = ArrayOr(doc, "actions");
   for (size_t i = 0; i < actions.size(); ++i) {
     const Json& a = actions[i];
@@ -229,10 +236,8 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
       p["action"] = a.value("id", Json());
       b.Add("ReportProgress", p, ppath);
     }
-    if (status == "done")
-      b.Add("CompleteAction", {{"action", a.value("id", Json())}}, path + ".status");
-    if (status == "cancelled")
-      b.Add("CancelAction", {{"action", a.value("id", Json())}}, path + ".status");
+    if (status == "done") closings.emplace_back("CompleteAction", a.value("id", Json()), path);
+    if (status == "cancelled") closings.emplace_back("CancelAction", a.value("id", Json()), path);
   }
 
   const Json& indicators = ArrayOr(doc, "indicators");
@@ -295,6 +300,7 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
         CheckObject(reviews[i], At("reviews", i), {"date", "participants", "decisions"}));
     b.Add("HoldReview", reviews[i], At("reviews", i));
   }
+  for (auto& [type, action, path] : closings) b.Add(type, {{"action", action}}, path + ".status");
   for (auto& [axis, path] : drops) b.Add("DropAxis", {{"axis", axis}}, path);
   return b.Take();
 }

@@ -54,7 +54,8 @@ TEST(BackupTest, BackupsUnderWriteLoadRestoreToAPrefixOfTheLog) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       for (int k = 0; !stop; ++k) {
-        const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k * 4 + c);
+        // Distinct dates in the ten years before the plan's period.
+        const Instant day = *ParseDate("2006-01-01") + std::chrono::days(k * 4 + c);
         const json cmd = {{"type", "RecordMeasurement"},
                           {"data",
                            {{"direction", "DEJ"},

@@ -220,9 +220,12 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
     return n;
   }();
 
-  // Command k records indicator I1 on day k after 2030-01-01: all distinct.
-  const auto command = testing::MeasurementCommand;
-  constexpr int kClients = 8;
+  // Command k records one of the indicators I1 to I3 on a day of its own:
+  // all distinct, as long as each client sends fewer than kEach.
+  const auto command = [](int k) {
+    return testing::MeasurementCommandOn("I" + std::to_string(1 + k % 3), k / 3);
+  };
+  constexpr int kClients = 8, kEach = 1200;
   std::mutex mu;
   std::map<int, uint64_t> acked;  // command -> position
   std::set<int> unanswered;
@@ -231,8 +234,8 @@ TEST_F(DaemonHttpTest, CrashUnderLoadLosesNoAcknowledgedCommand) {
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
-      for (int i = 0; !stop.load(); ++i) {
-        const int k = c * 100000 + i;
+      for (int i = 0; !stop.load() && i < kEach; ++i) {
+        const int k = c * kEach + i;
         auto r = CallJson("POST", daemon->url() + "/v1/commands", "t-dej", command(k),
                           "crash-" + std::to_string(k), std::chrono::seconds(10));
         std::lock_guard<std::mutex> lock(mu);

@@ -139,16 +139,21 @@ inline JsonReply CallJson(const std::string& method, const std::string& url,
   return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
 }
 
-// A command recording DEJ's indicator I1 on day k after 2030-01-01, so
-// that commands k != j never collide on a date.
-inline std::string MeasurementCommand(int k) {
-  const Instant day = *ParseDate("2030-01-01") + std::chrono::days(k);
-  return nlohmann::json{
-      {"type", "RecordMeasurement"},
-      {"data",
-       {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", FormatDate(day)}, {"value", k % 100}}}}
+// A command recording DEJ's indicator I1 (or `indicator`) on day k after
+// 2006-01-01, so that commands k != j never collide on a date: the ten
+// years before the sample plan's period (k < 3652), where it has no
+// measurement and where a measurement may lie (docs/lifecycle.md, "Dates").
+inline std::string MeasurementCommandOn(const std::string& indicator, int k) {
+  const Instant day = *ParseDate("2006-01-01") + std::chrono::days(k);
+  return nlohmann::json{{"type", "RecordMeasurement"},
+                        {"data",
+                         {{"direction", "DEJ"},
+                          {"indicator", indicator},
+                          {"date", FormatDate(day)},
+                          {"value", k % 100}}}}
       .dump();
 }
+inline std::string MeasurementCommand(int k) { return MeasurementCommandOn("I1", k); }
 
 // Every event of the daemon's log, in order, through GET /v1/events (an
 // auditor token). False if a page could not be read.

@@ -60,7 +60,10 @@ class PlanApiTest : public testing::PlanFixture {
   void SetUp() override {
     PlanFixture::SetUp();
     ImportExample();
-    ASSERT_TRUE(service_->Import(GeneratePlan("DRH", 4), "test").ok());
+    // Two years of history, all of it before the fixture's today.
+    GeneratorOptions two_years;
+    two_years.years = 2;
+    ASSERT_TRUE(service_->Import(GeneratePlan("DRH", 4, two_years), "test").ok());
     std::vector<TokenEntry> tokens;
     for (const char* role : {"admin", "steering", "auditor", "direction:DEJ", "direction:DRH"}) {
       const std::string token = std::string("token-") + role;
@@ -298,7 +301,7 @@ TEST_F(PlanApiTest, OnePlansConcurrentCommandsShareGroupCommitsAndStayExact) {
     clients.emplace_back([&, c] {
       for (int i = 0; i < kEach; ++i) {
         // Two clients share each date: exactly one of the two may land.
-        const Instant day = *ParseDate("2030-01-01") + std::chrono::days((c / 2) * kEach + i);
+        const Instant day = *ParseDate("2006-01-01") + std::chrono::days((c / 2) * kEach + i);
         Json cmd = {
             {"type", "RecordMeasurement"},
             {"data",
@@ -469,7 +472,7 @@ TEST_F(PlanApiTest, CommandsWaitForTheirGroupCommitWithoutHoldingAThread) {
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
-      const Instant day = *ParseDate("2031-01-01") + std::chrono::days(c);
+      const Instant day = *ParseDate("2006-01-01") + std::chrono::days(400 + c);
       const Json cmd = {
           {"type", "RecordMeasurement"},
           {"data",

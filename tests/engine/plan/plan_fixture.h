@@ -56,6 +56,11 @@ class PlanFixture : public ::testing::Test {
 
   uint64_t Head() const { return log_->Head().position; }
 
+  // Moves the clock past the history of GeneratePlan's default cycle (its
+  // last measurement is dated 2019-12-31): an import comes after the
+  // history it holds, and a measurement dated after today is refused.
+  void AfterGeneratedHistory() { clock_.Set(ParseInstant("2020-01-02T08:00:00Z").value()); }
+
   TempDir dir_;
   SimulatedClock clock_{ParseInstant("2018-07-01T08:00:00Z").value()};
   std::unique_ptr<EventLog> log_;

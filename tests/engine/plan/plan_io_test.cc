@@ -29,6 +29,7 @@ TEST_F(PlanIoTest, ExampleImportsAndExportsUnchanged) {
 }
 
 TEST_F(PlanIoTest, GeneratedPlansRoundTrip) {
+  AfterGeneratedHistory();
   for (uint64_t seed : {1u, 2u, 3u}) {
     const std::string code = "GEN" + std::to_string(seed);
     GeneratorOptions options;

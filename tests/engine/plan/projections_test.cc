@@ -103,6 +103,7 @@ class ProjectionsTest : public testing::PlanFixture {
   // Imports two generated plans and runs `n` random commands; records the
   // live state of each direction after every event position it reached.
   void RunRandom(int n, uint64_t seed) {
+    AfterGeneratedHistory();
     for (const char* code : {"DEJ", "DRH"}) {
       ASSERT_TRUE(service_->Import(GeneratePlan(code, code[1]), "test").ok());
       Record(code);
@@ -191,6 +192,7 @@ TEST_F(ProjectionsTest, ParallelRebuildEqualsTheSequentialLiveState) {
   options.monthly = true;
   options.axes = 6;
   options.indicators_per_axis = 6;
+  AfterGeneratedHistory();
   for (int i = 0; i < 30; ++i) {
     const std::string code = "P" + std::to_string(i);
     ASSERT_TRUE(
@@ -222,6 +224,7 @@ ProjectionsOptions SmallSlices() {
 }
 
 void ImportGenerated(PlanService& service, int plans) {
+  // The caller's clock is past the generated history (AfterGeneratedHistory).
   GeneratorOptions options;
   options.monthly = true;
   options.axes = 3;
@@ -236,6 +239,7 @@ void ImportGenerated(PlanService& service, int plans) {
 }
 
 TEST_F(ProjectionsTest, SlicedParallelRebuildEqualsTheLiveState) {
+  AfterGeneratedHistory();
   ImportGenerated(*service_, 12);
   ASSERT_GT(Head(), 40 * kSlice);
   Projections fresh(*log_, SmallSlices());
@@ -261,6 +265,7 @@ TEST_F(ProjectionsTest, SlicedParallelRebuildEqualsTheLiveState) {
 // them to its worker's share and takes it back: every plan, the ones it
 // had and the ones it adds, ends equal to the live state.
 TEST_F(ProjectionsTest, SlicedParallelCatchUpFromTheMiddleKeepsThePlansItHad) {
+  AfterGeneratedHistory();
   ImportGenerated(*service_, 6);  // P0 .. P5
   Projections partial(*log_, SmallSlices());
   ASSERT_TRUE(partial.CatchUp().ok());
@@ -287,6 +292,7 @@ TEST_F(ProjectionsTest, SlicedParallelCatchUpFromTheMiddleKeepsThePlansItHad) {
 // slice, and a missing event: the parallel catch-up names the first bad
 // position, applies nothing past it, and never hangs.
 TEST_F(ProjectionsTest, SlicedParallelRebuildNamesTheFirstDamage) {
+  AfterGeneratedHistory();
   ImportGenerated(*service_, 8);
   const uint64_t head = Head();
   ASSERT_GT(head, 20 * kSlice);
