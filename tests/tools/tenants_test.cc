@@ -183,8 +183,8 @@ TEST_F(TenantsTest, RoutingOutsideACityAndRestart) {
   auto html = net::Perform(page);
   ASSERT_TRUE(html.ok());
   EXPECT_EQ(html->status, 200);
-  EXPECT_NE(html->body.find("\"assets/app.js?v="), std::string::npos);
-  page.url = url + "/t/grenoble/assets/app.js";
+  EXPECT_NE(html->body.find("\"assets/js/main.js?v="), std::string::npos);
+  page.url = url + "/t/grenoble/assets/js/api.js";
   auto js = net::Perform(page);
   ASSERT_TRUE(js.ok());
   EXPECT_EQ(js->status, 200);

@@ -9,7 +9,7 @@
 namespace jalon::web {
 
 struct EmbeddedFile {
-  const char* name;  // "index.html", "app.js", ...
+  const char* name;  // its path under assets/: "index.html", "js/main.js", ...
   const unsigned char* data;
   size_t size;
 

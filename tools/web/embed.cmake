@@ -1,7 +1,12 @@
 # Writes OUT, a C++ source holding the files FILES of DIR as byte arrays, so
-# that jalond serves the web UI with nothing to install beside it (the issue
-# asks for assets embedded at build time; nothing outside is reachable).
-# Run by the build: cmake -DDIR=... -DOUT=... -DFILES=a,b -P embed.cmake
+# that jalond serves the web UI with nothing to install beside it.
+# Run by the build: cmake -DDIR=... -DOUT=... -DFILES=a,js/b.js -P embed.cmake
+#
+# The files are copied byte for byte, never rewritten: the ES modules under
+# js/ import each other by plain relative paths ('./dom.js'), and the
+# browser runs exactly what the tree holds. Their freshness comes from the
+# server instead (ETag revalidation, see web_ui.cc), so nothing here has to
+# parse JavaScript to put a content hash into an import.
 string(REPLACE "," ";" FILES "${FILES}")
 set(body "")
 set(table "")

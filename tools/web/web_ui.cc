@@ -32,18 +32,20 @@ Asset MakeAsset(const std::string& name, std::string body) {
   return {ContentTypeOf(name), std::move(body), "\"" + digest.substr(0, 20) + "\""};
 }
 
-// Every asset by name, built once: the embedded files and labels.js.
+// Every asset by its path under assets/ ("app.css", "js/main.js"), built
+// once: the embedded files and labels.js.
 std::shared_ptr<const std::unordered_map<std::string, Asset>> BuildAssets() {
   auto assets = std::make_shared<std::unordered_map<std::string, Asset>>();
   for (const EmbeddedFile& f : EmbeddedFiles())
     (*assets)[f.name] = MakeAsset(f.name, std::string(f.bytes()));
+  // An ES module like the others: js/dom.js imports it ('../labels.js').
   (*assets)["labels.js"] = MakeAsset(
       "labels.js",
-      "window.JALON_LABELS = " +
+      "export const LABELS = " +
           jobs::fr::Labels().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
           ";\n");
-  // The page names its assets with ?v=<their tag> ("@@app.js@@" in
-  // index.html), so that a browser may cache them and never mixes versions.
+  // The page names the assets it loads with ?v=<their tag> ("@@app.css@@",
+  // "@@js/main.js@@" in index.html), so that a browser may keep them.
   Asset& page = assets->at("index.html");
   std::string html = page.body;
   for (const auto& [name, asset] : *assets) {
@@ -62,8 +64,10 @@ http::Response Serve(const Asset& asset, const http::Request& req, bool revalida
   r.headers["X-Content-Type-Options"] = "nosniff";
   r.headers["Referrer-Policy"] = "no-referrer";
   r.headers["ETag"] = asset.etag;
-  // The page itself is revalidated on every load, so that a new jalond's UI
-  // is picked up at once; the assets it names may be kept for an hour.
+  // Named by its tag (?v=), an asset may be kept for an hour: another
+  // version has another tag. Asked for without one (the page itself, the
+  // modules the entry imports), it is revalidated on every load, so that a
+  // new jalond's UI is picked up at once.
   r.headers["Cache-Control"] = revalidate ? "no-cache" : "public, max-age=3600";
   if (req.Header("if-none-match") == asset.etag) {
     r.status = 304;
@@ -86,14 +90,26 @@ void RegisterWebRoutes(http::Router& router) {
         return Serve(assets->at("index.html"), req, true);
       },
       http::AlwaysQuick);
+  // The ES modules import each other as they are in the tree ('./dom.js'),
+  // not by a URL carrying their tag: rewriting imports would mean parsing
+  // JavaScript here, and serving other bytes than the files hold. So only the
+  // entry (js/main.js) is named by its tag; a module it imports is asked for
+  // without one and revalidated on each load (a 304 of a few hundred bytes),
+  // which keeps every module fresh without a build step or a looser CSP.
+  auto serve = [assets](const std::string& name, const http::Request& req) {
+    auto it = assets->find(name);
+    if (it == assets->end() || it->first == "index.html")
+      return http::ErrorResponse(404, "no such asset: " + name);
+    return Serve(it->second, req, !req.query.contains("v"));
+  };
   router.Add(
       "GET", "/assets/{file}",
-      [assets](const http::Request& req, const http::Params& p) {
-        auto it = assets->find(p.at("file"));
-        if (it == assets->end() || it->first == "index.html")
-          return http::ErrorResponse(404, "no such asset: " + p.at("file"));
-        // The page names its assets with ?v=<etag>, so they can be cached.
-        return Serve(it->second, req, !req.query.contains("v"));
+      [serve](const http::Request& req, const http::Params& p) { return serve(p.at("file"), req); },
+      http::AlwaysQuick);
+  router.Add(
+      "GET", "/assets/{folder}/{file}",
+      [serve](const http::Request& req, const http::Params& p) {
+        return serve(p.at("folder") + "/" + p.at("file"), req);
       },
       http::AlwaysQuick);
 }

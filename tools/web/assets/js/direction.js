@@ -1,0 +1,136 @@
+// Direction (#/direction/DEJ[?as_of=]): one plan, its two gauges, its
+// missions, strengths and weaknesses, axes, actions and indicators.
+import {api, messageOf, openDocument} from './api.js';
+import {indicatorChart} from './chart.js';
+import {announce, dateTime, enc, fill, gauge, h, label, longDate, num, pct, progressBar, statusBadge, table,
+        withUnit} from './dom.js';
+
+// The plan's two gauges and counts, large.
+export function headline(dash) {
+  return h('div.jauges', {},
+    h('div.jauge-grande', {},
+      h('div.legende', {}, 'Réalisation — avancement des actions'),
+      h('div.valeur', {'data-figure': 'execution'}, pct(dash.execution)),
+      gauge(dash.execution, 'execution', 'Réalisation')),
+    h('div.jauge-grande', {},
+      h('div.legende', {}, 'Performance — atteinte des cibles'),
+      h('div.valeur', {'data-figure': 'performance'}, pct(dash.performance)),
+      gauge(dash.performance, 'performance', 'Performance')),
+    h('div.jauge-grande', {},
+      h('div.legende', {}, 'Actions en retard / à risque'),
+      h('div.valeur', {}, h('span', {'data-figure': 'late'}, num(dash.late_actions)), ' / ',
+        h('span', {'data-figure': 'at_risk'}, num(dash.at_risk_actions))),
+      h('div.legende', {}, `au ${longDate(dash.at)}`)));
+}
+
+function missionMatrix(plan) {
+  // In the methodology sheet's order, not the labels' (alphabetical) one.
+  const values = ['listening', 'kindness', 'support', 'reactivity', 'proximity', 'adaptability'];
+  const ambitions = ['user_relationship', 'efficiency', 'social_innovation', 'ways_of_working'];
+  const cell = (m, group, key) => {
+    const score = m[group] ? m[group][key] : undefined;
+    if (typeof score !== 'number') return h('td.score', {}, h('span', {'aria-label': 'non évaluée'}, '—'));
+    return h('td.score.score-' + score, {title: `${label(group === 'values' ? 'value' : 'ambition', key)} : ${score} sur 3`}, String(score));
+  };
+  return [
+    h('div.tableau-defilant', {}, h('table.matrice', {id: 'matrice'},
+      h('caption', {}, 'Contribution de chaque mission aux valeurs et aux ambitions (0 : aucune, 3 : forte)'),
+      h('colgroup', {}, h('col.col-mission'), [...values, ...ambitions].map(() => h('col'))),
+      h('thead', {},
+        h('tr', {}, h('td'), h('th', {scope: 'colgroup', colspan: values.length}, 'Valeurs'),
+          h('th', {scope: 'colgroup', colspan: ambitions.length}, 'Ambitions')),
+        h('tr', {}, h('th', {scope: 'col'}, 'Mission'),
+          values.map((v) => h('th', {scope: 'col'}, label('value', v))),
+          ambitions.map((a) => h('th', {scope: 'col'}, label('ambition', a))))),
+      h('tbody', {}, plan.missions.map((m) => h('tr', {},
+        h('th', {scope: 'row'}, `${m.id} — ${m.title}`),
+        values.map((v) => cell(m, 'values', v)),
+        ambitions.map((a) => cell(m, 'ambitions', a))))))),
+    h('p.legende-matrice', {}, [0, 1, 2, 3].map((n) => h('span', {}, h('span.case.score-' + n), `${n}`)),
+      h('span', {}, '— : mission non encore interrogée'))];
+}
+
+function swotQuadrants(plan) {
+  const quadrants = ['internal_strength', 'internal_weakness', 'external_strength', 'external_weakness'];
+  return h('div.quadrants', {id: 'atouts-faiblesses'}, quadrants.map((q) => {
+    const items = (plan.swot || []).filter((x) => x.quadrant === q);
+    return h('section.quadrant', {'aria-labelledby': 'q-' + q},
+      h('h3', {id: 'q-' + q}, label('quadrant', q)),
+      items.length ? h('ul', {}, items.map((x) => h('li', {}, x.text,
+        x.evidence ? h('span.preuve', {}, `Élément de preuve : ${x.evidence.source || '—'}` +
+                                           (x.evidence.date ? ` (${longDate(x.evidence.date)})` : '')) : null)))
+                   : h('p.preuve', {}, 'Aucun élément.'));
+  }));
+}
+
+function axesAndActions(plan, dash) {
+  return dash.axes.map((axis) => {
+    const full = plan.axes.find((a) => a.id === axis.id) || {};
+    const v = full.validation;
+    return h('section.axe', {'data-axis': axis.id, 'aria-labelledby': 'axe-' + axis.id},
+      h('div.axe-entete', {},
+        h('h3', {id: 'axe-' + axis.id}, `${axis.id} — ${axis.title}`),
+        h('div.badges', {},
+          axis.dropped ? h('span.statut.statut-cancelled', {}, 'Abandonné') : null,
+          v ? h('span.statut.statut-done', {}, `Validé le ${longDate(v.date)}`) : h('span.statut.statut-open', {}, 'Non validé'))),
+      v ? h('p.preuve', {}, `Orientation politique : ${v.orientation || '—'} — validé par ${v.by || '—'}`) : null,
+      h('p', {}, 'Réalisation : ', h('strong', {'data-figure': 'axis-execution'}, pct(axis.execution)),
+        ' · Performance : ', h('strong', {'data-figure': 'axis-performance'}, pct(axis.performance))),
+      table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
+        h('tr', {'data-action': a.id},
+          h('th', {scope: 'row'}, `${a.id} — ${a.title}`),
+          h('td', {'data-figure': 'progress'}, progressBar(a.progress)),
+          h('td', {}, statusBadge('action_status', a.status)),
+          h('td', {}, a.owner || '—'),
+          h('td', {}, longDate(a.due))))));
+  });
+}
+
+function indicatorCards(plan, dash) {
+  return h('div.indicateurs', {}, dash.indicators.map((d) => {
+    const ind = plan.indicators.find((i) => i.id === d.id);
+    if (!ind) return null;
+    const unit = d.unit || '';
+    return h('section.indicateur', {'data-indicator': d.id, 'aria-labelledby': 'ind-' + d.id},
+      h('h3', {id: 'ind-' + d.id}, `${d.id} — ${d.name}`),
+      indicatorChart(ind, d),
+      h('ul.legende-graphique', {'aria-hidden': 'true'},
+        h('li', {}, h('span.trait'), 'mesures'), h('li', {}, h('span.trait.trajectoire'), 'trajectoire attendue'),
+        h('li', {}, h('span.trait.cible'), 'cible'),
+        (ind.target_changes || []).length ? h('li', {}, h('span.trait.initiale'), 'cible initiale') : null),
+      h('dl', {},
+        h('dt', {}, 'Référence'), h('dd', {}, `${withUnit(d.baseline, unit)} (${longDate(ind.baseline.date)})`),
+        h('dt', {}, 'Cible initiale'), h('dd', {'data-figure': 'initial_target'}, withUnit(d.initial_target, unit)),
+        h('dt', {}, 'Cible actuelle'), h('dd', {'data-figure': 'target'}, `${withUnit(d.target, unit)} au ${longDate(d.target_date)}`),
+        h('dt', {}, 'Dernière mesure'), h('dd', {'data-figure': 'latest'},
+          d.latest === null ? 'aucune' : `${withUnit(d.latest, unit)} (${longDate(d.latest_date)})`),
+        h('dt', {}, 'Atteinte'), h('dd', {'data-figure': 'attainment'}, pct(d.attainment)),
+        h('dt', {}, 'Trajectoire'), h('dd', {}, statusBadge('trajectory', d.trajectory))));
+  }));
+}
+
+export async function renderDirection(main, code, params) {
+  const asOf = params.get('as_of');
+  const q = asOf ? `?as_of=${enc(asOf)}` : '';
+  const [plan, dash] = await Promise.all([
+    api(`/v1/plans/${enc(code)}${q}`),
+    api(`/v1/plans/${enc(code)}/dashboard${q}${asOf ? '&at=' + asOf.slice(0, 10) : ''}`)]);
+  const name = plan.direction.name || code;
+  document.title = `${name} — Jalon`;
+  const p = plan.plan || {};
+  fill(main, 
+    h('h1', {}, name),
+    h('p.chapeau', {}, `${p.title || 'Projet de direction'} — du ${longDate(p.period_start)} au ${longDate(p.period_end)}` +
+      (plan.direction.pole ? ` — ${plan.direction.pole}` : '')),
+    asOf ? h('div.info', {role: 'note'}, `Le projet tel qu'il était enregistré le ${dateTime(asOf)} (position ${plan.position} du journal). `,
+      h('a', {href: `#/direction/${code}`}, 'Revenir à aujourd\'hui')) : null,
+    h('div.actions-page', {},
+      h('button', {type: 'button', onclick: () => window.print()}, 'Imprimer'),
+      h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${asOf ? '&as_of=' + enc(asOf) : ''}`)
+        .catch((e) => announce(messageOf(e)))}, 'Présentation aux nouveaux arrivants')),
+    headline(dash),
+    h('h2', {}, 'Missions, valeurs et ambitions'), missionMatrix(plan),
+    h('h2', {}, 'Atouts et faiblesses'), swotQuadrants(plan),
+    h('h2', {}, 'Axes de progrès et actions'), axesAndActions(plan, dash),
+    h('h2', {}, 'Indicateurs'), indicatorCards(plan, dash));
+}

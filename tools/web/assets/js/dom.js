@@ -1,0 +1,96 @@
+// Building the page: the h() element helper, the French formats of
+// numbers and dates, the labels, and the widgets every page uses (gauges,
+// tables, status badges, the screen reader announcement).
+import {LABELS} from '../labels.js';
+
+export const label = (group, code) => (LABELS[group] && LABELS[group][code]) || code;
+export const enc = encodeURIComponent;
+
+// h('tag.class', {attr: value}, children...): builds an element. Text
+// children become text nodes, so nothing typed by staff is ever HTML.
+export function h(spec, attrs, ...children) {
+  const [tag, ...classes] = spec.split('.');
+  const el = document.createElement(tag);
+  if (classes.length) el.className = classes.join(' ');
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'style') Object.assign(el.style, v);  // CSSOM: allowed by the CSP
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  append(el, children);
+  return el;
+}
+// Replaces an element's content (arrays flattened, null skipped).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === undefined || c === null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const numberFormat = new Intl.NumberFormat('fr-FR', {maximumFractionDigits: 2});
+// (v + 0 turns -0 into 0: no "-0 %".)
+export const num = (v) => (typeof v === 'number' && isFinite(v) ? numberFormat.format(v + 0) : '—');
+export const pct = (v) => (typeof v === 'number' && isFinite(v) ? numberFormat.format(v + 0) + ' %' : '—');
+export const withUnit = (v, unit) => (typeof v === 'number' ? num(v) + (unit ? ' ' + unit : '') : '—');
+const dateFormat = new Intl.DateTimeFormat('fr-FR', {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'});
+const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
+  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris'});
+export function longDate(iso) {
+  if (!iso || typeof iso !== 'string') return '—';
+  const d = new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso);
+  return isNaN(d) ? iso : dateFormat.format(d);
+}
+export function dateTime(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? (iso || '—') : dateTimeFormat.format(d);
+}
+export const dayNumber = (iso) => Math.floor(Date.parse(iso.slice(0, 10) + 'T00:00:00Z') / 86400000);
+export const isoOfDay = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
+
+export function statusBadge(group, code) {
+  return h('span.statut.statut-' + code, {}, label(group, code));
+}
+export function gauge(value, kind, name) {
+  const v = typeof value === 'number' ? Math.max(0, Math.min(100, value)) : 0;
+  return h('div.jauge', {role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100,
+                         'aria-valuenow': typeof value === 'number' ? value : null,
+                         'aria-label': name, 'data-figure': kind},
+    h('div.barre', {'aria-hidden': 'true'}, h('div.remplissage.' + kind, {style: {width: v + '%'}})),
+    h('span.texte', {}, pct(value)));
+}
+export function progressBar(value) {
+  const v = Math.max(0, Math.min(100, value || 0));
+  return h('div.progression', {},
+    h('div.barre', {role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': value},
+      h('div.remplissage', {style: {width: v + '%'}})),
+    h('span', {}, pct(value)));
+}
+export function table(headers, rows, opts = {}) {
+  return h('div.tableau-defilant', {},
+    h('table', {id: opts.id},
+      opts.caption ? h('caption', {}, opts.caption) : null,
+      h('thead', {}, h('tr', {}, headers.map((x) => h('th' + (x.num ? '.nombre' : ''), {scope: 'col'}, x.title || x)))),
+      h('tbody', {}, rows)));
+}
+
+export const numCell = (content, attrs = {}) => h('td.nombre', attrs, content);
+
+export function announce(text) {
+  const el = document.getElementById('annonce');
+  el.textContent = '';
+  setTimeout(() => { el.textContent = text; }, 50);
+}
+
+// An entity of the log in words: 'action/A1.2' reads "Action A1.2".
+export function entityName(entity) {
+  const [kind, ...id] = entity.split('/');
+  return label('entity', kind) + (id.length ? ' ' + id.join('/') : '');
+}

@@ -1,0 +1,177 @@
+// Jalon — the dashboard in the browser, its entry point: signs in, draws
+// the header and the navigation, and routes each address to its page.
+//
+// A single page over the /v1 API: every figure on screen is the API's,
+// fetched with the user's token, so a role sees exactly what its token may
+// read. No build step, no dependency: the browser loads these ES modules as
+// they are in tools/web/assets/js, and the French labels from
+// /assets/labels.js (the server's own table).
+//
+// Pages (hash routes), one module each:
+//   #/                        Accueil: every readable direction      accueil.js
+//   #/direction/DEJ[?as_of=]  Direction: one plan                    direction.js
+//   #/historique/DEJ          Historique: audit trail, time slider   historique.js
+//   #/calendrier/DEJ          Calendrier et relances                 calendrier.js
+//   #/evaluation/DEJ          Évaluation: tables, downloads, docs    evaluation.js
+//   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
+import {renderHome} from './accueil.js';
+import {api, forgetSession, messageOf, rememberSession, session} from './api.js';
+import {renderCalendar} from './calendrier.js';
+import {renderDirection} from './direction.js';
+import {fill, h} from './dom.js';
+import {renderEvaluation} from './evaluation.js';
+import {renderHistory} from './historique.js';
+
+const roleName = (who) => {
+  if (who.role === 'admin') return 'administration';
+  if (who.role === 'steering') return 'service de pilotage';
+  if (who.role === 'auditor') return 'audit';
+  if (who.direction) return 'direction ' + who.direction;
+  return who.role;
+};
+
+function renderChrome(route) {
+  const sessionEl = document.getElementById('session');
+  const nav = document.getElementById('navigation');
+  sessionEl.replaceChildren();
+  nav.replaceChildren();
+  if (!session.who) return;
+  sessionEl.append(h('span', {}, `Connecté : ${session.who.name} (${roleName(session.who)})`),
+    h('button.secondaire', {type: 'button', onclick: logout}, 'Se déconnecter'));
+  const items = [['#/', 'Accueil', route.page === 'accueil']];
+  if (route.code) {
+    const c = route.code;
+    items.push([`#/direction/${c}`, 'Direction', route.page === 'direction'],
+               [`#/historique/${c}`, 'Historique', route.page === 'historique'],
+               [`#/calendrier/${c}`, 'Calendrier et relances', route.page === 'calendrier'],
+               [`#/evaluation/${c}`, 'Évaluation', route.page === 'evaluation']);
+  }
+  nav.append(h('ul', {}, items.map(([href, text, current]) =>
+    h('li', {}, h('a', {href, 'aria-current': current ? 'page' : null}, text))),
+    route.code ? h('li.direction-courante', {}, `Direction ${route.code}`) : null));
+}
+
+function logout() {
+  forgetSession();
+  location.hash = '#/';
+  route();
+}
+
+function renderLogin(main, error) {
+  document.title = 'Connexion — Jalon';
+  const input = h('input', {id: 'jeton', name: 'jeton', type: 'password', autocomplete: 'off',
+                            required: true, size: 40, 'aria-describedby': 'aide-jeton'});
+  const form = h('form', {id: 'connexion', onsubmit: async (ev) => {
+    ev.preventDefault();
+    session.token = input.value.trim();
+    try {
+      session.who = await api('/v1/whoami');
+      rememberSession();
+      // A direction's user lands on its own plan; the others on Accueil.
+      const home = session.who.direction ? `#/direction/${session.who.direction}` : '#/';
+      if ((location.hash || '#/') === '#/' && location.hash !== home) {
+        location.hash = home;  // hashchange renders it
+        return;
+      }
+      route();
+    } catch (err) {
+      session.token = null;
+      renderLogin(main, err.status === 401 ? 'Jeton refusé : vérifiez-le, ou demandez-en un au service de pilotage.'
+                                           : messageOf(err));
+    }
+  }},
+    h('div.champ', {}, h('label', {for: 'jeton'}, 'Jeton d\'accès'), input,
+      h('p.chapeau', {id: 'aide-jeton'}, 'Le jeton vous a été remis par le service de pilotage. ' +
+        'Il reste en mémoire le temps de la session de votre navigateur.')),
+    h('button', {type: 'submit'}, 'Se connecter'));
+  fill(main, h('div.carte-connexion', {},
+    h('h1', {}, 'Connexion'),
+    error ? h('div.alerte', {role: 'alert'}, error) : null,
+    form));
+  input.focus();
+}
+
+// ---------------------------------------------------------------- router
+
+function parseRoute() {
+  const hash = location.hash.startsWith('#/') ? location.hash.slice(1) : '/';
+  const [path, query] = hash.split('?');
+  const parts = path.split('/').filter(Boolean);
+  const params = new URLSearchParams(query || '');
+  if (!parts.length) return {page: 'accueil', params};
+  // #/plans/{code}: the address that reminders sent by older versions carry.
+  if (parts[0] === 'plans' && parts.length === 2) {
+    history.replaceState(null, '', `#/direction/${parts[1]}`);
+    parts[0] = 'direction';
+  }
+  const pages = {direction: 1, historique: 1, calendrier: 1, evaluation: 1};
+  if (pages[parts[0]] && parts.length === 2 && /^[A-Z][A-Z0-9_-]{0,15}$/.test(parts[1])) return {page: parts[0], code: parts[1], params};
+  return {page: 'inconnue', params};
+}
+
+let generation = 0;
+async function route() {
+  const main = document.getElementById('contenu');
+  const r = parseRoute();
+  const mine = ++generation;
+  if (!session.token) {
+    renderChrome({});
+    renderLogin(main);
+    return;
+  }
+  try {
+    if (!session.who) {
+      session.who = await api('/v1/whoami');
+      rememberSession();
+    }
+  } catch (err) {
+    if (err.status === 401) {
+      forgetSession();
+      renderChrome({});
+      renderLogin(main, 'Votre session a expiré ou votre jeton a été retiré : reconnectez-vous.');
+      return;
+    }
+    fill(main, h('div.alerte', {role: 'alert'}, messageOf(err)));
+    return;
+  }
+  renderChrome(r);
+  main.setAttribute('aria-busy', 'true');
+  const started = performance.now();
+  try {
+    if (r.page === 'accueil') await renderHome(main);
+    else if (r.page === 'direction') await renderDirection(main, r.code, r.params);
+    else if (r.page === 'historique') await renderHistory(main, r.code);
+    else if (r.page === 'calendrier') await renderCalendar(main, r.code);
+    else if (r.page === 'evaluation') await renderEvaluation(main, r.code);
+    else fill(main, h('h1', {}, 'Page introuvable'), h('p', {}, h('a', {href: '#/'}, 'Revenir à l\'accueil')));
+  } catch (err) {
+    if (mine !== generation) return;
+    if (err.status === 401) {
+      logout();
+      return;
+    }
+    const what = r.code ? `de consulter la direction ${r.code}` : 'de consulter cette page';
+    fill(main, h('h1', {}, 'Impossible d\'afficher la page'),
+      h('div.alerte', {role: 'alert'}, messageOf(err, what)),
+      h('p', {}, h('a', {href: '#/'}, 'Revenir à l\'accueil')));
+  } finally {
+    if (mine === generation) {
+      main.removeAttribute('aria-busy');
+      main.dataset.loadedMs = String(Math.round(performance.now() - started));
+      // Since the navigation started: the page's whole load, for the e2e test.
+      main.dataset.sinceNavigationMs = String(Math.round(performance.now()));
+      main.dataset.page = r.page;
+      document.body.dataset.ready = String(mine);
+    }
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  if (location.hash === '#contenu') return;  // the skip link
+  route().then(() => document.getElementById('contenu').focus({preventScroll: true}));
+});
+document.getElementById('lien-evitement').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  document.getElementById('contenu').focus();
+});
+route();
