@@ -283,6 +283,11 @@ void PlanApi::Register(Router& router) {
                  while (!waiters->stopping.load() && std::chrono::steady_clock::now() < until &&
                         !log->WaitForPosition(*from, std::chrono::milliseconds(100))) {
                  }
+                 // Released by shutdown, not by an event: say so, so that a
+                 // follower knows to come back rather than read an empty page.
+                 if (waiters->stopping.load() && log->Head().position < *from)
+                   return ErrorResponse(503, "jalond is stopping; follow again from position " +
+                                                 std::to_string(*from));
                }
                auto events = log->ReadRange(*from, std::min<uint64_t>(*limit, 1000));
                if (!events.ok()) return FromStatus(events.status());

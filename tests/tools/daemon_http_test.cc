@@ -133,40 +133,52 @@ TEST_F(DaemonHttpTest, EventsFeedIsFollowedLiveByLongPoll) {
   EXPECT_EQ(CallJson("GET", url + "/v1/events?from=1&wait=61", "t-auditor").status, 400);
   EXPECT_EQ(CallJson("GET", url + "/v1/events?from=1&wait=1", "t-dej").status, 403);
 
-  // A follower waits past the head; a write wakes it.
-  std::atomic<bool> answered{false};
+  // A follower waits past the head; a write wakes it. A second follower,
+  // started after the write with a short wait and nothing to wait for, is
+  // answered by its own timeout: the first one must be answered before it,
+  // which it is only if the write woke it (its own wait is 60 s).
+  std::atomic<int> order{0};
+  std::atomic<int> followed_rank{0}, timed_out_rank{0};
   testing::JsonReply followed;
-  const auto start = std::chrono::steady_clock::now();
   std::thread follower([&] {
-    followed = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 1) + "&wait=30",
+    followed = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 1) + "&wait=60",
                         "t-auditor");
-    answered = true;
+    followed_rank = ++order;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_FALSE(answered.load()) << "the follower should still be waiting";
+  EXPECT_EQ(order.load(), 0) << "the follower should still be waiting";
   const json measure = {
       {"type", "RecordMeasurement"},
       {"data", {{"direction", "DEJ"}, {"indicator", "I1"}, {"date", "2018-09-30"}, {"value", 45}}}};
   ASSERT_EQ(CallJson("POST", url + "/v1/commands", "t-dej", measure.dump()).status, 201);
+  std::thread timed_out([&] {
+    CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 1000) + "&wait=5",
+             "t-auditor");
+    timed_out_rank = ++order;
+  });
   follower.join();
-  const double waited =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  timed_out.join();
   ASSERT_EQ(followed.status, 200);
   ASSERT_EQ(followed.body["events"].size(), 1u);
   EXPECT_EQ(followed.body["events"][0]["type"], "MeasurementRecorded");
   EXPECT_EQ(followed.body["events"][0]["position"], head + 1);
-  EXPECT_LT(waited, 20.0);
+  EXPECT_LT(followed_rank.load(), timed_out_rank.load()) << "the write did not wake the follower";
 
-  // With nothing new, the wait ends empty; SIGTERM does not wait for it.
+  // With nothing new, SIGTERM releases a waiting follower with a 503 that says
+  // where to follow again, rather than holding the shutdown for its wait.
+  testing::JsonReply idle_reply;
   std::thread idle([&] {
-    followed = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 2) + "&wait=60",
-                        "t-auditor");
+    idle_reply = CallJson("GET", url + "/v1/events?from=" + std::to_string(head + 2) + "&wait=60",
+                          "t-auditor");
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const auto stop = std::chrono::steady_clock::now();
   EXPECT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
   idle.join();
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - stop).count(), 10.0);
+  EXPECT_EQ(idle_reply.status, 503);
+  const std::string message = idle_reply.body["error"]["message"];
+  EXPECT_NE(message.find("follow again from position " + std::to_string(head + 2)),
+            std::string::npos)
+      << message;
 }
 
 TEST_F(DaemonHttpTest, AnonymousReadsOnlyWhenConfigured) {
