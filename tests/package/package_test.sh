@@ -65,7 +65,8 @@ root="$tmp/root"
 dpkg-deb -x "$deb" "$root"
 for f in usr/bin/jalond usr/bin/jalon lib/systemd/system/jalond.service etc/jalon/jalon.toml \
   usr/share/doc/jalon/copyright usr/share/doc/jalon/changelog.gz \
-  usr/share/doc/jalon/README.md usr/share/jalon/demo/DEJ.json; do
+  usr/share/doc/jalon/README.md usr/share/doc/jalon/docs/operations.md \
+  usr/share/jalon/demo/DEJ.json; do
   [ -e "$root/$f" ] || fail "the package lacks /$f"
 done
 [ ! -e "$root/usr/bin/jalon-bench" ] || fail "jalon-bench is a developer's tool, not packaged"
