@@ -12,10 +12,10 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -71,23 +71,13 @@ class Collection {
   bool empty() const { return entries_.empty(); }
 
   // The ids in order (copies: ids are short).
-  auto ids() const {
-    return entries_ | std::views::transform([](const Entry& e) { return std::string(e[0]); });
-  }
+  auto ids() const { return Mapped<&IdOf>(entries_); }
   // The scalar fields of entity `id`, or nullopt if there is no such entity.
   std::optional<EntityFields> FieldsOf(std::string_view id) const;
   // (id, scalar fields) in order: for (const auto& [id, f] : c.fields()).
-  auto fields() const {
-    return entries_ | std::views::transform([](const Entry& e) {
-             return std::pair<std::string, EntityFields>(e[0], Scan(e[1]));
-           });
-  }
+  auto fields() const { return Mapped<&FieldsOfEntry>(entries_); }
   // (id, decoded entity) in order: for (const auto& [id, item] : c.items()).
-  auto items() const {
-    return entries_ | std::views::transform([](const Entry& e) {
-             return std::pair<std::string, Json>(e[0], Decode(e[1]));
-           });
-  }
+  auto items() const { return Mapped<&ItemOf>(entries_); }
 
   Json ToJson() const;  // an array in order
   // The snapshot encoding (state_codec.cc). DecodeFrom reads from the front
@@ -111,6 +101,51 @@ class Collection {
   size_t Index(std::string_view id) const;
   static Json Decode(std::string_view bytes);
   static EntityFields Scan(std::string_view bytes);
+  static std::string IdOf(const Entry& e) { return std::string(e[0]); }
+  static std::pair<std::string, EntityFields> FieldsOfEntry(const Entry& e) {
+    return {std::string(e[0]), Scan(e[1])};
+  }
+  static std::pair<std::string, Json> ItemOf(const Entry& e) {
+    return {std::string(e[0]), Decode(e[1])};
+  }
+
+  // The entries as `map` sees them, in order, computed on access: what
+  // ids(), fields() and items() return. Not std::views::transform, which
+  // clang 14 cannot compile with libstdc++ 12 (its view_interface).
+  template <auto map>
+  class Mapped {
+   public:
+    class iterator {
+     public:
+      using iterator_category = std::forward_iterator_tag;
+      using difference_type = std::ptrdiff_t;
+      using value_type = decltype(map(std::declval<const Entry&>()));
+      using reference = value_type;
+      using pointer = void;
+      iterator() = default;
+      explicit iterator(std::vector<Entry>::const_iterator at) : at_(at) {}
+      value_type operator*() const { return map(*at_); }
+      iterator& operator++() {
+        ++at_;
+        return *this;
+      }
+      iterator operator++(int) {
+        iterator before = *this;
+        ++at_;
+        return before;
+      }
+      bool operator==(const iterator&) const = default;
+
+     private:
+      std::vector<Entry>::const_iterator at_;
+    };
+    explicit Mapped(const std::vector<Entry>& entries) : entries_(&entries) {}
+    iterator begin() const { return iterator(entries_->begin()); }
+    iterator end() const { return iterator(entries_->end()); }
+
+   private:
+    const std::vector<Entry>* entries_;
+  };
 
   std::vector<Entry> entries_;
 };

@@ -663,13 +663,15 @@ std::string CsvField(const Json& v) {
 std::string ToCsv(const Table& table) {
   std::string out;
   for (size_t i = 0; i < table.columns.size(); ++i) {
-    out += (i ? "," : "") + CsvField(table.columns[i].key);
+    if (i) out += ',';
+    out += CsvField(table.columns[i].key);
   }
   out += "\r\n";
   for (const Json& row : table.rows) {
     for (size_t i = 0; i < table.columns.size(); ++i) {
       const std::string& key = table.columns[i].key;
-      out += (i ? "," : "") + CsvField(row.contains(key) ? row[key] : Json());
+      if (i) out += ',';
+      out += CsvField(row.contains(key) ? row[key] : Json());
     }
     out += "\r\n";
   }

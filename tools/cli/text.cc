@@ -203,7 +203,12 @@ std::string AuditText(const json& a) {
 std::string ExplainText(const json& e) {
   std::ostringstream o;
   char buf[64];
-  auto pos = [](const json& p) { return p.is_null() ? std::string("—") : "#" + p.dump(); };
+  auto pos = [](const json& p) {
+    if (p.is_null()) return std::string("—");
+    std::string text = "#";
+    text += p.dump();
+    return text;
+  };
   o << "Pourquoi " << Str(e["figure"]) << " de " << Str(e["direction"]) << " au " << Str(e["at"])
     << "\n\nExécution : " << Pct(e["execution"]["value"])
     << "\n  Règle : " << Str(e["execution"]["rule"]) << "\n";

@@ -28,8 +28,10 @@ std::string ContentTypeOf(const std::string& name) {
 }
 
 Asset MakeAsset(const std::string& name, std::string body) {
-  const std::string digest = ToHex(Sha256(body));
-  return {ContentTypeOf(name), std::move(body), "\"" + digest.substr(0, 20) + "\""};
+  std::string etag = "\"";
+  etag.append(ToHex(Sha256(body)), 0, 20);
+  etag += '"';
+  return {ContentTypeOf(name), std::move(body), std::move(etag)};
 }
 
 // Every asset by its path under assets/ ("app.css", "js/main.js"), built
