@@ -10,23 +10,29 @@
 
 namespace jalon::cli {
 
-void AddTarget(CLI::App* verb, CommonOptions& common) {
+CLI::App* AddVerbGroup(CLI::App& app, const std::string& name, const std::string& description) {
+  CLI::App* group = app.add_subcommand(name, description);
+  group->require_subcommand(1);
+  return group;
+}
+
+void AddCommon(CLI::App* verb, CommonOptions& common, CommonUse use) {
   verb->add_option("-d,--data", common.data_dir, "Data directory of a stopped jalond")
       ->envname("JALON_DATA");
   verb->add_option("-u,--url", common.url, "URL of a running jalond, e.g. http://127.0.0.1:8080")
       ->envname("JALON_URL");
   verb->add_option("-t,--token", common.token, "Bearer token for --url")->envname("JALON_TOKEN");
+  if (use.config) {
+    verb->add_option("-c,--config", common.config,
+                     "jalon.toml for the cycle, reminder and delivery settings (default: the "
+                     "shipped defaults)")
+        ->envname("JALON_CONFIG");
+  }
+  if (use.json) AddJsonFlag(verb, common);
 }
 
 void AddJsonFlag(CLI::App* verb, CommonOptions& common) {
   verb->add_flag("--json", common.json, "Print JSON instead of text");
-}
-
-void AddConfig(CLI::App* verb, CommonOptions& common) {
-  verb->add_option("-c,--config", common.config,
-                   "jalon.toml for the cycle, reminder and delivery settings (default: the "
-                   "shipped defaults)")
-      ->envname("JALON_CONFIG");
 }
 
 void AddDirection(CLI::App* verb, std::string& direction) {

@@ -29,19 +29,28 @@ struct CommonOptions {
   std::string config;    // --config: jalon.toml for the cycle, reminder and delivery settings
 };
 
+// A group of verbs, such as `schedule`: one of its subcommands is required.
+CLI::App* AddVerbGroup(CLI::App& app, const std::string& name, const std::string& description);
+
 // A verb: its CLI11 subcommand, and what runs when the command line names it.
 // `run` returns the exit code. It reads the CommonOptions the verb was
 // registered with, which must outlive it, and its own options, which it owns.
+// Main refuses --url together with --data before any `run`.
 struct Verb {
   CLI::App* command;
   std::function<int()> run;
 };
 
-// -d,--data, -u,--url and -t,--token (also JALON_DATA, JALON_URL, JALON_TOKEN).
-void AddTarget(CLI::App* verb, CommonOptions& common);
+// Which of the common options a verb takes besides where it runs.
+struct CommonUse {
+  bool config = false;  // -c,--config (also JALON_CONFIG)
+  bool json = false;    // --json
+};
+// -d,--data, -u,--url and -t,--token (also JALON_DATA, JALON_URL and
+// JALON_TOKEN), then what `use` asks for, in that order.
+void AddCommon(CLI::App* verb, CommonOptions& common, CommonUse use);
+// --json alone, for the verbs that name their data directory themselves.
 void AddJsonFlag(CLI::App* verb, CommonOptions& common);
-// -c,--config (also JALON_CONFIG).
-void AddConfig(CLI::App* verb, CommonOptions& common);
 // The required positional direction code.
 void AddDirection(CLI::App* verb, std::string& direction);
 

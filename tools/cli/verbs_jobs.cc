@@ -86,17 +86,14 @@ Verb SchedulePreviewVerb(CLI::App& app, CommonOptions& common) {
     std::string direction, from, to;
   };
   auto f = std::make_shared<Flags>();
-  auto* schedule = app.add_subcommand("schedule", "The plan cycle's scheduled occurrences");
-  schedule->require_subcommand(1);
+  auto* schedule = AddVerbGroup(app, "schedule", "The plan cycle's scheduled occurrences");
   auto* command = schedule->add_subcommand(
       "preview",
       "Every occurrence of a plan's cycle: nominal date, working-day date and why it moved");
   AddDirection(command, f->direction);
   command->add_option("--from", f->from, "Only occurrences from this date (YYYY-MM-DD)");
   command->add_option("--to", f->to, "Only occurrences up to this date (YYYY-MM-DD)");
-  AddTarget(command, common);
-  AddConfig(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, f] {
             const std::string verb = "schedule preview";
             return OnBackend(verb, common, [&](Backend& service) {
@@ -115,9 +112,7 @@ Verb RemindersVerb(CLI::App& app, CommonOptions& common) {
   auto* command = app.add_subcommand(
       "reminders", "A plan's reminders: state, escalation level and delivery history");
   AddDirection(command, *direction);
-  AddTarget(command, common);
-  AddConfig(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, direction] {
             return OnBackend("reminders", common, [&](Backend& service) {
               return PrintResult("reminders", service.Reminders(*direction), common.json,
@@ -128,8 +123,7 @@ Verb RemindersVerb(CLI::App& app, CommonOptions& common) {
 
 Verb DemoSimulateVerb(CLI::App& app, CommonOptions& common) {
   auto sim = std::make_shared<SimulateFlags>();
-  auto* demo = app.add_subcommand("demo", "The demo city");
-  demo->require_subcommand(1);
+  auto* demo = AddVerbGroup(app, "demo", "The demo city");
   auto* command = demo->add_subcommand(
       "simulate",
       "Run the demo city through its cycle on a simulated clock; resumes where it stopped");
@@ -142,9 +136,7 @@ Verb DemoSimulateVerb(CLI::App& app, CommonOptions& common) {
       ->add_option("--late-share", sim->late_share,
                    "Share of the data the directions record late (0 to 1)")
       ->check(CLI::Range(0.0, 1.0));
-  AddTarget(command, common);
-  AddConfig(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, sim] { return Simulate(common, *sim); }};
 }
 
@@ -153,10 +145,9 @@ Verb TokenHashVerb(CLI::App& app, CommonOptions&) {
     std::string name = "NAME", role = "ROLE";
   };
   auto f = std::make_shared<Flags>();
-  auto* token = app.add_subcommand("token", "Token helpers for jalon.toml");
+  auto* token = AddVerbGroup(app, "token", "Token helpers for jalon.toml");
   auto* command = token->add_subcommand(
       "hash", "Read a token on standard input and print its SHA-256, as [[tokens]] sha256 expects");
-  token->require_subcommand(1);
   command->add_option("--name", f->name, "Name to put in the printed [[tokens]] block");
   command->add_option(
       "--role", f->role,

@@ -303,8 +303,7 @@ Verb VerifyVerb(CLI::App& app, CommonOptions& common) {
   auto f = std::make_shared<VerifyFlags>();
   auto* command = app.add_subcommand(
       "verify", "Check the event log's hash chain from position 1 (or a checkpoint)");
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   command->add_option("--from", f->from, "Start at this position (a trusted checkpoint + 1)")
       ->check(CLI::PositiveNumber);
   command->add_option("--trusted-hash", f->trusted_hash,
@@ -344,8 +343,7 @@ Verb BackupVerb(CLI::App& app, CommonOptions& common) {
       "on a stopped one's directory (--data); the backup verifies before it is kept");
   command->add_option("--to", *backup_to, "The backup directory to create (must not exist)")
       ->required();
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, backup_to] {
             const std::string verb = "backup";
             return OnBackend(verb, common, [&](Backend& service) {
@@ -373,8 +371,7 @@ Verb RestoreVerb(CLI::App& app, CommonOptions& common) {
 Verb ReplayVerb(CLI::App& app, CommonOptions& common) {
   auto* command =
       app.add_subcommand("replay", "Rebuild every projection from the log, from scratch");
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common] { return Replay(common); }};
 }
 

@@ -21,8 +21,7 @@ Verb ImportVerb(CLI::App& app, CommonOptions& common) {
       ->required();
   command->add_option("--command-id", f->command_id,
                       "Idempotency key (default: derived from the content)");
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {
       command, [&common, f] {
         return OnBackend("import", common, [&](Backend& service) {
@@ -49,7 +48,7 @@ Verb ExportVerb(CLI::App& app, CommonOptions& common) {
   AddDirection(command, f->direction);
   command->add_option("-o,--output", f->output, "Write to this file instead of standard output");
   AddTimeTravel(command, f->when);
-  AddTarget(command, common);
+  AddCommon(command, common, {});
   return {command, [&common, f] {
             return OnBackend("export", common, [&](Backend& service) {
               auto when = ParseTimeQuery(f->when);
@@ -66,8 +65,7 @@ Verb ApplyVerb(CLI::App& app, CommonOptions& common) {
   auto* command =
       app.add_subcommand("apply", "Run one command {type, command_id?, expected_version?, data}");
   command->add_option("file", *file, "The command (JSON), or - for standard input")->required();
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, file] {
             return OnBackend("apply", common, [&](Backend& service) {
               auto doc = ReadJsonFile(*file);
@@ -86,8 +84,7 @@ Verb ShowVerb(CLI::App& app, CommonOptions& common) {
   auto* command = app.add_subcommand("show", "Print a plan's projection, now or at a past point");
   AddDirection(command, f->direction);
   AddTimeTravel(command, f->when);
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, f] {
             return OnBackend("show", common, [&](Backend& service) {
               auto when = ParseTimeQuery(f->when);
@@ -105,8 +102,7 @@ Verb AsOfVerb(CLI::App& app, CommonOptions& common) {
   auto* command = app.add_subcommand("as-of", "Print a plan as the log held it at an instant");
   AddDirection(command, f->direction);
   command->add_option("instant", f->instant, "ISO 8601 instant or date")->required();
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, f] {
             return OnBackend("as-of", common, [&](Backend& service) {
               auto t = ParseInstant(f->instant);
@@ -129,8 +125,7 @@ Verb DashboardVerb(CLI::App& app, CommonOptions& common) {
   AddDirection(command, f->direction);
   command->add_option("--at", f->at, "Query date (default: today), YYYY-MM-DD");
   AddTimeTravel(command, f->when);
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, f] {
             return OnBackend("dashboard", common, [&](Backend& service) {
               auto when = ParseTimeQuery(f->when);
@@ -155,8 +150,7 @@ Verb HistoryVerb(CLI::App& app, CommonOptions& common) {
                       "Only this entity, e.g. axis/A1, action/A1.2, indicator/I1");
   command->add_option("--from", f->from, "Recorded at or after this instant");
   command->add_option("--to", f->to, "Recorded at or before this instant");
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, f] {
             return OnBackend("history", common, [&](Backend& service) {
               HistoryQuery q;
@@ -183,8 +177,7 @@ Verb DiffVerb(CLI::App& app, CommonOptions& common) {
   AddDirection(command, f->direction);
   command->add_option("--from", f->from, "Earlier instant (ISO 8601)")->required();
   command->add_option("--to", f->to, "Later instant (ISO 8601)")->required();
-  AddTarget(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.json = true});
   return {command, [&common, f] {
             return OnBackend("diff", common, [&](Backend& service) {
               auto from = ParseInstant(f->from);

@@ -91,8 +91,7 @@ Verb EvaluateVerb(CLI::App& app, CommonOptions& common) {
   command->add_option("-o,--output", f->output,
                       "File (json, xlsx) or directory (csv) to write; json prints by default");
   command->add_option("--table", f->table, "With --format csv and no -o: print this table");
-  AddTarget(command, common);
-  AddConfig(command, common);
+  AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("evaluate", common, [&](Backend& service) {
               auto at = OptionalInstant("--at", f->at, true);
@@ -116,9 +115,7 @@ Verb ExplainVerb(CLI::App& app, CommonOptions& common) {
   AddDirection(command, f->direction);
   command->add_option("figure", f->figure, "The figure: axis/A1")->required();
   command->add_option("--at", f->at, "Query date (default: today, or the period's end)");
-  AddTarget(command, common);
-  AddConfig(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, f] {
             return OnBackend("explain", common, [&](Backend& service) {
               auto at = OptionalInstant("--at", f->at, true);
@@ -136,9 +133,7 @@ Verb AuditVerb(CLI::App& app, CommonOptions& common) {
       "Audit flags: late targets changes, unassessed missions, unvalidated axes, "
       "actions without indicator, unmeasured indicators, late measurements");
   AddDirection(command, *direction);
-  AddTarget(command, common);
-  AddConfig(command, common);
-  AddJsonFlag(command, common);
+  AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, direction] {
             return OnBackend("audit", common, [&](Backend& service) {
               return PrintResult("audit", service.Audit(*direction), common.json, AuditText);
@@ -163,8 +158,7 @@ Verb ReviewDocVerb(CLI::App& app, CommonOptions& common) {
       ->required()
       ->check(CLI::Range(1, 9999));
   AddDocumentOutput(command, *f);
-  AddTarget(command, common);
-  AddConfig(command, common);
+  AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("review-doc", common, [&](Backend& service) {
               auto r = service.ReviewDoc(f->direction, f->review);
@@ -186,8 +180,7 @@ Verb BriefVerb(CLI::App& app, CommonOptions& common) {
   AddDirection(command, f->direction);
   command->add_option("--as-of", f->as_of, "Show the plan as the log held it then (ISO 8601)");
   AddDocumentOutput(command, *f);
-  AddTarget(command, common);
-  AddConfig(command, common);
+  AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("brief", common, [&](Backend& service) {
               auto as_of = OptionalInstant("--as-of", f->as_of, false);
