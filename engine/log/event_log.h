@@ -19,6 +19,14 @@
 //   appends nothing and returns the original positions (replayed = true).
 // - The key layout and record format are in engine/log/format.h.
 //
+// Errors: kInvalidArgument (a malformed request, naming the field) and
+// kConflict (expected_version does not hold) wrote nothing. kUnavailable:
+// writes are refused for now (shutting down, disk full or read-only, a
+// damaged log, a failed write; WriteHealth() says which). When the write
+// itself failed, its batch is in the log wholly or not at all: re-sending
+// the same command_id tells which. kCorruption: damage in the stored log,
+// naming its position. kIOError: RocksDB failed otherwise.
+//
 // Thread safety: every public method may be called from any thread. Append
 // blocks until durable; AppendAsync calls its callback on one of the log's
 // threads (the completion thread, or the sealer for a lone append), after
@@ -28,6 +36,11 @@
 // Lifetime: the Clock passed in options is borrowed and must outlive the
 // EventLog. The destructor drains pending appends, stops the writer and
 // closes the database.
+//
+// The definitions are spread by concern: event_log_open.cc (opening, RocksDB
+// tuning, recovery, the head witness, closing), event_log_commit.cc (the
+// group-commit pipeline and write health), event_log_seal.cc (deciding and
+// sealing a batch), event_log_read.cc and event_log_verify.cc.
 #pragma once
 
 #include <atomic>
@@ -247,13 +260,6 @@ class EventLog {
     std::chrono::steady_clock::time_point arrived;
   };
 
-  EventLog(std::string dir, EventLogOptions options);
-  Status OpenDb();
-  Status LoadHead();
-  // After LoadHead at Open: compares the head with the witness, and opens the
-  // witness for writing when the log may be written.
-  Status CheckWitness();
-
   // One group commit on its way through the pipeline: decided and sealed on
   // the sealer thread, written on the writer thread, answered on the
   // completion thread.
@@ -276,12 +282,18 @@ class EventLog {
     std::vector<Result<AppendResult>> outcomes;
   };
 
+  // Opening and closing (event_log_open.cc).
+  EventLog(std::string dir, EventLogOptions options);
+  Status OpenDb();
+  Status LoadHead();
+  // After LoadHead at Open: compares the head with the witness, and opens the
+  // witness for writing when the log may be written.
+  Status CheckWitness();
+
+  // The pipeline (event_log_commit.cc).
   void SealLoop();
   void WriterLoop();
   void CompletionLoop();
-  // Sealer thread: decides each request of `batch` against the durable log
-  // plus every batch sealed but not yet written, and seals the events.
-  Prepared Seal(std::vector<Pending> batch, size_t bytes);
   // Writes one sealed batch and publishes the head: on the writer thread,
   // or on the sealer when the writer is idle and no request waits.
   // REQUIRES: writing_ was set by the caller under write_mu_.
@@ -291,12 +303,6 @@ class EventLog {
   void WriteAndAnswer(Prepared batch, bool answer_here);
   // Calls each request's callback with its outcome, in order.
   void Answer(Completion& c);
-  // At least what sealing `request` writes into a WriteBatch: per event
-  // the record (envelope, payload, hashes) and its key, the stream index
-  // entry; the command's entry; RocksDB's tags and lengths.
-  static size_t SealedBytes(const AppendRequest& request);
-  // A WriteBatch's header and the head's entry.
-  static constexpr size_t kBatchOverheadBytes = 256;
   // Sealer thread: an empty WriteBatch that holds `bytes` without growing:
   // the one the writer gave back if it is large enough, else a new one.
   std::unique_ptr<rocksdb::WriteBatch> TakeWriteBatch(size_t bytes, size_t* capacity);
@@ -307,16 +313,28 @@ class EventLog {
   // Sealer thread: after a failed write (or a recovery), forgets what was
   // sealed on top of the durable head and starts again from it.
   void ResetSealState();
-  // REQUIRES: called on the sealer thread.
-  Result<uint64_t> CachedStreamVersion(const std::string& stream);
   // After a failed write: at most once a second, asks RocksDB to resume and,
   // if it does, re-reads the head and accepts writes again. Returns the
   // write health. REQUIRES: called on the sealer thread, the writer idle.
   Status TryRecover();
   // kUnavailable when the log's filesystem has less than min_free_bytes free.
   Status DiskReserve() const;
-  Status StoredHealth() const;                             // write_health_ alone
-  std::chrono::steady_clock::time_point next_recovery_{};  // sealer thread only
+  Status StoredHealth() const;  // write_health_ alone
+
+  // Sealing (event_log_seal.cc).
+  // Sealer thread: decides each request of `batch` against the durable log
+  // plus every batch sealed but not yet written, and seals the events.
+  Prepared Seal(std::vector<Pending> batch, size_t bytes);
+  // At least what sealing `request` writes into a WriteBatch: per event
+  // the record (envelope, payload, hashes) and its key, the stream index
+  // entry; the command's entry; RocksDB's tags and lengths.
+  static size_t SealedBytes(const AppendRequest& request);
+  // A WriteBatch's header and the head's entry.
+  static constexpr size_t kBatchOverheadBytes = 256;
+  // REQUIRES: called on the sealer thread.
+  Result<uint64_t> CachedStreamVersion(const std::string& stream);
+
+  // Reads (event_log_read.cc).
   Result<std::optional<AppendResult>> LookupCommand(const std::string& command_id) const;
 
   const std::string dir_;
@@ -346,6 +364,7 @@ class EventLog {
   LogHead seal_head_;
   std::unordered_map<std::string, uint64_t> seal_versions_;
   uint64_t seal_epoch_ = 0;
+  std::chrono::steady_clock::time_point next_recovery_{};  // see TryRecover
   // Bumped by the writer when a write fails: batches sealed before it chain
   // onto events that were never written, and are refused.
   std::atomic<uint64_t> write_epoch_{0};
@@ -362,9 +381,9 @@ class EventLog {
   bool writing_ = false;         // GUARDED_BY(write_mu_)
   bool sealer_done_ = false;     // GUARDED_BY(write_mu_)
   // One written batch's storage, cleared, for the next one to be sealed:
-  // growing a batch of megabytes by doubling into fresh pages was a sixth of
-  // the scheduler's firing pass (page faults and copies, in a profile of
-  // jalon-bench jobs). Two batches are alive at a time (one sealed, one
+  // growing a batch of megabytes by doubling into fresh pages costs page
+  // faults and copies, a sixth of the scheduler's firing pass under
+  // jalon-bench jobs. Two batches are alive at a time (one sealed, one
   // written), so one kept is enough.
   std::mutex spare_mu_;
   std::unique_ptr<rocksdb::WriteBatch> spare_writes_;  // GUARDED_BY(spare_mu_)

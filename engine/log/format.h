@@ -1,6 +1,11 @@
 // The on-disk format of the event log: column families, key encodings and
-// the event record. This is the one header that both the writer
-// (event_log.cc) and every reader (event_codec.cc, verify, tools) follow.
+// the records. This is the one description that the writer and every reader
+// follow:
+//   - engine/log/event.{h,cc}: the event record (SealAndEncode, DecodeRecord);
+//   - engine/log/log_records.{h,cc}: the head and command records;
+//   - engine/log/event_log_seal.cc: the writer, which fills one WriteBatch
+//     per group commit; event_log_read.cc and event_log_verify.cc read;
+//   - engine/plan/projection_snapshot.{h,cc}: the "snapshots" family.
 // Changing anything here is a format change: bump kRecordFormat or
 // kLogFormatName and keep a reader for the old form.
 //
@@ -30,9 +35,12 @@
 //               anything here can be deleted and is rebuilt from the log
 //                 "checkpoint"                 -> every plan at one position
 //                 "plan/<CODE>" | 0x00 | u64 BE version -> one plan's state
-//               value: "JSNP" | snapshot format u32 | position u64 | payload
-//               (payload.h) of the state. A snapshot whose format or hash does
-//               not match is ignored and the log is replayed instead.
+//               value: "JSNP" | snapshot format u32 | position u64 | body.
+//               A plan's body is its state (PlanState::Encode, in
+//               engine/plan/plan_state.h); the checkpoint's is the hash of
+//               the event at `position`, a u32 count of plans, then each
+//               plan's state, length-prefixed. A snapshot whose format or
+//               hash does not match is ignored and the log is replayed instead.
 //
 //   +----------+----------------------------------------------------+
 //   | events   | 00..01 -> rec(1)   00..02 -> rec(2)   ...          |

@@ -15,10 +15,21 @@
 // Only "plan/<CODE>" streams are projected here; other streams (the jobs')
 // are skipped by design.
 //
+// Errors: an error from Start or CatchUp (kCorruption for a damaged or
+// missing event, naming its position) leaves the projections just before
+// the event that failed. kUnavailable from WriteCheckpoint: the log refuses
+// writes and nothing was written; kIOError: RocksDB failed.
+// Snapshots are disposable: a bad or foreign one is skipped, never an error.
+//
 // Thread safety: all methods are thread-safe. Readers copy what they need
 // under a shared lock; CatchUp takes the exclusive lock per batch of events.
 // Stream snapshots are encoded and written by a background thread.
 // The EventLog is borrowed and must outlive the Projections.
+//
+// The definitions: projections.cc (start, live catch-up, reads, the
+// checkpoint), projections_parallel.cc (the catch-up on every core) and
+// projections_history.cc (time travel and stream snapshots). The snapshot
+// records are in projection_snapshot.h.
 #pragma once
 
 #include <atomic>
@@ -36,6 +47,7 @@
 #include <vector>
 
 #include "engine/log/event_log.h"
+#include "engine/plan/plan_map.h"
 #include "engine/plan/plan_state.h"
 
 namespace jalon {
@@ -55,60 +67,10 @@ struct ProjectionsOptions {
   uint64_t slice_events = 1 << 16;
 };
 
-// The current plans by direction code, in code order (checkpoints,
-// Codes) and found by a hash of the code. A tree alone walked about 15
-// nodes spread over the heap per lookup among 30,000 plans: 8 % of the
-// scheduler's firing pass in a profile of jalon-bench jobs, where a visit
-// looks a plan up four times. Not thread-safe: Projections guards it.
-class PlanMap {
- public:
-  using Tree = std::map<std::string, PlanState, std::less<>>;
-
-  PlanMap() = default;
-  explicit PlanMap(Tree plans);
-  // Moving keeps the tree's nodes, which the index points into.
-  PlanMap(PlanMap&&) noexcept = default;
-  PlanMap& operator=(PlanMap&&) noexcept = default;
-  PlanMap(const PlanMap&) = delete;
-  PlanMap& operator=(const PlanMap&) = delete;
-
-  const PlanState* Find(std::string_view code) const;
-  // The plan `code`, added empty if there is none; the key's view lives as
-  // long as the plan.
-  std::pair<std::string_view, PlanState*> FindOrAdd(std::string_view code);
-  // Moves every plan of `other` in; `other` holds no code of this one.
-  void Merge(PlanMap&& other);
-  // Moves every plan, node and all, into shares[share_of(code)], leaving
-  // this map empty.
-  template <class ShareOf>  // size_t(std::string_view code)
-  void SplitInto(std::vector<PlanMap>& shares, const ShareOf& share_of) {
-    index_.clear();
-    while (!tree_.empty()) {
-      auto node = tree_.extract(tree_.begin());
-      PlanMap& share = shares[share_of(std::string_view(node.key()))];
-      const auto added = share.tree_.insert(std::move(node)).position;
-      share.index_.emplace(added->first, &added->second);
-    }
-  }
-  void Clear();
-  size_t size() const { return tree_.size(); }
-
-  Tree::iterator begin() { return tree_.begin(); }
-  Tree::iterator end() { return tree_.end(); }
-  Tree::const_iterator begin() const { return tree_.begin(); }
-  Tree::const_iterator end() const { return tree_.end(); }
-
- private:
-  void Reindex();
-
-  Tree tree_;
-  std::unordered_map<std::string_view, PlanState*> index_;  // into tree_'s nodes
-};
-
 class Projections {
  public:
-  // Bump when PlanState::Encode changes (5: data_version; 4: entities' and reminders' texts
-  // packed, entity keys coded; 3: the binary encoding; 2 and before: the state's JSON).
+  // Bump when PlanState::Encode changes: a snapshot of another format is
+  // ignored and the log replayed instead.
   static constexpr uint32_t kSnapshotFormat = 5;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
@@ -160,12 +122,14 @@ class Projections {
     PlanState* state = nullptr;
   };
   // Applies `event` to its plan in `plans`, created on its first event;
-  // events of other streams are skipped.
+  // events of other streams are skipped. (projections.cc)
   static Status ApplyTo(PlanMap& plans, const EventView& event, ApplyCursor& cursor);
   // Brings plans_ from applied_ to `head` with one thread per core, each
   // applying the directions of its share. REQUIRES: mu_ held exclusively.
+  // (projections_parallel.cc)
   Status ParallelCatchUpLocked(uint64_t head,
                                const std::function<void(uint64_t, uint64_t)>& progress);
+  // Time travel (projections_history.cc).
   // Queues a stream snapshot for the writer thread; drops it if the queue is
   // full (a snapshot only saves replay time). Never blocks the query.
   void SnapshotStream(const PlanState& state) const;
