@@ -70,21 +70,31 @@ bool DecodeHead(std::string_view v, LogHead* h) {
 
 std::string EncodeCommand(const AppendResult& r) {
   std::string v;
-  v.push_back(static_cast<char>(lf::kCommandRecordFormat));
+  const bool hashed = !r.request_hash.empty();
+  v.push_back(
+      static_cast<char>(hashed ? lf::kCommandRecordHashedFormat : lf::kCommandRecordFormat));
   coding::PutLengthPrefixed(&v, r.stream);
   coding::PutFixed64(&v, r.first_position);
   coding::PutFixed32(&v, r.count);
   coding::PutFixed64(&v, r.first_version);
+  if (hashed) v += r.request_hash;
   return v;
 }
 
 bool DecodeCommand(std::string_view v, AppendResult* r) {
-  if (v.empty() || static_cast<uint8_t>(v[0]) != lf::kCommandRecordFormat) return false;
+  if (v.empty()) return false;
+  const uint8_t format = static_cast<uint8_t>(v[0]);
+  if (format != lf::kCommandRecordFormat && format != lf::kCommandRecordHashedFormat) return false;
   v.remove_prefix(1);
   std::string_view stream;
   if (!coding::GetLengthPrefixed(&v, &stream) || !coding::GetFixed64(&v, &r->first_position) ||
-      !coding::GetFixed32(&v, &r->count) || !coding::GetFixed64(&v, &r->first_version) ||
-      !v.empty()) {
+      !coding::GetFixed32(&v, &r->count) || !coding::GetFixed64(&v, &r->first_version)) {
+    return false;
+  }
+  if (format == lf::kCommandRecordHashedFormat) {
+    if (v.size() != lf::kCommandRequestHashBytes) return false;
+    r->request_hash.assign(v);
+  } else if (!v.empty()) {
     return false;
   }
   r->stream.assign(stream);
@@ -106,6 +116,10 @@ Status ValidateRequest(const AppendRequest& r) {
     return Status::InvalidArgument("command_id: longer than 256 bytes");
   }
   if (r.actor.size() > lf::kMaxActorBytes) return Status::InvalidArgument("actor: too long");
+  if (!r.request_hash.empty() &&
+      (r.command_id.empty() || r.request_hash.size() != lf::kCommandRequestHashBytes)) {
+    return Status::InvalidArgument("request_hash: 32 bytes, with a command_id");
+  }
   for (size_t i = 0; i < r.events.size(); ++i) {
     const NewEvent& e = r.events[i];
     const std::string field = "events[" + std::to_string(i) + "]";
@@ -673,6 +687,7 @@ EventLog::Prepared EventLog::Seal(std::vector<Pending> batch, size_t bytes) {
     result.first_position = staged.position + 1;
     result.first_version = current + 1;
     result.count = static_cast<uint32_t>(req.events.size());
+    result.request_hash = req.request_hash;
     std::vector<Event> sealed;
     sealed.reserve(req.events.size());
     for (NewEvent& ne : req.events) {
