@@ -269,7 +269,7 @@ TEST_F(EvaluationTest, CsvNeutralisesEveryFormulaLikeText) {
     EXPECT_TRUE(StartsLikeFormula(text)) << int(lead);
     EXPECT_EQ(CsvTextCell(text), "\"'" + text + "\"") << int(lead);
   }
-  for (const std::string& safe : {"Titre", "a=b", "1-2", " =1", "", "'=1"}) {
+  for (const char* safe : {"Titre", "a=b", "1-2", " =1", "", "'=1"}) {
     EXPECT_FALSE(StartsLikeFormula(safe)) << safe;
   }
   EXPECT_EQ(CsvTextCell("a;b"), "\"a;b\"");

@@ -6,6 +6,7 @@ the number format id of each cell's style in `formats`, and each cell's kind
 in `kinds`: "formula" when it holds one, else its type ("s" a shared string,
 "str", "inlineStr", "b", "n" a number)."""
 import json
+import re
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
@@ -16,7 +17,9 @@ z = zipfile.ZipFile(sys.argv[1])
 shared = []
 if "xl/sharedStrings.xml" in z.namelist():
     for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS):
-        shared.append("".join(t.text or "" for t in si.iter("{%s}t" % NS["m"])))
+        text = "".join(t.text or "" for t in si.iter("{%s}t" % NS["m"]))
+        # OOXML escapes control characters as _xHHHH_ (ECMA-376 ST_Xstring).
+        shared.append(re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text))
 styles = ET.fromstring(z.read("xl/styles.xml"))
 num_formats = {nf.get("numFmtId"): nf.get("formatCode")
                for nf in styles.iter("{%s}numFmt" % NS["m"])}

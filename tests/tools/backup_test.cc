@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -181,13 +182,17 @@ TEST(BackupTest, BackupsUnderWriteLoadRestoreToAPrefixOfTheLog) {
   EXPECT_NE(local.output.find("it verifies"), std::string::npos) << local.output;
 }
 
-// Appends about `bytes` of opaque payloads to `log`.
+// Appends about `bytes` of opaque payloads to `log`, random so that
+// RocksDB's compression does not shrink them.
 void Fill(EventLog& log, size_t bytes) {
+  std::mt19937_64 rng(42);
   for (size_t done = 0; done < bytes; done += 64 * 1024) {
+    std::string payload(64 * 1024, '\0');
+    for (char& c : payload) c = static_cast<char>(rng());
     AppendRequest request;
     request.stream = "test/fill";
     request.actor = "test";
-    request.events.push_back({"Filled", 1, Instant{}, std::string(64 * 1024, 'x')});
+    request.events.push_back({"Filled", 1, Instant{}, std::move(payload)});
     ASSERT_TRUE(log.Append(std::move(request)).ok());
   }
 }
@@ -231,16 +236,29 @@ TEST(BackupTest, BackupKeepsTheLogsFreeSpaceReserve) {
     ASSERT_NE(log, nullptr);
     Fill(*log, 2 << 20);
   }
-  const uint64_t needed = LogBytes(data);
-  const uint64_t free_bytes = std::filesystem::space(disk).available;
-  ASSERT_GT(free_bytes, needed);
   EventLogOptions options;
   options.clock = &clock;
-  // Room for appends, not for a backup beside them.
-  options.min_free_bytes = mounted ? free_bytes - needed / 2 : 2 * free_bytes + needed;
+  options.min_free_bytes = mounted ? uint64_t{4} << 20 : 0;
   auto log = EventLog::Open(data, options);
   ASSERT_TRUE(log.ok()) << log.status().ToString();
-  if (mounted) EXPECT_TRUE((*log)->WriteHealth().ok()) << (*log)->WriteHealth().ToString();
+  const uint64_t needed = LogBytes(data);
+  const uint64_t free_bytes = std::filesystem::space(disk).available;
+  std::cout << "log " << needed << " bytes, " << free_bytes << " bytes free\n";
+  if (mounted) {
+    // A ballast leaves the reserve and half the log's size free: room for
+    // appends, not for a backup beside them.
+    ASSERT_GT(free_bytes, options.min_free_bytes + needed);
+    std::ofstream ballast(disk + "/ballast", std::ios::binary);
+    const std::string block(free_bytes - options.min_free_bytes - needed / 2, '\0');
+    ASSERT_TRUE(ballast.write(block.data(), static_cast<std::streamsize>(block.size())).flush());
+    EXPECT_TRUE((*log)->WriteHealth().ok()) << (*log)->WriteHealth().ToString();
+  } else {
+    // A reserve above the free space (the log is reopened with it).
+    log->reset();
+    options.min_free_bytes = 2 * free_bytes + needed;
+    log = EventLog::Open(data, options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+  }
   auto refused = CreateBackup(**log, disk + "/backup", clock);
   ASSERT_FALSE(refused.ok());
   EXPECT_TRUE(refused.status().IsUnavailable()) << refused.status().ToString();
@@ -273,7 +291,7 @@ TEST(BackupTest, BackupAndRestoreRefusePathsWithDotDot) {
   ASSERT_NE(log, nullptr);
   Fill(*log, 64 * 1024);
   std::filesystem::create_directories(dir.Sub("a"));
-  for (const std::string to : {dir.Sub("a/../b"), dir.Sub("a/.."), dir.Sub("../escape")}) {
+  for (const std::string& to : {dir.Sub("a/../b"), dir.Sub("a/.."), dir.Sub("../escape")}) {
     auto r = CreateBackup(*log, to, clock);
     ASSERT_FALSE(r.ok()) << to;
     EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
