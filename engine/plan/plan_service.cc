@@ -93,7 +93,8 @@ bool PlanService::IsSameRequest(const AppendResult& first, const std::vector<Eve
   if (!first.request_hash.empty()) return first.request_hash == again.request_hash;
   // Appended without a request hash (by an older version, or a system
   // writer): only the principal and the stream can be compared.
-  return !events.empty() && events.front().actor == again.actor && first.stream == again.stream;
+  return !events.empty() && (again.actor.empty() || events.front().actor == again.actor) &&
+         first.stream == again.stream;
 }
 
 struct PlanService::Execution {
@@ -267,13 +268,20 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
   if (!steps.ok()) return steps.status();
   auto decision = DecideImport(*steps, clock_.Now());
   if (!decision.ok()) return decision.status();
-  if (command_id.empty()) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
+  // A key derived from the document is the service's, not a client's: any
+  // principal that may import this direction's plan, sending the same
+  // document, is answered the first import (it tells nothing the document
+  // does not).
+  const bool derived = command_id.empty();
+  if (derived) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
   if (command_id.size() > kMaxIdempotencyKeyBytes) {
     return Status::InvalidArgument("Idempotency-Key: at most " +
                                    std::to_string(kMaxIdempotencyKeyBytes) + " bytes");
   }
   const std::string code = std::string(DirectionOfStream(decision->stream));
-  const SameRequest again{command_id, RequestHash("import", actor, doc), actor, decision->stream};
+  const std::string principal = derived ? std::string() : actor;
+  const SameRequest again{command_id, RequestHash("import", principal, doc), principal,
+                          decision->stream};
   const size_t count = decision->events.size();
   PlanSlot& slot = Slot(code);
   auto plan_lock = LockIdle(slot);

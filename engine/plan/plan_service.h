@@ -78,7 +78,8 @@ class PlanService {
   // Appends a whole jalon.plan/1 document atomically; the direction must not
   // exist yet. {direction, position, version, events: count, replayed}.
   // `command_id` defaults to one derived from the document; the same rule
-  // as above applies, with the document as the request.
+  // as above applies, with the document as the request, except that a
+  // derived key answers any principal sending the same document.
   Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
 
   // For system writers (the scheduler): under the plan's lock, `decide` sees
@@ -163,7 +164,7 @@ class PlanService {
   struct SameRequest {
     std::string key;
     std::string request_hash;  // 32 bytes
-    std::string actor;
+    std::string actor;         // empty: any principal (a key the service derived)
     std::string stream;
   };
   // Whether `again` is the request that first appended `first` (whose
