@@ -114,6 +114,8 @@ int HttpStatusOf(const Status& s) {
     case Status::Code::kConflict:
     case Status::Code::kAlreadyExists:
       return 409;
+    case Status::Code::kKeyReused:
+      return 422;
     case Status::Code::kUnavailable:
     case Status::Code::kIOError:
       return 503;
@@ -364,6 +366,10 @@ void PlanApi::Register(Router& router) {
         auto command = ParseCommand(*body);
         if (!command.ok()) return reply(FromStatus(command.status()));
         const std::string key = req.Header("idempotency-key");
+        if (key.size() > kMaxIdempotencyKeyBytes) {
+          return reply(ErrorResponse(400, "Idempotency-Key: at most " +
+                                              std::to_string(kMaxIdempotencyKeyBytes) + " bytes"));
+        }
         if (!key.empty()) {
           if (!command->command_id.empty() && command->command_id != key) {
             return reply(ErrorResponse(400, "command_id: differs from the Idempotency-Key header"));

@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -64,6 +66,13 @@ uint64_t TreeBytes(const fs::path& dir) {
 // A path that must not exist yet, with its parent present, and no leftover
 // ".partial" from an interrupted run.
 Status CheckFreshTarget(const fs::path& target, const char* what) {
+  // A ".." could lead anywhere the operator did not name (and a path that
+  // is built by a caller should not climb out of where it was meant to be).
+  for (const fs::path& part : target) {
+    if (part == "..")
+      return Status::InvalidArgument(std::string(what) + ": " + target.string() +
+                                     " contains '..'; give the path without it");
+  }
   std::error_code ec;
   if (fs::exists(target, ec) && !(fs::is_directory(target, ec) && fs::is_empty(target, ec)))
     return Status::AlreadyExists(std::string(what) + ": " + target.string() +
@@ -105,6 +114,48 @@ Status WriteInfo(const fs::path& dir, const BackupInfo& info) {
   return SyncPath(path, false);
 }
 
+// About how many bytes a checkpoint of the log in `dir` takes: its files but
+// RocksDB's own text logs and the lock files. The memtables that the
+// checkpoint flushes are in the write-ahead log, which is counted.
+uint64_t LogBytes(const fs::path& dir) {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file(ec) || name.starts_with("LOG") || name == "LOCK" ||
+        name == "jalon.pid")
+      continue;
+    bytes += entry.file_size(ec);
+  }
+  return bytes;
+}
+
+std::string Mib(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
+
+// Refuses a backup that would not fit, or that would eat into the reserve
+// the log keeps on its filesystem (storage.min_free_mb): appends are
+// refused below it, and RocksDB must never be the one to find its disk
+// full. Checked before anything is written.
+Status CheckBackupSpace(const EventLog& log, const fs::path& parent) {
+  struct statvfs target_fs;
+  struct stat target_dev, log_dev;
+  if (::statvfs(parent.c_str(), &target_fs) != 0 || ::stat(parent.c_str(), &target_dev) != 0 ||
+      ::stat(log.dir().c_str(), &log_dev) != 0)
+    return Status::Ok();  // the copy will tell
+  const uint64_t free_bytes = static_cast<uint64_t>(target_fs.f_bavail) * target_fs.f_frsize;
+  const uint64_t needed = LogBytes(log.dir());
+  const bool shared = target_dev.st_dev == log_dev.st_dev;
+  const uint64_t reserve = shared ? log.min_free_bytes() : 0;
+  if (free_bytes >= reserve && free_bytes - reserve >= needed) return Status::Ok();
+  std::string why = "backup: needs about " + Mib(needed) + " on the filesystem of " +
+                    parent.string() + ", which has " + Mib(free_bytes) + " free";
+  if (shared) {
+    why += ", of which " + Mib(reserve) +
+           " are kept in reserve for the log's appends (storage.min_free_mb)";
+  }
+  return Status::Unavailable(why + "; free space, or back up to another disk");
+}
+
 }  // namespace
 
 nlohmann::json BackupInfo::ToJson() const {
@@ -119,6 +170,7 @@ nlohmann::json BackupInfo::ToJson() const {
 Result<BackupInfo> CreateBackup(const EventLog& log, const std::string& to, const Clock& clock) {
   const fs::path target = fs::absolute(to);
   JALON_RETURN_IF_ERROR(CheckFreshTarget(target, "--to"));
+  JALON_RETURN_IF_ERROR(CheckBackupSpace(log, target.parent_path()));
   std::error_code ec;
   if (fs::exists(target, ec)) fs::remove(target, ec);  // an empty directory
   const fs::path partial = target.string() + ".partial";

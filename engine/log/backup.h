@@ -35,15 +35,18 @@ struct BackupInfo {
   nlohmann::json ToJson() const;
 };
 
-// Backs `log` up into `to`, which must not exist yet (its parent must).
-// Works while the log is appended to.
+// Backs `log` up into `to`, which must not exist yet (its parent must) and
+// must not contain "..". Works while the log is appended to. Refused
+// (kUnavailable), before anything is written, when the backup would not
+// fit on its filesystem, or, on the log's own filesystem, would leave less
+// than the log's reserve (EventLogOptions::min_free_bytes) free.
 Result<BackupInfo> CreateBackup(const EventLog& log, const std::string& to, const Clock& clock);
 
 // Reads and checks a backup's BACKUP.json.
 Result<BackupInfo> ReadBackup(const std::string& from);
 
 // Restores the backup `from` into `data_dir`, which must not exist or be
-// empty. The restored log is verified from its first event and its head
+// empty, and must not contain "..". The restored log is verified from its first event and its head
 // must equal the backup's. `progress` sees the verify (checked, head).
 Result<BackupInfo> RestoreBackup(const std::string& from, const std::string& data_dir,
                                  const std::function<void(uint64_t, uint64_t)>& progress = {});

@@ -77,6 +77,10 @@ struct AppendRequest {
   std::string command_id;                    // empty: not idempotent
   std::string actor;
   std::vector<NewEvent> events;  // at least one
+  // Empty, or 32 bytes kept with the command record: what the caller
+  // needs to tell a retry of the same request from another request that
+  // reuses its command_id (PlanService stores a SHA-256 of the command).
+  std::string request_hash;
 };
 
 struct AppendResult {
@@ -84,7 +88,8 @@ struct AppendResult {
   uint64_t first_position = 0;
   uint64_t first_version = 0;
   uint32_t count = 0;
-  bool replayed = false;  // the command_id was seen before; nothing was appended
+  bool replayed = false;     // the command_id was seen before; nothing was appended
+  std::string request_hash;  // as given by the command's first append (may be empty)
   // The events as written (sealed: positions, recorded_at, hashes), so that
   // a caller can answer without reading them back. Empty for a replayed
   // command: read them with ReadRange.
@@ -185,6 +190,8 @@ class EventLog {
   // True when the data directory was on a read-only filesystem at Open:
   // the log was opened for reading only, and every append is refused.
   bool read_only() const { return read_only_; }
+  // The free space kept in reserve on the log's filesystem (options).
+  uint64_t min_free_bytes() const { return options_.min_free_bytes; }
   // Refuses every later append with `why` (a damaged log found by a verify).
   void RefuseWrites(Status why);
   // The damage found at Open (kCorruption, naming what, where and how much),

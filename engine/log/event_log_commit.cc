@@ -30,6 +30,10 @@ Status ValidateRequest(const AppendRequest& r) {
     return Status::InvalidArgument("command_id: longer than 256 bytes");
   }
   if (r.actor.size() > lf::kMaxActorBytes) return Status::InvalidArgument("actor: too long");
+  if (!r.request_hash.empty() &&
+      (r.command_id.empty() || r.request_hash.size() != lf::kCommandRequestHashBytes)) {
+    return Status::InvalidArgument("request_hash: 32 bytes, with a command_id");
+  }
   for (size_t i = 0; i < r.events.size(); ++i) {
     const NewEvent& e = r.events[i];
     const std::string field = "events[" + std::to_string(i) + "]";

@@ -123,6 +123,7 @@ EventLog::Prepared EventLog::Seal(std::vector<Pending> batch, size_t bytes) {
     result.first_position = staged.position + 1;
     result.first_version = current + 1;
     result.count = static_cast<uint32_t>(req.events.size());
+    result.request_hash = req.request_hash;
     std::vector<Event> sealed;
     sealed.reserve(req.events.size());
     for (NewEvent& ne : req.events) {

@@ -69,6 +69,8 @@
 //
 // Command record ("commands"): fmt u8 = 1 | stream str | first_position u64
 //                              | count u32 | first_version u64
+//   or, for a command appended with a request hash:
+//                              fmt u8 = 2 | the same fields | request hash 32 bytes
 #pragma once
 
 #include <cstdint>
@@ -83,6 +85,8 @@ namespace jalon::log_format {
 inline constexpr std::string_view kLogFormatName = "jalon-log/1";
 inline constexpr uint8_t kRecordFormat = 1;
 inline constexpr uint8_t kCommandRecordFormat = 1;
+inline constexpr uint8_t kCommandRecordHashedFormat = 2;
+inline constexpr size_t kCommandRequestHashBytes = 32;
 
 inline constexpr std::string_view kEventsCf = "events";
 inline constexpr std::string_view kStreamsCf = "streams";

@@ -25,21 +25,30 @@ bool DecodeHead(std::string_view v, LogHead* h) {
 
 std::string EncodeCommand(const AppendResult& r) {
   std::string v;
-  v.push_back(static_cast<char>(kCommandRecordFormat));
+  const bool hashed = !r.request_hash.empty();
+  v.push_back(static_cast<char>(hashed ? kCommandRecordHashedFormat : kCommandRecordFormat));
   coding::PutLengthPrefixed(&v, r.stream);
   coding::PutFixed64(&v, r.first_position);
   coding::PutFixed32(&v, r.count);
   coding::PutFixed64(&v, r.first_version);
+  if (hashed) v += r.request_hash;
   return v;
 }
 
 bool DecodeCommand(std::string_view v, AppendResult* r) {
-  if (v.empty() || static_cast<uint8_t>(v[0]) != kCommandRecordFormat) return false;
+  if (v.empty()) return false;
+  const uint8_t format = static_cast<uint8_t>(v[0]);
+  if (format != kCommandRecordFormat && format != kCommandRecordHashedFormat) return false;
   v.remove_prefix(1);
   std::string_view stream;
   if (!coding::GetLengthPrefixed(&v, &stream) || !coding::GetFixed64(&v, &r->first_position) ||
-      !coding::GetFixed32(&v, &r->count) || !coding::GetFixed64(&v, &r->first_version) ||
-      !v.empty()) {
+      !coding::GetFixed32(&v, &r->count) || !coding::GetFixed64(&v, &r->first_version)) {
+    return false;
+  }
+  if (format == kCommandRecordHashedFormat) {
+    if (v.size() != kCommandRequestHashBytes) return false;
+    r->request_hash.assign(v);
+  } else if (!v.empty()) {
     return false;
   }
   r->stream.assign(stream);

@@ -16,6 +16,27 @@ Status NoDirection(const std::string& code) {
   return Status::NotFound("direction '" + code + "' does not exist");
 }
 
+// What makes a request the same request again: its kind, its principal and
+// everything it asks, but not its key. nlohmann's objects keep their keys
+// sorted, so the dump is canonical.
+std::string RequestHash(std::string_view kind, const std::string& actor, const Json& body) {
+  const Json whole = Json::array({kind, actor, body});
+  const Hash h = Sha256(whole.dump(-1, ' ', false, Json::error_handler_t::replace));
+  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+std::string CommandHash(const Command& command, const std::string& actor) {
+  Json body = {{"type", command.type}, {"data", command.data}};
+  if (command.expected_version) body["expected_version"] = *command.expected_version;
+  if (command.effective_at) body["effective_at"] = FormatInstant(*command.effective_at);
+  return RequestHash("command", actor, body);
+}
+
+Status KeyReused(const std::string& key) {
+  return Status::KeyReused("Idempotency-Key '" + key +
+                           "': was used for a different request; a new request needs a new key");
+}
+
 }  // namespace
 
 std::string NewCommandId() {
@@ -29,12 +50,14 @@ std::string NewCommandId() {
 Result<AppendResult> PlanService::AppendDecision(Decision decision,
                                                  std::optional<uint64_t> expected,
                                                  const std::string& command_id,
-                                                 const std::string& actor) {
+                                                 const std::string& actor,
+                                                 std::string request_hash) {
   AppendRequest request;
   request.stream = decision.stream;
   request.expected_version = expected;
   request.command_id = command_id;
   request.actor = actor;
+  request.request_hash = std::move(request_hash);
   request.events = std::move(decision.events);
   auto appended = log_.Append(std::move(request));
   if (!appended.ok()) return appended.status();
@@ -43,12 +66,19 @@ Result<AppendResult> PlanService::AppendDecision(Decision decision,
 }
 
 Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
+  return ResultJson(appended, nullptr);
+}
+
+Result<Json> PlanService::ResultJson(const AppendResult& appended, const SameRequest* same) const {
   Json list = Json::array();
-  if (appended.events.size() == appended.count) {
+  if (appended.events.size() == appended.count && same == nullptr) {
     for (const Event& e : appended.events) list.push_back(EventToJson(e));
   } else {  // a replayed command: its events are in the log
     auto events = log_.ReadRange(appended.first_position, appended.count);
     if (!events.ok()) return events.status();
+    if (same != nullptr && !IsSameRequest(appended, *events, *same)) {
+      return KeyReused(same->key);  // nothing of the first request is told
+    }
     for (const Event& e : *events) list.push_back(EventToJson(e));
   }
   return Json{{"position", appended.last_position()},
@@ -58,10 +88,20 @@ Result<Json> PlanService::ResultJson(const AppendResult& appended) const {
               {"events", std::move(list)}};
 }
 
+bool PlanService::IsSameRequest(const AppendResult& first, const std::vector<Event>& events,
+                                const SameRequest& again) {
+  if (!first.request_hash.empty()) return first.request_hash == again.request_hash;
+  // Appended without a request hash (by an older version, or a system
+  // writer): only the principal and the stream can be compared.
+  return !events.empty() && (again.actor.empty() || events.front().actor == again.actor) &&
+         first.stream == again.stream;
+}
+
 struct PlanService::Execution {
   Command command;
   std::string code;  // its direction
   std::string actor;
+  std::string request_hash;  // CommandHash of the command and actor
   PlanSlot* slot = nullptr;
   int attempt = 1;
   Run run;
@@ -78,12 +118,19 @@ void PlanService::ExecuteAsync(Command command, std::string actor, Run run, Done
   auto code = CommandDirection(command);
   if (!code.ok()) return done(code.status());
   if (command.command_id.empty()) command.command_id = NewCommandId();
+  std::string request_hash = CommandHash(command, actor);
   auto seen = log_.FindCommand(command.command_id);
   if (!seen.ok()) return done(seen.status());
-  if (seen->has_value()) {            // an idempotent replay: answer the first result
-    return done(ResultJson(**seen));  // FindCommand marks it replayed
+  if (seen->has_value()) {
+    // A replay is answered with the first result only for the same request
+    // from the same principal (FindCommand marks it replayed). Keys are
+    // scoped to the tenant's log; another principal's key is taken, so it
+    // cannot run as new, and the answer tells nothing of what holds it.
+    const SameRequest again{command.command_id, request_hash, actor, PlanStream(*code)};
+    return done(ResultJson(**seen, &again));
   }
   auto x = std::make_shared<Execution>();
+  x->request_hash = std::move(request_hash);
   x->slot = &Slot(*code);
   x->code = *std::move(code);
   x->command = std::move(command);
@@ -139,6 +186,7 @@ void PlanService::Attempt(const std::shared_ptr<Execution>& x) {
             command.expected_version ? command.expected_version : std::optional(working.version);
         request.command_id = command.command_id;
         request.actor = x->actor;
+        request.request_hash = x->request_hash;
         // The working copy takes the events now, so that the next command
         // of this plan is decided after them.
         uint64_t version = working.version;
@@ -184,7 +232,8 @@ void PlanService::Finish(const std::shared_ptr<Execution>& x, Result<AppendResul
         appended.ok() ? projections_.CatchUpTo(appended->last_position()) : Status::Ok();
     {
       std::lock_guard<std::mutex> lock(slot.mu);
-      if (!appended.ok()) slot.working.reset();
+      // A replay appended nothing: the copy holds events the log has not.
+      if (!appended.ok() || appended->replayed) slot.working.reset();
       if (--slot.in_flight == 0) slot.idle.notify_all();
     }
     constexpr int kAttempts = 5;
@@ -200,6 +249,10 @@ void PlanService::Finish(const std::shared_ptr<Execution>& x, Result<AppendResul
       answer = appended.status();
     } else if (!caught_up.ok()) {
       answer = caught_up;
+    } else if (appended->replayed) {  // the same key, sent again while the first was in flight
+      const SameRequest again{x->command.command_id, x->request_hash, x->actor,
+                              PlanStream(x->code)};
+      answer = ResultJson(*appended, &again);
     } else {
       answer = ResultJson(*appended);
     }
@@ -215,8 +268,20 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
   if (!steps.ok()) return steps.status();
   auto decision = DecideImport(*steps, clock_.Now());
   if (!decision.ok()) return decision.status();
-  if (command_id.empty()) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
+  // A key derived from the document is the service's, not a client's: any
+  // principal that may import this direction's plan, sending the same
+  // document, is answered the first import (it tells nothing the document
+  // does not).
+  const bool derived = command_id.empty();
+  if (derived) command_id = "import-" + ToHex(Sha256(doc.dump())).substr(0, 32);
+  if (command_id.size() > kMaxIdempotencyKeyBytes) {
+    return Status::InvalidArgument("Idempotency-Key: at most " +
+                                   std::to_string(kMaxIdempotencyKeyBytes) + " bytes");
+  }
   const std::string code = std::string(DirectionOfStream(decision->stream));
+  const std::string principal = derived ? std::string() : actor;
+  const SameRequest again{command_id, RequestHash("import", principal, doc), principal,
+                          decision->stream};
   const size_t count = decision->events.size();
   PlanSlot& slot = Slot(code);
   auto plan_lock = LockIdle(slot);
@@ -227,12 +292,19 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
     return Status::AlreadyExists("direction.code: direction '" + code +
                                  "' already exists; an import creates a new direction");
   }
-  auto result = AppendDecision(std::move(decision).value(), uint64_t{0}, command_id, actor);
+  auto result = seen->has_value() ? Result<AppendResult>(**seen)
+                                  : AppendDecision(std::move(decision).value(), uint64_t{0},
+                                                   command_id, actor, again.request_hash);
   if (!result.ok()) {
     if (result.status().IsConflict()) {
       return Status::AlreadyExists("direction.code: direction '" + code + "' already exists");
     }
     return result.status();
+  }
+  if (result->replayed) {
+    auto first = log_.ReadRange(result->first_position, 1);
+    if (!first.ok()) return first.status();
+    if (!IsSameRequest(*result, *first, again)) return KeyReused(command_id);
   }
   return Json{{"direction", code},
               {"position", result->last_position()},

@@ -65,8 +65,21 @@ class PlanService {
   using Run = RunFn;
   using Done = std::function<void(Result<Json>)>;
   void ExecuteAsync(Command command, std::string actor, Run run, Done done);
+  // Idempotency: a command_id (or Idempotency-Key) names one request of one
+  // principal within the tenant's log. Sent again with the same command
+  // (type, data, expected_version, effective_at) by the same actor, it
+  // appends nothing and answers the first result (replayed = true). Sent
+  // with anything else, or by another actor, it is kKeyReused naming the
+  // key, appends nothing and tells nothing of the first request: the key
+  // is taken, so it cannot run as a new one (as the IETF Idempotency-Key
+  // draft answers 422). Commands appended before request hashes were
+  // stored are compared by actor and direction.
+  //
   // Appends a whole jalon.plan/1 document atomically; the direction must not
   // exist yet. {direction, position, version, events: count, replayed}.
+  // `command_id` defaults to one derived from the document; the same rule
+  // as above applies, with the document as the request, except that a
+  // derived key answers any principal sending the same document.
   Result<Json> Import(const Json& doc, const std::string& actor, std::string command_id = {});
 
   // For system writers (the scheduler): under the plan's lock, `decide` sees
@@ -144,10 +157,25 @@ class PlanService {
   void Finish(const std::shared_ptr<Execution>& x, Result<AppendResult> appended);
   // Appends, then brings the projections up to the append.
   Result<AppendResult> AppendDecision(Decision decision, std::optional<uint64_t> expected,
-                                      const std::string& command_id, const std::string& actor);
+                                      const std::string& command_id, const std::string& actor,
+                                      std::string request_hash = {});
   Result<uint64_t> PositionAtInstant(Instant t) const;
+  // A request that came with a key already in the log.
+  struct SameRequest {
+    std::string key;
+    std::string request_hash;  // 32 bytes
+    std::string actor;         // empty: any principal (a key the service derived)
+    std::string stream;
+  };
+  // Whether `again` is the request that first appended `first` (whose
+  // events are `events`).
+  static bool IsSameRequest(const AppendResult& first, const std::vector<Event>& events,
+                            const SameRequest& again);
   // {position, first_position, version, replayed, events} of an append.
   Result<Json> ResultJson(const AppendResult& appended) const;
+  // The same for a replay, or kKeyReused when `again` is not the request
+  // that appended it.
+  Result<Json> ResultJson(const AppendResult& appended, const SameRequest* again) const;
   // One plan's writers. Commands are decided one at a time under `mu`, on a
   // working copy of the plan that already holds the commands decided before
   // and not yet durable, and handed to the group commit in that order: a
@@ -206,6 +234,10 @@ class PlanService {
   mutable std::unordered_map<std::string, CachedDashboard>
       dashboards_;  // GUARDED_BY(dashboards_mu_)
 };
+
+// The longest command_id or Idempotency-Key, in bytes (as ParseCommand
+// checks for command_id).
+inline constexpr size_t kMaxIdempotencyKeyBytes = 128;
 
 // A random command id ("cmd-" + 32 hex digits).
 std::string NewCommandId();

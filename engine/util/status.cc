@@ -26,6 +26,8 @@ std::string_view Status::CodeName(Code code) {
       return "Permission denied";
     case Code::kInternal:
       return "Internal";
+    case Code::kKeyReused:
+      return "Key reused";
   }
   return "Unknown";
 }

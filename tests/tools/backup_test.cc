@@ -3,11 +3,15 @@
 // restored log verifies, ends at the head its BACKUP.json names, and is a
 // prefix of the live log (same events, same hashes). Bad targets are refused
 // and change nothing.
+#include "engine/log/backup.h"
+
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -100,7 +104,16 @@ TEST(BackupTest, BackupsUnderWriteLoadRestoreToAPrefixOfTheLog) {
                      json{{"to", dir.Sub("no/such/parent")}}.dump())
                 .status,
             400);
+  auto climbing = CallJson("POST", url + "/v1/backup", "t-admin",
+                           json{{"to", dir.Sub("backup-0/../other")}}.dump());
+  EXPECT_EQ(climbing.status, 400);
+  EXPECT_NE(climbing.body.dump().find("contains '..'"), std::string::npos) << climbing.body;
+  auto cli_climbing =
+      Jalon({"backup", "--to", dir.Sub("backup-0/../other"), "--url", url, "--token", "t-admin"});
+  EXPECT_NE(cli_climbing.code, 0) << cli_climbing.output;
+  EXPECT_NE(cli_climbing.output.find("contains '..'"), std::string::npos) << cli_climbing.output;
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("other")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("other.partial")));
   ASSERT_EQ(WEXITSTATUS(daemon->Kill(SIGTERM)), 0);
 
   SystemClock clock;
@@ -140,6 +153,10 @@ TEST(BackupTest, BackupsUnderWriteLoadRestoreToAPrefixOfTheLog) {
   auto over = Jalon({"restore", "--from", dir.Sub("backup-0"), "--data", dir.Sub("data")});
   EXPECT_EQ(over.code, 2);
   EXPECT_NE(over.output.find("not empty"), std::string::npos) << over.output;
+  auto climbing_restore =
+      Jalon({"restore", "--from", dir.Sub("backup-0"), "--data", dir.Sub("backup-0/../r-up")});
+  EXPECT_NE(climbing_restore.code, 0) << climbing_restore.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("r-up")));
   auto not_backup = Jalon({"restore", "--from", dir.Sub("data"), "--data", dir.Sub("r-x")});
   EXPECT_EQ(not_backup.code, 2);
   EXPECT_NE(not_backup.output.find("BACKUP.json"), std::string::npos) << not_backup.output;
@@ -164,6 +181,129 @@ TEST(BackupTest, BackupsUnderWriteLoadRestoreToAPrefixOfTheLog) {
   auto local = Jalon({"backup", "--to", dir.Sub("backup-local"), "--data", dir.Sub("data")});
   EXPECT_EQ(local.code, 0) << local.output;
   EXPECT_NE(local.output.find("it verifies"), std::string::npos) << local.output;
+}
+
+// Appends about `bytes` of opaque payloads to `log`, random so that
+// RocksDB's compression does not shrink them.
+void Fill(EventLog& log, size_t bytes) {
+  std::mt19937_64 rng(42);
+  for (size_t done = 0; done < bytes; done += 64 * 1024) {
+    std::string payload(64 * 1024, '\0');
+    for (char& c : payload) c = static_cast<char>(rng());
+    AppendRequest request;
+    request.stream = "test/fill";
+    request.actor = "test";
+    request.events.push_back({"Filled", 1, Instant{}, std::move(payload)});
+    ASSERT_TRUE(log.Append(std::move(request)).ok());
+  }
+}
+
+// The bytes of the log's files, as the backup counts them.
+uint64_t LogBytes(const std::string& dir) {
+  uint64_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && !name.starts_with("LOG") && name != "LOCK") {
+      bytes += entry.file_size();
+    }
+  }
+  return bytes;
+}
+
+struct Unmount {
+  std::string path;
+  bool on;
+  ~Unmount() {
+    if (on) ::umount2(path.c_str(), MNT_DETACH);
+  }
+};
+
+// A backup on the log's filesystem never takes the free space the log keeps
+// in reserve for its appends (storage.min_free_mb): it is refused before
+// anything is written, while appends are still accepted. On a 16 MiB tmpfs;
+// where mounting is not allowed, with a reserve above the free space.
+TEST(BackupTest, BackupKeepsTheLogsFreeSpaceReserve) {
+  TempDir dir;
+  const std::string disk = dir.Sub("disk");
+  std::filesystem::create_directories(disk);
+  const bool mounted = ::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=16m") == 0;
+  Unmount unmount{disk, mounted};
+  std::cout << (mounted ? "disk: a 16 MiB tmpfs\n"
+                        : "disk: mounting is not allowed here; a reserve above the free space\n");
+  const std::string data = disk + "/data";
+  SystemClock clock;
+  {
+    auto log = OpenLog(data, clock);
+    ASSERT_NE(log, nullptr);
+    Fill(*log, 2 << 20);
+  }
+  EventLogOptions options;
+  options.clock = &clock;
+  options.min_free_bytes = mounted ? uint64_t{4} << 20 : 0;
+  auto log = EventLog::Open(data, options);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  const uint64_t needed = LogBytes(data);
+  const uint64_t free_bytes = std::filesystem::space(disk).available;
+  std::cout << "log " << needed << " bytes, " << free_bytes << " bytes free\n";
+  if (mounted) {
+    // A ballast leaves the reserve and half the log's size free: room for
+    // appends, not for a backup beside them.
+    ASSERT_GT(free_bytes, options.min_free_bytes + needed);
+    std::ofstream ballast(disk + "/ballast", std::ios::binary);
+    const std::string block(free_bytes - options.min_free_bytes - needed / 2, '\0');
+    ASSERT_TRUE(ballast.write(block.data(), static_cast<std::streamsize>(block.size())).flush());
+    EXPECT_TRUE((*log)->WriteHealth().ok()) << (*log)->WriteHealth().ToString();
+  } else {
+    // A reserve above the free space (the log is reopened with it).
+    log->reset();
+    options.min_free_bytes = 2 * free_bytes + needed;
+    log = EventLog::Open(data, options);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+  }
+  auto refused = CreateBackup(**log, disk + "/backup", clock);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.status().IsUnavailable()) << refused.status().ToString();
+  EXPECT_NE(refused.status().message().find("kept in reserve for the log"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(disk + "/backup"));
+  EXPECT_FALSE(std::filesystem::exists(disk + "/backup.partial"));
+  if (!mounted) return;
+  EXPECT_TRUE((*log)->WriteHealth().ok());
+  // On another filesystem the log's reserve does not apply, but the backup
+  // must fit: a 1 MiB tmpfs is refused, the temporary directory's disk is not.
+  const std::string small = dir.Sub("small");
+  std::filesystem::create_directories(small);
+  ASSERT_EQ(::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m"), 0);
+  Unmount unmount_small{small, true};
+  auto too_small = CreateBackup(**log, small + "/backup", clock);
+  ASSERT_FALSE(too_small.ok());
+  EXPECT_NE(too_small.status().message().find("needs about"), std::string::npos)
+      << too_small.status().ToString();
+  EXPECT_EQ(too_small.status().message().find("reserve"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(small + "/backup.partial"));
+  auto elsewhere = CreateBackup(**log, dir.Sub("backup"), clock);
+  EXPECT_TRUE(elsewhere.ok()) << elsewhere.status().ToString();
+}
+
+TEST(BackupTest, BackupAndRestoreRefusePathsWithDotDot) {
+  TempDir dir;
+  SystemClock clock;
+  auto log = OpenLog(dir.Sub("data"), clock);
+  ASSERT_NE(log, nullptr);
+  Fill(*log, 64 * 1024);
+  std::filesystem::create_directories(dir.Sub("a"));
+  for (const std::string& to : {dir.Sub("a/../b"), dir.Sub("a/.."), dir.Sub("../escape")}) {
+    auto r = CreateBackup(*log, to, clock);
+    ASSERT_FALSE(r.ok()) << to;
+    EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+    EXPECT_NE(r.status().message().find("contains '..'"), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("b")));
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("b.partial")));
+  ASSERT_TRUE(CreateBackup(*log, dir.Sub("backup"), clock).ok());
+  auto r = RestoreBackup(dir.Sub("backup"), dir.Sub("a/../restored"));
+  EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("restored")));
 }
 
 }  // namespace

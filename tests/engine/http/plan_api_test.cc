@@ -237,6 +237,133 @@ TEST_F(PlanApiTest, IdempotencyKeyReplaysAndVersionConflictIs409) {
   EXPECT_EQ(Head(), head);
 }
 
+// An idempotency key names one request of one principal: replayed by
+// anyone else, or with another payload, it is 422 naming the key, appends
+// nothing, and tells nothing of the request that holds it.
+TEST_F(PlanApiTest, IdempotencyKeyOfAnotherRequestIs422AndLeaksNothing) {
+  Json dej = kProgress;
+  dej["command_id"] = "sim/DEJ/2018-07-01/progress/A1.2";
+  dej["data"]["note"] = "note confidentielle DEJ";
+  Reply first = Post(dej, "direction:DEJ");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const uint64_t head = Head();
+  const Json drh_edit = {
+      {"type", "EditSection"},
+      {"data", {{"direction", "DRH"}, {"section", "legal"}, {"text", "Texte DRH"}}}};
+  // Nothing of DEJ's command: its note, its fields, its events.
+  auto leaks = [](const Reply& r) {
+    for (const char* told : {"confidentielle", "percent", "ProgressReported", "\"events\"",
+                             "\"position\"", "\"actor\""}) {
+      if (r.body.find(told) != std::string::npos) return true;
+    }
+    return false;
+  };
+  // Another direction replays the key, in the body or as the header.
+  Json stolen = drh_edit;
+  stolen["command_id"] = dej["command_id"];
+  Reply by_body = Post(stolen, "direction:DRH");
+  EXPECT_EQ(by_body.status, 422) << by_body.body;
+  EXPECT_NE(by_body.body.find("Idempotency-Key 'sim/DEJ/2018-07-01/progress/A1.2'"),
+            std::string::npos)
+      << by_body.body;
+  EXPECT_FALSE(leaks(by_body)) << by_body.body;
+  Reply by_header =
+      Post(drh_edit, "direction:DRH", "Idempotency-Key: sim/DEJ/2018-07-01/progress/A1.2\r\n");
+  EXPECT_EQ(by_header.status, 422) << by_header.body;
+  EXPECT_FALSE(leaks(by_header)) << by_header.body;
+  // Another principal sending the very same command: still not its key.
+  Reply by_admin = Post(dej, "admin");
+  EXPECT_EQ(by_admin.status, 422) << by_admin.body;
+  EXPECT_FALSE(leaks(by_admin)) << by_admin.body;
+  // The same principal, another payload.
+  Json changed = dej;
+  changed["data"]["percent"] = 46;
+  Reply other_payload = Post(changed, "direction:DEJ");
+  EXPECT_EQ(other_payload.status, 422) << other_payload.body;
+  EXPECT_FALSE(leaks(other_payload)) << other_payload.body;
+  Json pinned = dej;
+  pinned["expected_version"] = 1;
+  EXPECT_EQ(Post(pinned, "direction:DEJ").status, 422);
+  EXPECT_EQ(Head(), head);
+  // The same principal, the same request: the first result.
+  Reply again = Post(dej, "direction:DEJ");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["position"], first.json()["position"]);
+  EXPECT_EQ(again.json()["events"], first.json()["events"]);
+  EXPECT_TRUE(again.json()["replayed"].get<bool>());
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(PlanApiTest, IdempotencyKeyIsBoundedLikeCommandId) {
+  const uint64_t head = Head();
+  Reply too_long =
+      Post(kProgress, "direction:DEJ", "Idempotency-Key: " + std::string(129, 'k') + "\r\n");
+  EXPECT_EQ(too_long.status, 400) << too_long.body;
+  EXPECT_NE(too_long.body.find("Idempotency-Key: at most 128 bytes"), std::string::npos)
+      << too_long.body;
+  EXPECT_EQ(Head(), head);
+  Reply longest =
+      Post(kProgress, "direction:DEJ", "Idempotency-Key: " + std::string(128, 'k') + "\r\n");
+  EXPECT_EQ(longest.status, 201) << longest.body;
+  Reply import_too_long =
+      Call(server_->port(), "POST", "/v1/import", "token-admin", GeneratePlan("DFX", 2).dump(),
+           "Idempotency-Key: " + std::string(129, 'k') + "\r\n");
+  EXPECT_EQ(import_too_long.status, 400) << import_too_long.body;
+  EXPECT_EQ(Head(), head + 1);
+}
+
+// A command appended before request hashes were stored (or by a system
+// writer) is compared by actor and direction.
+TEST_F(PlanApiTest, IdempotencyKeyWithoutRequestHashFallsBackToActorAndDirection) {
+  auto state = projections_->Current("DEJ");
+  ASSERT_TRUE(state);
+  auto command = ParseCommand(kProgress);
+  ASSERT_TRUE(command.ok());
+  auto decision = Decide(*state, *command, clock_.Now());
+  ASSERT_TRUE(decision.ok()) << decision.status().ToString();
+  AppendRequest old;
+  old.stream = decision->stream;
+  old.command_id = "old-key";
+  old.actor = "direction:DEJ/direction:DEJ";
+  old.events = decision->events;
+  auto appended = log_->Append(std::move(old));
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  ASSERT_TRUE(projections_->CatchUp().ok());
+  const uint64_t head = Head();
+  Reply stolen = Post(kProgress, "direction:DRH", "Idempotency-Key: old-key\r\n");
+  EXPECT_EQ(stolen.status, 403);  // DRH may not write DEJ's plan at all
+  Json drh_edit = {{"type", "EditSection"},
+                   {"command_id", "old-key"},
+                   {"data", {{"direction", "DRH"}, {"section", "legal"}, {"text", "x"}}}};
+  Reply other = Post(drh_edit, "direction:DRH");
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(Post(kProgress, "admin", "Idempotency-Key: old-key\r\n").status, 422);
+  Reply own = Post(kProgress, "direction:DEJ", "Idempotency-Key: old-key\r\n");
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(own.json()["position"], appended->last_position());
+  EXPECT_EQ(Head(), head);
+}
+
+TEST_F(PlanApiTest, ImportKeyOfAnotherRequestIs422) {
+  auto import = [this](const Json& doc, const std::string& role, const std::string& key) {
+    return Call(server_->port(), "POST", "/v1/import", "token-" + role, doc.dump(),
+                "Idempotency-Key: " + key + "\r\n");
+  };
+  const Json dfx = GeneratePlan("DFX", 2);
+  Reply first = import(dfx, "admin", "import-dfx");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const uint64_t head = Head();
+  // DRH sends its own (existing) plan under the admin's key.
+  Reply stolen = import(GeneratePlan("DRH", 4), "direction:DRH", "import-dfx");
+  EXPECT_EQ(stolen.status, 422) << stolen.body;
+  EXPECT_EQ(stolen.body.find("DFX"), std::string::npos) << stolen.body;
+  EXPECT_EQ(stolen.body.find("position"), std::string::npos) << stolen.body;
+  Reply again = import(dfx, "admin", "import-dfx");
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json()["position"], first.json()["position"]);
+  EXPECT_EQ(Head(), head);
+}
+
 TEST_F(PlanApiTest, DashboardOverHttpGivesTheDesignFigures) {
   Json d = Get("/v1/plans/DEJ/dashboard?at=2018-07-01", "auditor").json();
   EXPECT_EQ(d["execution"], 73.0);
