@@ -1,3 +1,6 @@
+// The sections of jalon.toml that set the jobs of jobs/: [cycle],
+// [reminders], [delivery] and [[contacts]] (contract in config_internal.h).
+
 #include <cctype>
 #include <set>
 #include <string>

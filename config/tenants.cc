@@ -1,3 +1,6 @@
+// Several cities in one jalond: the [[tenants]] list of a main file, and the
+// loading of each city's own file (contract in config_internal.h).
+
 #include <filesystem>
 #include <map>
 #include <set>
