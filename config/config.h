@@ -7,6 +7,10 @@
 //
 // Config is a plain value; the functions are pure apart from reading the
 // file and the environment.
+//
+// Inside: config.cc reads the main sections and the tokens, jobs_sections.cc
+// the settings of jobs/, tenants.cc the [[tenants]] and the cities' files,
+// all through toml_reader.h, which puts the key and its line in messages.
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,10 @@
 // of the item for an import ("axes[1].validation.date: not a date").
 //
 // Decide is a pure function of (state, command, now): it appends nothing.
+//
+// Inside: command_fields.h checks each field on its own, command_dates.h
+// places the dates in the plan's period, and command_rules_*.cc hold each
+// command type's fields and rule against the plan's state, by area.
 #pragma once
 
 #include <optional>

@@ -1,0 +1,154 @@
+// The commands on the plan's actions: planning, editing, progress,
+// rescheduling and closing them, by the lifecycle of docs/lifecycle.md.
+
+#include <string>
+
+#include "engine/plan/command_checks.h"
+#include "engine/plan/command_fields.h"
+#include "engine/plan/command_internal.h"
+#include "engine/util/time.h"
+
+namespace jalon::command_internal {
+namespace {
+
+// An action of the open plan that is neither done nor cancelled.
+Status NeedOpenAction(const PlanState& s, const Json& d) {
+  JALON_RETURN_IF_ERROR(NeedPlan(s));
+  auto a = NeedExisting(s.actions, d, "action", "action");
+  if (!a.ok()) return a.status();
+  const std::string status = a->value("status", "");
+  if (status == "done" || status == "cancelled")
+    return Bad("action", "the action is already " + status);
+  return Status::Ok();
+}
+
+// An action does not end before it starts; `field` is the date the error names.
+Status CheckStartDue(const std::string& start, const std::string& due, const char* field) {
+  if (ParseDate(start).value() > ParseDate(due).value()) {
+    return Bad(field, "start (" + start + ") is after due (" + due + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddActionRules(SpecTable& table) {
+  const SpecTable rules = {
+      {"PlanAction",
+       {"ActionPlanned",
+        {{"direction", Kind::kCode, true},
+         {"id", Kind::kId, true},
+         {"axis", Kind::kId, true},
+         {"title", Kind::kName, true},
+         {"owner", Kind::kName, true},
+         {"start", Kind::kDate, true},
+         {"due", Kind::kDate, true},
+         {"budget_eur", Kind::kBudget, true},
+         {"fte", Kind::kFte, true},
+         {"status", Kind::kEnum, false, {"planned", "started"}}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          JALON_RETURN_IF_ERROR(NeedNew(s.actions, d, "action"));
+          JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>()));
+          return CheckStartDue(d["start"].get<std::string>(), d["due"].get<std::string>(), "due");
+        }}},
+      {"EditAction",
+       {"ActionEdited",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"title", Kind::kName, false},
+         {"owner", Kind::kName, false},
+         {"budget_eur", Kind::kBudget, false},
+         {"fte", Kind::kFte, false},
+         {"status", Kind::kEnum, false, {"planned", "started"}}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const ActionStage stage = StageOf(s, *a);
+          if (stage == ActionStage::kCancelled || stage == ActionStage::kAxisDropped) {
+            return ClosedAction("action", *a, stage,
+                                "it has left the plan and is no longer edited");
+          }
+          // A done action's record may still be put right (its real cost
+          // weighs in the execution gauge), not its status.
+          const std::string status = a->value("status", "");
+          if (d.contains("status") && (status == "done" || status == "cancelled")) {
+            return Bad("status", "the action is " + status + "; its status can no longer change");
+          }
+          return NeedOneOf(d, {"title", "owner", "budget_eur", "fte", "status"});
+        }}},
+      {"ReportProgress",
+       {"ProgressReported",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"date", Kind::kDate, true},
+         {"percent", Kind::kPercent, true},
+         {"note", Kind::kText, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          const std::string axis = a->value("axis", "");
+          if (const auto ax = s.axes.Find(axis); ax && ax->value("dropped", false)) {
+            return Bad("action", "its axis '" + axis + "' was dropped: no more progress reports");
+          }
+          if (a->value("status", "") == "cancelled")
+            return Bad("action", "the action was cancelled");
+          if (a->value("status", "") == "done") {
+            return ClosedAction("action", *a, ActionStage::kDone,
+                                "its completion stands for its progress (100%)");
+          }
+          return Status::Ok();
+        }}},
+      {"RescheduleAction",
+       {"ActionRescheduled",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"start", Kind::kDate, false},
+         {"due", Kind::kDate, false},
+         {"reason", Kind::kName, true}},
+        nullptr,
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedPlan(s));
+          auto a = NeedExisting(s.actions, d, "action", "action");
+          if (!a.ok()) return a.status();
+          if (const ActionStage stage = StageOf(s, *a); stage != ActionStage::kOpen) {
+            return ClosedAction("action", *a, stage, "its dates are history and no longer move");
+          }
+          JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
+          return CheckStartDue(d.value("start", a->value("start", "")),
+                               d.value("due", a->value("due", "")),
+                               d.contains("due") ? "due" : "start");
+        }}},
+      {"CompleteAction",
+       {"ActionCompleted",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"date", Kind::kDate, false}},
+        "date",
+        [](const PlanState& s, const Json& d) {
+          JALON_RETURN_IF_ERROR(NeedOpenAction(s, d));
+          const Json a = s.actions.At(d["action"].get<std::string>());
+          if (StageOf(s, a) == ActionStage::kAxisDropped) {
+            return ClosedAction("action", a, ActionStage::kAxisDropped,
+                                "it left the plan with its axis; cancel it instead");
+          }
+          return Status::Ok();
+        }}},
+      {"CancelAction",
+       {"ActionCancelled",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"reason", Kind::kText, false},
+         {"date", Kind::kDate, false}},
+        "date",
+        [](const PlanState& s, const Json& d) { return NeedOpenAction(s, d); }}},
+  };
+  table.insert(rules.begin(), rules.end());
+}
+
+}  // namespace jalon::command_internal
