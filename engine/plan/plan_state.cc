@@ -10,8 +10,8 @@
 
 #include "engine/log/payload.h"
 #include "engine/util/cbor.h"
-#include "engine/util/compact_vector.h"
-#include "engine/util/phrase_code.h"
+#include "engine/plan/encoding/compact_vector.h"
+#include "engine/plan/encoding/phrase_code.h"
 
 namespace jalon {
 namespace {

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "engine/log/event.h"
-#include "engine/util/packed_texts.h"
+#include "engine/plan/encoding/packed_texts.h"
 #include "engine/util/status.h"
 
 namespace jalon {
@@ -90,7 +90,7 @@ class Collection {
   }
 
   Json ToJson() const;  // an array in order
-  // The snapshot encoding (state_codec.cc). DecodeFrom reads from the front
+  // The snapshot encoding (encoding/state_codec.cc). DecodeFrom reads from the front
   // of `in` and advances it; false, leaving this unspecified, if the bytes
   // do not fit.
   void EncodeTo(std::string* out) const;
@@ -165,7 +165,7 @@ class MeasurementSeries {
   void Correct(size_t i, double value, bool integer, std::optional<std::string_view> source,
                std::optional<std::string_view> comment, Json correction);
 
-  // The snapshot encoding (state_codec.cc), as for Collection.
+  // The snapshot encoding (encoding/state_codec.cc), as for Collection.
   void EncodeTo(std::string* out) const;
   bool DecodeFrom(std::string_view* in);
 
@@ -351,7 +351,7 @@ struct PlanState {
 
   // The complete state as JSON, to compare two states or look at one.
   Json ToJson() const;
-  // The complete state in the snapshot encoding (state_codec.cc): Decode of
+  // The complete state in the snapshot encoding (encoding/state_codec.cc): Decode of
   // Encode is identical. Corruption if the bytes do not fit.
   std::string Encode() const;
   static Result<PlanState> Decode(std::string_view bytes);
