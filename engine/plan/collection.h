@@ -82,9 +82,9 @@ class Collection {
   bool DecodeFrom(std::string_view* in);
 
   // An entity's stored bytes: CBOR with the common keys coded as one byte.
-  // ReferenceEncode writes the same through nlohmann's to_cbor of a coded
-  // copy (the way Encode did before): tests hold the two equal, since
-  // stored snapshots hold these bytes.
+  // ReferenceEncode writes the same bytes through nlohmann's to_cbor of a
+  // coded copy: tests hold the two equal, since stored snapshots hold these
+  // bytes.
   static std::string Encode(const Json& item);
   static std::string ReferenceEncode(const Json& item);
 
