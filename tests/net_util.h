@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <string>
 
 namespace jalon::testing {
 
@@ -27,6 +28,24 @@ inline int ConnectLoopback(uint16_t port) {
     return -1;
   }
   return fd;
+}
+
+// Sends `request` whole on a new connection to 127.0.0.1:port and returns
+// everything the server answers until it closes ("" if it cannot connect).
+inline std::string ExchangeOnce(uint16_t port, const std::string& request) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return {};
+  for (size_t sent = 0; sent < request.size();) {
+    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string response;
+  char buf[65536];
+  ssize_t n;
+  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) response.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return response;
 }
 
 // A port that was free a moment ago, for a server the test starts.

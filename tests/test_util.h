@@ -7,11 +7,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "engine/log/event_log.h"
+#include "engine/util/sha256.h"
 
 namespace jalon::testing {
 
@@ -73,6 +75,20 @@ inline AppendRequest MakeRequest(std::string stream, std::string command_id, int
         MakeEvent("TestEvent", r.stream + "#" + r.command_id + "#" + std::to_string(i)));
   }
   return r;
+}
+
+// Every file under `dir` by name, with its size and SHA-256: what a check
+// that must change nothing compares before and after.
+inline std::map<std::string, std::string> Fingerprint(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::string> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string bytes = ReadFile(entry.path().string());
+    out[fs::relative(entry.path(), dir).string()] =
+        std::to_string(bytes.size()) + ":" + ToHex(Sha256(bytes));
+  }
+  return out;
 }
 
 }  // namespace jalon::testing

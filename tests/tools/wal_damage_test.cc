@@ -21,22 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::Fingerprint;
 using testing::Jalon;
 using testing::kExample;
 using testing::kJalond;
 using testing::ReadFile;
 using testing::TempDir;
-
-std::map<std::string, std::string> Fingerprint(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string bytes = ReadFile(entry.path().string());
-    out[fs::relative(entry.path(), dir).string()] =
-        std::to_string(bytes.size()) + ":" + ToHex(Sha256(bytes));
-  }
-  return out;
-}
 
 std::string LargestWal(const std::string& dir) {
   std::string best;

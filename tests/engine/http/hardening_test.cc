@@ -41,21 +41,10 @@ struct Raw {
 // One request on its own connection, headers given whole.
 Raw Send(uint16_t port, const std::string& method, const std::string& target,
          const std::string& headers, const std::string& body = {}) {
-  const int fd = ConnectLoopback(port);
-  if (fd < 0) return {};
-  std::string request = method + " " + target +
-                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
-                        "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  for (size_t sent = 0; sent < request.size();) {
-    const ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
-  }
-  std::string response;
-  char buf[65536];
-  ssize_t n;
-  while ((n = recv(fd, buf, sizeof buf, 0)) > 0) response.append(buf, static_cast<size_t>(n));
-  close(fd);
+  const std::string request = method + " " + target +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
+                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string response = testing::ExchangeOnce(port, request);
   Raw r;
   if (response.size() > 12) r.status = std::atoi(response.substr(9, 3).c_str());
   const size_t blank = response.find("\r\n\r\n");

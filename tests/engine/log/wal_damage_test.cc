@@ -19,22 +19,11 @@ namespace jalon {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Fingerprint;
 using testing::MakeRequest;
 using testing::OpenLogOrDie;
 using testing::ReadFile;
 using testing::TempDir;
-
-// Every file under `dir` by name, with its size and SHA-256.
-std::map<std::string, std::string> Fingerprint(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string bytes = ReadFile(entry.path().string());
-    out[fs::relative(entry.path(), dir).string()] =
-        std::to_string(bytes.size()) + ":" + ToHex(Sha256(bytes));
-  }
-  return out;
-}
 
 // The largest file of `dir` whose name ends with `ext` ("" if none).
 std::string Largest(const std::string& dir, const std::string& ext) {
