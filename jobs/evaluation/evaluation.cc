@@ -22,12 +22,9 @@ std::string ClosingStatus(const Json& dashboard_indicator, bool measured) {
 
 Result<Json> EvaluationData(const PlanService& service, const std::string& code,
                             std::optional<Instant> at, const ReminderOptions& options) {
-  if (!IsValidDirectionCode(code))
-    return Status::InvalidArgument("direction: not a direction code");
   PlanState state;
   PlanTrace trace;
   JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &state, &trace));
-  if (!state.registered()) return Status::NotFound("direction '" + code + "' does not exist");
   if (!state.plan_open()) return Status::NotFound("direction '" + code + "' has no plan yet");
   const Instant end = ParseDate(state.plan.value("period_end", "")).value();
   const Instant today = std::chrono::floor<std::chrono::days>(service.clock().Now());

@@ -102,6 +102,8 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
 
 Status ReplayPlan(const PlanService& service, const std::string& code, PlanState* state,
                   PlanTrace* trace) {
+  if (!IsValidDirectionCode(code))
+    return Status::InvalidArgument("direction: not a direction code");
   for (uint64_t from = 1;;) {
     auto events = service.log().ReadStream(PlanStream(code), from, 1000);
     if (!events.ok()) return events.status();
@@ -112,9 +114,11 @@ Status ReplayPlan(const PlanService& service, const std::string& code, PlanState
       Observe(e, *payload, *state, *trace);
       JALON_RETURN_IF_ERROR(state->Apply(e, *payload));
     }
-    if (events->size() < 1000) return Status::Ok();
+    if (events->size() < 1000) break;
     from += events->size();
   }
+  if (!state->registered()) return Status::NotFound("direction '" + code + "' does not exist");
+  return Status::Ok();
 }
 
 }  // namespace jalon::jobs

@@ -35,9 +35,11 @@ struct PlanTrace {
 };
 
 // Replays the plan of direction `code` from the first event into `state`,
-// noting in `trace` what the events say beyond the state. Returns the first
-// error reading, decoding (with the event's position) or applying an event;
-// `state` and `trace` are then partial and only fit to be dropped.
+// noting in `trace` what the events say beyond the state. Errors:
+// InvalidArgument for a malformed code (nothing is read), NotFound when no
+// such direction was ever registered, or the first error reading, decoding
+// (with the event's position) or applying an event; `state` and `trace` are
+// then partial and only fit to be dropped.
 Status ReplayPlan(const PlanService& service, const std::string& code, PlanState* state,
                   PlanTrace* trace);
 
