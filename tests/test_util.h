@@ -91,4 +91,32 @@ inline std::map<std::string, std::string> Fingerprint(const std::string& dir) {
   return out;
 }
 
+// The largest file of `dir` whose name ends with `ext` ("" if none): the
+// live write-ahead log (".log") or the largest table file (".sst").
+inline std::string LargestFile(const std::string& dir, const std::string& ext) {
+  namespace fs = std::filesystem;
+  std::string best;
+  uintmax_t size = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > ext.size() && name.ends_with(ext) && entry.file_size() >= size) {
+      best = entry.path().string();
+      size = entry.file_size();
+    }
+  }
+  return best;
+}
+
+// Flips the bits of `mask` in the byte at `offset` of `path`, as a failing
+// disk would; false if the file could not be changed.
+inline bool FlipBit(const std::string& path, uint64_t offset, char mask = 0x10) {
+  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ mask));
+  return f.good();
+}
+
 }  // namespace jalon::testing

@@ -7,8 +7,8 @@
 #include "engine/plan/audit.h"
 #include "engine/plan/rollup.h"
 #include "engine/util/sha256.h"
-#include "jobs/documents/labels.h"
 #include "jobs/cycle/cycle.h"
+#include "jobs/documents/labels.h"
 
 namespace jalon::jobs {
 namespace {

@@ -22,33 +22,13 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::Fingerprint;
+using testing::FlipBit;
 using testing::Jalon;
 using testing::kExample;
 using testing::kJalond;
+using testing::LargestFile;
 using testing::ReadFile;
 using testing::TempDir;
-
-std::string LargestWal(const std::string& dir) {
-  std::string best;
-  uintmax_t size = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.ends_with(".log") && entry.file_size() >= size) {
-      best = entry.path().string();
-      size = entry.file_size();
-    }
-  }
-  return best;
-}
-
-void FlipBit(const std::string& path, uint64_t offset) {
-  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  f.get(c);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.put(static_cast<char>(c ^ 0x04));
-}
 
 std::string Measurement(int k) {
   return json{{"type", "RecordMeasurement"},
@@ -100,7 +80,8 @@ TEST_F(WalDamageToolsTest, VerifyOfAnIntactLogChangesNoByte) {
 }
 
 TEST_F(WalDamageToolsTest, VerifyNamesAFlippedWalBitAndChangesNoByte) {
-  FlipBit(LargestWal(Data()), fs::file_size(LargestWal(Data())) / 2);
+  ASSERT_TRUE(
+      FlipBit(LargestFile(Data(), ".log"), fs::file_size(LargestFile(Data(), ".log")) / 2, 0x04));
   const auto before = Fingerprint(Data());
   for (int pass = 0; pass < 2; ++pass) {  // the second look finds the same
     auto verify = Jalon({"verify", "--data", Data(), "--json"});
@@ -122,7 +103,8 @@ TEST_F(WalDamageToolsTest, VerifyNamesAFlippedWalBitAndChangesNoByte) {
 }
 
 TEST_F(WalDamageToolsTest, JalondOnADamagedWalStartsReadOnly) {
-  FlipBit(LargestWal(Data()), fs::file_size(LargestWal(Data())) / 2);
+  ASSERT_TRUE(
+      FlipBit(LargestFile(Data(), ".log"), fs::file_size(LargestFile(Data(), ".log")) / 2, 0x04));
   const std::string config = testing::WriteTestConfig(
       dir_.Sub("jalon.toml"), Data(), {}, "[scheduler]\nenabled = true\nperiod_ms = 50\n");
   testing::LiveDaemon daemon(kJalond, config, dir_.Sub("jalond.log"));
@@ -142,7 +124,8 @@ TEST_F(WalDamageToolsTest, JalondOnADamagedWalStartsReadOnly) {
 }
 
 TEST_F(WalDamageToolsTest, RepairIsExplicitAndRecordsTheLoss) {
-  FlipBit(LargestWal(Data()), fs::file_size(LargestWal(Data())) / 2);
+  ASSERT_TRUE(
+      FlipBit(LargestFile(Data(), ".log"), fs::file_size(LargestFile(Data(), ".log")) / 2, 0x04));
   const auto before = Fingerprint(Data());
   auto refused = Jalon({"repair", "--data", Data()});
   EXPECT_EQ(refused.code, 2) << refused.output;

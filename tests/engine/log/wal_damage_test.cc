@@ -20,34 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Fingerprint;
+using testing::FlipBit;
+using testing::LargestFile;
 using testing::MakeRequest;
 using testing::OpenLogOrDie;
 using testing::ReadFile;
 using testing::TempDir;
-
-// The largest file of `dir` whose name ends with `ext` ("" if none).
-std::string Largest(const std::string& dir, const std::string& ext) {
-  std::string best;
-  uintmax_t size = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > ext.size() && name.ends_with(ext) && entry.file_size() >= size) {
-      best = entry.path().string();
-      size = entry.file_size();
-    }
-  }
-  return best;
-}
-
-void FlipBit(const std::string& path, uint64_t offset) {
-  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-  f.seekg(static_cast<std::streamoff>(offset));
-  char c = 0;
-  f.get(c);
-  f.seekp(static_cast<std::streamoff>(offset));
-  f.put(static_cast<char>(c ^ 0x10));
-  ASSERT_TRUE(f.good()) << path << " at " << offset;
-}
 
 class WalDamageTest : public ::testing::Test {
  protected:
@@ -144,11 +122,11 @@ TEST_F(WalDamageTest, IntactLogMatchesItsWitnessAndAReadOnlyOpenChangesNothing) 
 }
 
 TEST_F(WalDamageTest, FlippedBitsAcrossTheWalAreNamedNeverAShorterHealthyLog) {
-  const uint64_t size = fs::file_size(Largest(pristine_.path(), ".log"));
+  const uint64_t size = fs::file_size(LargestFile(pristine_.path(), ".log"));
   ASSERT_GT(size, 4096u);
   for (uint64_t offset : {uint64_t{40}, size / 5, size / 3, size / 2, size * 3 / 4, size - 100}) {
     const std::string dir = Copy();
-    FlipBit(Largest(dir, ".log"), offset);
+    ASSERT_TRUE(FlipBit(LargestFile(dir, ".log"), offset));
     const std::string what = "WAL bit at " + std::to_string(offset) + " of " + std::to_string(size);
     const std::string named = ExpectRefusedAndUntouched(dir, what);
     EXPECT_NE(named.find(".log"), std::string::npos) << what << ": " << named;
@@ -164,7 +142,7 @@ TEST_F(WalDamageTest, FlippedBitsAcrossTheWalAreNamedNeverAShorterHealthyLog) {
 
 TEST_F(WalDamageTest, WalCutMidFileIsNamedAgainstTheWitness) {
   const std::string dir = Copy();
-  const std::string wal = Largest(dir, ".log");
+  const std::string wal = LargestFile(dir, ".log");
   fs::resize_file(wal, fs::file_size(wal) / 2);
   const std::string named = ExpectRefusedAndUntouched(dir, "WAL cut in half");
   EXPECT_NE(named.find("head witness"), std::string::npos) << named;
@@ -174,7 +152,7 @@ TEST_F(WalDamageTest, WalCutMidFileIsNamedAgainstTheWitness) {
 
 TEST_F(WalDamageTest, DeletedWalIsNamedAgainstTheWitness) {
   const std::string dir = Copy();
-  fs::remove(Largest(dir, ".log"));
+  fs::remove(LargestFile(dir, ".log"));
   const std::string named = ExpectRefusedAndUntouched(dir, "WAL deleted");
   EXPECT_NE(named.find("head witness"), std::string::npos) << named;
   EXPECT_FALSE(Open(dir, /*read_only=*/false, /*allow_damaged=*/false).ok());
@@ -184,7 +162,7 @@ TEST_F(WalDamageTest, DeletedWalIsNamedAgainstTheWitness) {
 // never acknowledged, and the witness holds the batch before it.
 TEST_F(WalDamageTest, TornFinalWriteOpensAtThePreviousBatch) {
   const std::string dir = Copy();
-  const std::string wal = Largest(dir, ".log");
+  const std::string wal = LargestFile(dir, ".log");
   fs::resize_file(wal, fs::file_size(wal) - 5);
   {
     auto w = HeadWitness::Open(dir);
@@ -215,11 +193,11 @@ TEST_F(WalDamageTest, FlippedBitsInATableFileAreNamed) {
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
     delete db;
   }
-  const uint64_t size = fs::file_size(Largest(pristine_.path(), ".sst"));
+  const uint64_t size = fs::file_size(LargestFile(pristine_.path(), ".sst"));
   for (uint64_t offset :
        {uint64_t{20}, size / 4, size / 2, size - 3}) {  // the last: the footer's magic
     const std::string dir = Copy();
-    FlipBit(Largest(dir, ".sst"), offset);
+    ASSERT_TRUE(FlipBit(LargestFile(dir, ".sst"), offset));
     const std::string what =
         "table bit at " + std::to_string(offset) + " of " + std::to_string(size);
     const std::string named = ExpectRefusedAndUntouched(dir, what);
@@ -231,7 +209,7 @@ TEST_F(WalDamageTest, FlippedBitsInATableFileAreNamed) {
 
 TEST_F(WalDamageTest, AcceptLossCutsAtTheDamageAndReportsTheWitness) {
   const std::string dir = Copy();
-  FlipBit(Largest(dir, ".log"), fs::file_size(Largest(dir, ".log")) / 2);
+  ASSERT_TRUE(FlipBit(LargestFile(dir, ".log"), fs::file_size(LargestFile(dir, ".log")) / 2));
   uint64_t recovered = 0;
   {
     auto log = Open(dir, /*read_only=*/false, /*allow_damaged=*/true, /*accept_loss=*/true);
@@ -268,11 +246,11 @@ TEST(HeadWitnessTest, ADamagedWitnessIsNamedAndATornSlotFallsBackToTheOther) {
   ASSERT_TRUE(read.ok() && read->has_value());
   EXPECT_EQ((*read)->position, 9u);
   // Sequence 2 went to slot 0: tear it, and slot 1 (position 5) is read.
-  FlipBit(path, 20);
+  ASSERT_TRUE(FlipBit(path, 20));
   read = HeadWitness::Read(dir.path());
   ASSERT_TRUE(read.ok() && read->has_value());
   EXPECT_EQ((*read)->position, 5u);
-  FlipBit(path, 64 + 20);
+  ASSERT_TRUE(FlipBit(path, 64 + 20));
   read = HeadWitness::Read(dir.path());
   EXPECT_TRUE(read.status().IsCorruption());
 }
