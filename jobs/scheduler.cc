@@ -257,6 +257,8 @@ Result<Json> Scheduler::Schedule(const std::string& code, std::optional<int32_t>
                                  std::optional<int32_t> to) const {
   auto state = service_.State(code, TimeQuery{});
   if (!state.ok()) return state.status();
+  // A direction without a plan has no cycle (and an unknown code reads as one).
+  if (!state->plan.is_object()) return Status::NotFound("direction " + code + ": no plan opened");
   Json list = Json::array();
   for (const Occurrence& o : *Cycle(state->plan)) {
     if ((from && o.date.nominal < *from) || (to && o.date.nominal > *to)) continue;
