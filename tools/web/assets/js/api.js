@@ -28,10 +28,12 @@ export function forgetSession() {
 }
 
 class ApiError extends Error {
-  constructor(status, detail) {
+  // error: the answer's {status, message, field?, message_fr?, changed_by?}.
+  constructor(status, detail, error = {}) {
     super(detail || String(status));
     this.status = status;
     this.detail = detail;
+    this.error = error;
   }
 }
 
@@ -47,9 +49,9 @@ export async function api(path, opts = {}) {
     throw new ApiError(0, String(e));
   }
   if (!res.ok) {
-    let detail = '';
-    try { detail = (await res.json()).error.message; } catch (e) { /* not JSON */ }
-    throw new ApiError(res.status, detail);
+    let error = {};
+    try { error = (await res.json()).error || {}; } catch (e) { /* not JSON */ }
+    throw new ApiError(res.status, error.message || '', error);
   }
   if (opts.blob) return res.blob();
   return res.json();

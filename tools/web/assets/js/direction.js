@@ -78,7 +78,7 @@ function axesAndActions(plan, dash) {
         ' · Performance : ', h('strong', {'data-figure': 'axis-performance'}, pct(axis.performance))),
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
-          h('th', {scope: 'row'}, `${a.id} — ${a.title}`),
+          h('th', {scope: 'row'}, h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`}, `${a.id} — ${a.title}`)),
           h('td', {'data-figure': 'progress'}, progressBar(a.progress)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),
@@ -92,7 +92,7 @@ function indicatorCards(plan, dash) {
     if (!ind) return null;
     const unit = d.unit || '';
     return h('section.indicateur', {'data-indicator': d.id, 'aria-labelledby': 'ind-' + d.id},
-      h('h3', {id: 'ind-' + d.id}, `${d.id} — ${d.name}`),
+      h('h3', {id: 'ind-' + d.id}, h('a', {href: `#/direction/${plan.direction.code}/indicateur/${enc(d.id)}`}, `${d.id} — ${d.name}`)),
       indicatorChart(ind, d),
       h('ul.legende-graphique', {'aria-hidden': 'true'},
         h('li', {}, h('span.trait'), 'mesures'), h('li', {}, h('span.trait.trajectoire'), 'trajectoire attendue'),
