@@ -94,9 +94,9 @@ export async function renderAction(main, code, id) {
     progress.length
       ? table(['Date', {title: 'Avancement', num: true}, 'Note'], progress.map((p) => h('tr', {},
           h('th', {scope: 'row'}, longDate(p.date)), h('td.nombre', {}, pct(p.percent)), h('td', {}, p.note || '—'))),
-        {id: 'avancements'})
+        {id: 'avancements', label: 'Avancements déclarés'})
       : h('p', {}, 'Aucun avancement déclaré.'),
     (action.reschedules || []).length ? [h('h2', {}, 'Replanifications'),
-      table(['Date', 'Nouvelles dates', 'Motif', 'Par'], rescheduleRows(action), {id: 'replanifications'})] : null,
+      table(['Date', 'Nouvelles dates', 'Motif', 'Par'], rescheduleRows(action), {id: 'replanifications', label: 'Replanifications'})] : null,
     h('p', {}, h('a', {href: `#/historique/${code}?entity=${enc('action/' + id)}`}, 'Voir l\'historique complet de l\'action')));
 }

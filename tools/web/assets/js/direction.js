@@ -33,7 +33,7 @@ function missionMatrix(plan) {
     return h('td.score.score-' + score, {title: `${label(group === 'values' ? 'value' : 'ambition', key)} : ${score} sur 3`}, String(score));
   };
   return [
-    h('div.tableau-defilant', {}, h('table.matrice', {id: 'matrice'},
+    h('div.tableau-defilant', {tabindex: 0, role: 'region', 'aria-label': 'Missions, valeurs et ambitions'}, h('table.matrice', {id: 'matrice'},
       h('caption', {}, 'Contribution de chaque mission aux valeurs et aux ambitions (0 : aucune, 3 : forte)'),
       h('colgroup', {}, h('col.col-mission'), [...values, ...ambitions].map(() => h('col'))),
       h('thead', {},
@@ -79,10 +79,10 @@ function axesAndActions(plan, dash) {
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
           h('th', {scope: 'row'}, h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`}, `${a.id} — ${a.title}`)),
-          h('td', {'data-figure': 'progress'}, progressBar(a.progress)),
+          h('td', {'data-figure': 'progress'}, progressBar(a.progress, `Avancement de l'action ${a.id}`)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),
-          h('td', {}, longDate(a.due))))));
+          h('td', {}, longDate(a.due)))), {label: `Actions de l'axe ${axis.id}`}));
   });
 }
 

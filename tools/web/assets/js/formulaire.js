@@ -53,7 +53,9 @@ export function nextId(prefix, ids) {
 function inputFor(field, id, describedBy) {
   const common = {id, name: field.name, required: field.required || null, 'aria-describedby': describedBy || null,
                   autocomplete: 'off'};
-  if (field.type === 'textarea') return h('textarea', {...common, rows: field.rows || 3}, field.value ?? '');
+  if (field.type === 'textarea' || field.type === 'list') {
+    return h('textarea', {...common, rows: field.rows || 3}, field.value ?? '');
+  }
   if (field.type === 'select') {
     return h('select', common, (field.options || []).map(([value, text]) =>
       h('option', {value, selected: String(field.value ?? '') === String(value) || null}, text)));

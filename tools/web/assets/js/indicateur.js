@@ -83,7 +83,7 @@ export async function renderIndicator(main, code, id) {
       table(['Date', 'Nouvelle cible', 'Motif', 'Par'], changes.map((c) => h('tr', {},
         h('th', {scope: 'row'}, c.date ? longDate(c.date) : '—'),
         h('td', {}, `${withUnit(targetOf(c).value, unit)} au ${longDate(targetOf(c).date)}`),
-        h('td', {}, c.reason || '—'), h('td', {}, c.by || '—'))), {id: 'revisions-cible'})] : null,
+        h('td', {}, c.reason || '—'), h('td', {}, c.by || '—'))), {id: 'revisions-cible', label: 'Révisions de la cible'})] : null,
     h('h2', {}, 'Mesures'),
     measurements.length
       ? table(['Date', {title: 'Valeur', num: true}, 'Source', 'Commentaire'], measurements.map((m) => h('tr', {},
@@ -91,6 +91,6 @@ export async function renderIndicator(main, code, id) {
           h('td', {}, m.source || '—'),
           h('td', {}, [m.comment || '', ...(m.corrections || []).map((c) =>
             ` (corrigée : ${withUnit(c.from, unit)} → ${withUnit(c.to, unit)}${c.reason ? ', ' + c.reason : ''})`)].join('') || '—'))),
-        {id: 'mesures'})
+        {id: 'mesures', label: 'Mesures'})
       : h('p', {}, 'Aucune mesure saisie.'));
 }

@@ -60,7 +60,7 @@ export async function renderReviews(main, code) {
     reviews.length
       ? table(['Revue', 'Date', 'Participants', 'Décisions'], reviews.map((r) => h('tr', {'data-review': r.number},
           h('th', {scope: 'row'}, `n° ${r.number}`), h('td', {}, longDate(r.date)),
-          h('td', {}, (r.participants || []).join(', ')), h('td', {}, r.decisions || '—'))), {id: 'revues'})
+          h('td', {}, (r.participants || []).join(', ')), h('td', {}, r.decisions || '—'))), {id: 'revues', label: 'Revues tenues'})
       : h('p', {}, 'Aucune revue tenue pour l\'instant.'),
     h('h2', {}, 'Révision à mi-parcours'),
     revision ? h('dl.fiche', {id: 'revision'},
