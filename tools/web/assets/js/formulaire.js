@@ -56,6 +56,15 @@ function inputFor(field, id, describedBy) {
   if (field.type === 'textarea' || field.type === 'list') {
     return h('textarea', {...common, rows: field.rows || 3}, field.value ?? '');
   }
+  if (field.type === 'checkboxes') {
+    // One box per choice; the command gets the checked ones, in order.
+    const chosen = new Set(field.value || []);
+    return h('fieldset.cases', {id, 'aria-describedby': describedBy || null},
+      h('legend.visuellement-cache', {}, field.label),
+      (field.options || []).map(([value, text], i) => h('div.case', {},
+        h('input', {type: 'checkbox', id: `${id}-${i}`, name: field.name, value, checked: chosen.has(value) || null}),
+        h('label', {for: `${id}-${i}`}, text))));
+  }
   if (field.type === 'select') {
     return h('select', common, (field.options || []).map(([value, text]) =>
       h('option', {value, selected: String(field.value ?? '') === String(value) || null}, text)));
@@ -70,6 +79,8 @@ function inputFor(field, id, describedBy) {
 
 // Reads a field's input as the command's data holds it.
 function valueOf(field, el) {
+  if (field.type === 'checkboxes') return [...el.querySelectorAll('input:checked')].map((x) => x.value);
+  if (field.type === 'select' && field.numeric) return el.value === '' ? undefined : Number(el.value);
   const raw = el.value.trim();
   if (raw === '') return undefined;
   if (field.type === 'number') {
@@ -116,14 +127,15 @@ export function commandForm(spec) {
     const input = inputFor(field, id, helpId);
     const error = h('p.erreur-champ', {id: errorId, role: 'alert', hidden: true});
     inputs.push({field, input, error, errorId, helpId});
+    const title = [field.label, field.required ? h('span.obligatoire', {}, ' (obligatoire)') : null];
     return h('div.champ', {},
-      h('label', {for: id}, field.label, field.required ? h('span.obligatoire', {}, ' (obligatoire)') : null),
+      field.type === 'checkboxes' ? h('p.etiquette', {'aria-hidden': 'true'}, title) : h('label', {for: id}, title),
       field.help ? h('p.aide', {id: helpId}, field.help) : null,
       input, error);
   });
   const button = h('button', {type: 'submit'}, spec.submit);
   const form = h('form.formulaire', {'data-command': spec.command, novalidate: true, 'aria-labelledby': `f${n}-titre`},
-    h('h3', {id: `f${n}-titre`}, spec.legend),
+    h('h' + (spec.level || 3), {id: `f${n}-titre`}, spec.legend),
     spec.intro ? h('p.aide', {}, spec.intro) : null,
     formAlert, rows, h('div.boutons', {}, button), status);
 
@@ -207,13 +219,17 @@ export function commandForm(spec) {
 // whose summary is the form's title; `opened` lists the commands whose
 // form is unfolded on load (the everyday ones, or the one a reminder asks
 // for).
-export function formsSection(title, forms, opened = []) {
+// With a null title, the forms come without a heading of their own (one
+// form under a heading that says what it changes).
+let sectionCount = 0;
+export function formsSection(title, forms, opened = [], level = 2) {
   const shown = forms.filter(Boolean);
   if (!shown.length) return null;
-  return h('section.formulaires', {'aria-labelledby': 'titre-formulaires'},
-    h('h2', {id: 'titre-formulaires'}, title),
+  const id = `titre-formulaires-${++sectionCount}`;
+  return h('section.formulaires', title ? {'aria-labelledby': id} : {},
+    title ? h('h' + level, {id}, title) : null,
     shown.map((f) => {
-      const summary = h('summary', {}, f.querySelector('h3'));
+      const summary = h('summary', {}, f.querySelector('h1, h2, h3, h4, h5, h6'));
       return h('details.bloc-formulaire', {open: opened.includes(f.dataset.command) || null}, summary, f);
     }));
 }

@@ -14,6 +14,7 @@
 //   #/direction/DEJ/indicateur/I3    an indicator and its forms      indicateur.js
 //   #/direction/DEJ/axe/A1           an axis: its place on Direction direction.js
 //   #/direction/DEJ/revue            reviews and mid-term revision   revue.js
+//   #/direction/DEJ/projet           writing the plan                projet.js
 //   #/historique/DEJ          Historique: audit trail, time slider   historique.js
 //   #/calendrier/DEJ          Calendrier et relances                 calendrier.js
 //   #/evaluation/DEJ          Évaluation: tables, downloads, docs    evaluation.js
@@ -27,6 +28,7 @@ import {fill, h} from './dom.js';
 import {renderEvaluation} from './evaluation.js';
 import {renderHistory} from './historique.js';
 import {renderIndicator} from './indicateur.js';
+import {renderProject} from './projet.js';
 import {renderReviews} from './revue.js';
 
 const roleName = (who) => {
@@ -49,6 +51,7 @@ function renderChrome(route) {
   if (route.code) {
     const c = route.code;
     items.push([`#/direction/${c}`, 'Direction', route.page === 'direction'],
+               [`#/direction/${c}/projet`, 'Rédiger le projet', route.page === 'projet'],
                [`#/direction/${c}/revue`, 'Revues', route.page === 'revue'],
                [`#/historique/${c}`, 'Historique', route.page === 'historique'],
                [`#/calendrier/${c}`, 'Calendrier et relances', route.page === 'calendrier'],
@@ -123,6 +126,7 @@ function parseRoute() {
     return {page: entity[parts[2]], code, id: decodeURIComponent(parts[3]), params};
   }
   if (parts[0] === 'direction' && parts.length === 3 && parts[2] === 'revue') return {page: 'revue', code, params};
+  if (parts[0] === 'direction' && parts.length === 3 && parts[2] === 'projet') return {page: 'projet', code, params};
   return {page: 'inconnue', params};
 }
 
@@ -160,6 +164,7 @@ async function route() {
     else if (r.page === 'action') await renderAction(main, r.code, r.id);
     else if (r.page === 'indicateur') await renderIndicator(main, r.code, r.id);
     else if (r.page === 'revue') await renderReviews(main, r.code);
+    else if (r.page === 'projet') await renderProject(main, r.code);
     else if (r.page === 'axe') {
       await renderDirection(main, r.code, r.params);
       const axis = main.querySelector(`[data-axis="${CSS.escape(r.id)}"]`);
