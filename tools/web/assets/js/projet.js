@@ -7,6 +7,7 @@
 import {api} from './api.js';
 import {dateTime, enc, fill, h, label, longDate, num, table} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun, nextId} from './formulaire.js';
+import {planTimeline} from './calendrier-projet.js';
 import {AMBITIONS, PROSPECTIVE, QUADRANTS, STATE_OF_PLAY, VALUES} from './methodologie.js';
 
 // The latest change of each entity of the plan, from its history.
@@ -208,8 +209,9 @@ function scenariosPart(ctx) {
 }
 
 export async function renderProject(main, code) {
-  const [plan, history, dash] = await Promise.all([api(`/v1/plans/${enc(code)}`),
-    api(`/v1/plans/${enc(code)}/history`), api(`/v1/plans/${enc(code)}/dashboard`)]);
+  const [plan, history, dash, schedule] = await Promise.all([api(`/v1/plans/${enc(code)}`),
+    api(`/v1/plans/${enc(code)}/history`), api(`/v1/plans/${enc(code)}/dashboard`),
+    api(`/v1/schedule?direction=${enc(code)}`).catch(() => null)]);
   const name = plan.direction.name || code;
   document.title = `Rédiger le projet — ${name} — Jalon`;
   const ctx = {plan, code, latest: latestChanges(history), today: dash.at,
@@ -226,5 +228,7 @@ export async function renderProject(main, code) {
     h('h2', {}, '3. Les missions au regard des valeurs et des ambitions'), missionsPart(ctx),
     h('h2', {}, '4. Réflexions prospectives'), PROSPECTIVE.map((s) => sectionBlock(ctx, s)),
     h('h2', {}, '5. Axes de progrès'), axesPart(ctx),
-    h('h2', {}, '6. Scénarios de priorisation'), scenariosPart(ctx));
+    h('h2', {}, '6. Scénarios de priorisation'), scenariosPart(ctx),
+    h('h2', {}, '7. Calendrier : le déploiement du plan d\'action sur la période'),
+    planTimeline(plan, dash, schedule && schedule.plans[0] ? schedule.plans[0].occurrences : []));
 }
