@@ -85,11 +85,15 @@ Result<LdapPtr> Connect(const LdapOptions& o) {
   timeval timeout{static_cast<time_t>(o.timeout_seconds), 0};
   ldap_set_option(ld.get(), LDAP_OPT_NETWORK_TIMEOUT, &timeout);
   ldap_set_option(ld.get(), LDAP_OPT_TIMEOUT, &timeout);
-  const int demand = LDAP_OPT_X_TLS_DEMAND;
-  ldap_set_option(ld.get(), LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
-  if (!o.ca_file.empty()) ldap_set_option(ld.get(), LDAP_OPT_X_TLS_CACERTFILE, o.ca_file.c_str());
-  const int server = 0;
-  ldap_set_option(ld.get(), LDAP_OPT_X_TLS_NEWCTX, &server);
+  if (o.starttls || o.url.starts_with("ldaps:")) {
+    const int demand = LDAP_OPT_X_TLS_DEMAND;
+    ldap_set_option(ld.get(), LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+    if (!o.ca_file.empty()) {
+      ldap_set_option(ld.get(), LDAP_OPT_X_TLS_CACERTFILE, o.ca_file.c_str());
+    }
+    const int client = 0;  // applies the options above to this handle
+    ldap_set_option(ld.get(), LDAP_OPT_X_TLS_NEWCTX, &client);
+  }
   if (o.starttls) {
     rc = ldap_start_tls_s(ld.get(), nullptr, nullptr);
     // A failed handshake is a connect error too, but a different fault.
