@@ -26,6 +26,8 @@ bool IsoShapeAt(std::string_view text, size_t at) {
 
 }  // namespace
 
+const char* FrenchMonthName(int month) { return kMonths[month - 1]; }
+
 std::string FrenchDate(std::string_view iso) {
   if (iso.size() != 10 || !IsoShapeAt(iso, 0) || !ParseDate(iso).ok()) {
     return std::string(iso);

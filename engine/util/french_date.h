@@ -11,6 +11,9 @@ namespace jalon {
 // (YYYY-MM-DD) comes back unchanged.
 std::string FrenchDate(std::string_view iso);
 
+// "janvier" … "décembre" for 1 … 12. REQUIRES: 1 <= month <= 12.
+const char* FrenchMonthName(int month);
+
 // `text` with each ISO date in it written in words.
 std::string FrenchDatesInText(std::string_view text);
 

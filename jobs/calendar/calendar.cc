@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "engine/util/french_date.h"
+
 namespace jalon::calendar {
 namespace {
 
@@ -89,13 +91,11 @@ Instant ParisTime(int32_t day, unsigned hour, unsigned minute) {
 std::string FrenchDate(int32_t day) {
   static const char* kDays[] = {"dimanche", "lundi",    "mardi", "mercredi",
                                 "jeudi",    "vendredi", "samedi"};
-  static const char* kMonths[] = {"janvier",   "février", "mars",     "avril",
-                                  "mai",       "juin",    "juillet",  "août",
-                                  "septembre", "octobre", "novembre", "décembre"};
   const date::year_month_day ymd = Ymd(day);
   const date::weekday wd{date::sys_days{date::days{day}}};
   return std::string(kDays[wd.c_encoding()]) + " " + std::to_string(unsigned(ymd.day())) + " " +
-         kMonths[unsigned(ymd.month()) - 1] + " " + std::to_string(int(ymd.year()));
+         FrenchMonthName(static_cast<int>(unsigned(ymd.month()))) + " " +
+         std::to_string(int(ymd.year()));
 }
 
 }  // namespace jalon::calendar

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/util/french_date.h"
+
 namespace jalon::jobs::fr {
 
 const nlohmann::json& Labels() {
@@ -158,14 +160,10 @@ std::string Label(const std::string& group, const std::string& code) {
 }
 
 std::string LongDate(const std::string& iso_date) {
-  static const char* kMonths[] = {"janvier",   "février", "mars",     "avril",
-                                  "mai",       "juin",    "juillet",  "août",
-                                  "septembre", "octobre", "novembre", "décembre"};
-  int y = 0, m = 0, d = 0;
-  if (iso_date.size() < 10 || std::sscanf(iso_date.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-      m < 1 || m > 12 || d < 1 || d > 31)
-    return iso_date;
-  return std::to_string(d) + (d == 1 ? "er " : " ") + kMonths[m - 1] + " " + std::to_string(y);
+  // A date or the date part of an instant ("2017-07-24T08:00:00Z").
+  if (iso_date.size() < 10) return iso_date;
+  const std::string words = FrenchDate(std::string_view(iso_date).substr(0, 10));
+  return words.size() == 10 && words == iso_date.substr(0, 10) ? iso_date : words;
 }
 
 std::string Number(const nlohmann::json& value) {
