@@ -28,28 +28,31 @@ export function forgetSession() {
 }
 
 class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, body) {
     super(detail || String(status));
     this.status = status;
     this.detail = detail;
+    this.body = body;  // the error's JSON body, when it has one
   }
 }
 
 export async function api(path, opts = {}) {
   const headers = {};
   if (session.token) headers.Authorization = 'Bearer ' + session.token;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // opts.raw: a File or Blob sent as it is (an uploaded spreadsheet).
+  if (opts.body !== undefined && opts.raw === undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(BASE + path, {method: opts.method || 'GET', headers,
-                             body: opts.body === undefined ? undefined : JSON.stringify(opts.body)});
+                             body: opts.raw !== undefined ? opts.raw
+                               : opts.body === undefined ? undefined : JSON.stringify(opts.body)});
   } catch (e) {
     throw new ApiError(0, String(e));
   }
   if (!res.ok) {
-    let detail = '';
-    try { detail = (await res.json()).error.message; } catch (e) { /* not JSON */ }
-    throw new ApiError(res.status, detail);
+    let detail = '', body = null;
+    try { body = await res.json(); detail = body.error.message; } catch (e) { /* not JSON */ }
+    throw new ApiError(res.status, detail, body);
   }
   if (opts.blob) return res.blob();
   return res.json();
