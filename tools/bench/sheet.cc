@@ -198,8 +198,8 @@ int Sheet(const std::string& base, size_t rows, int rounds) {
   const size_t bytes = FilledWorkbook(*service.State(code, {}), 0, rows / 2, &sized).size();
   std::printf(
       "case=sheet rows=%zu rounds=%d bytes_xlsx=%zu preview_ms=%.1f apply_ms=%.1f "
-      "raw_batch_ms=%.1f raw_one_by_one_ms=%.1f apply_ratio_to_batch=%.2f "
-      "apply_ratio_to_one_by_one=%.2f failures=%d\n",
+      "raw_batch_ms=%.1f raw_one_by_one_ms=%.1f ratio=%.2f "
+      "ratio_one_by_one=%.2f failures=%d\n",
       rows, rounds, bytes, preview, apply, batch, execute, apply / batch, apply / execute,
       failures);
   return failures == 0 ? 0 : 1;
