@@ -12,6 +12,9 @@
   sheet_files.py bomb OUT            an .xlsx whose sheet inflates to 64 MiB.
   sheet_files.py laughs OUT          an .xlsx whose workbook.xml declares
       nested entities (the "billion laughs").
+  sheet_files.py handmade OUT        an "actions" sheet as other writers
+      save one: prefixed elements (x:row), inline strings, skipped columns,
+      a date as a serial number, formulas with and without a cached value.
 """
 import datetime
 import io
@@ -87,6 +90,21 @@ if __name__ == "__main__":
         sheet.write(" " * (64 << 20))
         sheet.write("</sheetData></worksheet>")
         minimal_xlsx(sys.argv[2], WORKBOOK, sheet.getvalue())
+    elif sys.argv[1] == "handmade":
+        main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        def text(ref, t):
+            return '<x:c r="%s" t="inlineStr"><x:is><x:t>%s</x:t></x:is></x:c>' % (ref, t)
+        headings = ["action", "intitulé", "pilote", "échéance", "avancement actuel",
+                    "nouvel avancement", "date", "note"]
+        row1 = "".join(text(chr(65 + i) + "1", h) for i, h in enumerate(headings))
+        row2 = (text("A2", "A1.2") + '<x:c r="F2"><x:v>70</x:v></x:c>' +
+                '<x:c r="G2" s="1"><x:v>43266</x:v></x:c>')
+        row3 = (text("A3", "A2.1") + '<x:c r="F3"><x:f>50+5</x:f><x:v>55</x:v></x:c>' +
+                '<x:c r="H3" t="str"><x:f>A1</x:f></x:c>')
+        sheet = ('<x:worksheet xmlns:x="%s"><x:sheetData><x:row r="1">%s</x:row>'
+                 '<x:row r="2">%s</x:row><x:row r="3">%s</x:row></x:sheetData></x:worksheet>'
+                 % (main, row1, row2, row3))
+        minimal_xlsx(sys.argv[2], WORKBOOK, sheet)
     elif sys.argv[1] == "laughs":
         entities = '<!ENTITY a "hahahahahahahahahaha">' + "".join(
             '<!ENTITY %s "%s">' % (chr(98 + i), ("&%s;" % chr(97 + i)) * 10) for i in range(9))

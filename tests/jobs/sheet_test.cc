@@ -245,12 +245,31 @@ TEST_F(SheetTest, CommaCsvOfIndicatorsAppliesAndRefusesASecondMeasurementOfTheDa
   EXPECT_EQ(Head(), head + 1);
 }
 
+TEST_F(SheetTest, OtherWritersCellsReadAsTheyShow) {
+  const Reply preview = Upload(Made("handmade"), false);
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  const Json p = preview.json();
+  ASSERT_EQ(p["rows"].size(), 2u) << preview.body;
+  // Inline strings, columns B to E skipped, a date as a serial number.
+  EXPECT_EQ(
+      p["rows"][0]["command"]["data"],
+      Json({{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-06-15"}, {"percent", 70}}));
+  EXPECT_TRUE(p["rows"][0]["command_id"].get<std::string>().starts_with("fiche-contenu-"));
+  // A formula counts by its cached value; one without a value is an error.
+  ASSERT_EQ(p["errors"].size(), 1u) << preview.body;
+  EXPECT_EQ(p["errors"][0]["message"],
+            "Feuille actions, ligne 3, colonne « note » : formule sans valeur calculée : "
+            "saisissez la valeur elle-même");
+}
+
 TEST_F(SheetTest, HostileFilesAre4xxAndAppendNothing) {
   const uint64_t head = Head();
-  for (const std::string& kind : {"bomb", "laughs"}) {
+  // Refused for what they are, not for what they would have turned into.
+  const std::map<std::string, std::string> why = {{"bomb", "décompressée"}, {"laughs", "DOCTYPE"}};
+  for (const auto& [kind, reason] : why) {
     const Reply r = Upload(Made(kind), true);
     EXPECT_EQ(r.status, 400) << kind << ": " << r.body;
-    EXPECT_NE(r.json()["error"]["message"].get<std::string>().find("xlsx"), std::string::npos)
+    EXPECT_NE(r.json()["error"]["message"].get<std::string>().find(reason), std::string::npos)
         << r.body;
   }
   std::string garbage;
