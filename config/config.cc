@@ -99,7 +99,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
   if (tenant) {
     JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
                                     {"server", "storage", "tokens", "cycle", "health", "reminders",
-                                     "delivery", "contacts", "scheduler"}));
+                                     "delivery", "contacts", "scheduler", "auth"}));
   } else if (const toml::node* tenants = root.get("tenants")) {
     // Several cities: the main file holds [server] and the list only, so
     // that no setting (a token above all) seems to apply to every city.
@@ -114,7 +114,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
   } else {
     JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
                                     {"server", "storage", "tokens", "cycle", "health", "reminders",
-                                     "delivery", "contacts", "scheduler"}));
+                                     "delivery", "contacts", "scheduler", "auth"}));
   }
 
   Status error;
@@ -170,6 +170,12 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
     JALON_RETURN_IF_ERROR(CheckKeys(source, *health, "health", {"max_projection_lag"}));
     JALON_RETURN_IF_ERROR(ReadInt(source, *health, "health", "max_projection_lag", 1,
                                   int64_t{1} << 40, &config.health.max_projection_lag));
+  }
+  JALON_RETURN_IF_ERROR(error);
+
+  if (const toml::table* auth = SubTable(root, "auth", &error, source)) {
+    JALON_RETURN_IF_ERROR(CheckKeys(source, *auth, "auth", {"ldap"}));
+    JALON_RETURN_IF_ERROR(config_internal::ReadAuthLdap(source, *auth, &config.ldap));
   }
   JALON_RETURN_IF_ERROR(error);
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/auth/ldap_options.h"
 #include "engine/plan/plan_state.h"  // IsValidDirectionCode
 #include "engine/util/sha256.h"
 #include "engine/util/status.h"
@@ -62,6 +63,7 @@ struct Config {
   std::vector<TokenConfig> tokens;
   HealthConfig health;
   jobs::JobsOptions jobs;  // [cycle], [reminders], [delivery], [[contacts]]
+  auth::LdapOptions ldap;  // [auth.ldap]; off (url empty) without it
 };
 
 // A main file, or one city's file of [[tenants]] (no server.listen, no

@@ -31,6 +31,10 @@ Status ReadDelivery(std::string_view source, const toml::table& t, jobs::Deliver
 Status ReadContacts(std::string_view source, const toml::node& node,
                     std::vector<jobs::Contact>* out);
 
+// [auth.ldap] of the [auth] table `auth`, checked as LdapChecker::FromConfig
+// does; *out is left alone without it.
+Status ReadAuthLdap(std::string_view source, const toml::table& auth, auth::LdapOptions* out);
+
 // [[tenants]] of the main file: ids and files, checked, not yet loaded.
 // Relative files are resolved against the directory of `source`.
 Status ReadTenants(std::string_view source, const toml::node& node, std::vector<TenantRef>* out);

@@ -5,6 +5,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_json.h"
+#include "engine/plan/refusal_fr.h"
 #include "engine/util/json_parse.h"
 
 namespace jalon::http {
@@ -18,6 +19,45 @@ Response JsonResponse(int status, const Json& body) {
 }
 
 Response FromStatus(const Status& s) { return ErrorResponse(HttpStatusOf(s), s.message()); }
+
+// An error answer whose body is {"error": error}; error["status"] is the
+// HTTP status.
+Response ErrorBody(Json error) {
+  Response r;
+  r.status = error.at("status").get<int>();
+  r.body = Json{{"error", std::move(error)}}.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+// Who made the latest change to the plan of `code`, as its events name
+// them; empty if unknown.
+std::string LatestActor(const PlanService& service, const std::string& code) {
+  const std::optional<PlanState> state = service.projections().Current(code);
+  if (!state || state->last_position == 0) return {};
+  auto events = service.log().ReadRange(state->last_position, 1);
+  if (!events.ok() || events->empty()) return {};
+  return events->front().actor;
+}
+
+// The answer to a refused command. Beside the English message that the CLI
+// and scripts read, the web UI gets the field the refusal names (without
+// "data.") and its rule in French (refusal_fr.h); a conflict names who
+// changed the plan meanwhile.
+Response CommandRefusal(const Status& s, const PlanService& service, const std::string& code) {
+  Json error = {{"status", HttpStatusOf(s)}, {"message", s.message()}};
+  if (s.IsInvalidArgument()) {
+    auto [field, rule] = SplitFieldError(s.message());
+    if (field.starts_with("data.")) field = field.substr(5);
+    if (!field.empty()) error["field"] = field;
+    error["message_fr"] = FrenchRefusal(field.empty() ? s.message() : rule);
+  } else if (s.IsConflict() && !code.empty()) {
+    error["message_fr"] = "Le projet a été modifié entre-temps.";
+    if (std::string actor = LatestActor(service, code); !actor.empty()) {
+      error["changed_by"] = std::move(actor);
+    }
+  }
+  return ErrorBody(std::move(error));
+}
 
 Response Respond(const Result<Json>& r) {
   return r.ok() ? JsonResponse(200, *r) : FromStatus(r.status());
@@ -364,7 +404,7 @@ void PlanApi::Register(Router& router) {
         auto body = ParseBody(req);
         if (!body.ok()) return reply(FromStatus(body.status()));
         auto command = ParseCommand(*body);
-        if (!command.ok()) return reply(FromStatus(command.status()));
+        if (!command.ok()) return reply(CommandRefusal(command.status(), *service, {}));
         const std::string key = req.Header("idempotency-key");
         if (key.size() > kMaxIdempotencyKeyBytes) {
           return reply(ErrorResponse(400, "Idempotency-Key: at most " +
@@ -379,14 +419,17 @@ void PlanApi::Register(Router& router) {
         auto code = CommandDirection(*command);
         if (!code.ok()) return reply(FromStatus(code.status()));
         if (!who->CanWrite(command->type, *code)) {
-          return reply(ErrorResponse(
-              403, "the token of " + who->name + " may not run " + command->type + " on " + *code));
+          return reply(
+              ErrorBody({{"status", 403},
+                         {"message", "the token of " + who->name + " may not run " + command->type +
+                                         " on " + *code},
+                         {"message_fr", "Votre rôle ne permet pas cette saisie sur ce projet."}}));
         }
         auto post = reply.post;
         service->ExecuteAsync(
             std::move(command).value(), who->Actor(), std::move(post),
-            [reply = std::move(reply)](Result<Json> result) {
-              if (!result.ok()) return reply(FromStatus(result.status()));
+            [reply = std::move(reply), service, code = *code](Result<Json> result) {
+              if (!result.ok()) return reply(CommandRefusal(result.status(), *service, code));
               reply(JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result));
             });
       },

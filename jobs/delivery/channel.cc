@@ -9,63 +9,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 
-#include "engine/util/sha256.h"
-#include "jobs/documents/labels.h"
 #include "jobs/net/http_client.h"
 
 namespace jalon::jobs {
 namespace {
-
-const char* LevelName(int32_t level) {
-  switch (level) {
-    case 0:
-      return "contact de la direction";
-    case 1:
-      return "directeur ou directrice";
-    default:
-      return "service de pilotage";
-  }
-}
-
-std::string RuleTitle(const std::string& rule) { return fr::Label("reminder_rule", rule); }
-
-std::string Base64(const std::string& in) {
-  static constexpr char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    for (int s : {18, 12, 6, 0}) out += kTable[(n >> s) & 63];
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t n = uint8_t(in[i]) << 16;
-    out += kTable[(n >> 18) & 63];
-    out += kTable[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    for (int s : {18, 12, 6}) out += kTable[(n >> s) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-// RFC 2047 encoded-word, for a non-ASCII subject.
-std::string EncodedWord(const std::string& text) { return "=?UTF-8?B?" + Base64(text) + "?="; }
-
-std::string RfcDate(Instant t) {
-  const std::time_t now = static_cast<std::time_t>(ToMicros(t) / 1000000);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
-}
 
 class MaildirChannel : public Channel {
  public:
@@ -189,90 +139,6 @@ class WebhookChannel : public Channel {
 };
 
 }  // namespace
-
-std::string Message::Subject() const {
-  std::string s = "[Jalon] " + direction + " : ";
-  s += items.size() == 1 ? RuleTitle(items[0].rule)
-                         : std::to_string(items.size()) + " relances sur votre projet de direction";
-  if (level > 0) s += " (relance transmise au " + std::string(LevelName(level)) + ")";
-  return s;
-}
-
-std::string Message::Body() const {
-  std::string b = "Bonjour,\n\n";
-  b += "Le projet de direction";
-  if (!plan_title.empty()) b += " « " + plan_title + " »";
-  b += " — " + direction_name + " (" + direction + ") — attend ";
-  b += items.size() == 1 ? "l'élément suivant :\n\n" : "les éléments suivants :\n\n";
-  for (size_t i = 0; i < items.size(); ++i) {
-    const MessageItem& it = items[i];
-    b += "  " + std::to_string(i + 1) + ". " + RuleTitle(it.rule) + " — " + it.expected + ".\n";
-    b += "     Échéance : " + it.due + ". Relance n° " + std::to_string(it.notice);
-    if (it.level > 0) b += ", transmise au " + std::string(LevelName(it.level));
-    b += ".\n     Identifiant de la relance : " + it.reminder + "\n\n";
-  }
-  b += "Merci de saisir ces éléments dans Jalon : " + Link() + "\n\n";
-  b += "Si vous avez pris connaissance d'une relance et qu'elle est en cours de traitement, "
-       "accusez-en réception (commande AcknowledgeReminder avec son identifiant) : elle ne sera "
-       "alors plus transmise à l'échelon suivant.\n\n";
-  b += "Ce message est envoyé automatiquement par Jalon, l'outil de suivi des projets de "
-       "direction. Chaque relance se clôt d'elle-même dès que les données attendues sont "
-       "saisies.\n";
-  b += "Identifiant du message : " + id + "\n";
-  return b;
-}
-
-std::string Message::Link() const {
-  // The web UI is served at the base's final slash (/ or /t/{city}/): without
-  // it, the page's relative assets would resolve one level up.
-  std::string base = dashboard_url;
-  if (base.empty() || base.back() != '/') base += '/';
-  return base + "#/direction/" + direction;
-}
-
-nlohmann::json Message::ToJson() const {
-  nlohmann::json items_json = nlohmann::json::array();
-  for (const MessageItem& it : items) {
-    items_json.push_back({{"reminder", it.reminder},
-                          {"notice", it.notice},
-                          {"rule", it.rule},
-                          {"subject", it.subject},
-                          {"expected", it.expected},
-                          {"due", it.due},
-                          {"level", it.level}});
-  }
-  return {{"message", id},
-          {"direction", direction},
-          {"direction_name", direction_name},
-          {"level", level},
-          {"to", to},
-          {"subject", Subject()},
-          {"text", Body()},
-          {"dashboard", Link()},
-          {"reminders", items_json}};
-}
-
-std::string Message::Rfc5322(const std::string& from) const {
-  std::string to_line;
-  for (const std::string& t : to) to_line += (to_line.empty() ? "" : ", ") + t;
-  std::string reminders;
-  for (const MessageItem& it : items) reminders += (reminders.empty() ? "" : " ") + it.reminder;
-  std::string text;
-  text += "From: Jalon <" + from + ">\r\n";
-  text += "To: " + to_line + "\r\n";
-  text += "Subject: " + EncodedWord(Subject()) + "\r\n";
-  text += "Date: " + RfcDate(created_at) + "\r\n";
-  text += "Message-ID: <" + id + "@jalon>\r\n";
-  text += "X-Jalon-Message-Id: " + id + "\r\n";
-  text += "X-Jalon-Reminders: " + reminders + "\r\n";
-  text += "X-Jalon-Direction: " + direction + "\r\n";
-  text += "MIME-Version: 1.0\r\n";
-  text += "Content-Type: text/plain; charset=UTF-8\r\n";
-  text += "Content-Transfer-Encoding: base64\r\n\r\n";
-  const std::string body = Base64(Body());
-  for (size_t i = 0; i < body.size(); i += 76) text += body.substr(i, 76) + "\r\n";
-  return text;
-}
 
 std::string WebhookSignature(const std::string& secret, const std::string& body) {
   unsigned char mac[EVP_MAX_MD_SIZE];

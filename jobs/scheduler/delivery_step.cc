@@ -10,6 +10,30 @@
 #include "jobs/scheduler/system_events.h"
 
 namespace jalon::jobs {
+namespace {
+
+// What the message says the reminder is about, read from the plan as it is
+// now: the action's title or the indicator's name, the revision's opening.
+void DescribeSubject(const PlanState& state, MessageItem* item) {
+  const size_t slash = item->subject.find('/');
+  const std::string kind = item->subject.substr(0, slash);
+  const std::string id = slash == std::string::npos ? "" : item->subject.substr(slash + 1);
+  if (kind == "action" || kind == "axis") {
+    const auto fields = (kind == "action" ? state.actions : state.axes).FieldsOf(id);
+    if (fields) item->title = fields->Text("title");
+  } else if (kind == "indicator") {
+    if (const auto fields = state.indicators.FieldsOf(id)) item->title = fields->Text("name");
+  } else if (kind == "revision" && state.revision.is_object()) {
+    for (const char* key : {"date", "opened"}) {
+      if (state.revision.contains(key) && state.revision[key].is_string()) {
+        item->opened = state.revision[key].get<std::string>();
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Status Deliverer::Deliver(const std::string& code, Instant now, TickStats* stats,
                           uint64_t* unapplied) {
@@ -24,8 +48,15 @@ Status Deliverer::Deliver(const std::string& code, Instant now, TickStats* stats
     for (const Reminder& r : state.reminders) {
       if (r.state != Reminder::State::kOpen || r.notices <= r.delivered || r.retry_at > now)
         continue;
-      m.items.push_back({std::string(r.id()), r.notices, r.rule(), r.subject(), r.expected(),
-                         DateOfDay(r.due_day), r.level});
+      MessageItem& item = m.items.emplace_back();
+      item.reminder = r.id();
+      item.notice = r.notices;
+      item.rule = r.rule();
+      item.subject = r.subject();
+      item.expected = r.expected();
+      item.due = DateOfDay(r.due_day);
+      item.level = r.level;
+      DescribeSubject(state, &item);
       m.level = std::max(m.level, r.level);
       attempt = std::max(attempt, r.attempts + 1);
       key.append(r.id()).append("#" + std::to_string(r.notices) + ";");

@@ -9,11 +9,16 @@
 #include <sys/socket.h>
 
 #include <filesystem>
+#include <map>
 #include <mutex>
+#include <regex>
+#include <sstream>
 #include <thread>
 
 #include "engine/http/http_server.h"
 #include "engine/log/payload.h"
+#include "jobs/delivery/mime.h"
+#include "jobs/documents/labels.h"
 #include "jobs/scheduler.h"
 #include "jobs/simulation.h"
 #include "tests/engine/plan/plan_fixture.h"
@@ -90,23 +95,62 @@ TEST_F(DeliveryTest, RemindersReachARealSmtpServerInFrench) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_EQ(received.size(), 2u) << received.dump();
+  // What each reminder is about, from the scheduler's API.
+  auto reminders = scheduler.Reminders("DEJ");
+  ASSERT_TRUE(reminders.ok());
+  std::map<std::string, Json> by_id;
+  for (const Json& r : (*reminders)["reminders"]) by_id[r["id"]] = r;
+
   std::set<std::string> got_ids;
   for (const Json& m : received) got_ids.insert(m["message_id"].get<std::string>());
-  EXPECT_EQ(got_ids, (std::set<std::string>{"<" + ids[0] + "@jalon>", "<" + ids[1] + "@jalon>"}));
+  // Message-IDs under the sender's domain.
+  EXPECT_EQ(got_ids, (std::set<std::string>{"<" + ids[0] + "@ville.example>",
+                                            "<" + ids[1] + "@ville.example>"}));
   for (const Json& m : received) {
     const std::string subject = m["subject"], body = m["body"], rcpt = m["rcpt_to"];
+    SCOPED_TRACE(m.dump());
+    // Headers a mail client and an out-of-office responder read.
+    EXPECT_EQ(m["auto_submitted"], "auto-generated");
+    EXPECT_EQ(m["from_name"], "Jalon – Projets de direction");
+    EXPECT_EQ(m["from_address"], "jalon@ville.example");
+    EXPECT_EQ(m["content_type"], "text/plain");
+    EXPECT_EQ(m["charset"], "utf-8");
+    EXPECT_EQ(m["transfer_encoding"], "base64");
+    EXPECT_TRUE(m["ascii_only"].get<bool>()) << "7-bit clean for any relay";
+    EXPECT_LE(m["longest_line"].get<std::string>().size(), 78u);
+    EXPECT_TRUE(m["raw_subject"].get<std::string>().starts_with("Subject: =?UTF-8?B?"));
+    EXPECT_TRUE(m["date"].get<std::string>().starts_with("2016-05-")) << m["date"];
+    // The decoded subject and body, in French.
     EXPECT_TRUE(subject.starts_with("[Jalon] DEJ : ")) << subject;
-    EXPECT_NE(body.find("Bonjour"), std::string::npos);
-    EXPECT_NE(body.find("Échéance"), std::string::npos);
-    // The direction's page, an address the web UI's router knows (tests/web/e2e.py
-    // opens it in Chromium).
-    EXPECT_NE(body.find("Jalon : https://jalon.ville.example/#/direction/DEJ\n"), std::string::npos)
-        << body;
+    EXPECT_TRUE(body.starts_with("Bonjour,\n")) << body;
+    // One sentence per reminder, with its date in words and the page of what
+    // it is about on the next line.
+    const std::string list = m["reminders"];
+    ASSERT_FALSE(list.empty());
+    std::istringstream words(list);
+    std::string reminder;
+    while (words >> reminder) {
+      ASSERT_TRUE(by_id.contains(reminder)) << reminder;
+      const Json& r = by_id[reminder];
+      const std::string page = PageOf("DEJ", r["subject"]);
+      EXPECT_NE(page, "#/direction/DEJ") << r["subject"];
+      const std::string indent = list.find(' ') != std::string::npos ? "   " : "";
+      EXPECT_NE(body.find("\n" + indent + "https://jalon.ville.example/" + page + "\n"),
+                std::string::npos)
+          << page;
+      EXPECT_NE(body.find(fr::LongDate(r["due"])), std::string::npos) << r["due"];
+    }
+    // No ids, rule or command names, nor ISO dates in the prose.
+    for (const char* word : {"rem-", "msg-", "indicator_stale", "action_overdue", "Record",
+                             "AcknowledgeReminder", "HoldReview", "CloseRevision"})
+      EXPECT_EQ(body.find(word), std::string::npos) << word;
+    EXPECT_FALSE(std::regex_search(body, std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}")));
+    EXPECT_NE(body.find("« Prendre en compte »"), std::string::npos);
     EXPECT_NE(rcpt.find("referente.dej@ville.example"), std::string::npos) << rcpt;
-    EXPECT_FALSE(m["reminders"].get<std::string>().empty());
-    if (m["message_id"] == "<" + ids[1] + "@jalon>") {
+    if (m["message_id"] == "<" + ids[1] + "@ville.example>") {
       EXPECT_NE(rcpt.find("directrice.dej@ville.example"), std::string::npos) << rcpt;
       EXPECT_NE(subject.find("transmise au directeur ou directrice"), std::string::npos) << subject;
+      EXPECT_NE(body.find("aussi adressé au directeur ou à la directrice"), std::string::npos);
     } else {
       EXPECT_EQ(rcpt.find("directrice"), std::string::npos) << rcpt;
     }
@@ -164,10 +208,17 @@ TEST_F(DeliveryTest, WebhookIsSignedAndRetriedUnderOneMessageId) {
     EXPECT_EQ(body["direction"], "DEJ");
     EXPECT_EQ(body["message"], req.Header("x-jalon-message-id"));
     EXPECT_EQ(body["dashboard"], "http://127.0.0.1:8080/#/direction/DEJ");
-    EXPECT_NE(
-        body["text"].get<std::string>().find("Jalon : " + body["dashboard"].get<std::string>()),
-        std::string::npos);
     EXPECT_FALSE(body["reminders"].empty());
+    // Each reminder carries the page of what it is about, which the text
+    // gives too.
+    for (const Json& r : body["reminders"]) {
+      const std::string link = r["link"];
+      EXPECT_EQ(link, "http://127.0.0.1:8080/" + PageOf("DEJ", r["subject"]));
+      EXPECT_TRUE(link.starts_with("http://127.0.0.1:8080/#/direction/DEJ/indicateur/") ||
+                  link.starts_with("http://127.0.0.1:8080/#/direction/DEJ/action/"))
+          << link;
+      EXPECT_NE(body["text"].get<std::string>().find(link + "\n"), std::string::npos) << link;
+    }
   }
   EXPECT_EQ(received[0].Header("x-jalon-message-id"), received[1].Header("x-jalon-message-id"));
   auto reminders = scheduler.Reminders("DEJ");
@@ -187,7 +238,115 @@ TEST(MessageLinkTest, LinksToTheDirectionsPageUnderTheBase) {
   m.dashboard_url = "https://jalon.ville.example";
   EXPECT_EQ(m.Link(), "https://jalon.ville.example/#/direction/DEJ");
   EXPECT_EQ(m.ToJson()["dashboard"], m.Link());
-  EXPECT_NE(m.Body().find(m.Link() + "\n"), std::string::npos);
+  MessageItem item;
+  item.subject = "action/A1.2";
+  EXPECT_EQ(m.LinkOf(item), "https://jalon.ville.example/#/direction/DEJ/action/A1.2");
+}
+
+// Each reminder subject leads to the page where it is dealt with
+// (DESIGN.md, "Pages").
+TEST(MessageLinkTest, EachSubjectHasItsPage) {
+  EXPECT_EQ(PageOf("DEJ", "action/A1.2"), "#/direction/DEJ/action/A1.2");
+  EXPECT_EQ(PageOf("DEJ", "indicator/I1"), "#/direction/DEJ/indicateur/I1");
+  EXPECT_EQ(PageOf("DEJ", "axis/A1"), "#/direction/DEJ/axe/A1");
+  EXPECT_EQ(PageOf("DEJ", "review/2016-06-30"), "#/direction/DEJ/revue");
+  EXPECT_EQ(PageOf("DEJ", "revision"), "#/direction/DEJ/revue");
+  EXPECT_EQ(PageOf("DEJ", "plan"), "#/direction/DEJ/projet");
+  EXPECT_EQ(PageOf("DEJ", "section/identity"), "#/direction/DEJ/projet");
+  EXPECT_EQ(PageOf("DEJ", "scenario/S1"), "#/direction/DEJ/projet");
+  EXPECT_EQ(PageOf("DEJ", "unknown/X"), "#/direction/DEJ");
+  EXPECT_EQ(PageOf("DEJ", ""), "#/direction/DEJ");
+  // An id with a character the router would split on stays one segment.
+  EXPECT_EQ(PageOf("DEJ", "action/A 1/2é"), "#/direction/DEJ/action/A%201%2F2%C3%A9");
+}
+
+// The four rules, each in one sentence that says what to do, with its date
+// in words, followed by the page where it is done.
+TEST(MessageTextTest, OneSentencePerReminderWithItsPage) {
+  Message m;
+  m.id = "msg-0123456789abcdef01234567";
+  m.direction = "DEJ";
+  m.direction_name = "Direction de l'Éducation et de la Jeunesse";
+  m.plan_title = "Grandir ensemble";
+  m.dashboard_url = "https://jalon.ville.example/";
+  m.level = 2;
+  m.items = {{"rem-1", 1, "indicator_stale", "indicator/I1", "", "2017-07-24", 0,
+              "Part des inscriptions faites en ligne", ""},
+             {"rem-2", 2, "action_overdue", "action/A1.2", "", "2017-09-01", 2,
+              "Dossier unique pour tous les accueils", ""},
+             {"rem-3", 1, "review_not_held", "review/2016-06-30", "", "2016-06-30", 0, "", ""},
+             {"rem-4", 1, "revision_open", "revision", "", "2018-07-01", 0, "", "2018-03-01"}};
+  const std::string body = m.Body();
+  SCOPED_TRACE(body);
+  for (const char* line :
+       {"1. Saisissez une nouvelle mesure de l'indicateur I1 « Part des inscriptions faites en "
+        "ligne », attendue au plus tard le 24 juillet 2017, sur la page de l'indicateur :\n"
+        "   https://jalon.ville.example/#/direction/DEJ/indicateur/I1\n",
+        "2. Rappel : déclarez l'achèvement de l'action A1.2 « Dossier unique pour tous les "
+        "accueils », prévue pour le 1er septembre 2017, ou replanifiez-la, sur la page de l'action "
+        ":\n   https://jalon.ville.example/#/direction/DEJ/action/A1.2\n",
+        "3. Enregistrez la revue du projet de direction prévue le 30 juin 2016 (participants, "
+        "conclusions et décisions) sur la page des revues :\n"
+        "   https://jalon.ville.example/#/direction/DEJ/revue\n",
+        "4. Clôturez la révision à mi-parcours ouverte le 1er mars 2018 en y consignant sa "
+        "décision, sur la page des revues :\n"
+        "   https://jalon.ville.example/#/direction/DEJ/revue\n",
+        "« Grandir ensemble » — Direction de l'Éducation et de la Jeunesse (DEJ)",
+        "aussi adressé au service de pilotage"})
+    EXPECT_NE(body.find(line), std::string::npos) << line;
+  for (const char* word : {"rem-", "msg-", "_", "Record", "Reminder", "Review", "Revision"})
+    EXPECT_EQ(body.find(word), std::string::npos) << word;
+  // The ids stay in the headers.
+  const std::string text = m.Rfc5322("relances@Mairie.Example");
+  EXPECT_NE(text.find("\r\nMessage-ID: <" + m.id + "@mairie.example>\r\n"), std::string::npos);
+  EXPECT_NE(text.find("\r\nX-Jalon-Reminders: rem-1 rem-2 rem-3 rem-4\r\n"), std::string::npos);
+  EXPECT_NE(text.find("\r\nAuto-Submitted: auto-generated\r\n"), std::string::npos);
+  const Json json = m.ToJson();
+  EXPECT_EQ(json["reminders"][1]["link"],
+            "https://jalon.ville.example/#/direction/DEJ/action/A1.2");
+  EXPECT_EQ(json["reminders"][1]["title"], "Dossier unique pour tous les accueils");
+}
+
+// A subject of any length: encoded-words of whole UTF-8 characters, lines
+// within 78 characters, and the text back when decoded.
+TEST(MimeTest, LongSubjectIsFoldedIntoWholeCharacterEncodedWords) {
+  std::string subject = "[Jalon] DEJ : ";
+  for (int i = 0; i < 12; ++i) subject += "révision à mi-parcours « ouverte » — ";
+  const std::string value = mime::HeaderText("Subject", subject);
+  std::string decoded;
+  size_t start = 0;
+  bool first = true;
+  while (start <= value.size()) {
+    size_t end = value.find("\r\n", start);
+    if (end == std::string::npos) end = value.size();
+    std::string line = value.substr(start, end - start);
+    EXPECT_LE(line.size() + (first ? 9 : 0), 78u) << line;
+    if (!first) {
+      ASSERT_EQ(line[0], ' ');
+      line = line.substr(1);
+    }
+    ASSERT_TRUE(line.starts_with("=?UTF-8?B?") && line.ends_with("?=")) << line;
+    EXPECT_LE(line.size(), 75u);
+    const std::string b64 = line.substr(10, line.size() - 12);
+    std::string bytes(b64.size(), '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(bytes.data()),
+                                  reinterpret_cast<const unsigned char*>(b64.data()),
+                                  static_cast<int>(b64.size()));
+    ASSERT_GT(n, 0);
+    bytes.resize(static_cast<size_t>(n) - (b64.ends_with("==") ? 2 : b64.ends_with("=") ? 1 : 0));
+    // Each word holds whole characters: it is valid UTF-8 on its own.
+    EXPECT_NE(static_cast<unsigned char>(bytes[0]) & 0xC0, 0x80u) << line;
+    decoded += bytes;
+    first = false;
+    if (end == value.size()) break;
+    start = end + 2;
+  }
+  EXPECT_EQ(decoded, subject);
+  EXPECT_EQ(mime::HeaderText("Subject", "plain ASCII"), "plain ASCII");
+  EXPECT_EQ(mime::Base64("é"), "w6k=");
+  EXPECT_EQ(mime::Date(ParseInstant("2017-07-24T09:05:03Z").value()),
+            "Mon, 24 Jul 2017 09:05:03 +0000");
+  EXPECT_EQ(mime::DomainOf("x"), "jalon.invalid");
 }
 
 TEST_F(DeliveryTest, MaildirHoldsOneFilePerMessageId) {
@@ -197,7 +356,7 @@ TEST_F(DeliveryTest, MaildirHoldsOneFilePerMessageId) {
   ASSERT_TRUE(scheduler.Tick().ok());
   const Json messages = ReadMaildir(dir_.Sub("mail"));
   ASSERT_EQ(messages.size(), 1u);
-  EXPECT_EQ(messages[0]["message_id"], "<" + Attempted()[0] + "@jalon>");
+  EXPECT_EQ(messages[0]["message_id"], "<" + Attempted()[0] + "@ville.example>");
   EXPECT_TRUE(std::filesystem::is_empty(dir_.Sub("mail/tmp")));
 }
 

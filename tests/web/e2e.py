@@ -35,6 +35,9 @@ import mailbox
 from email import policy
 from email.parser import BytesParser
 
+import a11y
+import forms_e2e
+
 CHROMIUM = "/usr/bin/chromium"
 TOKENS = {
     "t-admin": "admin",
@@ -435,6 +438,7 @@ def main():
     parser.add_argument("--demo", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                        "..", "..", "config", "demo"),
                         help="the demo city's plans (default: config/demo)")
+    parser.add_argument("--axe", help="axe-core's axe.min.js, for the accessibility checks")
     args = parser.parse_args()
     args.jalond, args.jalon, args.demo = (os.path.abspath(p) for p in (args.jalond, args.jalon, args.demo))
     ensure_packages()
@@ -446,18 +450,22 @@ def main():
     try:
         admin = Api(url, "t-admin")
         browser = b = Browser(work)
+        auditor = a11y.Auditor(args.axe, check)
+        auditor.available()
 
         # --- Login: a wrong token is refused in French, a good one enters.
         b.send("Page.navigate", {"url": url + "/"})
         b.wait("!!document.getElementById('jeton')", "the login form")
         check(b.js("document.documentElement.lang") == "fr", "the page is in French (lang=fr)")
         b.screenshot(os.path.join(args.out, "connexion.png"))
+        auditor.audit(b, "sign-in page")
         check(refused(b, "pas-un-jeton"), "a wrong token is refused with a French message")
         login(b, url, "t-admin")
         check(b.js("document.getElementById('contenu').dataset.page") == "accueil", "login lands on Accueil")
 
         # --- Accueil: every direction, figures equal the API's.
         # (login left the browser on Accueil)
+        auditor.audit(b, "Accueil")
         directions = admin.get("/v1/directions")
         rows = b.js("""[...document.querySelectorAll('#directions tbody tr')].map(tr => ({
             code: tr.dataset.direction,
@@ -489,6 +497,7 @@ def main():
 
         # --- Direction: gauges, actions, indicators equal the API's dashboard.
         timings["Direction"] = b.go(url + "/#/direction/DEJ", "direction")
+        auditor.audit(b, "Direction")
         dash = admin.get("/v1/plans/DEJ/dashboard")
         shown = b.js("""({execution: document.querySelector('.valeur[data-figure=execution]').textContent,
             performance: document.querySelector('.valeur[data-figure=performance]').textContent})""")
@@ -522,6 +531,7 @@ def main():
 
         # --- Historique: the slider shows a known past value.
         timings["Historique"] = b.go(url + "/#/historique/DEJ", "historique")
+        auditor.audit(b, "Historique")
         b.wait("!!document.getElementById('vue-passee')", "the plan at the slider's date")
         lo, hi = b.js("[+document.getElementById('curseur-date').min, +document.getElementById('curseur-date').max]")
         now_latest = {i["id"]: i["latest"] for i in dash["indicators"]}
@@ -555,6 +565,7 @@ def main():
 
         # --- Évaluation: tables equal the API's evaluation.
         timings["Évaluation"] = b.go(url + "/#/evaluation/DEJ", "evaluation")
+        auditor.audit(b, "Évaluation")
         evaluation = admin.get("/v1/plans/DEJ/evaluation")
         shown = b.js("""[...document.querySelectorAll('[data-table=plan] td')].filter(td =>
             td.dataset.key === 'execution' || td.dataset.key === 'performance').map(td => td.textContent)""")
@@ -566,6 +577,12 @@ def main():
               len(evaluation["indicators"]), "one row per indicator in the indicators table")
         b.screenshot(os.path.join(args.out, "evaluation.png"))
 
+        # --- The forms of the plan's life, from the pages reminders lead to.
+        roles = {role: token for token, role in TOKENS.items()}
+        forms_e2e.run(b, url, {role: Api(url, roles[role]) for role in ("admin", "direction:DEJ")},
+                      lambda role: login(b, url, roles[role]), check, auditor, args.out)
+        check(not b.errors, "no script error on the forms' pages: " + "; ".join(b.errors[:5]))
+
         # --- Calendrier et relances, as the direction: acknowledge one.
         reminders = admin.get("/v1/reminders")
         with_open = [p["direction"] for p in reminders["plans"]
@@ -576,6 +593,7 @@ def main():
         check(b.js("document.getElementById('contenu').dataset.page") == "direction",
               f"the {code} user lands on its own plan")
         timings["Calendrier et relances"] = b.go(url + f"/#/calendrier/{code}", "calendrier")
+        auditor.audit(b, "Calendrier et relances")
         schedule = admin.get(f"/v1/schedule?direction={code}")["plans"][0]["occurrences"]
         check(b.js("document.querySelectorAll('#calendrier tbody tr').length") == len(schedule),
               f"the cycle's {len(schedule)} occurrences are listed")

@@ -185,6 +185,9 @@ TEST_F(PlanApiTest, BadInputGetsAClear4xxAndAppendsNothing) {
              {{"direction", "DEJ"}, {"action", "A1.2"}, {"date", "2018-07-01"}, {"percent", "4"}}}},
            "admin");
   EXPECT_NE(wrong_type.body.find("data.percent"), std::string::npos);
+  // For the web UI: the field as the form names it, and the rule in French.
+  EXPECT_EQ(wrong_type.json()["error"]["field"], "percent") << wrong_type.body;
+  EXPECT_EQ(wrong_type.json()["error"]["message_fr"], "doit être un pourcentage entre 0 et 100");
   Reply bad_date =
       Post({{"type", "ReportProgress"},
             {"data",
@@ -222,7 +225,10 @@ TEST_F(PlanApiTest, IdempotencyKeyReplaysAndVersionConflictIs409) {
   EXPECT_EQ(Head(), head);
   Json stale = kReview;
   stale["expected_version"] = 1;
-  EXPECT_EQ(Post(stale, "admin").status, 409);
+  Reply conflict = Post(stale, "admin");
+  EXPECT_EQ(conflict.status, 409);
+  // Who changed the plan meanwhile: the author of its latest event.
+  EXPECT_EQ(conflict.json()["error"]["changed_by"], "admin/admin") << conflict.body;
   EXPECT_EQ(Head(), head);
 }
 

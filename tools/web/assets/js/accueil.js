@@ -68,6 +68,6 @@ export async function renderHome(main) {
       '(avancement des actions) et la performance (atteinte des cibles des indicateurs).'),
     h('div.ligne-champs.filtres', {}, h('div.champ', {}, h('label', {for: 'filtre'}, 'Filtrer les directions'), filter)),
     count,
-    h('div.tableau-defilant', {}, h('table', {id: 'directions'}, h('thead', {}, headRow), tbody)));
+    h('div.tableau-defilant', {tabindex: 0, role: 'region', 'aria-label': 'Directions'}, h('table', {id: 'directions'}, h('thead', {}, headRow), tbody)));
   draw();
 }

@@ -28,11 +28,14 @@ export function forgetSession() {
 }
 
 class ApiError extends Error {
-  constructor(status, detail, body) {
+  // error: the answer's {status, message, field?, message_fr?, changed_by?};
+  // body: the whole answer, when it is JSON (an update sheet's preview).
+  constructor(status, detail, error = {}, body = null) {
     super(detail || String(status));
     this.status = status;
     this.detail = detail;
-    this.body = body;  // the error's JSON body, when it has one
+    this.error = error;
+    this.body = body;
   }
 }
 
@@ -50,9 +53,9 @@ export async function api(path, opts = {}) {
     throw new ApiError(0, String(e));
   }
   if (!res.ok) {
-    let detail = '', body = null;
-    try { body = await res.json(); detail = body.error.message; } catch (e) { /* not JSON */ }
-    throw new ApiError(res.status, detail, body);
+    let error = {}, body = null;
+    try { body = await res.json(); error = body.error || {}; } catch (e) { /* not JSON */ }
+    throw new ApiError(res.status, error.message || '', error, body);
   }
   if (opts.blob) return res.blob();
   return res.json();

@@ -41,7 +41,7 @@ export async function renderCalendar(main, code, flash) {
           numCell(`${r.delivered} / ${r.notices}` + (r.attempts ? ` (${r.attempts} échec(s))` : ''),
             {title: `Dernier avis : ${dateTime(r.last_notice_at)}`}),
           h('td', {}, ack || (r.state === 'open' ? h('span.preuve', {}, 'réservé à la direction') : '—')));
-      }), {id: 'relances'}),
+      }), {id: 'relances', label: 'Relances'}),
     h('h2', {}, 'Calendrier du cycle'),
     h('p.chapeau', {}, 'Revues semestrielles, révision à mi-parcours et évaluation finale, avec les dates décalées ' +
       'aux jours ouvrés.'),
@@ -49,6 +49,6 @@ export async function renderCalendar(main, code, flash) {
       h('tr', {'data-occurrence': o.occurrence},
         h('th', {scope: 'row'}, label('schedule', o.schedule)), h('td', {}, longDate(o.nominal)),
         h('td', {}, longDate(o.due)), h('td', {}, o.moved ? o.reason : '—'),
-        h('td', {}, statusBadge('occurrence_state', o.state)))), {id: 'calendrier'}));
+        h('td', {}, statusBadge('occurrence_state', o.state)))), {id: 'calendrier', label: 'Calendrier du cycle'}));
   if (flash) announce(flash.ok || flash.error);
 }

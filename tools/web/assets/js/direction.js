@@ -34,7 +34,7 @@ function missionMatrix(plan) {
     return h('td.score.score-' + score, {title: `${label(group === 'values' ? 'value' : 'ambition', key)} : ${score} sur 3`}, String(score));
   };
   return [
-    h('div.tableau-defilant', {}, h('table.matrice', {id: 'matrice'},
+    h('div.tableau-defilant', {tabindex: 0, role: 'region', 'aria-label': 'Missions, valeurs et ambitions'}, h('table.matrice', {id: 'matrice'},
       h('caption', {}, 'Contribution de chaque mission aux valeurs et aux ambitions (0 : aucune, 3 : forte)'),
       h('colgroup', {}, h('col.col-mission'), [...values, ...ambitions].map(() => h('col'))),
       h('thead', {},
@@ -79,11 +79,11 @@ function axesAndActions(plan, dash) {
         ' · Performance : ', h('strong', {'data-figure': 'axis-performance'}, pct(axis.performance))),
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
-          h('th', {scope: 'row'}, `${a.id} — ${a.title}`),
-          h('td', {'data-figure': 'progress'}, progressBar(a.progress)),
+          h('th', {scope: 'row'}, h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`}, `${a.id} — ${a.title}`)),
+          h('td', {'data-figure': 'progress'}, progressBar(a.progress, `Avancement de l'action ${a.id}`)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),
-          h('td', {}, longDate(a.due))))));
+          h('td', {}, longDate(a.due)))), {label: `Actions de l'axe ${axis.id}`}));
   });
 }
 
@@ -93,7 +93,7 @@ function indicatorCards(plan, dash) {
     if (!ind) return null;
     const unit = d.unit || '';
     return h('section.indicateur', {'data-indicator': d.id, 'aria-labelledby': 'ind-' + d.id},
-      h('h3', {id: 'ind-' + d.id}, `${d.id} — ${d.name}`),
+      h('h3', {id: 'ind-' + d.id}, h('a', {href: `#/direction/${plan.direction.code}/indicateur/${enc(d.id)}`}, `${d.id} — ${d.name}`)),
       indicatorChart(ind, d),
       h('ul.legende-graphique', {'aria-hidden': 'true'},
         h('li', {}, h('span.trait'), 'mesures'), h('li', {}, h('span.trait.trajectoire'), 'trajectoire attendue'),

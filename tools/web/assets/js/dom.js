@@ -66,15 +66,18 @@ export function gauge(value, kind, name) {
     h('div.barre', {'aria-hidden': 'true'}, h('div.remplissage.' + kind, {style: {width: v + '%'}})),
     h('span.texte', {}, pct(value)));
 }
-export function progressBar(value) {
+export function progressBar(value, name = 'Avancement') {
   const v = Math.max(0, Math.min(100, value || 0));
   return h('div.progression', {},
-    h('div.barre', {role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': value},
+    h('div.barre', {role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': value,
+                    'aria-label': name},
       h('div.remplissage', {style: {width: v + '%'}})),
     h('span', {}, pct(value)));
 }
+// A table in a box that scrolls sideways on a narrow screen; the box takes
+// the keyboard focus, so that it scrolls without a mouse (WCAG 2.1.1).
 export function table(headers, rows, opts = {}) {
-  return h('div.tableau-defilant', {},
+  return h('div.tableau-defilant', {tabindex: 0, role: 'region', 'aria-label': opts.caption || opts.label || 'Tableau'},
     h('table', {id: opts.id},
       opts.caption ? h('caption', {}, opts.caption) : null,
       h('thead', {}, h('tr', {}, headers.map((x) => h('th' + (x.num ? '.nombre' : ''), {scope: 'col'}, x.title || x)))),

@@ -55,7 +55,7 @@ export async function renderEvaluation(main, code) {
           const c = t.columns[i];
           const text = cellText(v, c.type, t.name, c.key);
           return ['percent', 'number', 'integer'].includes(c.type) ? numCell(text, {'data-key': c.key}) : h('td', {'data-key': c.key}, text);
-        }))))
+        }))), {label: tableTitle(t.name)})
         : h('p.preuve', {}, 'Aucune ligne.'),
       t.rows.length > 200 ? h('p.preuve', {}, `200 premières lignes sur ${t.rows.length} : le fichier CSV les contient toutes.`) : null)));
 }

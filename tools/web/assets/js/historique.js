@@ -166,7 +166,7 @@ export async function renderHistory(main, code) {
     h('h2', {}, 'Journal des modifications'),
     h('div.ligne-champs.filtres', {}, h('div.champ', {}, h('label', {for: 'filtre-element'}, 'Élément'), select)),
     h('p.chapeau', {'aria-live': 'polite'}, shownCount),
-    h('div.tableau-defilant', {}, h('table', {id: 'journal'},
+    h('div.tableau-defilant', {tabindex: 0, role: 'region', 'aria-label': 'Journal des modifications'}, h('table', {id: 'journal'},
       h('thead', {}, h('tr', {}, ['N°', 'Enregistré le', 'Date d\'effet', 'Événement', 'Élément', 'Auteur', 'Changements']
         .map((t) => h('th', {scope: 'col'}, t)))), trail)),
     h('div.pagination', {}, more));

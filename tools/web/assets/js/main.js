@@ -10,17 +10,26 @@
 // Pages (hash routes), one module each:
 //   #/                        Accueil: every readable direction      accueil.js
 //   #/direction/DEJ[?as_of=]  Direction: one plan                    direction.js
+//   #/direction/DEJ/action/A1.2      an action and its forms         action.js
+//   #/direction/DEJ/indicateur/I3    an indicator and its forms      indicateur.js
+//   #/direction/DEJ/axe/A1           an axis: its place on Direction direction.js
+//   #/direction/DEJ/revue            reviews and mid-term revision   revue.js
+//   #/direction/DEJ/projet           writing the plan                projet.js
 //   #/historique/DEJ          Historique: audit trail, time slider   historique.js
 //   #/calendrier/DEJ          Calendrier et relances                 calendrier.js
 //   #/evaluation/DEJ          Évaluation: tables, downloads, docs    evaluation.js
 //   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
 import {renderHome} from './accueil.js';
 import {api, forgetSession, messageOf, rememberSession, session} from './api.js';
+import {renderAction} from './action.js';
 import {renderCalendar} from './calendrier.js';
 import {renderDirection} from './direction.js';
 import {fill, h} from './dom.js';
 import {renderEvaluation} from './evaluation.js';
 import {renderHistory} from './historique.js';
+import {renderIndicator} from './indicateur.js';
+import {renderProject} from './projet.js';
+import {renderReviews} from './revue.js';
 
 const roleName = (who) => {
   if (who.role === 'admin') return 'administration';
@@ -42,6 +51,8 @@ function renderChrome(route) {
   if (route.code) {
     const c = route.code;
     items.push([`#/direction/${c}`, 'Direction', route.page === 'direction'],
+               [`#/direction/${c}/projet`, 'Rédiger le projet', route.page === 'projet'],
+               [`#/direction/${c}/revue`, 'Revues', route.page === 'revue'],
                [`#/historique/${c}`, 'Historique', route.page === 'historique'],
                [`#/calendrier/${c}`, 'Calendrier et relances', route.page === 'calendrier'],
                [`#/evaluation/${c}`, 'Évaluation', route.page === 'evaluation']);
@@ -105,7 +116,17 @@ function parseRoute() {
     parts[0] = 'direction';
   }
   const pages = {direction: 1, historique: 1, calendrier: 1, evaluation: 1};
-  if (pages[parts[0]] && parts.length === 2 && /^[A-Z][A-Z0-9_-]{0,15}$/.test(parts[1])) return {page: parts[0], code: parts[1], params};
+  if (!pages[parts[0]] || !/^[A-Z][A-Z0-9_-]{0,15}$/.test(parts[1] || '')) return {page: 'inconnue', params};
+  const code = parts[1];
+  if (parts.length === 2) return {page: parts[0], code, params};
+  // The pages of one part of a plan, under its direction: the addresses
+  // that reminders carry (DESIGN.md, "Pages").
+  const entity = {action: 'action', indicateur: 'indicateur', axe: 'axe'};
+  if (parts[0] === 'direction' && parts.length === 4 && entity[parts[2]]) {
+    return {page: entity[parts[2]], code, id: decodeURIComponent(parts[3]), params};
+  }
+  if (parts[0] === 'direction' && parts.length === 3 && parts[2] === 'revue') return {page: 'revue', code, params};
+  if (parts[0] === 'direction' && parts.length === 3 && parts[2] === 'projet') return {page: 'projet', code, params};
   return {page: 'inconnue', params};
 }
 
@@ -140,6 +161,15 @@ async function route() {
   try {
     if (r.page === 'accueil') await renderHome(main);
     else if (r.page === 'direction') await renderDirection(main, r.code, r.params);
+    else if (r.page === 'action') await renderAction(main, r.code, r.id);
+    else if (r.page === 'indicateur') await renderIndicator(main, r.code, r.id);
+    else if (r.page === 'revue') await renderReviews(main, r.code);
+    else if (r.page === 'projet') await renderProject(main, r.code);
+    else if (r.page === 'axe') {
+      await renderDirection(main, r.code, r.params);
+      const axis = main.querySelector(`[data-axis="${CSS.escape(r.id)}"]`);
+      if (axis) axis.scrollIntoView();
+    }
     else if (r.page === 'historique') await renderHistory(main, r.code);
     else if (r.page === 'calendrier') await renderCalendar(main, r.code);
     else if (r.page === 'evaluation') await renderEvaluation(main, r.code);
