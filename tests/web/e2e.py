@@ -383,7 +383,7 @@ def upload_sheet(b, path):
     b.send("DOM.setFileInputFiles", {"nodeId": node, "files": [path]})
 
 
-def sheet_round_trip(b, admin, work, out):
+def sheet_round_trip(b, admin, work, out, auditor):
     check(b.js("[...document.querySelectorAll('button')].some(x => x.textContent === "
                "'Télécharger la fiche de saisie')"), "the Direction page offers the update sheet")
     check(b.js("document.querySelector('label[for=fiche-fichier]').textContent.startsWith("
@@ -413,6 +413,7 @@ def sheet_round_trip(b, admin, work, out):
     check(not b.js("!!document.querySelector('.fiche-apercu [role=alert]')"), "the preview has no error")
     check(admin.get("/v1/events?from=1&limit=1")["head_position"] == head, "a preview appends nothing")
     b.screenshot(os.path.join(out, "fiche-apercu.png"))
+    auditor.audit(b, "the update sheet's preview")
     b.run("const x = [...document.querySelectorAll('.fiche-apercu button')].find(y => y.textContent === "
           "'Enregistrer'); x.click(); x.click();")
     b.wait("(document.querySelector('.fiche-apercu [role=status]') || {}).textContent === "
@@ -527,7 +528,7 @@ def main():
         # --- The update sheet: download it with the button, fill it with
         # openpyxl, upload it, check the preview, Enregistrer (double click),
         # then upload it again to no effect.
-        sheet_round_trip(b, admin, work, args.out)
+        sheet_round_trip(b, admin, work, args.out, auditor)
 
         # --- Historique: the slider shows a known past value.
         timings["Historique"] = b.go(url + "/#/historique/DEJ", "historique")
