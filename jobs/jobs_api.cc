@@ -9,6 +9,8 @@
 #include "engine/http/plan_api.h"
 #include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
+#include "jobs/evaluation/evaluation_xlsx.h"
+#include "jobs/xlsx/xlsx_write.h"
 
 namespace jalon::jobs {
 namespace {
@@ -146,19 +148,11 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
           }
           return http::ErrorResponse(400, "table: one of " + names);
         }
-        char path[] = "/tmp/jalon-evaluation-XXXXXX";
-        const int fd = mkstemp(path);
-        if (fd < 0) return http::ErrorResponse(500, "cannot create a temporary file");
-        close(fd);
-        const Status written = WriteXlsx(tables, path);
-        std::ifstream in(path, std::ios::binary);
-        std::stringstream bytes;
-        bytes << in.rdbuf();
-        unlink(path);
-        if (!written.ok()) return Error(written);
+        auto bytes = XlsxBytes([&](const std::string& path) { return WriteXlsx(tables, path); });
+        if (!bytes.ok()) return Error(bytes.status());
         r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
         r.headers["Content-Disposition"] = "attachment; filename=\"evaluation-" + code + ".xlsx\"";
-        r.body = bytes.str();
+        r.body = *std::move(bytes);
         return r;
       });
   router.Add("GET", "/v1/plans/{direction}/explain",

@@ -82,9 +82,19 @@ int main(int argc, char** argv) {
   jobs->add_option("--reminders", jobs_reminders, "Open reminders across them")
       ->check(CLI::PositiveNumber);
 
+  auto* sheet = app.add_subcommand(
+      "sheet", "A filled update sheet previewed and applied vs the same commands appended raw");
+  size_t sheet_rows = 500;
+  int sheet_rounds = 3;
+  sheet->add_option("--rows", sheet_rows, "Filled rows (half actions, half indicators)")
+      ->check(CLI::Range(2, 4000));
+  sheet->add_option("--rounds", sheet_rounds, "Workbooks applied, one line in all")
+      ->check(CLI::Range(1, 9));
+
   CLI11_PARSE(app, argc, argv);
   std::printf("%s\n", jalon::bench::MachineLine().c_str());
   std::fflush(stdout);  // before the progress lines on stderr
+  if (sheet->parsed()) return jalon::bench::Sheet(base, sheet_rows, sheet_rounds);
   if (jobs->parsed()) return jalon::bench::Jobs(base, jobs_directions, jobs_reminders);
   append_options.command_ids = !no_command_ids;
   append_options.sync = !no_sync;

@@ -1,10 +1,7 @@
 #include "jobs/evaluation/evaluation_xlsx.h"
 
-#include <xlsxwriter.h>
-
-#include <chrono>
-
 #include "engine/util/time.h"
+#include "jobs/xlsx/xlsx_write.h"
 
 namespace jalon::jobs {
 
@@ -50,15 +47,7 @@ Status WriteXlsx(const std::vector<Table>& tables, const std::string& path) {
           case Column::Type::kDate:
             if (v.is_string()) {
               if (auto d = ParseDate(v.get<std::string>()); d.ok()) {
-                const auto ymd =
-                    std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(*d)};
-                lxw_datetime dt = {static_cast<int>(ymd.year()),
-                                   static_cast<int>(unsigned(ymd.month())),
-                                   static_cast<int>(unsigned(ymd.day())),
-                                   0,
-                                   0,
-                                   0};
-                worksheet_write_datetime(sheet, row, col, &dt, date);
+                WriteDateCell(sheet, row, col, *d, date);
                 continue;
               }
             }
@@ -69,7 +58,7 @@ Status WriteXlsx(const std::vector<Table>& tables, const std::string& path) {
         const std::string text = v.is_string()    ? v.get<std::string>()
                                  : v.is_boolean() ? (v.get<bool>() ? "oui" : "non")
                                                   : v.dump();
-        worksheet_write_string(sheet, row, col, text.c_str(), nullptr);
+        WriteTextCell(sheet, row, col, text);
       }
     }
   }

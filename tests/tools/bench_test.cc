@@ -90,6 +90,20 @@ TEST(BenchTest, ReplayReportsTheRatioAgainstARawScan) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "databases left in " << dir.path();
 }
 
+TEST(BenchTest, SheetPreviewsAndAppliesEveryRowAndReportsTheRatio) {
+  TempDir dir;
+  RunResult run =
+      RunToEnd({kBench, "--dir", dir.path(), "sheet", "--rows", "40", "--rounds", "1"});
+  ASSERT_EQ(run.code, 0) << run.output;
+  auto f = CaseLine(run.output, "sheet");
+  EXPECT_EQ(f["rows"], "40");
+  EXPECT_EQ(f["failures"], "0");
+  for (const char* key : {"preview_ms", "apply_ms", "raw_batch_ms", "ratio", "bytes_xlsx"}) {
+    EXPECT_GT(Number(f, key), 0) << key;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path())) << "databases left in " << dir.path();
+}
+
 TEST(BenchTest, BadParametersAreRefusedNamingTheOption) {
   TempDir dir;
   RunResult zero = RunToEnd({kBench, "--dir", dir.path(), "append", "--clients", "0"});

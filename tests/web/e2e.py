@@ -372,6 +372,65 @@ def login(b, url, token, path="/"):
            "!document.getElementById('contenu').hasAttribute('aria-busy')", "the first page after login")
 
 
+SHEET_FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "jobs", "sheet_files.py")
+
+
+def upload_sheet(b, path):
+    """Gives `path` to the file input "Déposer la fiche remplie", as a person picking it."""
+    b.run("document.getElementById('fiche-fichier').value = ''")
+    root = b.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = b.send("DOM.querySelector", {"nodeId": root, "selector": "#fiche-fichier"})["nodeId"]
+    b.send("DOM.setFileInputFiles", {"nodeId": node, "files": [path]})
+
+
+def sheet_round_trip(b, admin, work, out, auditor):
+    check(b.js("[...document.querySelectorAll('button')].some(x => x.textContent === "
+               "'Télécharger la fiche de saisie')"), "the Direction page offers the update sheet")
+    check(b.js("document.querySelector('label[for=fiche-fichier]').textContent.startsWith("
+               "'Déposer la fiche remplie')"), "the file input has its label")
+    downloads = os.path.join(work, "telechargements")
+    os.makedirs(downloads, exist_ok=True)
+    b.send("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    b.run("[...document.querySelectorAll('button')].find(x => x.textContent === "
+          "'Télécharger la fiche de saisie').click()")
+    deadline, got = time.time() + 20, []
+    while time.time() < deadline and not got:
+        got = [f for f in os.listdir(downloads) if f.endswith(".xlsx")]
+        time.sleep(0.2)
+    check(len(got) == 1, f"the button downloads the workbook ({got})")
+    blank, filled = os.path.join(downloads, got[0]), os.path.join(work, "fiche-remplie.xlsx")
+    fills = {"actions": {"A2.1": {"nouvel avancement": 65, "date": "date:2018-10-10",
+                                  "note": "Saisie par tableur"}},
+             "indicateurs": {"I3": {"nouvelle valeur": "12,5", "date": "10/10/2018"}}}
+    r = subprocess.run(["/usr/bin/python3", SHEET_FILES, "fill", blank, filled, json.dumps(fills)],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, "openpyxl fills the downloaded workbook: " + r.stderr[-300:])
+    head = admin.get("/v1/events?from=1&limit=1")["head_position"]
+    upload_sheet(b, filled)
+    b.wait("!!document.querySelector('.fiche-apercu table')", "the preview of the sheet")
+    rows = b.js("[...document.querySelectorAll('.fiche-apercu tbody tr')].map(tr => tr.dataset.row)")
+    check(rows == ["actions-3", "indicateurs-4"], f"the preview shows the two filled rows ({rows})")
+    check(not b.js("!!document.querySelector('.fiche-apercu [role=alert]')"), "the preview has no error")
+    check(admin.get("/v1/events?from=1&limit=1")["head_position"] == head, "a preview appends nothing")
+    b.screenshot(os.path.join(out, "fiche-apercu.png"))
+    auditor.audit(b, "the update sheet's preview")
+    b.run("const x = [...document.querySelectorAll('.fiche-apercu button')].find(y => y.textContent === "
+          "'Enregistrer'); x.click(); x.click();")
+    b.wait("(document.querySelector('.fiche-apercu [role=status]') || {}).textContent === "
+           "'2 lignes enregistrées.'", "the sheet's rows recorded")
+    events = admin.get(f"/v1/events?from={head + 1}&limit=100")["events"]
+    recorded = [e for e in events if e["type"] in ("ProgressReported", "MeasurementRecorded")]
+    check(len(recorded) == 2 and len({e["command_id"] for e in recorded}) == 1,
+          f"Enregistrer, clicked twice, appends the two rows once ({[e['type'] for e in events]})")
+    head = admin.get("/v1/events?from=1&limit=1")["head_position"]
+    upload_sheet(b, filled)
+    b.wait("document.querySelector('.fiche-apercu').textContent.includes('déjà enregistrée')",
+           "the preview of the same file again")
+    check(not b.js("[...document.querySelectorAll('.fiche-apercu button')].some(y => y.textContent === "
+                   "'Enregistrer')"), "the same file again offers nothing to record")
+    check(admin.get("/v1/events?from=1&limit=1")["head_position"] == head, "uploading it again appends nothing")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jalond", required=True)
@@ -465,6 +524,11 @@ def main():
         check(b.js("[...document.querySelectorAll('.statut')].every(s => s.textContent.trim().length > 0)"),
               "every status is given in words")
         b.screenshot(os.path.join(args.out, "direction.png"))
+
+        # --- The update sheet: download it with the button, fill it with
+        # openpyxl, upload it, check the preview, Enregistrer (double click),
+        # then upload it again to no effect.
+        sheet_round_trip(b, admin, work, args.out, auditor)
 
         # --- Historique: the slider shows a known past value.
         timings["Historique"] = b.go(url + "/#/historique/DEJ", "historique")

@@ -39,4 +39,8 @@ int Rebuild(const std::string& base, int directions, int as_of_queries, int roun
 // planning at startup, pass times, firing lag, memory.
 int Jobs(const std::string& base, int directions, uint64_t reminders);
 
+// A filled update sheet of `rows` rows previewed and applied through its
+// routes, against the same commands appended as one batch and one by one.
+int Sheet(const std::string& base, size_t rows, int rounds);
+
 }  // namespace jalon::bench

@@ -13,6 +13,7 @@
 #include "engine/plan/plan_service.h"
 #include "jobs/jobs_api.h"
 #include "jobs/scheduler.h"
+#include "jobs/sheet/sheet_api.h"
 #include "tools/web/web_ui.h"
 
 namespace jalon::daemon {
@@ -137,6 +138,7 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
   p->scheduler_options = config.jobs.scheduler;
   p->channel = config.jobs.delivery.channel;
   jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth);
+  jobs::RegisterSheetRoutes(p->router, *p->service, *p->auth);
   web::RegisterWebRoutes(p->router);
   http::RegisterMetrics(p->router, *p->log, *p->projections, p->requests);
   p->counted = http::CountingHandler(p->router, p->requests);

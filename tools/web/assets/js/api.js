@@ -28,30 +28,34 @@ export function forgetSession() {
 }
 
 class ApiError extends Error {
-  // error: the answer's {status, message, field?, message_fr?, changed_by?}.
-  constructor(status, detail, error = {}) {
+  // error: the answer's {status, message, field?, message_fr?, changed_by?};
+  // body: the whole answer, when it is JSON (an update sheet's preview).
+  constructor(status, detail, error = {}, body = null) {
     super(detail || String(status));
     this.status = status;
     this.detail = detail;
     this.error = error;
+    this.body = body;
   }
 }
 
 export async function api(path, opts = {}) {
   const headers = {};
   if (session.token) headers.Authorization = 'Bearer ' + session.token;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  // opts.raw: a File or Blob sent as it is (an uploaded spreadsheet).
+  if (opts.body !== undefined && opts.raw === undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
     res = await fetch(BASE + path, {method: opts.method || 'GET', headers,
-                             body: opts.body === undefined ? undefined : JSON.stringify(opts.body)});
+                             body: opts.raw !== undefined ? opts.raw
+                               : opts.body === undefined ? undefined : JSON.stringify(opts.body)});
   } catch (e) {
     throw new ApiError(0, String(e));
   }
   if (!res.ok) {
-    let error = {};
-    try { error = (await res.json()).error || {}; } catch (e) { /* not JSON */ }
-    throw new ApiError(res.status, error.message || '', error);
+    let error = {}, body = null;
+    try { body = await res.json(); error = body.error || {}; } catch (e) { /* not JSON */ }
+    throw new ApiError(res.status, error.message || '', error, body);
   }
   if (opts.blob) return res.blob();
   return res.json();

@@ -2,6 +2,7 @@
 // missions, strengths and weaknesses, axes, actions and indicators.
 import {api, messageOf, openDocument} from './api.js';
 import {indicatorChart} from './chart.js';
+import {ficheSection} from './fiche.js';
 import {announce, dateTime, enc, fill, gauge, h, label, longDate, num, pct, progressBar, statusBadge, table,
         withUnit} from './dom.js';
 
@@ -132,5 +133,6 @@ export async function renderDirection(main, code, params) {
     h('h2', {}, 'Missions, valeurs et ambitions'), missionMatrix(plan),
     h('h2', {}, 'Atouts et faiblesses'), swotQuadrants(plan),
     h('h2', {}, 'Axes de progrès et actions'), axesAndActions(plan, dash),
-    h('h2', {}, 'Indicateurs'), indicatorCards(plan, dash));
+    h('h2', {}, 'Indicateurs'), indicatorCards(plan, dash),
+    asOf ? null : ficheSection(code));
 }
