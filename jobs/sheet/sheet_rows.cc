@@ -5,6 +5,7 @@
 
 #include "engine/log/payload.h"
 #include "engine/plan/day.h"
+#include "engine/plan/refusal_fr.h"
 #include "engine/util/sha256.h"
 #include "jobs/sheet/sheet_format.h"
 
@@ -233,26 +234,6 @@ void ReadRows(const SheetTable& t, const RowShape& shape,
   }
 }
 
-// The French of a rule the command model gave in English ("field: rule").
-std::string RuleInFrench(const std::string& rule) {
-  auto has = [&](std::string_view s) { return rule.find(s) != std::string::npos; };
-  if (has("in this plan")) return "n'existe pas dans ce plan";
-  if (has("already exists; use CorrectMeasurement"))
-    return "une mesure existe déjà à cette date ; pour la changer, corrigez-la depuis la page de "
-           "l'indicateur";
-  if (has("was cancelled")) return "l'action a été annulée : plus d'avancement à saisir";
-  if (has("is done")) return "l'action est terminée : son achèvement vaut 100 %";
-  if (has("was dropped")) return "son axe a été abandonné : plus d'avancement à saisir";
-  if (has("retired")) return "l'indicateur a été retiré";
-  if (has("is after today")) return "la date est postérieure à aujourd'hui";
-  if (has("is outside") || has("too far from")) return "la date est hors de la période du plan";
-  if (has("out of bounds") || has("percentage")) return "valeur hors des bornes admises";
-  if (has("longer than")) return "texte trop long";
-  if (has("not an id")) return "identifiant invalide";
-  if (has("no open plan")) return "la direction n'a pas de plan ouvert";
-  return "refusé : " + rule;
-}
-
 std::string_view ColumnOfField(const SheetRow& row, const std::string& field) {
   const bool actions = row.sheet == sheet::kActions;
   static const std::map<std::string, size_t> kAction = {
@@ -378,7 +359,7 @@ SheetCheck CheckSheetRows(const PlanState& plan, SheetRows& rows, Instant now) {
       auto [field, rule] = SplitFieldError(decision.status().message());
       const std::string head = field.substr(0, field.find_first_of(".["));
       row.errors.push_back(
-          ErrorAt(row.sheet, row.row, ColumnOfField(row, head), RuleInFrench(rule)));
+          ErrorAt(row.sheet, row.row, ColumnOfField(row, head), FrenchRefusal(rule)));
       continue;
     }
     check.decision.stream = decision->stream;

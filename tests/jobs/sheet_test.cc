@@ -219,7 +219,7 @@ TEST_F(SheetTest, FrenchExcelCsvErrorsNameSheetRowAndColumnAndApplyNothing) {
             "Feuille actions, ligne 3, colonne « nouvel avancement » : doit être un nombre "
             "entre 0 et 100");
   EXPECT_EQ(p["errors"][1]["message"],
-            "Feuille actions, ligne 4, colonne « action » : n'existe pas dans ce plan");
+            "Feuille actions, ligne 4, colonne « action » : aucune action « A9.9 » dans ce projet");
   const Reply applied = Upload(csv, true);
   EXPECT_EQ(applied.status, 400) << applied.body;
   EXPECT_EQ(applied.json()["errors"].size(), 2u);
