@@ -60,7 +60,8 @@ Status ReadTokens(std::string_view source, const toml::node& node, std::vector<T
         if (!IsValidRole(token.role)) {
           return Status::InvalidArgument(
               Where(source, t->get("role")->source(), prefix + ".role") +
-              "must be admin, steering, auditor or direction:<CODE>, not '" + token.role + "'");
+              "must be admin, steering, auditor, direction:<CODE> or reader:<CODE>, not '" +
+              token.role + "'");
         }
         if (!FromHex(hex, &token.sha256)) {
           return Status::InvalidArgument(
@@ -80,8 +81,10 @@ Status ReadTokens(std::string_view source, const toml::node& node, std::vector<T
 
 bool IsValidRole(std::string_view role) {
   if (role == "admin" || role == "steering" || role == "auditor") return true;
-  constexpr std::string_view kDirection = "direction:";
-  return role.starts_with(kDirection) && IsValidDirectionCode(role.substr(kDirection.size()));
+  for (std::string_view prefix : {std::string_view("direction:"), std::string_view("reader:")}) {
+    if (role.starts_with(prefix)) return IsValidDirectionCode(role.substr(prefix.size()));
+  }
+  return false;
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source, ConfigScope scope) {
@@ -99,7 +102,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
   if (tenant) {
     JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
                                     {"server", "storage", "tokens", "cycle", "health", "reminders",
-                                     "delivery", "contacts", "scheduler"}));
+                                     "delivery", "contacts", "scheduler", "auth"}));
   } else if (const toml::node* tenants = root.get("tenants")) {
     // Several cities: the main file holds [server] and the list only, so
     // that no setting (a token above all) seems to apply to every city.
@@ -114,7 +117,7 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
   } else {
     JALON_RETURN_IF_ERROR(CheckKeys(source, root, "",
                                     {"server", "storage", "tokens", "cycle", "health", "reminders",
-                                     "delivery", "contacts", "scheduler"}));
+                                     "delivery", "contacts", "scheduler", "auth"}));
   }
 
   Status error;
@@ -170,6 +173,17 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
     JALON_RETURN_IF_ERROR(CheckKeys(source, *health, "health", {"max_projection_lag"}));
     JALON_RETURN_IF_ERROR(ReadInt(source, *health, "health", "max_projection_lag", 1,
                                   int64_t{1} << 40, &config.health.max_projection_lag));
+  }
+  JALON_RETURN_IF_ERROR(error);
+  if (const toml::table* auth = SubTable(root, "auth", &error, source)) {
+    JALON_RETURN_IF_ERROR(CheckKeys(
+        source, *auth, "auth", {"session_idle_minutes", "session_max_hours", "secure_cookie"}));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *auth, "auth", "session_idle_minutes", 1, 7 * 24 * 60,
+                                  &config.auth.session_idle_minutes));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *auth, "auth", "session_max_hours", 1, 24 * 31,
+                                  &config.auth.session_max_hours));
+    JALON_RETURN_IF_ERROR(
+        ReadBool(source, *auth, "auth", "secure_cookie", &config.auth.secure_cookie));
   }
   JALON_RETURN_IF_ERROR(error);
 

@@ -5,6 +5,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_json.h"
+#include "engine/people/person.h"
 #include "engine/util/json_parse.h"
 
 namespace jalon::http {
@@ -149,8 +150,7 @@ void PlanApi::Register(Router& router) {
           const std::string& code = params.at("direction");
           if (!IsValidDirectionCode(code))
             return ErrorResponse(400, "direction: not a direction code");
-          if (!who.CanRead(code))
-            return ErrorResponse(403, "the token of " + who.name + " may not read " + code);
+          if (!who.CanRead(code)) return ErrorResponse(403, who.Who() + " may not read " + code);
           return fn(req, code, who);
         },
         anonymous_allowed);
@@ -177,11 +177,18 @@ void PlanApi::Register(Router& router) {
   router.Add("GET", "/v1/whoami",
              authed(
                  [](const Request&, const Params&, const Principal& who) {
-                   return JsonResponse(200, {{"name", who.name},
-                                             {"role", who.role},
-                                             {"direction", who.direction},
-                                             {"can_audit", who.CanAudit()},
-                                             {"anonymous", who.anonymous()}});
+                   Json body = {{"name", who.name},
+                                {"display_name", who.display_name},
+                                {"kind", who.person()      ? "person"
+                                         : who.anonymous() ? "anonymous"
+                                                           : "token"},
+                                {"role", who.role},
+                                {"roles", who.roles},
+                                {"direction", who.direction},
+                                {"can_audit", who.CanAudit()},
+                                {"anonymous", who.anonymous()}};
+                   if (who.person()) body["csrf_token"] = who.csrf;
+                   return JsonResponse(200, body);
                  },
                  kAnonymousAllowed),
              AlwaysQuick);
@@ -228,7 +235,8 @@ void PlanApi::Register(Router& router) {
              ReadsCurrent);  // the current dashboard is cached; a past one is a replay
 
   router.Add("GET", "/v1/plans/{direction}/history",
-             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+             plan_read([service, actor_name = options_.actor_name](
+                           const Request& req, const std::string& code, const Principal&) {
                HistoryQuery q;
                q.entity = Param(req, "entity");
                auto from = InstantParam(req, "from", false);
@@ -237,7 +245,14 @@ void PlanApi::Register(Router& router) {
                if (!to.ok()) return FromStatus(to.status());
                q.from = *from;
                q.to = *to;
-               return Respond(service->History(code, q));
+               auto history = service->History(code, q);
+               if (history.ok() && actor_name && history->contains("entries")) {
+                 for (Json& e : (*history)["entries"]) {
+                   const std::string name = actor_name(e.value("actor", ""));
+                   if (!name.empty()) e["actor_name"] = name;
+                 }
+               }
+               return Respond(history);
              }));
 
   router.Add("GET", "/v1/plans/{direction}/diff",
@@ -301,7 +316,7 @@ void PlanApi::Register(Router& router) {
 
   router.Add(
       "GET", "/v1/verify", authed([log](const Request&, const Params&, const Principal& who) {
-        if (!who.direction.empty() || who.anonymous())
+        if (!who.ReadsEveryPlan() || who.anonymous())
           return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
         VerifyReport r = log->Verify();
         Json body = {
@@ -326,10 +341,9 @@ void PlanApi::Register(Router& router) {
                }
                if (code == nullptr || !code->is_string())
                  return ErrorResponse(400, "direction.code: required");
-               if (!who.admin() && who.direction != code->get<std::string>()) {
-                 return ErrorResponse(403, "the token of " + who.name +
-                                               " may not import a plan for " +
-                                               code->get<std::string>());
+               if (!who.admin() && !who.Has("direction:" + code->get<std::string>())) {
+                 return ErrorResponse(
+                     403, who.Who() + " may not import a plan for " + code->get<std::string>());
                }
                auto result = service->Import(*body, who.Actor(), req.Header("idempotency-key"));
                if (!result.ok()) return FromStatus(result.status());
@@ -358,11 +372,16 @@ void PlanApi::Register(Router& router) {
   // quick, and the wait for the group commit holds no thread.
   router.AddAsync(
       "POST", "/v1/commands",
-      [auth, service](const Request& req, const Params&, Reply reply) {
+      [auth, service, people = options_.people_commands](const Request& req, const Params&,
+                                                         Reply reply) {
         auto who = auth->Authenticate(req);
         if (!who.ok()) return reply(FromStatus(who.status()));
         auto body = ParseBody(req);
         if (!body.ok()) return reply(FromStatus(body.status()));
+        if (people && body->is_object() && body->contains("type") && (*body)["type"].is_string() &&
+            IsPeopleCommand((*body)["type"].get<std::string>())) {
+          return people(req, *body, *who, std::move(reply));
+        }
         auto command = ParseCommand(*body);
         if (!command.ok()) return reply(FromStatus(command.status()));
         const std::string key = req.Header("idempotency-key");
@@ -379,8 +398,8 @@ void PlanApi::Register(Router& router) {
         auto code = CommandDirection(*command);
         if (!code.ok()) return reply(FromStatus(code.status()));
         if (!who->CanWrite(command->type, *code)) {
-          return reply(ErrorResponse(
-              403, "the token of " + who->name + " may not run " + command->type + " on " + *code));
+          return reply(
+              ErrorResponse(403, who->Who() + " may not run " + command->type + " on " + *code));
         }
         auto post = reply.post;
         service->ExecuteAsync(
