@@ -1,0 +1,135 @@
+// The people of a city through the real binaries: `jalon person …` against a
+// running jalond and on a data directory, sign-in with the password it set,
+// and jalond killed with SIGKILL while people are being added: none is lost
+// and none is added twice.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <random>
+#include <set>
+#include <thread>
+
+#include "tests/test_util.h"
+#include "tests/tools/binaries.h"
+#include "tests/tools/live_daemon.h"
+
+namespace jalon {
+namespace {
+
+using testing::CallJson;
+using testing::LiveDaemon;
+
+testing::RunResult Shell(const std::string& command) {
+  return testing::RunToEnd({"/bin/sh", "-c", command});
+}
+
+TEST(PeopleCliTest, PersonVerbsWorkOverUrlAndOnADataDirectory) {
+  testing::TempDir dir;
+  const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), dir.Sub("data"));
+  {
+    LiveDaemon daemon(testing::kJalond, config, dir.Sub("jalond.log"));
+    ASSERT_TRUE(daemon.serving()) << daemon.Log();
+    const std::vector<std::string> remote = {"--url", daemon.url(), "--token", "t-admin"};
+    auto with = [&remote](std::vector<std::string> args) {
+      args.insert(args.end(), remote.begin(), remote.end());
+      return testing::Jalon(args);
+    };
+    auto add = with({"person", "add", "c.durand", "--name", "Camille Durand", "--email",
+                     "c.durand@ville.fr", "--role", "direction:DEJ", "--role", "reader:DRH"});
+    ASSERT_EQ(add.code, 0) << add.output;
+    const auto weak = Shell("echo court | " + testing::kJalon +
+                            " person password c.durand --password-stdin --url " + daemon.url() +
+                            " --token t-admin");
+    EXPECT_EQ(weak.code, 2);
+    EXPECT_NE(weak.output.find("data.password: too weak"), std::string::npos) << weak.output;
+    const auto set = Shell("echo 'Phrase-de-passe-2016' | " + testing::kJalon +
+                           " person password c.durand --password-stdin --url " + daemon.url() +
+                           " --token t-admin");
+    ASSERT_EQ(set.code, 0) << set.output;
+    auto denied = testing::Jalon(
+        {"person", "grant", "c.durand", "admin", "--url", daemon.url(), "--token", "t-dej"});
+    EXPECT_EQ(denied.code, 2) << denied.output;
+    EXPECT_EQ(with({"person", "grant", "c.durand", "steering"}).code, 0);
+    auto signin = CallJson("POST", daemon.url() + "/v1/session", "",
+                           R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+    EXPECT_EQ(signin.status, 201);
+    EXPECT_EQ(signin.body["roles"],
+              nlohmann::json::array({"direction:DEJ", "reader:DRH", "steering"}));
+    auto list = with({"person", "list", "--json"});
+    ASSERT_EQ(list.code, 0) << list.output;
+    EXPECT_NE(list.output.find("\"c.durand\""), std::string::npos);
+    EXPECT_EQ(list.output.find("argon2"), std::string::npos);
+    EXPECT_EQ(with({"person", "deactivate", "c.durand"}).code, 0);
+    signin = CallJson("POST", daemon.url() + "/v1/session", "",
+                      R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+    EXPECT_EQ(signin.status, 401);
+  }
+  // The daemon stopped: the same verbs on its data directory.
+  auto edit = testing::Jalon(
+      {"person", "edit", "c.durand", "--name", "Camille Roy", "--data", dir.Sub("data")});
+  ASSERT_EQ(edit.code, 0) << edit.output;
+  auto list = testing::Jalon({"person", "list", "--data", dir.Sub("data")});
+  ASSERT_EQ(list.code, 0) << list.output;
+  EXPECT_NE(list.output.find("c.durand  Camille Roy"), std::string::npos) << list.output;
+  EXPECT_NE(list.output.find("(désactivé)"), std::string::npos) << list.output;
+}
+
+TEST(PeopleKillTest, KillsWhilePeopleAreAddedLoseNoneAndDuplicateNone) {
+  testing::TempDir dir;
+  const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), dir.Sub("data"));
+  constexpr int kPeople = 120;
+  std::mt19937 random(std::random_device{}());
+  auto daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
+  ASSERT_TRUE(daemon->serving()) << daemon->Log();
+  int kills = 0;
+  // Each person's command_id is fixed: a retry after a kill either finds it
+  // appended (200, replayed) or appends it (201).
+  std::thread killer;
+  for (int i = 0; i < kPeople; ++i) {
+    if (i % 40 == 10 && !killer.joinable()) {
+      const pid_t pid = daemon->pid();
+      killer = std::thread([pid, delay = 5 + random() % 60] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        kill(pid, SIGKILL);
+      });
+    }
+    const std::string login = "agent" + std::to_string(i);
+    const nlohmann::json body = {{"type", "RegisterPerson"},
+                                 {"command_id", "add-" + login},
+                                 {"data",
+                                  {{"login", login},
+                                   {"name", "Agent " + std::to_string(i)},
+                                   {"email", login + "@ville.fr"},
+                                   {"roles", {"reader:DEJ"}}}}};
+    for (int attempt = 0;; ++attempt) {
+      ASSERT_LT(attempt, 5) << login;
+      auto r = CallJson("POST", daemon->url() + "/v1/commands", "t-admin", body.dump());
+      if (r.status == 200 || r.status == 201) break;
+      ASSERT_EQ(r.status, 0) << login << ": " << r.body;  // no answer: killed meanwhile
+      if (killer.joinable()) killer.join();
+      daemon->Kill(SIGKILL);  // reaps it
+      ++kills;
+      daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
+      ASSERT_TRUE(daemon->serving()) << daemon->Log();
+    }
+  }
+  if (killer.joinable()) killer.join();
+  EXPECT_GE(kills, 1);
+  // Restarted once more, from the log alone.
+  daemon->Kill(SIGKILL);
+  daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
+  ASSERT_TRUE(daemon->serving()) << daemon->Log();
+  auto people = CallJson("GET", daemon->url() + "/v1/people", "t-admin");
+  ASSERT_EQ(people.status, 200);
+  std::set<std::string> logins;
+  for (const auto& p : people.body["people"]) logins.insert(p["login"].get<std::string>());
+  EXPECT_EQ(logins.size(), static_cast<size_t>(kPeople));
+  int registered = 0;
+  ASSERT_TRUE(testing::ForEachEvent(daemon->url(), "t-admin", [&](const nlohmann::json& e) {
+    registered += e["type"] == "PersonRegistered";
+  }));
+  EXPECT_EQ(registered, kPeople) << "a person registered twice";
+}
+
+}  // namespace
+}  // namespace jalon
