@@ -39,4 +39,8 @@ int Rebuild(const std::string& base, int directions, int as_of_queries, int roun
 // planning at startup, pass times, firing lag, memory.
 int Jobs(const std::string& base, int directions, uint64_t reminders);
 
+// GET of a dashboard over HTTP with a session cookie against a bearer token,
+// `rounds` times in one run (session.cc); also one sign-in's cost.
+int Session(const std::string& base, int clients, uint64_t requests, int rounds);
+
 }  // namespace jalon::bench
