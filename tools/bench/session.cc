@@ -112,23 +112,38 @@ int Session(const std::string& base, int clients, uint64_t requests, int rounds)
     return 1;
   }
   Projections projections(**log);
-  if (!projections.Start().ok()) return 1;
+  if (Status s = projections.Start(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
   PlanService service(**log, projections, clock);
-  if (!service.Import(GeneratePlan("D00001", 1), "bench").ok()) return 1;
+  if (auto imported = service.Import(GeneratePlan("D00001", 1), "bench"); !imported.ok()) {
+    std::fprintf(stderr, "import: %s\n", imported.status().ToString().c_str());
+    return 1;
+  }
   PeopleService people(**log, clock);
-  if (!people.Load().ok()) return 1;
-  const auto hash_start = SteadyClock::now();
-  auto out = people.Execute(
-      "RegisterPerson",
-      {{"login", "bench"}, {"name", "Bench"}, {"email", "bench@ville.fr"}, {"roles", {"auditor"}}},
-      "", "bench");
-  if (!out.ok()) return 1;
+  if (Status s = people.Load(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
+  auto out = people.Execute("RegisterPerson",
+                            {{"login", "bench"},
+                             {"name", "Bench"},
+                             {"email", "bench@ville.fr"},
+                             {"roles", Json::array({"auditor"})}},
+                            "", "bench");
+  if (!out.ok()) {
+    std::fprintf(stderr, "RegisterPerson: %s\n", out.status.ToString().c_str());
+    return 1;
+  }
   const auto set_start = SteadyClock::now();
-  out = people.Execute("SetPassword", {{"login", "bench"}, {"password", "Bench-password-42"}}, "",
+  out = people.Execute("SetPassword", {{"login", "bench"}, {"password", "Mesure-rapide-42"}}, "",
                        "bench");
   const double hash_ms = Seconds(SteadyClock::now() - set_start) * 1000;
-  (void)hash_start;
-  if (!out.ok()) return 1;
+  if (!out.ok()) {
+    std::fprintf(stderr, "SetPassword: %s\n", out.status.ToString().c_str());
+    return 1;
+  }
   http::PeopleApi people_api(people);
   const http::Authenticator auth({{"bench-token", "auditor", Sha256("bench-token")}}, false,
                                  &people_api);
@@ -139,7 +154,7 @@ int Session(const std::string& base, int clients, uint64_t requests, int rounds)
   http::Request sign_in;
   sign_in.method = "POST";
   sign_in.path = "/v1/session";
-  sign_in.body = R"({"login": "bench", "password": "Bench-password-42"})";
+  sign_in.body = R"({"login": "bench", "password": "Mesure-rapide-42"})";
   const auto sign_in_start = SteadyClock::now();
   const http::Response signed_in = router.Dispatch(sign_in);
   const double sign_in_ms = Seconds(SteadyClock::now() - sign_in_start) * 1000;
@@ -156,7 +171,10 @@ int Session(const std::string& base, int clients, uint64_t requests, int rounds)
   http::HttpServer server(options, [&router](const http::Request& r, http::Reply reply) {
     router.Dispatch(r, std::move(reply));
   });
-  if (!server.Start().ok()) return 1;
+  if (Status s = server.Start(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    return 1;
+  }
   const std::string get = "GET /v1/plans/D00001/dashboard HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   const std::string with_cookie = get + "Cookie: " + cookie + "\r\n\r\n";
   const std::string with_token = get + "Authorization: Bearer bench-token\r\n\r\n";
