@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/net_util.h"
 #include "tests/test_util.h"
 #include "tests/tools/binaries.h"
 #include "tests/tools/live_daemon.h"
@@ -72,6 +73,75 @@ TEST(PeopleCliTest, PersonVerbsWorkOverUrlAndOnADataDirectory) {
   ASSERT_EQ(list.code, 0) << list.output;
   EXPECT_NE(list.output.find("c.durand  Camille Roy"), std::string::npos) << list.output;
   EXPECT_NE(list.output.find("(désactivé)"), std::string::npos) << list.output;
+}
+
+// A person's change, made through the session cookie, is recorded under
+// person:<login> and shown with the person's name by the history and the
+// evaluation.
+TEST(PeopleCliTest, APersonsChangeShowsTheirNameInHistoryAndEvaluation) {
+  testing::TempDir dir;
+  const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), dir.Sub("data"));
+  LiveDaemon daemon(testing::kJalond, config, dir.Sub("jalond.log"));
+  ASSERT_TRUE(daemon.serving()) << daemon.Log();
+  ASSERT_EQ(
+      testing::Jalon({"import", testing::kExample, "--url", daemon.url(), "--token", "t-admin"})
+          .code,
+      0);
+  ASSERT_EQ(testing::Jalon({"person", "add", "c.durand", "--name", "Camille Durand", "--email",
+                            "c@ville.fr", "--role", "direction:DEJ", "--url", daemon.url(),
+                            "--token", "t-admin"})
+                .code,
+            0);
+  ASSERT_EQ(
+      Shell("echo 'Phrase-de-passe-2016' | " + testing::kJalon +
+            " person password c.durand --password-stdin --url " + daemon.url() + " --token t-admin")
+          .code,
+      0);
+  auto signin = CallJson("POST", daemon.url() + "/v1/session", "",
+                         R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+  ASSERT_EQ(signin.status, 201);
+  net::HttpCall call;
+  call.method = "POST";
+  call.url = daemon.url() + "/v1/commands";
+  call.body = R"({"type": "ChangeTarget", "data": {"direction": "DEJ", "indicator": "I1",
+                  "target": {"value": 70, "date": "2020-06-30"}, "reason": "revue"}})";
+  call.headers = {{"Cookie", "jalon_session=" + signin.body["csrf_token"].get<std::string>()}};
+  // The CSRF token is no session id.
+  EXPECT_EQ(net::Perform(call)->status, 401);
+  const std::string session_id = [&] {
+    const std::string body = R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})";
+    const std::string answer = testing::ExchangeOnce(
+        static_cast<uint16_t>(daemon.port()),
+        "POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n" + body);
+    const size_t at = answer.find("jalon_session=");
+    if (at == std::string::npos) return std::string();
+    return answer.substr(at + 14, answer.find(';', at) - at - 14);
+  }();
+  ASSERT_FALSE(session_id.empty());
+  auto who = [&] {
+    net::HttpCall w;
+    w.url = daemon.url() + "/v1/whoami";
+    w.headers = {{"Cookie", "jalon_session=" + session_id}};
+    return nlohmann::json::parse(net::Perform(w)->body);
+  }();
+  call.headers = {{"Cookie", "jalon_session=" + session_id},
+                  {"X-CSRF-Token", who["csrf_token"].get<std::string>()},
+                  {"Content-Type", "application/json"}};
+  auto changed = net::Perform(call);
+  ASSERT_EQ(changed->status, 201) << changed->body;
+  auto history =
+      CallJson("GET", daemon.url() + "/v1/plans/DEJ/history?entity=indicator/I1", "t-auditor");
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(history.body["entries"].back()["actor"], "person:c.durand");
+  EXPECT_EQ(history.body["entries"].back()["actor_name"], "Camille Durand");
+  auto evaluation =
+      CallJson("GET", daemon.url() + "/v1/plans/DEJ/evaluation?format=json", "t-auditor");
+  ASSERT_EQ(evaluation.status, 200);
+  const std::string text = evaluation.body.dump();
+  EXPECT_NE(text.find("\"by\":\"Camille Durand\""), std::string::npos) << text.substr(0, 2000);
+  EXPECT_NE(text.find("\"by_actor\":\"person:c.durand\""), std::string::npos);
 }
 
 TEST(PeopleKillTest, KillsWhilePeopleAreAddedLoseNoneAndDuplicateNone) {

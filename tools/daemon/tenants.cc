@@ -158,7 +158,8 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
                                                    jobs::MakeChannel(config.jobs.delivery));
   p->scheduler_options = config.jobs.scheduler;
   p->channel = config.jobs.delivery.channel;
-  jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth);
+  jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth,
+                           [people](std::string_view actor) { return people->DisplayName(actor); });
   web::RegisterWebRoutes(p->router);
   http::RegisterMetrics(p->router, *p->log, *p->projections, p->requests);
   p->counted = http::CountingHandler(p->router, p->requests);
