@@ -18,7 +18,7 @@ Response JsonAnswer(int status, const Json& body) {
   return r;
 }
 
-constexpr int kMaxRunningCommands = 4;
+constexpr int kMaxRunningCommands = 8;
 
 std::string Address(const Request& req) {
   return req.remote_address.empty() ? std::string("unknown") : req.remote_address;
@@ -194,17 +194,18 @@ void PeopleApi::ExecuteCommand(const Request& req, const Json& body, const Princ
     PeopleService::Outcome out = people_.Execute(type, data, command_id, actor);
     if (out.ok() && (type == "DeactivatePerson" || type == "SetPassword"))
       sessions_->RemoveLogin(data["login"].get<std::string>());
-    if (!out.ok()) {
-      reply(FrenchError(HttpStatusOf(out.status), out.status.message(),
-                        out.message_fr.empty() ? out.status.message() : out.message_fr,
-                        out.field.empty() ? std::string() : "data." + out.field));
-    } else {
-      reply(JsonAnswer(out.result["replayed"].get<bool>() ? 200 : 201, out.result));
+    Response response =
+        out.ok() ? JsonAnswer(out.result["replayed"].get<bool>() ? 200 : 201, out.result)
+                 : FrenchError(HttpStatusOf(out.status), out.status.message(),
+                               out.message_fr.empty() ? out.status.message() : out.message_fr,
+                               out.field.empty() ? std::string() : "data." + out.field);
+    {
+      // Before the answer, so that a client's next command finds the place free.
+      std::lock_guard<std::mutex> lock(running->mu);
+      --running->count;
+      running->done.notify_all();
     }
-    reply = Reply{};
-    std::lock_guard<std::mutex> lock(running->mu);
-    --running->count;
-    running->done.notify_all();
+    reply(std::move(response));
   }).detach();
 }
 

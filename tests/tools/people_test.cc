@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -147,44 +149,61 @@ TEST(PeopleCliTest, APersonsChangeShowsTheirNameInHistoryAndEvaluation) {
 TEST(PeopleKillTest, KillsWhilePeopleAreAddedLoseNoneAndDuplicateNone) {
   testing::TempDir dir;
   const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), dir.Sub("data"));
-  constexpr int kPeople = 120;
+  constexpr int kPeople = 240, kClients = 4, kKills = 3;
   std::mt19937 random(std::random_device{}());
   auto daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
   ASSERT_TRUE(daemon->serving()) << daemon->Log();
-  int kills = 0;
+  std::mutex mu;
+  std::string url = daemon->url();  // GUARDED_BY(mu)
+  std::atomic<int> done{0};
+  std::vector<std::string> unexpected;  // GUARDED_BY(mu)
   // Each person's command_id is fixed: a retry after a kill either finds it
-  // appended (200, replayed) or appends it (201).
-  std::thread killer;
-  for (int i = 0; i < kPeople; ++i) {
-    if (i % 40 == 10 && !killer.joinable()) {
-      const pid_t pid = daemon->pid();
-      killer = std::thread([pid, delay = 5 + random() % 60] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-        kill(pid, SIGKILL);
-      });
-    }
-    const std::string login = "agent" + std::to_string(i);
-    const nlohmann::json body = {{"type", "RegisterPerson"},
-                                 {"command_id", "add-" + login},
-                                 {"data",
-                                  {{"login", login},
-                                   {"name", "Agent " + std::to_string(i)},
-                                   {"email", login + "@ville.fr"},
-                                   {"roles", {"reader:DEJ"}}}}};
-    for (int attempt = 0;; ++attempt) {
-      ASSERT_LT(attempt, 5) << login;
-      auto r = CallJson("POST", daemon->url() + "/v1/commands", "t-admin", body.dump());
-      if (r.status == 200 || r.status == 201) break;
-      ASSERT_EQ(r.status, 0) << login << ": " << r.body;  // no answer: killed meanwhile
-      if (killer.joinable()) killer.join();
-      daemon->Kill(SIGKILL);  // reaps it
-      ++kills;
-      daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
-      ASSERT_TRUE(daemon->serving()) << daemon->Log();
-    }
+  // appended (200, replayed) or appends it (201). Clients keep sending while
+  // jalond is killed and restarted under them.
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = c; i < kPeople; i += kClients) {
+        const std::string login = "agent" + std::to_string(i);
+        const nlohmann::json body = {{"type", "RegisterPerson"},
+                                     {"command_id", "add-" + login},
+                                     {"data",
+                                      {{"login", login},
+                                       {"name", "Agent " + std::to_string(i)},
+                                       {"email", login + "@ville.fr"},
+                                       {"roles", nlohmann::json::array({"reader:DEJ"})}}}};
+        for (int attempt = 0;; ++attempt) {
+          std::string target;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            target = url;
+          }
+          auto r = CallJson("POST", target + "/v1/commands", "t-admin", body.dump(), "",
+                            std::chrono::seconds(10));
+          if (r.status == 200 || r.status == 201) break;
+          if (r.status != 0 || attempt > 2000) {  // only "no answer" may be retried
+            std::lock_guard<std::mutex> lock(mu);
+            unexpected.push_back(login + ": " + std::to_string(r.status) + " " + r.body.dump());
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+      done.fetch_add(1);
+    });
   }
-  if (killer.joinable()) killer.join();
+  int kills = 0;
+  for (; kills < kKills && done.load() < kClients; ++kills) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20 + random() % 120));
+    daemon->Kill(SIGKILL);
+    daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
+    ASSERT_TRUE(daemon->serving()) << daemon->Log();
+    std::lock_guard<std::mutex> lock(mu);
+    url = daemon->url();
+  }
+  for (auto& t : clients) t.join();
   EXPECT_GE(kills, 1);
+  for (const std::string& u : unexpected) ADD_FAILURE() << u;
   // Restarted once more, from the log alone.
   daemon->Kill(SIGKILL);
   daemon = std::make_unique<LiveDaemon>(testing::kJalond, config, dir.Sub("jalond.log"));
@@ -193,7 +212,7 @@ TEST(PeopleKillTest, KillsWhilePeopleAreAddedLoseNoneAndDuplicateNone) {
   ASSERT_EQ(people.status, 200);
   std::set<std::string> logins;
   for (const auto& p : people.body["people"]) logins.insert(p["login"].get<std::string>());
-  EXPECT_EQ(logins.size(), static_cast<size_t>(kPeople));
+  EXPECT_EQ(logins.size(), static_cast<size_t>(kPeople)) << "a person lost";
   int registered = 0;
   ASSERT_TRUE(testing::ForEachEvent(daemon->url(), "t-admin", [&](const nlohmann::json& e) {
     registered += e["type"] == "PersonRegistered";
