@@ -318,7 +318,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     };
     set_default("X-Content-Type-Options", "nosniff");
     set_default("Content-Security-Policy", kDefaultCsp);
-    set_default("Referrer-Policy", "no-referrer");
+    set_default("Referrer-Policy", "same-origin");
     set_default("Cache-Control", "no-store");
     res->keep_alive(keep_alive && !server_.stopping);
     res->body() = std::move(response.body);

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <memory>
+#include <semaphore>
 
 #include "engine/http/auth.h"
 #include "engine/http/router.h"
@@ -64,6 +65,9 @@ class PeopleApi : public SessionResolver {
   const PeopleApiOptions options_;
   std::unique_ptr<SessionStore> sessions_;
   std::unique_ptr<SignInThrottle> throttle_;
+  // Sign-ins hashing at once: each argon2id takes 64 MiB and a core, so a
+  // burst of sign-ins waits here instead of exhausting memory.
+  std::counting_semaphore<16> hashing_{2};
   // People commands running on their own threads.
   struct Running {
     std::mutex mu;

@@ -240,6 +240,9 @@ TEST_F(PeopleApiTest, SignInSetsAStrictCookieAndWhoamiNamesThePerson) {
   EXPECT_EQ(r.json()["name"], "Camille Durand");
   EXPECT_EQ(r.json()["roles"], Json::array({"direction:DEJ", "steering"}));
   EXPECT_EQ(r.body.find(kPassword), std::string::npos);
+  EXPECT_EQ(r.Header("cache-control"), "no-store");
+  EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(r.Header("referrer-policy"), "same-origin");
   const Raw who = Send(port(), "GET", "/v1/whoami", WithCookie(r.Cookie()));
   ASSERT_EQ(who.status, 200) << who.body;
   EXPECT_EQ(who.json()["display_name"], "Camille Durand");

@@ -4,10 +4,16 @@
 import {api, forgetSession, messageOf, rememberSession} from './api.js';
 import {fill, h} from './dom.js';
 
-// Who the cookie signs in, or null when no session is open (401).
+// Whether the cookie signs someone in (then session.who says who). An
+// anonymous reader (server.anonymous_read) is asked to sign in, as before.
 export async function whoIsSignedIn() {
   try {
-    rememberSession(await api('/v1/whoami'));
+    const who = await api('/v1/whoami');
+    if (who.anonymous) {
+      forgetSession();
+      return false;
+    }
+    rememberSession(who);
     return true;
   } catch (err) {
     if (err.status === 401) {
