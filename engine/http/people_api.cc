@@ -95,8 +95,10 @@ Response PeopleApi::SignIn(const Request& req) {
 
   const std::optional<Person> person = people_.Find(login);
   std::string why;
+  hashing_.acquire();
   const PasswordCheck check =
       people_.password_checker().Check(login, password, person ? &*person : nullptr, &why);
+  hashing_.release();
   if (check == PasswordCheck::kUnavailable) {
     spdlog::error("sign-in of {}: the password could not be checked: {}", login, why);
     return FrenchError(503, "the password could not be checked now: " + why,
