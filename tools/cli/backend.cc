@@ -82,7 +82,14 @@ class LocalBackend : public Backend {
     return service_->Dashboard(code, at, when);
   }
   Result<Json> History(const std::string& code, const HistoryQuery& query) override {
-    return service_->History(code, query);
+    auto history = service_->History(code, query);
+    if (history.ok() && history->contains("entries")) {  // as jalond answers it
+      for (Json& e : (*history)["entries"]) {
+        const std::string name = people_->DisplayName(e.value("actor", ""));
+        if (!name.empty()) e["actor_name"] = name;
+      }
+    }
+    return history;
   }
   Result<Json> Diff(const std::string& code, Instant from, Instant to) override {
     return service_->Diff(code, from, to);
