@@ -59,6 +59,11 @@ std::optional<Principal> PeopleApi::Resolve(std::string_view session_id) const {
 }
 
 Response PeopleApi::SignIn(const Request& req) {
+  // A form of another site can post urlencoded or plain text, never JSON
+  // without the browser asking this server first: no signing a person
+  // into someone else's account from another site.
+  if (!req.Header("content-type").starts_with("application/json"))
+    return FrenchError(415, "Content-Type: must be application/json", "Requête mal formée");
   auto body = ParseJson(req.body, "body");
   if (!body.ok()) return FrenchError(400, body.status().message(), "Requête illisible");
   for (const char* key : {"login", "password"}) {

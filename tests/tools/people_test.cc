@@ -22,6 +22,19 @@ namespace {
 using testing::CallJson;
 using testing::LiveDaemon;
 
+// POST /v1/session as the web UI sends it.
+testing::JsonReply SignIn(const std::string& url, const std::string& login,
+                          const std::string& password) {
+  net::HttpCall call;
+  call.method = "POST";
+  call.url = url + "/v1/session";
+  call.headers = {{"Content-Type", "application/json"}};
+  call.body = nlohmann::json{{"login", login}, {"password", password}}.dump();
+  auto reply = net::Perform(call);
+  if (!reply.ok()) return {};
+  return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
+}
+
 testing::RunResult Shell(const std::string& command) {
   return testing::RunToEnd({"/bin/sh", "-c", command});
 }
@@ -53,8 +66,7 @@ TEST(PeopleCliTest, PersonVerbsWorkOverUrlAndOnADataDirectory) {
         {"person", "grant", "c.durand", "admin", "--url", daemon.url(), "--token", "t-dej"});
     EXPECT_EQ(denied.code, 2) << denied.output;
     EXPECT_EQ(with({"person", "grant", "c.durand", "steering"}).code, 0);
-    auto signin = CallJson("POST", daemon.url() + "/v1/session", "",
-                           R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+    auto signin = SignIn(daemon.url(), "c.durand", "Phrase-de-passe-2016");
     EXPECT_EQ(signin.status, 201);
     EXPECT_EQ(signin.body["roles"],
               nlohmann::json::array({"direction:DEJ", "reader:DRH", "steering"}));
@@ -63,8 +75,7 @@ TEST(PeopleCliTest, PersonVerbsWorkOverUrlAndOnADataDirectory) {
     EXPECT_NE(list.output.find("\"c.durand\""), std::string::npos);
     EXPECT_EQ(list.output.find("argon2"), std::string::npos);
     EXPECT_EQ(with({"person", "deactivate", "c.durand"}).code, 0);
-    signin = CallJson("POST", daemon.url() + "/v1/session", "",
-                      R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+    signin = SignIn(daemon.url(), "c.durand", "Phrase-de-passe-2016");
     EXPECT_EQ(signin.status, 401);
   }
   // The daemon stopped: the same verbs on its data directory.
@@ -99,8 +110,7 @@ TEST(PeopleCliTest, APersonsChangeShowsTheirNameInHistoryAndEvaluation) {
             " person password c.durand --password-stdin --url " + daemon.url() + " --token t-admin")
           .code,
       0);
-  auto signin = CallJson("POST", daemon.url() + "/v1/session", "",
-                         R"({"login": "c.durand", "password": "Phrase-de-passe-2016"})");
+  auto signin = SignIn(daemon.url(), "c.durand", "Phrase-de-passe-2016");
   ASSERT_EQ(signin.status, 201);
   net::HttpCall call;
   call.method = "POST";
@@ -115,7 +125,7 @@ TEST(PeopleCliTest, APersonsChangeShowsTheirNameInHistoryAndEvaluation) {
     const std::string answer = testing::ExchangeOnce(
         static_cast<uint16_t>(daemon.port()),
         "POST /v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        "Content-Length: " +
+        "Content-Type: application/json\r\nContent-Length: " +
             std::to_string(body.size()) + "\r\n\r\n" + body);
     const size_t at = answer.find("jalon_session=");
     if (at == std::string::npos) return std::string();

@@ -154,6 +154,7 @@ int Session(const std::string& base, int clients, uint64_t requests, int rounds)
   http::Request sign_in;
   sign_in.method = "POST";
   sign_in.path = "/v1/session";
+  sign_in.headers["content-type"] = "application/json";
   sign_in.body = R"({"login": "bench", "password": "Mesure-rapide-42"})";
   const auto sign_in_start = SteadyClock::now();
   const http::Response signed_in = router.Dispatch(sign_in);

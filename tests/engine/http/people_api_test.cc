@@ -249,9 +249,15 @@ TEST_F(PeopleApiTest, SignInSetsAStrictCookieAndWhoamiNamesThePerson) {
   EXPECT_EQ(who.json()["kind"], "person");
   EXPECT_EQ(who.json()["csrf_token"], r.json()["csrf_token"]);
   // Behind a TLS proxy, the cookie is Secure.
-  const Raw tls = Send(port(), "POST", "/v1/session", "X-Forwarded-Proto: https\r\n",
+  const Raw tls = Send(port(), "POST", "/v1/session",
+                       "X-Forwarded-Proto: https\r\nContent-Type: application/json\r\n",
                        Json{{"login", "c.durand"}, {"password", kPassword}}.dump());
   EXPECT_NE(tls.Header("set-cookie").find("; Secure"), std::string::npos);
+  // What a form of another site can send is refused.
+  const Raw form =
+      Send(port(), "POST", "/v1/session", "Content-Type: application/x-www-form-urlencoded\r\n",
+           Json{{"login", "c.durand"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(form.status, 415);
   // Both roles act: steering validates an axis, the direction reports progress.
   const std::string cookie = WithCookie(r.Cookie(), r.json()["csrf_token"]);
   const Raw progress = Command(cookie, Json::parse(R"({"type": "ReportProgress", "data":
