@@ -145,7 +145,8 @@ Response PeopleApi::SignIn(const Request& req) {
 }
 
 Response PeopleApi::SignOut(const Request& req, const Authenticator& auth) {
-  const std::string_view id = CookieValue(req.Header("cookie"), kSessionCookie);
+  const std::string cookie = req.Header("cookie");
+  const std::string id(CookieValue(cookie, kSessionCookie));
   if (id.empty() || !req.Header("authorization").empty())
     return FrenchError(400, "no session cookie to end", "Aucune session à fermer");
   auto who = auth.Authenticate(req);
