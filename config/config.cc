@@ -60,7 +60,8 @@ Status ReadTokens(std::string_view source, const toml::node& node, std::vector<T
         if (!IsValidRole(token.role)) {
           return Status::InvalidArgument(
               Where(source, t->get("role")->source(), prefix + ".role") +
-              "must be admin, steering, auditor or direction:<CODE>, not '" + token.role + "'");
+              "must be admin, steering, auditor, direction:<CODE> or reader:<CODE>, not '" +
+              token.role + "'");
         }
         if (!FromHex(hex, &token.sha256)) {
           return Status::InvalidArgument(
@@ -80,8 +81,10 @@ Status ReadTokens(std::string_view source, const toml::node& node, std::vector<T
 
 bool IsValidRole(std::string_view role) {
   if (role == "admin" || role == "steering" || role == "auditor") return true;
-  constexpr std::string_view kDirection = "direction:";
-  return role.starts_with(kDirection) && IsValidDirectionCode(role.substr(kDirection.size()));
+  for (std::string_view prefix : {std::string_view("direction:"), std::string_view("reader:")}) {
+    if (role.starts_with(prefix)) return IsValidDirectionCode(role.substr(prefix.size()));
+  }
+  return false;
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view source, ConfigScope scope) {
@@ -172,9 +175,16 @@ Result<Config> ParseConfig(std::string_view text, std::string_view source, Confi
                                   int64_t{1} << 40, &config.health.max_projection_lag));
   }
   JALON_RETURN_IF_ERROR(error);
-
   if (const toml::table* auth = SubTable(root, "auth", &error, source)) {
-    JALON_RETURN_IF_ERROR(CheckKeys(source, *auth, "auth", {"ldap"}));
+    JALON_RETURN_IF_ERROR(
+        CheckKeys(source, *auth, "auth",
+                  {"session_idle_minutes", "session_max_hours", "secure_cookie", "ldap"}));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *auth, "auth", "session_idle_minutes", 1, 7 * 24 * 60,
+                                  &config.auth.session_idle_minutes));
+    JALON_RETURN_IF_ERROR(ReadInt(source, *auth, "auth", "session_max_hours", 1, 24 * 31,
+                                  &config.auth.session_max_hours));
+    JALON_RETURN_IF_ERROR(
+        ReadBool(source, *auth, "auth", "secure_cookie", &config.auth.secure_cookie));
     JALON_RETURN_IF_ERROR(config_internal::ReadAuthLdap(source, *auth, &config.ldap));
   }
   JALON_RETURN_IF_ERROR(error);

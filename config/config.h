@@ -38,6 +38,13 @@ struct HealthConfig {
   uint64_t max_projection_lag = 10000;
 };
 
+// [auth]: sign-in sessions (DESIGN.md, "People, sign-in…").
+struct AuthConfig {
+  uint64_t session_idle_minutes = 30;  // a session unused this long ends
+  uint64_t session_max_hours = 12;     // and any session ends after this
+  bool secure_cookie = false;          // Secure on the cookie (jalond behind TLS)
+};
+
 // One line of [[tenants]] in the main file: a city and its settings file.
 struct TenantRef {
   std::string id;    // the city's routes are /t/{id}/...: [a-z0-9-], 1 to 32, a letter first
@@ -62,6 +69,7 @@ struct Config {
   uint64_t min_free_mb = 64;
   std::vector<TokenConfig> tokens;
   HealthConfig health;
+  AuthConfig auth;
   jobs::JobsOptions jobs;  // [cycle], [reminders], [delivery], [[contacts]]
   auth::LdapOptions ldap;  // [auth.ldap]; off (url empty) without it
 };
@@ -83,7 +91,8 @@ Result<Config> LoadConfig(const std::string& path);
 // letter first.
 bool IsValidTenantId(std::string_view id);
 
-// "admin", "steering", "auditor" or "direction:" followed by a direction code.
+// "admin", "steering", "auditor", or "direction:" or "reader:" followed by a
+// direction code.
 bool IsValidRole(std::string_view role);
 
 }  // namespace jalon

@@ -90,10 +90,31 @@ http::Response DocumentResponse(const http::Request& req, const Result<Json>& da
   return r;
 }
 
+// Every "by" naming a known person gets the person's name (see jobs_api.h).
+void NameActors(Json& j, const ActorName& actor_name) {
+  if (j.is_array()) {
+    for (Json& v : j) NameActors(v, actor_name);
+  } else if (j.is_object()) {
+    for (auto& [key, v] : j.items()) {
+      if (key == "by" && v.is_string()) {
+        const std::string actor = v.get<std::string>();
+        const std::string name = actor_name(actor);
+        if (!name.empty()) {
+          v = name;
+          j["by_actor"] = actor;  // a std::map insertion: the iteration goes on
+        }
+      } else {
+        NameActors(v, actor_name);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
-                        const PlanService& service, const http::Authenticator& auth) {
+                        const PlanService& service, const http::Authenticator& auth,
+                        ActorName actor_name) {
   const Scheduler* jobs = &scheduler;
   const PlanService* plans = &service;
   const http::Authenticator* authn = &auth;
@@ -129,6 +150,7 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                                    *at ? std::optional<Instant>(StartOfDay(**at)) : std::nullopt,
                                    jobs->options().reminders);
         if (!data.ok()) return Error(data.status());
+        if (actor_name) NameActors(*data, actor_name);
         if (format == "json") return JsonOk(*data);
         const std::vector<Table> tables = EvaluationTables(*data);
         if (format == "tables")

@@ -13,7 +13,13 @@
 //   GET /v1/plans/{d}/audit
 //       the audit flags, each citing its events (AuditFlags).
 // Without `direction`, every plan the token may read.
+// With `actor_name`, the evaluation shows a person's display name where its
+// dataset names an actor ("by": "person:c.durand" becomes "Camille Durand",
+// the actor kept in "by_actor").
 #pragma once
+
+#include <functional>
+#include <string_view>
 
 #include "engine/http/auth.h"
 #include "engine/http/router.h"
@@ -21,7 +27,9 @@
 
 namespace jalon::jobs {
 
+using ActorName = std::function<std::string(std::string_view actor)>;
 void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
-                        const PlanService& service, const http::Authenticator& auth);
+                        const PlanService& service, const http::Authenticator& auth,
+                        ActorName actor_name = {});
 
 }  // namespace jalon::jobs

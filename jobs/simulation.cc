@@ -31,8 +31,13 @@ int32_t Delay(uint64_t seed, const std::string& key, double late_share) {
 
 class Direction {
  public:
-  Direction(PlanService& service, const std::string& code, uint64_t seed, double late_share)
-      : service_(service), code_(code), seed_(seed), late_share_(late_share) {}
+  Direction(PlanService& service, const std::string& code, uint64_t seed, double late_share,
+            std::function<std::string(const std::string&, const std::string&)> actor = {})
+      : service_(service),
+        code_(code),
+        seed_(seed),
+        late_share_(late_share),
+        actor_(std::move(actor)) {}
 
   Status Act(const PlanState& s, int32_t today) {
     const std::string date = DateOfDay(today);
@@ -142,7 +147,8 @@ class Direction {
     Json command = {{"type", type}, {"command_id", "sim/" + code_ + "/" + what}, {"data", data}};
     auto parsed = ParseCommand(command);
     if (!parsed.ok()) return parsed.status().WithContext(type);
-    auto r = service_.Execute(std::move(parsed).value(), kActor);
+    std::string actor = actor_ ? actor_(code_, type) : std::string();
+    auto r = service_.Execute(std::move(parsed).value(), actor.empty() ? kActor : actor);
     // A rule the simulated direction broke is its mistake, not the run's:
     // the command is refused and nothing is written, as for real staff.
     if (!r.ok() && !r.status().IsInvalidArgument()) return r.status().WithContext(type);
@@ -153,6 +159,7 @@ class Direction {
   const std::string code_;
   const uint64_t seed_;
   const double late_share_;
+  std::function<std::string(const std::string&, const std::string&)> actor_;
 };
 
 }  // namespace
@@ -236,7 +243,8 @@ Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& sc
       auto state = service.State(code, TimeQuery{});
       if (!state.ok()) return state.status();
       if (!state->plan_open()) continue;
-      JALON_RETURN_IF_ERROR(Direction(service, code, o.seed, o.late_share).Act(*state, day));
+      JALON_RETURN_IF_ERROR(
+          Direction(service, code, o.seed, o.late_share, o.actor).Act(*state, day));
     }
     TickStats tick;
     JALON_RETURN_IF_ERROR(scheduler.Tick(&tick));

@@ -31,6 +31,9 @@ struct SimulationOptions {
   double late_share = 0.2;  // share of a direction's data recorded late
   std::vector<Json> plans;  // jalon.plan/1 documents, imported on an empty log
   std::function<void(int32_t day, const TickStats& totals)> progress;  // about once a month
+  // The actor of a direction's command (code, command type); unset or "":
+  // "simulation/direction".
+  std::function<std::string(const std::string& code, const std::string& type)> actor;
 };
 
 // Runs the simulation on `service` (whose log and projections use `clock`)

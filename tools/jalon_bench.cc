@@ -90,12 +90,25 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2, 4000));
   sheet->add_option("--rounds", sheet_rounds, "Workbooks applied, one line in all")
       ->check(CLI::Range(1, 9));
+  auto* session = app.add_subcommand(
+      "session", "GET dashboard req/s with a session cookie vs a bearer token, one run");
+  int session_clients = 8;
+  uint64_t session_requests = 40000;
+  int session_rounds = 1;
+  session->add_option("--clients", session_clients, "Keep-alive connections")
+      ->check(CLI::Range(1, 256));
+  session->add_option("--requests", session_requests, "Requests per side and round")
+      ->check(CLI::PositiveNumber);
+  session->add_option("--rounds", session_rounds, "Token then cookie, this many times")
+      ->check(CLI::Range(1, 100));
 
   CLI11_PARSE(app, argc, argv);
   std::printf("%s\n", jalon::bench::MachineLine().c_str());
   std::fflush(stdout);  // before the progress lines on stderr
   if (sheet->parsed()) return jalon::bench::Sheet(base, sheet_rows, sheet_rounds);
   if (jobs->parsed()) return jalon::bench::Jobs(base, jobs_directions, jobs_reminders);
+  if (session->parsed())
+    return jalon::bench::Session(base, session_clients, session_requests, session_rounds);
   append_options.command_ids = !no_command_ids;
   append_options.sync = !no_sync;
   if (append->parsed()) return jalon::bench::Append(base, append_options);

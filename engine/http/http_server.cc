@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/http/auth.h"  // kSessionCookie
+
 namespace jalon::http {
 
 namespace beast = boost::beast;
@@ -210,6 +212,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     head_ = req.method() == bhttp::verb::head;
     if (head_) request.method = "GET";
     request.request_id = "r" + std::to_string(++server_.next_request);
+    if (beast::error_code peer_ec; true) {
+      const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request.remote_address = peer.address().to_string();
+    }
     if (!ParseTarget(std::string(req.target()), &request.path, &request.query)) {
       return Reply(ErrorResponse(400, "malformed request target"), false, version);
     }
@@ -227,7 +233,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     }
     // Within the reserve: health checks and authenticated work only.
     if (restricted_ && !request.path.ends_with("/healthz") &&
-        !request.headers.contains("authorization")) {
+        !request.headers.contains("authorization") &&
+        CookieValue(request.Header("cookie"), kSessionCookie).empty()) {
       return Reply(ErrorResponse(503,
                                  "too many connections; only /healthz and authenticated "
                                  "requests are served now; try again later"),
@@ -311,7 +318,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session> 
     };
     set_default("X-Content-Type-Options", "nosniff");
     set_default("Content-Security-Policy", kDefaultCsp);
-    set_default("Referrer-Policy", "no-referrer");
+    set_default("Referrer-Policy", "same-origin");
     set_default("Cache-Control", "no-store");
     res->keep_alive(keep_alive && !server_.stopping);
     res->body() = std::move(response.body);

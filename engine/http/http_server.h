@@ -14,8 +14,8 @@
 //   - past max_connections - connection_reserve, a new connection is served
 //     only for /healthz and for requests that carry an Authorization
 //     header; others get 503 and close.
-// - Every response carries the security headers (nosniff, a CSP, no
-//   referrer) and, unless the handler set its own, Cache-Control: no-store.
+// - Every response carries the security headers (nosniff, a CSP, a
+//   same-origin referrer policy) and, unless the handler set its own, Cache-Control: no-store.
 // - HEAD is answered as GET, without the body.
 // - Several Authorization or Idempotency-Key headers: 400.
 // - A handler answers through its Reply, now or later, from any thread; the

@@ -18,7 +18,8 @@ struct Request {
   std::map<std::string, std::string> query;    // decoded ?k=v pairs
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
-  std::string request_id;  // set by the server, for the logs
+  std::string request_id;      // set by the server, for the logs
+  std::string remote_address;  // the client's IP address, set by the server
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

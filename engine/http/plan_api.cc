@@ -5,6 +5,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_json.h"
+#include "engine/people/person.h"
 #include "engine/plan/refusal_fr.h"
 #include "engine/util/json_parse.h"
 
@@ -43,7 +44,8 @@ std::string LatestActor(const PlanService& service, const std::string& code) {
 // and scripts read, the web UI gets the field the refusal names (without
 // "data.") and its rule in French (refusal_fr.h); a conflict names who
 // changed the plan meanwhile.
-Response CommandRefusal(const Status& s, const PlanService& service, const std::string& code) {
+Response CommandRefusal(const Status& s, const PlanService& service, const std::string& code,
+                        const std::function<std::string(std::string_view)>& actor_name = {}) {
   Json error = {{"status", HttpStatusOf(s)}, {"message", s.message()}};
   if (s.IsInvalidArgument()) {
     auto [field, rule] = SplitFieldError(s.message());
@@ -53,7 +55,9 @@ Response CommandRefusal(const Status& s, const PlanService& service, const std::
   } else if (s.IsConflict() && !code.empty()) {
     error["message_fr"] = "Le projet a été modifié entre-temps.";
     if (std::string actor = LatestActor(service, code); !actor.empty()) {
-      error["changed_by"] = std::move(actor);
+      // The person's name where the actor is one, as the history shows it.
+      const std::string name = actor_name ? actor_name(actor) : std::string();
+      error["changed_by"] = name.empty() ? actor : name;
     }
   }
   return ErrorBody(std::move(error));
@@ -189,8 +193,7 @@ void PlanApi::Register(Router& router) {
           const std::string& code = params.at("direction");
           if (!IsValidDirectionCode(code))
             return ErrorResponse(400, "direction: not a direction code");
-          if (!who.CanRead(code))
-            return ErrorResponse(403, "the token of " + who.name + " may not read " + code);
+          if (!who.CanRead(code)) return ErrorResponse(403, who.Who() + " may not read " + code);
           return fn(req, code, who);
         },
         anonymous_allowed);
@@ -217,11 +220,18 @@ void PlanApi::Register(Router& router) {
   router.Add("GET", "/v1/whoami",
              authed(
                  [](const Request&, const Params&, const Principal& who) {
-                   return JsonResponse(200, {{"name", who.name},
-                                             {"role", who.role},
-                                             {"direction", who.direction},
-                                             {"can_audit", who.CanAudit()},
-                                             {"anonymous", who.anonymous()}});
+                   Json body = {{"name", who.name},
+                                {"display_name", who.display_name},
+                                {"kind", who.person()      ? "person"
+                                         : who.anonymous() ? "anonymous"
+                                                           : "token"},
+                                {"role", who.role},
+                                {"roles", who.roles},
+                                {"direction", who.direction},
+                                {"can_audit", who.CanAudit()},
+                                {"anonymous", who.anonymous()}};
+                   if (who.person()) body["csrf_token"] = who.csrf;
+                   return JsonResponse(200, body);
                  },
                  kAnonymousAllowed),
              AlwaysQuick);
@@ -268,7 +278,8 @@ void PlanApi::Register(Router& router) {
              ReadsCurrent);  // the current dashboard is cached; a past one is a replay
 
   router.Add("GET", "/v1/plans/{direction}/history",
-             plan_read([service](const Request& req, const std::string& code, const Principal&) {
+             plan_read([service, actor_name = options_.actor_name](
+                           const Request& req, const std::string& code, const Principal&) {
                HistoryQuery q;
                q.entity = Param(req, "entity");
                auto from = InstantParam(req, "from", false);
@@ -277,7 +288,14 @@ void PlanApi::Register(Router& router) {
                if (!to.ok()) return FromStatus(to.status());
                q.from = *from;
                q.to = *to;
-               return Respond(service->History(code, q));
+               auto history = service->History(code, q);
+               if (history.ok() && actor_name && history->contains("entries")) {
+                 for (Json& e : (*history)["entries"]) {
+                   const std::string name = actor_name(e.value("actor", ""));
+                   if (!name.empty()) e["actor_name"] = name;
+                 }
+               }
+               return Respond(history);
              }));
 
   router.Add("GET", "/v1/plans/{direction}/diff",
@@ -341,7 +359,7 @@ void PlanApi::Register(Router& router) {
 
   router.Add(
       "GET", "/v1/verify", authed([log](const Request&, const Params&, const Principal& who) {
-        if (!who.direction.empty() || who.anonymous())
+        if (!who.ReadsEveryPlan() || who.anonymous())
           return ErrorResponse(403, "verify is for admin, steering and auditor tokens");
         VerifyReport r = log->Verify();
         Json body = {
@@ -366,10 +384,9 @@ void PlanApi::Register(Router& router) {
                }
                if (code == nullptr || !code->is_string())
                  return ErrorResponse(400, "direction.code: required");
-               if (!who.admin() && who.direction != code->get<std::string>()) {
-                 return ErrorResponse(403, "the token of " + who.name +
-                                               " may not import a plan for " +
-                                               code->get<std::string>());
+               if (!who.admin() && !who.Has("direction:" + code->get<std::string>())) {
+                 return ErrorResponse(
+                     403, who.Who() + " may not import a plan for " + code->get<std::string>());
                }
                auto result = service->Import(*body, who.Actor(), req.Header("idempotency-key"));
                if (!result.ok()) return FromStatus(result.status());
@@ -398,11 +415,16 @@ void PlanApi::Register(Router& router) {
   // quick, and the wait for the group commit holds no thread.
   router.AddAsync(
       "POST", "/v1/commands",
-      [auth, service](const Request& req, const Params&, Reply reply) {
+      [auth, service, people = options_.people_commands, actor_name = options_.actor_name](
+          const Request& req, const Params&, Reply reply) {
         auto who = auth->Authenticate(req);
         if (!who.ok()) return reply(FromStatus(who.status()));
         auto body = ParseBody(req);
         if (!body.ok()) return reply(FromStatus(body.status()));
+        if (people && body->is_object() && body->contains("type") && (*body)["type"].is_string() &&
+            IsPeopleCommand((*body)["type"].get<std::string>())) {
+          return people(req, *body, *who, std::move(reply));
+        }
         auto command = ParseCommand(*body);
         if (!command.ok()) return reply(CommandRefusal(command.status(), *service, {}));
         const std::string key = req.Header("idempotency-key");
@@ -421,15 +443,16 @@ void PlanApi::Register(Router& router) {
         if (!who->CanWrite(command->type, *code)) {
           return reply(
               ErrorBody({{"status", 403},
-                         {"message", "the token of " + who->name + " may not run " + command->type +
-                                         " on " + *code},
+                         {"message", who->Who() + " may not run " + command->type + " on " + *code},
                          {"message_fr", "Votre rôle ne permet pas cette saisie sur ce projet."}}));
         }
         auto post = reply.post;
         service->ExecuteAsync(
             std::move(command).value(), who->Actor(), std::move(post),
-            [reply = std::move(reply), service, code = *code](Result<Json> result) {
-              if (!result.ok()) return reply(CommandRefusal(result.status(), *service, code));
+            [reply = std::move(reply), service, code = *code, actor_name](Result<Json> result) {
+              if (!result.ok()) {
+                return reply(CommandRefusal(result.status(), *service, code, actor_name));
+              }
               reply(JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result));
             });
       },

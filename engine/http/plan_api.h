@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "engine/http/auth.h"
@@ -17,6 +18,12 @@ struct PlanApiOptions {
   // /healthz answers 503 "degraded" when the projections are further behind
   // the log head than this (config: health.max_projection_lag).
   uint64_t max_projection_lag = 10000;
+  // The people commands of POST /v1/commands (RegisterPerson, …), handed
+  // over once authenticated (PeopleApi::ExecuteCommand); unset: refused.
+  std::function<void(const Request&, const Json& body, const Principal&, Reply)> people_commands;
+  // The display name of an event's actor ("Camille Durand" for
+  // "person:c.durand"), added to history entries as actor_name; "" if none.
+  std::function<std::string(std::string_view actor)> actor_name;
 };
 
 class PlanApi {

@@ -104,6 +104,35 @@ TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
   }
 }
 
+TEST(ConfigTest, AuthSessionsAndReaderRoles) {
+  auto defaults = ParseConfig(kMinimal, "jalon.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->auth.session_idle_minutes, 30u);
+  EXPECT_EQ(defaults->auth.session_max_hours, 12u);
+  EXPECT_FALSE(defaults->auth.secure_cookie);
+  auto set = ParseConfig(
+      "[auth]\nsession_idle_minutes = 15\nsession_max_hours = 8\nsecure_cookie = true\n"
+      "[[tokens]]\nname = \"agent\"\nrole = \"reader:DEJ\"\nsha256 = \"" +
+          std::string(64, 'a') + "\"\n",
+      "f.toml");
+  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_EQ(set->auth.session_idle_minutes, 15u);
+  EXPECT_EQ(set->auth.session_max_hours, 8u);
+  EXPECT_TRUE(set->auth.secure_cookie);
+  EXPECT_EQ(set->tokens[0].role, "reader:DEJ");
+  const std::pair<std::string, std::string> bad[] = {
+      {"[auth]\nsession_idle_minutes = 0\n", "f.toml:2: auth.session_idle_minutes: must be"},
+      {"[auth]\nsession_max_hours = \"12\"\n", "auth.session_max_hours: must be a whole"},
+      {"[auth]\nsession_hours = 3\n", "f.toml:2: auth.session_hours: unknown key"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto c = ParseConfig(text, "f.toml");
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find(expected), std::string::npos)
+        << text << " gave: " << c.status().message();
+  }
+}
+
 TEST(ConfigTest, RemindersDeliveryAndContacts) {
   auto c = ParseConfig(
       "[reminders]\nescalate_after_days = [7, 21]\nrepeat_every_days = 3\n"

@@ -37,6 +37,8 @@ from email.parser import BytesParser
 
 import a11y
 import forms_e2e
+from e2e_people import (PASSWORD, add_people, check_administration, check_sign_in_and_out,
+                        fill_sign_in, login, refused, sign_out_browser)
 
 CHROMIUM = "/usr/bin/chromium"
 TOKENS = {
@@ -105,6 +107,13 @@ class Api:
 
     def get(self, path):
         req = urllib.request.Request(self.url + path, headers={"Authorization": "Bearer " + self.token})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    def post(self, path, body):
+        req = urllib.request.Request(self.url + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": "Bearer " + self.token,
+                                              "Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read())
 
@@ -208,10 +217,10 @@ class Browser:
         self.send("Page.navigate", {"url": "about:blank"})
         self.wait("location.href === 'about:blank'", "a blank page")
         self.send("Page.navigate", {"url": url})
-        self.wait("document.readyState === 'complete' && (!!document.getElementById('jeton') || "
+        self.wait("document.readyState === 'complete' && (!!document.getElementById('connexion-login') || "
                   "(!!document.body.dataset.ready && !document.getElementById('contenu').hasAttribute('aria-busy')))",
                   "the page at " + url)
-        if self.js("!!document.getElementById('jeton')"):
+        if self.js("!!document.getElementById('connexion-login')"):
             return "login"
         return self.js("document.getElementById('contenu').dataset.page")
 
@@ -346,32 +355,6 @@ def run_jalond(args, work, config):
     raise RuntimeError("jalond did not start:\n" + log.read())
 
 
-def refused(b, token):
-    """Types `token` into the login form shown; true if it is refused in French."""
-    b.js("document.getElementById('jeton').focus()")
-    b.send("Input.insertText", {"text": token})
-    b.js("document.querySelector('#connexion button[type=submit]').click()")
-    b.wait("!!document.querySelector('.alerte')", "the refusal of " + token)
-    return "Jeton refusé" in b.js("document.querySelector('.alerte').textContent")
-
-
-def login(b, url, token, path="/"):
-    """Logs out whoever is in (the token lives in sessionStorage) and in as `token`."""
-    b.send("Page.navigate", {"url": url + path})
-    b.wait("location.origin === " + json.dumps(url) + " && location.pathname === " + json.dumps(path),
-           "jalond's page")
-    b.js("sessionStorage.clear()")
-    b.send("Page.reload")
-    b.wait("document.readyState === 'complete'", "the reload")
-    b.wait("!!document.getElementById('jeton')", "the login form")
-    before = b.js("document.body.dataset.ready || ''")
-    b.js("document.getElementById('jeton').focus()")
-    b.send("Input.insertText", {"text": token})
-    b.js("document.querySelector('#connexion button[type=submit]').click()")
-    b.wait(f"document.body.dataset.ready && document.body.dataset.ready !== {json.dumps(before)} && "
-           "!document.getElementById('contenu').hasAttribute('aria-busy')", "the first page after login")
-
-
 SHEET_FILES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "jobs", "sheet_files.py")
 
 
@@ -450,17 +433,22 @@ def main():
     timings = {}
     try:
         admin = Api(url, "t-admin")
+        add_people(admin, TOKENS)
         browser = b = Browser(work)
         auditor = a11y.Auditor(args.axe, check)
         auditor.available()
 
         # --- Login: a wrong token is refused in French, a good one enters.
         b.send("Page.navigate", {"url": url + "/"})
-        b.wait("!!document.getElementById('jeton')", "the login form")
+        b.wait("!!document.getElementById('connexion-login')", "the sign-in form")
         check(b.js("document.documentElement.lang") == "fr", "the page is in French (lang=fr)")
         b.screenshot(os.path.join(args.out, "connexion.png"))
         auditor.audit(b, "sign-in page")
-        check(refused(b, "pas-un-jeton"), "a wrong token is refused with a French message")
+        check(refused(b, "t-admin", "pas-le-mot-de-passe"), "a wrong password is refused with a French message")
+        check(refused(b, "personne-inconnue"), "an unknown login gets the same French message")
+        check_sign_in_and_out(b, url, check)
+        check_administration(b, url, args.out, check)
+        auditor.audit(b, "Administration")
         login(b, url, "t-admin")
         check(b.js("document.getElementById('contenu').dataset.page") == "accueil", "login lands on Accueil")
 
@@ -646,12 +634,10 @@ def main():
                   f"{code}'s user opens the email's link {link}: page {page} (expected {want})")
             b.screenshot(os.path.join(args.out, "lien-relance.png"))
             # In a browser without a session: the sign-in form, then the page.
-            b.js("sessionStorage.clear()")
-            check(b.land(link) == "login", "opened without a session, the link asks for the token first")
+            sign_out_browser(b)
+            check(b.land(link) == "login", "opened without a session, the link asks to sign in first")
             before = b.js("document.body.dataset.ready || ''")
-            b.js("document.getElementById('jeton').focus()")
-            b.send("Input.insertText", {"text": "t-" + code.lower()})
-            b.js("document.querySelector('#connexion button[type=submit]').click()")
+            fill_sign_in(b, "t-" + code.lower(), PASSWORD)
             b.wait(f"document.body.dataset.ready && document.body.dataset.ready !== {json.dumps(before)} && "
                    "!document.getElementById('contenu').hasAttribute('aria-busy')", "the page after signing in")
             check(b.js("document.getElementById('contenu').dataset.page") == want and b.js("location.href") == link,
@@ -700,6 +686,7 @@ def main():
         stop_daemon(daemon)
         daemon = None
         daemon, url = start_tenants(args, work)
+        add_people(Api(url + "/t/ville-b", "b-admin"), {"b-admin": "admin"})
         login(b, url, "t-admin", "/t/ville-a/")
         shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
         city_a = [d["code"] for d in Api(url + "/t/ville-a", "t-admin").get("/v1/directions")]
@@ -708,8 +695,8 @@ def main():
         b.go(url + "/t/ville-a/#/direction/DEJ", "direction")
         check(b.js("location.pathname") == "/t/ville-a/", "a city's pages stay under its prefix")
         b.send("Page.navigate", {"url": url + "/t/ville-b/"})
-        b.wait("!!document.getElementById('jeton')", "ville-b asks for its own token")
-        check(refused(b, "t-admin"), "ville-a's token is refused by ville-b")
+        b.wait("!!document.getElementById('connexion-login')", "ville-b asks for its own sign-in")
+        check(refused(b, "t-admin"), "ville-a's person is refused by ville-b")
         login(b, url, "b-admin", "/t/ville-b/")
         check(b.js("document.querySelectorAll('#directions tbody tr').length") == 0,
               "ville-b's Accueil shows none of ville-a's directions")

@@ -73,7 +73,8 @@ def run(b, url, apis, sign_in, check, auditor, out):
                     for a in axis["actions"] if a["id"] == aid)
     check(progress == percent, f"the dashboard's progress of {aid} is {percent} ({progress})")
     last = dej.get(f"/v1/plans/{code}/history?entity=action/{aid}")["entries"][-1]
-    check(last.get("type") == "ProgressReported", f"the history shows the report ({last.get('type')})")
+    check(last.get("type") == "ProgressReported" and last.get("actor_name") == "Personne direction:DEJ",
+          f"the history shows the report under the person's name ({last.get('type')}, {last.get('actor_name')})")
     auditor.audit(b, "action page after a report")
 
     # --- The indicator a reminder is about: record a measurement, the reminder closes.

@@ -42,5 +42,8 @@ int Jobs(const std::string& base, int directions, uint64_t reminders);
 // A filled update sheet of `rows` rows previewed and applied through its
 // routes, against the same commands appended as one batch and one by one.
 int Sheet(const std::string& base, size_t rows, int rounds);
+// GET of a dashboard over HTTP with a session cookie against a bearer token,
+// `rounds` times in one run (session.cc); also one sign-in's cost.
+int Session(const std::string& base, int clients, uint64_t requests, int rounds);
 
 }  // namespace jalon::bench

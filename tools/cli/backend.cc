@@ -6,6 +6,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_log.h"
+#include "engine/people/people_service.h"
 #include "engine/util/json_parse.h"
 #include "jobs/documents/documents.h"
 #include "jobs/evaluation/evaluation.h"
@@ -41,7 +42,23 @@ class LocalBackend : public Backend {
     }
     service_ = std::make_unique<PlanService>(*log_, *projections_, clock_);
     scheduler_ = std::make_unique<jobs::Scheduler>(*service_, clock_, jobs, nullptr);
-    return Status::Ok();
+    people_ = std::make_unique<PeopleService>(*log_, clock_);
+    return people_->Load();
+  }
+
+  Result<Json> PeopleCommand(const Json& command) override {
+    if (!command.is_object() || !command.contains("type") || !command["type"].is_string())
+      return Status::InvalidArgument("type: required");
+    PeopleService::Outcome out =
+        people_->Execute(command["type"], command.value("data", Json::object()),
+                         command.value("command_id", ""), LocalActor());
+    if (!out.ok()) return out.status;
+    return out.result;
+  }
+  Result<Json> People() override {
+    Json list = Json::array();
+    for (const Person& p : people_->List()) list.push_back(p.ToJson());
+    return Json{{"people", std::move(list)}, {"version", people_->version()}};
   }
 
   Result<Json> Import(const Json& doc, const std::string& command_id) override {
@@ -65,7 +82,14 @@ class LocalBackend : public Backend {
     return service_->Dashboard(code, at, when);
   }
   Result<Json> History(const std::string& code, const HistoryQuery& query) override {
-    return service_->History(code, query);
+    auto history = service_->History(code, query);
+    if (history.ok() && history->contains("entries")) {  // as jalond answers it
+      for (Json& e : (*history)["entries"]) {
+        const std::string name = people_->DisplayName(e.value("actor", ""));
+        if (!name.empty()) e["actor_name"] = name;
+      }
+    }
+    return history;
   }
   Result<Json> Diff(const std::string& code, Instant from, Instant to) override {
     return service_->Diff(code, from, to);
@@ -103,6 +127,7 @@ class LocalBackend : public Backend {
   std::unique_ptr<Projections> projections_;
   std::unique_ptr<PlanService> service_;
   std::unique_ptr<jobs::Scheduler> scheduler_;
+  std::unique_ptr<PeopleService> people_;
 };
 
 Status StatusOfHttp(long status, const std::string& message) {  // NOLINT(runtime/int)
@@ -208,6 +233,10 @@ class RemoteBackend : public Backend {
   Result<Json> Backup(const std::string& to) override {
     return Call("POST", "/v1/backup", Json{{"to", std::filesystem::absolute(to).string()}}.dump());
   }
+  Result<Json> PeopleCommand(const Json& command) override {
+    return Call("POST", "/v1/commands", command.dump(), command.value("command_id", ""));
+  }
+  Result<Json> People() override { return Call("GET", "/v1/people"); }
   Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
     return Call("GET",
                 PlanPath(code) + "/brief?format=json" +

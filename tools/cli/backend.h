@@ -45,6 +45,12 @@ class Backend {
   // A backup of the whole log into the new directory `to` (engine/log/backup.h);
   // over --url, `to` is a path on the daemon's machine.
   virtual Result<Json> Backup(const std::string& to) = 0;
+  // A people command {type, command_id?, data} (engine/people/person.h):
+  // {position, version, events, replayed}. Over --url, the token's or
+  // session's role decides; on --data, the operator is admin.
+  virtual Result<Json> PeopleCommand(const Json& command) = 0;
+  // {people: [{login, name, email, roles, active, has_password}], version}.
+  virtual Result<Json> People() = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections

@@ -41,6 +41,7 @@ int Main(int argc, char** argv) {
       BriefVerb(app, common),
       DemoSimulateVerb(app, common),
       TokenHashVerb(app, common),
+      PersonVerb(app, common),
   };
   // clang-format on
 

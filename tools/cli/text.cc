@@ -100,8 +100,8 @@ std::string HistoryText(const json& h) {
   std::ostringstream o;
   for (const auto& e : h["entries"]) {
     o << "#" << e["position"].get<uint64_t>() << "  " << Str(e["recorded_at"]) << "  (effet "
-      << Str(e["effective_at"]) << ")  " << Str(e["actor"]) << "  " << Str(e["type"]) << "  "
-      << Str(e["entity"]) << "  [" << Str(e["command_id"]) << "]\n";
+      << Str(e["effective_at"]) << ")  " << Str(e.value("actor_name", e["actor"])) << "  "
+      << Str(e["type"]) << "  " << Str(e["entity"]) << "  [" << Str(e["command_id"]) << "]\n";
     for (const auto& c : e["changes"]) {
       o << "    " << Str(c["field"]) << " : " << Str(c["before"]) << " → " << Str(c["after"])
         << "\n";

@@ -33,6 +33,9 @@ Verb RemindersVerb(CLI::App& app, CommonOptions& common);
 Verb DemoSimulateVerb(CLI::App& app, CommonOptions& common);
 Verb TokenHashVerb(CLI::App& app, CommonOptions& common);
 
+// The people who sign in (verbs_people.cc).
+Verb PersonVerb(CLI::App& app, CommonOptions& common);
+
 // Reports on a plan: evaluation, figures, audit and documents
 // (verbs_reports.cc).
 Verb EvaluateVerb(CLI::App& app, CommonOptions& common);

@@ -8,7 +8,9 @@
 #include <memory>
 
 #include "engine/log/event_log.h"
+#include "engine/people/people_service.h"
 #include "engine/util/sha256.h"
+#include "jobs/demo/demo_people.h"
 #include "jobs/scheduler.h"
 #include "jobs/simulation.h"
 #include "tools/cli/text.h"
@@ -61,6 +63,10 @@ int Simulate(const CommonOptions& common, const SimulateFlags& f) {
   Projections projections(**log);
   if (Status s = projections.Start(); !s.ok()) return Fail(verb, s);
   PlanService service(**log, projections, clock);
+  PeopleService people(**log, clock);
+  if (Status s = people.Load(); !s.ok()) return Fail(verb, s);
+  if (Status s = jobs::AddDemoPeople(people, "simulation/import"); !s.ok()) return Fail(verb, s);
+  options.actor = jobs::DemoActor;
   jobs::Scheduler scheduler(service, clock, *settings, jobs::MakeChannel(settings->delivery));
   options.progress = [](int32_t day, const jobs::TickStats& t) {
     std::fprintf(

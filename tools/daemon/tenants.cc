@@ -7,9 +7,11 @@
 
 #include "engine/http/auth.h"
 #include "engine/http/metrics.h"
+#include "engine/http/people_api.h"
 #include "engine/http/plan_api.h"
 #include "engine/http/router.h"
 #include "engine/log/event_log.h"
+#include "engine/people/people_service.h"
 #include "engine/plan/plan_service.h"
 #include "jobs/jobs_api.h"
 #include "jobs/scheduler.h"
@@ -26,6 +28,8 @@ struct Tenant::Parts {
   std::unique_ptr<EventLog> log;
   std::unique_ptr<Projections> projections;
   std::unique_ptr<PlanService> service;
+  std::unique_ptr<PeopleService> people;
+  std::unique_ptr<http::PeopleApi> people_api;
   std::unique_ptr<http::Authenticator> auth;
   http::Router router;
   std::unique_ptr<http::PlanApi> plan_api;
@@ -122,22 +126,41 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
       p->projections->Codes().size(), stats.checkpoint_position, stats.snapshots_ignored);
 
   p->service = std::make_unique<PlanService>(*p->log, *p->projections, clock);
+  p->people = std::make_unique<PeopleService>(*p->log, clock);
+  if (Status s = p->people->Load(); !s.ok())
+    return s.WithContext(p->tag + "cannot read the people stream");
+  spdlog::info("{}{} person(s) known", p->tag, p->people->List().size());
+  http::PeopleApiOptions people_options;
+  people_options.sessions.idle = std::chrono::minutes(config.auth.session_idle_minutes);
+  people_options.sessions.max_lifetime = std::chrono::hours(config.auth.session_max_hours);
+  people_options.secure_cookie = config.auth.secure_cookie;
+  p->people_api = std::make_unique<http::PeopleApi>(*p->people, people_options);
   std::vector<http::TokenEntry> tokens;
   for (const auto& t : config.tokens) tokens.push_back({t.name, t.role, t.sha256});
-  p->auth = std::make_unique<http::Authenticator>(std::move(tokens), config.anonymous_read);
+  p->auth = std::make_unique<http::Authenticator>(std::move(tokens), config.anonymous_read,
+                                                  p->people_api.get());
   if (config.anonymous_read)
     spdlog::warn("{}anonymous read-only access is on (server.anonymous_read)", p->tag);
   http::PlanApiOptions api_options;
   api_options.max_projection_lag = config.health.max_projection_lag;
+  http::PeopleApi* people_api = p->people_api.get();
+  api_options.people_commands = [people_api](const http::Request& req, const Json& body,
+                                             const http::Principal& who, http::Reply reply) {
+    people_api->ExecuteCommand(req, body, who, std::move(reply));
+  };
+  PeopleService* people = p->people.get();
+  api_options.actor_name = [people](std::string_view actor) { return people->DisplayName(actor); };
   p->plan_api = std::make_unique<http::PlanApi>(*p->service, *p->log, *p->auth, api_options);
   p->plan_api->Register(p->router);
+  p->people_api->Register(p->router, *p->auth);
   jobs::JobsOptions jobs = config.jobs;
   jobs.log_prefix = p->tag;
   p->scheduler = std::make_unique<jobs::Scheduler>(*p->service, clock, std::move(jobs),
                                                    jobs::MakeChannel(config.jobs.delivery));
   p->scheduler_options = config.jobs.scheduler;
   p->channel = config.jobs.delivery.channel;
-  jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth);
+  jobs::RegisterJobsRoutes(p->router, *p->scheduler, *p->service, *p->auth,
+                           [people](std::string_view actor) { return people->DisplayName(actor); });
   jobs::RegisterSheetRoutes(p->router, *p->service, *p->auth);
   web::RegisterWebRoutes(p->router);
   http::RegisterMetrics(p->router, *p->log, *p->projections, p->requests);
@@ -185,6 +208,8 @@ void Tenant::Close() {
   // The scheduler and the service borrow the log: they go first.
   parts_->scheduler.reset();
   parts_->plan_api.reset();
+  parts_->people_api.reset();  // waits for the people commands running
+  parts_->people.reset();
   parts_->service.reset();
   parts_->projections.reset();
   parts_->log.reset();  // drains pending appends and closes RocksDB

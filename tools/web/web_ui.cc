@@ -64,7 +64,7 @@ http::Response Serve(const Asset& asset, const http::Request& req, bool revalida
   http::Response r;
   r.headers["Content-Security-Policy"] = http::kWebUiCsp;
   r.headers["X-Content-Type-Options"] = "nosniff";
-  r.headers["Referrer-Policy"] = "no-referrer";
+  r.headers["Referrer-Policy"] = "same-origin";
   r.headers["ETag"] = asset.etag;
   // Named by its tag (?v=), an asset may be kept for an hour: another
   // version has another tag. Asked for without one (the page itself, the

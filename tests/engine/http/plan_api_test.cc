@@ -156,7 +156,7 @@ TEST_F(PlanApiTest, WritesFollowTheRolesAndRefusalsAppendNothing) {
   EXPECT_EQ(Post(kReview, "steering").status, 201);
   Reply own = Post(kProgress, "direction:DEJ");
   ASSERT_EQ(own.status, 201) << own.body;
-  EXPECT_EQ(own.json()["events"][0]["actor"], "direction:DEJ/direction:DEJ");
+  EXPECT_EQ(own.json()["events"][0]["actor"], "token:direction:DEJ");
   EXPECT_EQ(Head(), head + 2);
 }
 
@@ -228,7 +228,7 @@ TEST_F(PlanApiTest, IdempotencyKeyReplaysAndVersionConflictIs409) {
   Reply conflict = Post(stale, "admin");
   EXPECT_EQ(conflict.status, 409);
   // Who changed the plan meanwhile: the author of its latest event.
-  EXPECT_EQ(conflict.json()["error"]["changed_by"], "admin/admin") << conflict.body;
+  EXPECT_EQ(conflict.json()["error"]["changed_by"], "token:admin") << conflict.body;
   EXPECT_EQ(Head(), head);
 }
 
@@ -319,7 +319,7 @@ TEST_F(PlanApiTest, IdempotencyKeyWithoutRequestHashFallsBackToActorAndDirection
   AppendRequest old;
   old.stream = decision->stream;
   old.command_id = "old-key";
-  old.actor = "direction:DEJ/direction:DEJ";
+  old.actor = "token:direction:DEJ";
   old.events = decision->events;
   auto appended = log_->Append(std::move(old));
   ASSERT_TRUE(appended.ok()) << appended.status().ToString();
@@ -517,17 +517,17 @@ TEST_F(PlanApiTest, SlowClientsAreCutOffAndHoldNoThread) {
 // handler thread is held (here by the one long-poll of the events feed),
 // and a read that may wait, such as a dashboard in the past, queues behind.
 TEST_F(PlanApiTest, QuickReadsAnswerWhileEveryHandlerThreadIsBusy) {
-  const Request current{"GET", "/v1/plans/DEJ/dashboard", {{"at", "2018-07-01"}}, {}, {}, {}};
+  const Request current{"GET", "/v1/plans/DEJ/dashboard", {{"at", "2018-07-01"}}, {}, {}, {}, {}};
   Request past = current;
   past.query["as_of"] = "2018-07-01T00:00:00Z";
   EXPECT_TRUE(router_.IsQuick(current));
   EXPECT_FALSE(router_.IsQuick(past));
-  EXPECT_TRUE(router_.IsQuick({"GET", "/healthz", {}, {}, {}, {}}));
+  EXPECT_TRUE(router_.IsQuick({"GET", "/healthz", {}, {}, {}, {}, {}}));
   // Started on the I/O thread: a command waits for its group commit
   // without holding a thread (see the test below).
-  EXPECT_TRUE(router_.IsQuick({"POST", "/v1/commands", {}, {}, {}, {}}));
-  EXPECT_FALSE(router_.IsQuick({"GET", "/v1/events", {{"wait", "5"}}, {}, {}, {}}));
-  EXPECT_FALSE(router_.IsQuick({"GET", "/nowhere", {}, {}, {}, {}}));
+  EXPECT_TRUE(router_.IsQuick({"POST", "/v1/commands", {}, {}, {}, {}, {}}));
+  EXPECT_FALSE(router_.IsQuick({"GET", "/v1/events", {{"wait", "5"}}, {}, {}, {}, {}}));
+  EXPECT_FALSE(router_.IsQuick({"GET", "/nowhere", {}, {}, {}, {}, {}}));
 
   ServerOptions options;
   options.port = 0;

@@ -1,31 +1,17 @@
-// The /v1 API as the page calls it: the user's token, the fetch wrapper,
-// the French message for a failed call, and downloads that need the token.
+// The /v1 API as the page calls it: the signed-in person (the session
+// cookie, which the page never sees, and its CSRF token), the fetch wrapper,
+// the French message for a failed call, and downloads.
 import {announce, h} from './dom.js';
 
 // A jalond serving several cities serves each one's dashboard at
 // /t/{ville}/ and its API under the same prefix; one city: at the root.
 const BASE = (location.pathname.match(/^\/t\/[a-z][a-z0-9-]{0,31}(?=\/)/) || [''])[0];
-// A token belongs to one city: the session keys are per city.
-const TOKEN_KEY = 'jalon.jeton' + BASE, WHO_KEY = 'jalon.identite' + BASE;
-// The token and who it is stay for the browser session (sessionStorage):
-// a page load then needs no extra round trip; a token withdrawn since is
-// caught by the first 401.
-export const session = {token: sessionStorage.getItem(TOKEN_KEY), who: null};
-try { session.who = JSON.parse(sessionStorage.getItem(WHO_KEY)); } catch (e) { session.who = null; }
-
-// Keeps the session for the browser session (after a sign-in, or once
-// /v1/whoami has said who the token is).
-export function rememberSession() {
-  sessionStorage.setItem(TOKEN_KEY, session.token);
-  sessionStorage.setItem(WHO_KEY, JSON.stringify(session.who));
-}
-// Forgets it: sign-out, or a token the server no longer accepts.
-export function forgetSession() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(WHO_KEY);
-  session.token = null;
-  session.who = null;
-}
+// Who is signed in (GET /v1/whoami, or the sign-in's answer), with the
+// CSRF token that every change must carry; kept in memory only: a page
+// load asks /v1/whoami again, with the cookie.
+export const session = {who: null};
+export function rememberSession(who) { session.who = who; }
+export function forgetSession() { session.who = null; }
 
 class ApiError extends Error {
   // error: the answer's {status, message, field?, message_fr?, changed_by?};
@@ -34,19 +20,22 @@ class ApiError extends Error {
     super(detail || String(status));
     this.status = status;
     this.detail = detail;
-    this.error = error;
+    this.error = error || {};
     this.body = body;
+    this.messageFr = this.error.message_fr;  // the server's French message
+    this.field = this.error.field;
   }
 }
 
 export async function api(path, opts = {}) {
   const headers = {};
-  if (session.token) headers.Authorization = 'Bearer ' + session.token;
+  const method = opts.method || 'GET';
+  if (method !== 'GET' && session.who && session.who.csrf_token) headers['X-CSRF-Token'] = session.who.csrf_token;
   // opts.raw: a File or Blob sent as it is (an uploaded spreadsheet).
   if (opts.body !== undefined && opts.raw === undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(BASE + path, {method: opts.method || 'GET', headers,
+    res = await fetch(BASE + path, {method, headers, credentials: 'same-origin',
                              body: opts.raw !== undefined ? opts.raw
                                : opts.body === undefined ? undefined : JSON.stringify(opts.body)});
   } catch (e) {
@@ -57,18 +46,20 @@ export async function api(path, opts = {}) {
     try { body = await res.json(); error = body.error || {}; } catch (e) { /* not JSON */ }
     throw new ApiError(res.status, error.message || '', error, body);
   }
+  if (res.status === 204) return null;
   if (opts.blob) return res.blob();
   return res.json();
 }
 
 // The French message for a failed call.
 export function messageOf(err, what) {
+  if (err.messageFr) return err.messageFr;
   const detail = err.detail ? ` (détail technique : ${err.detail})` : '';
   switch (err.status) {
     case 0: return 'Le serveur Jalon ne répond pas. Vérifiez votre connexion et réessayez.';
     case 400: return `Demande refusée${what ? ' : ' + what : ''}${detail}.`;
-    case 401: return 'Votre jeton n\'est pas ou plus accepté. Reconnectez-vous.';
-    case 403: return `Accès refusé : votre jeton ne permet pas ${what || 'cette opération'}.`;
+    case 401: return 'Votre session a pris fin. Reconnectez-vous.';
+    case 403: return `Accès refusé : vos rôles ne permettent pas ${what || 'cette opération'}.`;
     case 404: return `Introuvable${what ? ' : ' + what : ''}${detail}.`;
     case 409: return 'Le projet a changé entre-temps : rechargez la page et recommencez.';
     case 413: return 'La demande est trop volumineuse.';
@@ -77,8 +68,7 @@ export function messageOf(err, what) {
   }
 }
 
-// Downloads a file of the API (the token goes in a header, so a plain
-// link cannot carry it).
+// Downloads a file of the API, as a blob (the same call as the others).
 export async function download(path, filename) {
   const blob = await api(path, {blob: true});
   const url = URL.createObjectURL(blob);
@@ -95,5 +85,7 @@ export async function openDocument(path) {
   window.open(url, '_blank', 'noopener');
 }
 
+// Whether the user holds `role`.
+export const hasRole = (role) => !!(session.who && (session.who.roles || [session.who.role]).includes(role));
 // Whether the user may change the plan of direction `code`.
-export const canWrite = (code) => session.who && (session.who.role === 'admin' || session.who.direction === code);
+export const canWrite = (code) => hasRole('admin') || hasRole('direction:' + code);

@@ -100,7 +100,7 @@ function setPath(obj, path, value) {
 
 // The field an API refusal names: "data.percent: …" or "percent: …".
 function fieldOf(err) {
-  if (err.error && err.error.field) return err.error.field;
+  if (err.error && err.error.field) return err.error.field.replace(/^data\./, '');
   const m = /^(?:data\.)?([a-z_]+(?:\.[a-z_]+)*)(?:\[\d+\])?:/.exec(err.detail || '');
   return m ? m[1] : '';
 }

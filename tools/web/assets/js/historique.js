@@ -119,7 +119,7 @@ export async function renderHistory(main, code) {
     const list = entries.filter((e) => !select.value || e.entity === select.value).slice().reverse();
     trail.replaceChildren(...list.slice(0, limit).map((e) => h('tr', {'data-position': e.position},
       numCell(String(e.position)), h('td', {}, dateTime(e.recorded_at)), h('td', {}, longDate(e.effective_at.slice(0, 10))),
-      h('td', {title: e.type}, label('event', e.type)), h('td', {}, entityName(e.entity)), h('td', {}, e.actor),
+      h('td', {title: e.type}, label('event', e.type)), h('td', {}, entityName(e.entity)), h('td', {title: e.actor}, e.actor_name || e.actor),
       h('td', {}, changeList(e.changes)))));
     shownCount.textContent = `${Math.min(limit, list.length)} sur ${list.length} événement(s)`;
     more.hidden = list.length <= limit;

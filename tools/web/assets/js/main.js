@@ -2,8 +2,8 @@
 // the header and the navigation, and routes each address to its page.
 //
 // A single page over the /v1 API: every figure on screen is the API's,
-// fetched with the user's token, so a role sees exactly what its token may
-// read. No build step, no dependency: the browser loads these ES modules as
+// fetched with the person's session cookie, so a person sees exactly what
+// their roles may read. No build step, no dependency: the browser loads these ES modules as
 // they are in tools/web/assets/js, and the French labels from
 // /assets/labels.js (the server's own table).
 //
@@ -18,11 +18,15 @@
 //   #/historique/DEJ          Historique: audit trail, time slider   historique.js
 //   #/calendrier/DEJ          Calendrier et relances                 calendrier.js
 //   #/evaluation/DEJ          Évaluation: tables, downloads, docs    evaluation.js
+//   #/administration          Administration: people (admin)         administration.js
 //   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
+// Signing in and out: connexion.js.
 import {renderHome} from './accueil.js';
-import {api, forgetSession, messageOf, rememberSession, session} from './api.js';
 import {renderAction} from './action.js';
+import {renderAdministration} from './administration.js';
+import {hasRole, messageOf, session} from './api.js';
 import {renderCalendar} from './calendrier.js';
+import {renderSignIn, signOut, whoIsSignedIn} from './connexion.js';
 import {renderDirection} from './direction.js';
 import {fill, h} from './dom.js';
 import {renderEvaluation} from './evaluation.js';
@@ -31,12 +35,13 @@ import {renderIndicator} from './indicateur.js';
 import {renderProject} from './projet.js';
 import {renderReviews} from './revue.js';
 
-const roleName = (who) => {
-  if (who.role === 'admin') return 'administration';
-  if (who.role === 'steering') return 'service de pilotage';
-  if (who.role === 'auditor') return 'audit';
-  if (who.direction) return 'direction ' + who.direction;
-  return who.role;
+const roleName = (role) => {
+  if (role === 'admin') return 'administration';
+  if (role === 'steering') return 'service de pilotage';
+  if (role === 'auditor') return 'audit';
+  if (role.startsWith('direction:')) return 'direction ' + role.slice(10);
+  if (role.startsWith('reader:')) return 'lecture ' + role.slice(7);
+  return role;
 };
 
 function renderChrome(route) {
@@ -45,9 +50,12 @@ function renderChrome(route) {
   sessionEl.replaceChildren();
   nav.replaceChildren();
   if (!session.who) return;
-  sessionEl.append(h('span', {}, `Connecté : ${session.who.name} (${roleName(session.who)})`),
+  const roles = (session.who.roles || []).map(roleName).join(', ');
+  sessionEl.append(h('span', {id: 'personne-connectee'},
+    `Connecté : ${session.who.display_name || session.who.name}${roles ? ` (${roles})` : ''}`),
     h('button.secondaire', {type: 'button', onclick: logout}, 'Se déconnecter'));
   const items = [['#/', 'Accueil', route.page === 'accueil']];
+  if (hasRole('admin')) items.push(['#/administration', 'Administration', route.page === 'administration']);
   if (route.code) {
     const c = route.code;
     items.push([`#/direction/${c}`, 'Direction', route.page === 'direction'],
@@ -62,44 +70,20 @@ function renderChrome(route) {
     route.code ? h('li.direction-courante', {}, `Direction ${route.code}`) : null));
 }
 
-function logout() {
-  forgetSession();
+async function logout() {
+  await signOut();
   location.hash = '#/';
   route();
 }
 
-function renderLogin(main, error) {
-  document.title = 'Connexion — Jalon';
-  const input = h('input', {id: 'jeton', name: 'jeton', type: 'password', autocomplete: 'off',
-                            required: true, size: 40, 'aria-describedby': 'aide-jeton'});
-  const form = h('form', {id: 'connexion', onsubmit: async (ev) => {
-    ev.preventDefault();
-    session.token = input.value.trim();
-    try {
-      session.who = await api('/v1/whoami');
-      rememberSession();
-      // A direction's user lands on its own plan; the others on Accueil.
-      const home = session.who.direction ? `#/direction/${session.who.direction}` : '#/';
-      if ((location.hash || '#/') === '#/' && location.hash !== home) {
-        location.hash = home;  // hashchange renders it
-        return;
-      }
-      route();
-    } catch (err) {
-      session.token = null;
-      renderLogin(main, err.status === 401 ? 'Jeton refusé : vérifiez-le, ou demandez-en un au service de pilotage.'
-                                           : messageOf(err));
-    }
-  }},
-    h('div.champ', {}, h('label', {for: 'jeton'}, 'Jeton d\'accès'), input,
-      h('p.chapeau', {id: 'aide-jeton'}, 'Le jeton vous a été remis par le service de pilotage. ' +
-        'Il reste en mémoire le temps de la session de votre navigateur.')),
-    h('button', {type: 'submit'}, 'Se connecter'));
-  fill(main, h('div.carte-connexion', {},
-    h('h1', {}, 'Connexion'),
-    error ? h('div.alerte', {role: 'alert'}, error) : null,
-    form));
-  input.focus();
+// After a sign-in: a direction's person lands on its own plan; the others on Accueil.
+function signedIn() {
+  const home = session.who.direction ? `#/direction/${session.who.direction}` : '#/';
+  if ((location.hash || '#/') === '#/' && location.hash !== home) {
+    location.hash = home;  // hashchange renders it
+    return;
+  }
+  route();
 }
 
 // ---------------------------------------------------------------- router
@@ -110,6 +94,7 @@ function parseRoute() {
   const parts = path.split('/').filter(Boolean);
   const params = new URLSearchParams(query || '');
   if (!parts.length) return {page: 'accueil', params};
+  if (parts.length === 1 && parts[0] === 'administration') return {page: 'administration', params};
   // #/plans/{code}: the address that reminders sent by older versions carry.
   if (parts[0] === 'plans' && parts.length === 2) {
     history.replaceState(null, '', `#/direction/${parts[1]}`);
@@ -135,23 +120,14 @@ async function route() {
   const main = document.getElementById('contenu');
   const r = parseRoute();
   const mine = ++generation;
-  if (!session.token) {
-    renderChrome({});
-    renderLogin(main);
-    return;
-  }
   try {
-    if (!session.who) {
-      session.who = await api('/v1/whoami');
-      rememberSession();
-    }
-  } catch (err) {
-    if (err.status === 401) {
-      forgetSession();
+    if (!session.who && !(await whoIsSignedIn())) {
       renderChrome({});
-      renderLogin(main, 'Votre session a expiré ou votre jeton a été retiré : reconnectez-vous.');
+      renderSignIn(main, null, signedIn);
+      document.body.dataset.ready = String(mine);
       return;
     }
+  } catch (err) {
     fill(main, h('div.alerte', {role: 'alert'}, messageOf(err)));
     return;
   }
@@ -173,11 +149,14 @@ async function route() {
     else if (r.page === 'historique') await renderHistory(main, r.code);
     else if (r.page === 'calendrier') await renderCalendar(main, r.code);
     else if (r.page === 'evaluation') await renderEvaluation(main, r.code);
+    else if (r.page === 'administration') await renderAdministration(main);
     else fill(main, h('h1', {}, 'Page introuvable'), h('p', {}, h('a', {href: '#/'}, 'Revenir à l\'accueil')));
   } catch (err) {
     if (mine !== generation) return;
     if (err.status === 401) {
-      logout();
+      session.who = null;
+      renderChrome({});
+      renderSignIn(main, 'Votre session a pris fin : reconnectez-vous.', signedIn);
       return;
     }
     const what = r.code ? `de consulter la direction ${r.code}` : 'de consulter cette page';
