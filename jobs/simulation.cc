@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/log/payload.h"
+#include "engine/plan/model.h"
 #include "jobs/calendar/calendar.h"
 #include "jobs/reminders/rules.h"
 
@@ -42,7 +43,8 @@ class Direction {
 
     for (const auto& [id, ind] : s.indicators.items()) {
       const int period = FrequencyDays(ind.value("frequency", ""));
-      if (ind.value("retired", false) || period == 0) continue;
+      if (DayOfMark(ind.contains("retired") ? &ind["retired"] : nullptr) != kNever || period == 0)
+        continue;
       const int32_t last = std::max(start, s.MeasurementsOf(id).LastDay().value_or(start));
       const int32_t due = last + period;
       const std::string key = code_ + "/indicator/" + id + "/" + DateOfDay(due);
@@ -71,7 +73,7 @@ class Direction {
       const std::string status = a.value("status", "planned");
       if (status == "done" || status == "cancelled") continue;
       const std::optional<Json> axis = s.axes.Find(a.value("axis", ""));
-      if (axis && axis->value("dropped", false)) continue;
+      if (axis && DecodeAxis(a.value("axis", ""), *axis).dropped != kNever) continue;
       const int32_t a_start = DayOf(a.value("start", date));
       const int32_t a_due = DayOf(a.value("due", date));
       if (today < a_start) continue;

@@ -69,9 +69,10 @@ struct ProjectionsOptions {
 
 class Projections {
  public:
-  // Bump when PlanState::Encode changes: a snapshot of another format is
-  // ignored and the log replayed instead.
-  static constexpr uint32_t kSnapshotFormat = 5;
+  // Bump when PlanState::Encode changes, or what an event does to the state
+  // (apply.cc): a snapshot of another format is ignored and the log
+  // replayed instead.
+  static constexpr uint32_t kSnapshotFormat = 6;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
