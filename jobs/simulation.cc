@@ -160,11 +160,21 @@ class Direction {
 }  // namespace
 
 Json WithoutHistory(Json plan) {
-  for (Json& i : plan["indicators"]) i["measurements"] = Json::array();
+  // The dated changes are history too: the plan as it was first adopted.
+  for (Json& i : plan["indicators"]) {
+    i["measurements"] = Json::array();
+    i.erase("target_changes");
+    i.erase("retired");
+  }
   for (Json& a : plan["actions"]) {
     a["progress"] = Json::array();
     a["status"] = "planned";
+    for (const char* key : {"reschedules", "budget_changes", "completed", "cancelled"}) {
+      a.erase(key);
+    }
   }
+  for (Json& a : plan["axes"]) a["dropped"] = false;
+  for (Json& m : plan["missions"]) m.erase("retired");
   plan["reviews"] = Json::array();
   return plan;
 }

@@ -115,10 +115,6 @@ Status CheckTargetSide(const std::string& polarity, const Json& baseline, const 
     return Bad(field, target["value"].dump() + " is below the baseline (" +
                           baseline["value"].dump() + ") of an increasing indicator");
   }
-  if (polarity == "decrease" && *to > *from) {
-    return Bad(field, target["value"].dump() + " is above the baseline (" +
-                          baseline["value"].dump() + ") of a decreasing indicator");
-  }
   return Status::Ok();
 }
 

@@ -40,9 +40,8 @@ Status NeedAxisNotDropped(const PlanState& s, const std::string& field, const st
 // names the kind ("reschedule").
 Status NeedInDateOrder(const Json& d, const Json& entity, const char* list, const char* what);
 
-// A target lies on the side of the baseline its polarity moves toward: an
-// increasing indicator's target is not below its baseline, a decreasing
-// one's not above it. `field` names the target's value in errors.
+// An increasing indicator's target is not below its baseline. `field`
+// names the target's value in errors.
 Status CheckTargetSide(const std::string& polarity, const Json& baseline, const Json& target,
                        const std::string& field);
 

@@ -122,7 +122,20 @@ TEST_F(EvaluationTest, IndicatorFiguresMatchAnIndependentComputation) {
 }
 
 TEST_F(EvaluationTest, LineageOfTargetsReschedulesAndActions) {
-  const Json d = Evaluate("2018-07-01");
+  // The changes were made on 2 July: the day before, the plan stood as it
+  // was first adopted.
+  const Json before = Evaluate("2018-07-01");
+  for (const Json& i : before["indicators"]) {
+    if (i["id"] == "I2") {
+      EXPECT_EQ(i["target"], source_["I2"]["target"]);
+    }
+  }
+  for (const Json& a : before["actions"]) {
+    if (a["id"] == "A1.2") {
+      EXPECT_EQ(a["due"], "2019-06-30");
+    }
+  }
+  const Json d = Evaluate("2018-07-02");
   const Json* i2 = nullptr;
   for (const Json& i : d["indicators"]) {
     if (i["id"] == "I2") i2 = &i;
