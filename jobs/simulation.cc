@@ -78,6 +78,14 @@ class Direction {
       const int32_t a_due = DayOf(a.value("due", date));
       if (today < a_start) continue;
       const std::string key = code_ + "/action/" + id;
+      // A few actions are given up half a year in, on the day it is decided.
+      if (today >= a_start + 180 && Draw(seed_, key + "/cancel") < 0.03) {
+        JALON_RETURN_IF_ERROR(Run("CancelAction", date + "/cancel/" + id,
+                                  {{"action", id},
+                                   {"date", date},
+                                   {"reason", "abandonnée : remplacée par une autre action"}}));
+        continue;
+      }
       if (today >= a_due + Delay(seed_, key, late_share_)) {
         JALON_RETURN_IF_ERROR(
             Run("CompleteAction", date + "/complete/" + id, {{"action", id}, {"date", date}}));
@@ -123,6 +131,21 @@ class Direction {
         JALON_RETURN_IF_ERROR(
             Run("CloseRevision", date + "/revision",
                 {{"date", date}, {"decision", "Axes maintenus, cibles ajustées à mi-parcours"}}));
+        // The revision lowers some targets, from the day it closed.
+        for (const auto& [id, entity] : s.indicators.items()) {
+          const Indicator ind = DecodeIndicator(id, entity);
+          if (ind.retired != kNever || Draw(seed_, code_ + "/target/" + id) >= 0.3) continue;
+          if (ind.polarity != "increase" && ind.polarity != "decrease") continue;
+          const DatedValue& target = ind.CurrentTarget();
+          const double base = ind.baseline.number();
+          const double revised = std::round((base + (target.number() - base) * 0.8) * 10) / 10;
+          JALON_RETURN_IF_ERROR(Run("ChangeTarget", date + "/target/" + id,
+                                    {{"indicator", id},
+                                     {"target", {{"value", revised}, {"date", target.date()}}},
+                                     {"reason", "cible ajustée à la révision à mi-parcours"},
+                                     {"by", "Comité de pilotage"},
+                                     {"date", date}}));
+        }
       }
     }
 
