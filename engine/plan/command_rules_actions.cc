@@ -129,8 +129,9 @@ void AddActionRules(SpecTable& table) {
           }
           JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
           JALON_RETURN_IF_ERROR(NeedInDateOrder(d, *a, "reschedules", "reschedule"));
-          return CheckStartDue(d.value("start", a->value("start", "")),
-                               d.value("due", a->value("due", "")),
+          const Action action = DecodeAction(d["action"].get<std::string>(), *a);
+          return CheckStartDue(d.value("start", DateOfDay(action.StartOn(kNever))),
+                               d.value("due", DateOfDay(action.DueOn(kNever))),
                                d.contains("due") ? "due" : "start");
         }}},
       {"CompleteAction",

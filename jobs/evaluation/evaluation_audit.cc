@@ -78,7 +78,7 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
     if (at.starts_with("action:")) measured_actions.insert(at.substr(7));
   }
   for (const auto& [id, a] : s.actions.items()) {
-    if (a.value("status", "") == "cancelled" || measured_actions.contains(id)) continue;
+    if (DecodeAction(id, a).status == "cancelled" || measured_actions.contains(id)) continue;
     flag("action_without_indicator", "action/" + id,
          "action " + id + " sans indicateur qui lui soit rattaché",
          Json::array({t.planned[id].value("position", Json())}));
