@@ -80,6 +80,16 @@ std::string PlanText(const json& p) {
   for (const auto& i : p["indicators"]) {
     o << "  " << Str(i["id"]) << "  " << Str(i["name"]) << " (" << i["measurements"].size()
       << " mesure(s))\n";
+    // Each target change with its effective date, its author and its reason.
+    json before = i.value("target", json::object());
+    for (const auto& c : i.value("target_changes", json::array())) {
+      const json target = c.value("target", json::object());
+      o << "      cible changée le " << Str(c.value("date", json())) << " par "
+        << Str(c.value("by", json())) << " : " << Str(before.value("value", json())) << " → "
+        << Str(target.value("value", json())) << " au " << Str(target.value("date", json()))
+        << (c.contains("reason") ? " (" + Str(c["reason"]) + ")" : "") << "\n";
+      before = target;
+    }
   }
   o << "Revues tenues : " << p["reviews"].size() << "\n";
   return o.str();
