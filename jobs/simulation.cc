@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "engine/log/payload.h"
+#include "engine/plan/model.h"
 #include "jobs/calendar/calendar.h"
 #include "jobs/reminders/rules.h"
 
@@ -47,7 +48,8 @@ class Direction {
 
     for (const auto& [id, ind] : s.indicators.items()) {
       const int period = FrequencyDays(ind.value("frequency", ""));
-      if (ind.value("retired", false) || period == 0) continue;
+      if (DayOfMark(ind.contains("retired") ? &ind["retired"] : nullptr) != kNever || period == 0)
+        continue;
       const int32_t last = std::max(start, s.MeasurementsOf(id).LastDay().value_or(start));
       const int32_t due = last + period;
       const std::string key = code_ + "/indicator/" + id + "/" + DateOfDay(due);
@@ -76,11 +78,19 @@ class Direction {
       const std::string status = a.value("status", "planned");
       if (status == "done" || status == "cancelled") continue;
       const std::optional<Json> axis = s.axes.Find(a.value("axis", ""));
-      if (axis && axis->value("dropped", false)) continue;
+      if (axis && DecodeAxis(a.value("axis", ""), *axis).dropped != kNever) continue;
       const int32_t a_start = DayOf(a.value("start", date));
       const int32_t a_due = DayOf(a.value("due", date));
       if (today < a_start) continue;
       const std::string key = code_ + "/action/" + id;
+      // A few actions are given up half a year in, on the day it is decided.
+      if (today >= a_start + 180 && Draw(seed_, key + "/cancel") < 0.03) {
+        JALON_RETURN_IF_ERROR(Run("CancelAction", date + "/cancel/" + id,
+                                  {{"action", id},
+                                   {"date", date},
+                                   {"reason", "abandonnée : remplacée par une autre action"}}));
+        continue;
+      }
       if (today >= a_due + Delay(seed_, key, late_share_)) {
         JALON_RETURN_IF_ERROR(
             Run("CompleteAction", date + "/complete/" + id, {{"action", id}, {"date", date}}));
@@ -126,6 +136,21 @@ class Direction {
         JALON_RETURN_IF_ERROR(
             Run("CloseRevision", date + "/revision",
                 {{"date", date}, {"decision", "Axes maintenus, cibles ajustées à mi-parcours"}}));
+        // The revision lowers some targets, from the day it closed.
+        for (const auto& [id, entity] : s.indicators.items()) {
+          const Indicator ind = DecodeIndicator(id, entity);
+          if (ind.retired != kNever || Draw(seed_, code_ + "/target/" + id) >= 0.3) continue;
+          if (ind.polarity != "increase" && ind.polarity != "decrease") continue;
+          const DatedValue& target = ind.CurrentTarget();
+          const double base = ind.baseline.number();
+          const double revised = std::round((base + (target.number() - base) * 0.8) * 10) / 10;
+          JALON_RETURN_IF_ERROR(Run("ChangeTarget", date + "/target/" + id,
+                                    {{"indicator", id},
+                                     {"target", {{"value", revised}, {"date", target.date()}}},
+                                     {"reason", "cible ajustée à la révision à mi-parcours"},
+                                     {"by", "Comité de pilotage"},
+                                     {"date", date}}));
+        }
       }
     }
 
@@ -165,11 +190,21 @@ class Direction {
 }  // namespace
 
 Json WithoutHistory(Json plan) {
-  for (Json& i : plan["indicators"]) i["measurements"] = Json::array();
+  // The dated changes are history too: the plan as it was first adopted.
+  for (Json& i : plan["indicators"]) {
+    i["measurements"] = Json::array();
+    i.erase("target_changes");
+    i.erase("retired");
+  }
   for (Json& a : plan["actions"]) {
     a["progress"] = Json::array();
     a["status"] = "planned";
+    for (const char* key : {"reschedules", "budget_changes", "completed", "cancelled"}) {
+      a.erase(key);
+    }
   }
+  for (Json& a : plan["axes"]) a["dropped"] = false;
+  for (Json& m : plan["missions"]) m.erase("retired");
   plan["reviews"] = Json::array();
   return plan;
 }

@@ -97,6 +97,50 @@ Status EditReminder(PlanState& s, const Event& e, const std::string& id,
   return Status::Ok();
 }
 
+// The effective date of a dated change: the event's own `date` if it has
+// one, else its effective_at (events recorded before changes were dated).
+std::string ChangeDate(const Event& e, const Json& p) {
+  if (const auto it = p.find("date"); it != p.end() && it->is_string())
+    return it->get<std::string>();
+  return DateOfDay(DayOf(e.effective_at));
+}
+
+// A dated change's entry: its date, then `values`, its reason and who made
+// it (the payload's `by`, else the event's actor).
+Json ChangeEntry(const Event& e, const Json& p, Json values) {
+  Json entry = {{"date", ChangeDate(e, p)}};
+  entry.update(values);
+  CopyPresent(p, entry, {"reason"});
+  if (const auto by = p.find("by"); by != p.end() && by->is_string()) {
+    entry["by"] = *by;
+  } else if (!e.actor.empty()) {
+    entry["by"] = e.actor;
+  }
+  return entry;
+}
+
+// Inserts `entry` into the array `list` of `item` in date order, after the
+// entries of the same date (recorded earlier), and returns the last entry:
+// the one in force now.
+const Json& InsertByDate(Json& item, const char* list, Json entry) {
+  if (!item.contains(list) || !item[list].is_array()) item[list] = Json::array();
+  Json& changes = item[list];
+  const int32_t day = DayOf(entry.at("date").get<std::string>());
+  auto at = changes.end();
+  while (at != changes.begin() && DayOf(std::prev(at)->at("date").get<std::string>()) > day) --at;
+  changes.insert(at, std::move(entry));
+  return changes.back();
+}
+
+// An action keeps its initial dates, budget and staff under "planned" once
+// any of them changes (model.h).
+void KeepPlanned(Json& action) {
+  if (action.contains("planned")) return;
+  Json planned = Json::object();
+  CopyPresent(action, planned, {"start", "due", "budget_eur", "fte"});
+  action["planned"] = std::move(planned);
+}
+
 // OccurrenceFired and OccurrenceSkipped: {status, due, caught_up | reason}.
 Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   Json o = {{"status", status}};
@@ -160,7 +204,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"MissionRetired",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.missions, e, p, "mission", "mission",
-                           [](Json& m) { m["retired"] = true; });
+                           [&](Json& m) { m["retired"] = ChangeDate(e, p); });
        }},
       {"MissionAssessed",
        [](PlanState& s, const Event& e, const Json& p) {
@@ -188,7 +232,11 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        }},
       {"AxisDropped",
        [](PlanState& s, const Event& e, const Json& p) {
-         return EditEntity(s.axes, e, p, "axis", "axis", [](Json& a) { a["dropped"] = true; });
+         // `always`: dropped at every date (an older document's bare `true`).
+         const bool always = p.value("always", false) == true;
+         return EditEntity(s.axes, e, p, "axis", "axis", [&](Json& a) {
+           a["dropped"] = always ? Json(true) : Json(ChangeDate(e, p));
+         });
        }},
       {"ScenarioRetained",
        [](PlanState& s, const Event& e, const Json& p) {
@@ -205,7 +253,16 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"ActionEdited",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
-           CopyPresent(p, a, {"title", "owner", "budget_eur", "fte", "status"});
+           CopyPresent(p, a, {"title", "owner", "status"});
+           const Json budget = p.value("budget_eur", a.value("budget_eur", Json(0)));
+           const Json fte = p.value("fte", a.value("fte", Json(0)));
+           if (budget == a.value("budget_eur", Json(0)) && fte == a.value("fte", Json(0))) return;
+           KeepPlanned(a);
+           const Json& now =
+               InsertByDate(a, "budget_changes",
+                            ChangeEntry(e, p, {{"budget_eur", budget}, {"fte", fte}}));
+           a["budget_eur"] = now["budget_eur"];
+           a["fte"] = now["fte"];
          });
        }},
       {"ProgressReported",
@@ -217,38 +274,42 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"ActionRescheduled",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
-           Json r = {{"from", {{"start", a["start"]}, {"due", a["due"]}}}};
-           CopyPresent(p, a, {"start", "due"});
-           r["to"] = {{"start", a["start"]}, {"due", a["due"]}};
-           CopyPresent(p, r, {"reason"});
-           if (!a.contains("reschedules")) a["reschedules"] = Json::array();
-           a["reschedules"].push_back(std::move(r));
+           KeepPlanned(a);
+           const Json& now = InsertByDate(
+               a, "reschedules",
+               ChangeEntry(e, p,
+                           {{"start", p.value("start", a["start"])}, {"due", p.value("due", a["due"])}}));
+           a["start"] = now["start"];
+           a["due"] = now["due"];
          });
        }},
       {"ActionCompleted",
        [](PlanState& s, const Event& e, const Json& p) {
-         return EditEntity(s.actions, e, p, "action", "action",
-                           [](Json& a) { a["status"] = "done"; });
+         return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
+           a["status"] = "done";
+           a["completed"] = ChangeDate(e, p);
+         });
        }},
       {"ActionCancelled",
        [](PlanState& s, const Event& e, const Json& p) {
-         return EditEntity(s.actions, e, p, "action", "action",
-                           [](Json& a) { a["status"] = "cancelled"; });
+         return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
+           a["status"] = "cancelled";
+           a["cancelled"] = ChangeDate(e, p);
+         });
        }},
       {"TargetChanged",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.indicators, e, p, "indicator", "indicator", [&](Json& i) {
-           Json change = {{"from", i["target"]}, {"to", p.at("target")}};
-           CopyPresent(p, change, {"reason"});
-           if (!i.contains("target_changes")) i["target_changes"] = Json::array();
-           i["target_changes"].push_back(std::move(change));
-           i["target"] = p.at("target");
+           if (!i.contains("initial_target")) i["initial_target"] = i["target"];
+           Json entry = ChangeEntry(e, p, {{"target", p.at("target")}});
+           entry["recorded"] = FormatInstant(e.recorded_at);
+           i["target"] = InsertByDate(i, "target_changes", std::move(entry))["target"];
          });
        }},
       {"IndicatorRetired",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.indicators, e, p, "indicator", "indicator",
-                           [](Json& i) { i["retired"] = true; });
+                           [&](Json& i) { i["retired"] = ChangeDate(e, p); });
        }},
       {"MeasurementRecorded",
        [](PlanState& s, const Event& e, const Json& p) {

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "engine/plan/command_fields.h"
+#include "engine/plan/model.h"
 
 namespace jalon::command_internal {
 namespace {
@@ -45,9 +46,10 @@ Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const 
                   const char* what, const char* flag, const std::string& rule) {
   JALON_RETURN_IF_ERROR(NeedPlan(s));
   const std::string id = d.at(field).get<std::string>();
-  const std::optional<EntityFields> item = c.FieldsOf(id);  // `flag` is a top-level boolean
+  // `flag` is a top-level mark: a date, or true (model.h).
+  const std::optional<EntityFields> item = c.FieldsOf(id);
   if (!item) return NoSuch(field, what, id);
-  if (item->Flag(flag)) return Bad(field, rule);
+  if (DayOfMark(item->Get(flag)) != kNever) return Bad(field, rule);
   return Status::Ok();
 }
 
@@ -56,7 +58,7 @@ ActionStage StageOf(const PlanState& s, const Json& action) {
   const std::string status = action.value("status", "");
   if (status == "cancelled") return ActionStage::kCancelled;
   const std::optional<EntityFields> axis = s.axes.FieldsOf(action.value("axis", ""));
-  if (axis && axis->Flag("dropped")) return ActionStage::kAxisDropped;
+  if (axis && DayOfMark(axis->Get("dropped")) != kNever) return ActionStage::kAxisDropped;
   return status == "done" ? ActionStage::kDone : ActionStage::kOpen;
 }
 
@@ -81,9 +83,38 @@ Status ClosedAction(const char* field, const Json& action, ActionStage stage,
 
 Status NeedAxisNotDropped(const PlanState& s, const std::string& field,
                           const std::string& axis_id) {
-  const std::optional<Json> axis = s.axes.Find(axis_id);
+  const std::optional<EntityFields> axis = s.axes.FieldsOf(axis_id);
   if (!axis) return Bad(field, "no axis '" + axis_id + "' in this plan");
-  if (axis->value("dropped", false)) return Bad(field, "axis '" + axis_id + "' was dropped");
+  if (DayOfMark(axis->Get("dropped")) != kNever) {
+    return Bad(field, "axis '" + axis_id + "' was dropped");
+  }
+  return Status::Ok();
+}
+
+Status NeedInDateOrder(const Json& d, const Json& entity, const char* list, const char* what) {
+  if (!d.contains("date")) return Status::Ok();
+  const auto changes = entity.find(list);
+  if (changes == entity.end() || !changes->is_array() || changes->empty()) return Status::Ok();
+  const std::string last = changes->back().value("date", "");
+  const std::string date = d["date"].get<std::string>();
+  if (last.empty() || DayOf(date) >= DayOf(last)) return Status::Ok();
+  return Bad("date", date + " is before the last " + what + " (" + last +
+                         "): changes are recorded in date order");
+}
+
+Status CheckTargetSide(const std::string& polarity, const Json& baseline, const Json& target,
+                       const std::string& field) {
+  const auto value = [](const Json& j) {
+    return j.is_object() && j.contains("value") && j["value"].is_number()
+               ? std::optional<double>(j["value"].get<double>())
+               : std::nullopt;
+  };
+  const std::optional<double> from = value(baseline), to = value(target);
+  if (!from || !to) return Status::Ok();
+  if (polarity == "increase" && *to < *from) {
+    return Bad(field, target["value"].dump() + " is below the baseline (" +
+                          baseline["value"].dump() + ") of an increasing indicator");
+  }
   return Status::Ok();
 }
 

@@ -35,6 +35,16 @@ Status NeedActive(const PlanState& s, const Collection& c, const Json& d, const 
 // The axis `axis_id` exists and was not dropped; `field` names it in errors.
 Status NeedAxisNotDropped(const PlanState& s, const std::string& field, const std::string& axis_id);
 
+// A dated change (d["date"], if given) is not dated before the latest change
+// of the same kind, entity[list]: changes are kept in date order. `what`
+// names the kind ("reschedule").
+Status NeedInDateOrder(const Json& d, const Json& entity, const char* list, const char* what);
+
+// An increasing indicator's target is not below its baseline. `field`
+// names the target's value in errors.
+Status CheckTargetSide(const std::string& polarity, const Json& baseline, const Json& target,
+                       const std::string& field);
+
 // At least one of `fields` is in `d`: a change that changes nothing is refused.
 Status NeedOneOf(const Json& d, std::initializer_list<const char*> fields);
 

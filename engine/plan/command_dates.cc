@@ -23,7 +23,18 @@ std::string PeriodText(int32_t start, int32_t end) {
 
 }  // namespace
 
+bool IsDatedChange(std::string_view type) {
+  return type == "RescheduleAction" || type == "EditAction" || type == "ChangeTarget" ||
+         type == "RetireIndicator" || type == "RetireMission" || type == "DropAxis";
+}
+
 Window WindowOf(std::string_view type, std::string_view field) {
+  // A change to the plan counts from its date (the `date` of the command,
+  // or the envelope's effective_at): within the plan's life, never ahead
+  // of today.
+  if (IsDatedChange(type) && (field == "date" || field.empty())) {
+    return {0, kYearsAfterPeriod, "a change counts from the day it was decided"};
+  }
   // An action is carried out within its plan's period: the demo city and
   // the sample plan start and end every action inside it, and the final
   // year is there for the actions that run late.

@@ -32,6 +32,11 @@ struct Window {
 // just before it, its period, and the few years after it.
 constexpr Window kPlanWindow = {kYearsBeforePeriod, kYearsAfterPeriod};
 
+// RescheduleAction, EditAction, ChangeTarget, RetireIndicator, RetireMission
+// and DropAxis: the changes the roll-up reads from their effective date,
+// which their optional `date` gives.
+bool IsDatedChange(std::string_view type);
+
 // The window of `field` (a data field, or "baseline.date" and the like) of
 // a command of type `type`.
 Window WindowOf(std::string_view type, std::string_view field);

@@ -130,6 +130,9 @@ Status CheckValue(const Field& f, const Json& v) {
       return Status::Ok();
     case Kind::kDate:
       return CheckDate(name, v);
+    case Kind::kTrue:
+      if (v != true) return Bad(name, "must be true (or left out)");
+      return Status::Ok();
     case Kind::kMeasure:
       return CheckMeasure(name, v);
     case Kind::kBudget:

@@ -75,6 +75,7 @@ enum class Kind {
   kDatedValue,  // {value: measure, date: date}
   kEvidence,    // {source: name, date: date}
   kAttachedTo,  // "plan" | "axis:ID" | "action:ID"
+  kTrue,        // true (a flag that is only ever set)
 };
 
 struct Field {

@@ -6,6 +6,7 @@
 #include "engine/plan/command_checks.h"
 #include "engine/plan/command_fields.h"
 #include "engine/plan/command_internal.h"
+#include "engine/plan/model.h"
 #include "engine/util/time.h"
 
 namespace jalon::command_internal {
@@ -61,8 +62,11 @@ void AddActionRules(SpecTable& table) {
          {"owner", Kind::kName, false},
          {"budget_eur", Kind::kBudget, false},
          {"fte", Kind::kFte, false},
-         {"status", Kind::kEnum, false, {"planned", "started"}}},
-        nullptr,
+         {"status", Kind::kEnum, false, {"planned", "started"}},
+         {"reason", Kind::kText, false},
+         {"by", Kind::kName, false},
+         {"date", Kind::kDate, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
@@ -78,7 +82,8 @@ void AddActionRules(SpecTable& table) {
           if (d.contains("status") && (status == "done" || status == "cancelled")) {
             return Bad("status", "the action is " + status + "; its status can no longer change");
           }
-          return NeedOneOf(d, {"title", "owner", "budget_eur", "fte", "status"});
+          JALON_RETURN_IF_ERROR(NeedOneOf(d, {"title", "owner", "budget_eur", "fte", "status"}));
+          return NeedInDateOrder(d, *a, "budget_changes", "budget change");
         }}},
       {"ReportProgress",
        {"ProgressReported",
@@ -93,7 +98,8 @@ void AddActionRules(SpecTable& table) {
           auto a = NeedExisting(s.actions, d, "action", "action");
           if (!a.ok()) return a.status();
           const std::string axis = a->value("axis", "");
-          if (const auto ax = s.axes.Find(axis); ax && ax->value("dropped", false)) {
+          if (const auto ax = s.axes.FieldsOf(axis);
+              ax && DayOfMark(ax->Get("dropped")) != kNever) {
             return Bad("action", "its axis '" + axis + "' was dropped: no more progress reports");
           }
           if (a->value("status", "") == "cancelled")
@@ -110,8 +116,10 @@ void AddActionRules(SpecTable& table) {
          {"action", Kind::kId, true},
          {"start", Kind::kDate, false},
          {"due", Kind::kDate, false},
-         {"reason", Kind::kName, true}},
-        nullptr,
+         {"reason", Kind::kName, true},
+         {"by", Kind::kName, false},
+         {"date", Kind::kDate, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           auto a = NeedExisting(s.actions, d, "action", "action");
@@ -120,8 +128,10 @@ void AddActionRules(SpecTable& table) {
             return ClosedAction("action", *a, stage, "its dates are history and no longer move");
           }
           JALON_RETURN_IF_ERROR(NeedOneOf(d, {"start", "due"}));
-          return CheckStartDue(d.value("start", a->value("start", "")),
-                               d.value("due", a->value("due", "")),
+          JALON_RETURN_IF_ERROR(NeedInDateOrder(d, *a, "reschedules", "reschedule"));
+          const Action action = DecodeAction(d["action"].get<std::string>(), *a);
+          return CheckStartDue(d.value("start", DateOfDay(action.StartOn(kNever))),
+                               d.value("due", DateOfDay(action.DueOn(kNever))),
                                d.contains("due") ? "due" : "start");
         }}},
       {"CompleteAction",
@@ -136,6 +146,14 @@ void AddActionRules(SpecTable& table) {
           if (StageOf(s, a) == ActionStage::kAxisDropped) {
             return ClosedAction("action", a, ActionStage::kAxisDropped,
                                 "it left the plan with its axis; cancel it instead");
+          }
+          if (!d.contains("date")) return Status::Ok();
+          // An action is not completed before it starts.
+          const int32_t day = DayOf(d["date"].get<std::string>());
+          const int32_t start = DecodeAction(d["action"].get<std::string>(), a).StartOn(day);
+          if (day < start) {
+            return Bad("date", d["date"].get<std::string>() + " is before the action's start (" +
+                                   DateOfDay(start) + ")");
           }
           return Status::Ok();
         }}},

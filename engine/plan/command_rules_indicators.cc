@@ -63,20 +63,27 @@ void AddIndicatorRules(SpecTable& table) {
               return ClosedAction("attached_to", *a, stage, "it no longer counts in the gauges");
             }
           }
-          return CheckTargetAfterBaseline(d["target"]["date"].get<std::string>(),
-                                          d["baseline"]["date"].get<std::string>());
+          JALON_RETURN_IF_ERROR(CheckTargetAfterBaseline(d["target"]["date"].get<std::string>(),
+                                                         d["baseline"]["date"].get<std::string>()));
+          return CheckTargetSide(d["polarity"].get<std::string>(), d["baseline"], d["target"],
+                                 "target.value");
         }}},
       {"ChangeTarget",
        {"TargetChanged",
         {{"direction", Kind::kCode, true},
          {"indicator", Kind::kId, true},
          {"target", Kind::kDatedValue, true},
-         {"reason", Kind::kName, true}},
-        nullptr,
+         {"reason", Kind::kName, true},
+         {"by", Kind::kName, false},
+         {"date", Kind::kDate, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedLiveIndicator(s, d));
           const Json i = s.indicators.At(d["indicator"].get<std::string>());
+          JALON_RETURN_IF_ERROR(NeedInDateOrder(d, i, "target_changes", "target change"));
           const Json& baseline = i.value("baseline", Json::object());
+          JALON_RETURN_IF_ERROR(
+              CheckTargetSide(i.value("polarity", ""), baseline, d["target"], "target.value"));
           if (!baseline.contains("date") || !baseline["date"].is_string()) return Status::Ok();
           return CheckTargetAfterBaseline(d["target"]["date"].get<std::string>(),
                                           baseline["date"].get<std::string>());
@@ -85,8 +92,9 @@ void AddIndicatorRules(SpecTable& table) {
        {"IndicatorRetired",
         {{"direction", Kind::kCode, true},
          {"indicator", Kind::kId, true},
-         {"reason", Kind::kText, false}},
-        nullptr,
+         {"reason", Kind::kText, false},
+         {"date", Kind::kDate, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           return NeedActive(s, s.indicators, d, "indicator", "indicator", "retired",
                             "already retired");

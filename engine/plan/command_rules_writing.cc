@@ -8,6 +8,7 @@
 #include "engine/plan/command_checks.h"
 #include "engine/plan/command_fields.h"
 #include "engine/plan/command_internal.h"
+#include "engine/plan/model.h"
 #include "engine/util/time.h"
 
 namespace jalon::command_internal {
@@ -140,8 +141,9 @@ void AddWritingRules(SpecTable& table) {
        {"MissionRetired",
         {{"direction", Kind::kCode, true},
          {"mission", Kind::kId, true},
-         {"reason", Kind::kText, false}},
-        nullptr,
+         {"reason", Kind::kText, false},
+         {"date", Kind::kDate, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           return NeedActive(s, s.missions, d, "mission", "mission", "retired", "already retired");
         }}},
@@ -202,10 +204,15 @@ void AddWritingRules(SpecTable& table) {
        {"AxisDropped",
         {{"direction", Kind::kCode, true},
          {"axis", Kind::kId, true},
-         {"reason", Kind::kText, false}},
-        nullptr,
+         {"reason", Kind::kText, false},
+         {"date", Kind::kDate, false},
+         {"always", Kind::kTrue, false}},
+        "date",
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
+          // `always` is what an older document's bare "dropped": true means.
+          if (d.contains("always") && d.contains("date"))
+            return Bad("always", "an axis dropped at every date has no date");
           return NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>());
         }}},
       {"ProposeScenario",
@@ -239,7 +246,7 @@ void AddWritingRules(SpecTable& table) {
           for (const Json& axis : scenario->value("axes", Json::array())) {
             if (!axis.is_string()) continue;
             const std::optional<EntityFields> a = s.axes.FieldsOf(axis.get<std::string>());
-            if (a && a->Flag("dropped")) {
+            if (a && DayOfMark(a->Get("dropped")) != kNever) {
               return Bad("scenario", "scenario '" + d["scenario"].get<std::string>() +
                                          "' orders axis '" + axis.get<std::string>() +
                                          "', which was dropped");

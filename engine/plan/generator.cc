@@ -1,5 +1,6 @@
 #include "engine/plan/generator.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -36,6 +37,39 @@ const char* kThemes[] = {"l'accueil des usagers",      "la dématérialisation d
                          "la qualité de service",      "la formation des agents",
                          "les partenariats locaux",    "la maîtrise des coûts",
                          "l'information des familles", "la sécurité des équipements"};
+
+// The dated changes GeneratorOptions::dated_changes asks for, on the
+// action numbered `k` of its axis, which is the first axis if `first`.
+void AddDatedChanges(json& action, int k, bool first, int y_end) {
+  const int start_year = std::stoi(action["start"].get<std::string>().substr(0, 4));
+  const int due_year = std::stoi(action["due"].get<std::string>().substr(0, 4));
+  const bool done = action["status"] == "done";
+  if (k == 2 && !done) {
+    action["reschedules"] = json::array({{{"date", Date(start_year + 1, 2, 1)},
+                                          {"start", action["start"]},
+                                          {"due", Date(std::min(y_end, due_year + 1), 12, 31)},
+                                          {"reason", "Marché infructueux"},
+                                          {"by", "Direction"}}});
+  }
+  if (k == 3) {
+    action["budget_changes"] =
+        json::array({{{"date", Date(start_year + 1, 6, 15)},
+                      {"budget_eur", action["budget_eur"].get<int>() + 10000},
+                      {"fte", action["fte"]},
+                      {"reason", "Avenant au marché"},
+                      {"by", "Direction"}}});
+  }
+  if (k == 4 && first && !done) {
+    // Cancelled in its first autumn: the reports after that never came.
+    json kept = json::array();
+    for (const json& r : action["progress"]) {
+      if (r["date"].get<std::string>() <= Date(start_year, 11, 30)) kept.push_back(r);
+    }
+    action["progress"] = kept;
+    action["status"] = "cancelled";
+    action["cancelled"] = Date(start_year, 11, 30);
+  }
+}
 
 }  // namespace
 
@@ -117,17 +151,26 @@ json GeneratePlan(const std::string& code, uint64_t seed, const GeneratorOptions
               {{"date", Date(y, month, 28)}, {"percent", percent}, {"note", "Point d'étape"}});
         }
       }
-      doc["actions"].push_back(
-          {{"id", id},
-           {"axis", axis},
-           {"title", std::string("Action sur ") + kThemes[uniform(0, 7)]},
-           {"owner", "Service " + std::to_string(uniform(1, 9))},
-           {"start", Date(start_year, 1 + uniform(0, 11), 1)},
-           {"due", Date(due_year, 12, 31)},
-           {"budget_eur", uniform(0, 20) * 5000},
-           {"fte", uniform(0, 8) * 0.5},
-           {"status", percent >= 100 ? "done" : (percent > 0 ? "started" : "planned")},
-           {"progress", progress}});
+      json action = {{"id", id},
+                     {"axis", axis},
+                     {"title", std::string("Action sur ") + kThemes[uniform(0, 7)]},
+                     {"owner", "Service " + std::to_string(uniform(1, 9))},
+                     {"start", Date(start_year, 1 + uniform(0, 11), 1)},
+                     {"due", Date(due_year, 12, 31)},
+                     {"budget_eur", uniform(0, 20) * 5000},
+                     {"fte", uniform(0, 8) * 0.5},
+                     {"status", percent >= 100 ? "done" : (percent > 0 ? "started" : "planned")},
+                     {"progress", progress}};
+      if (percent >= 100) {
+        for (const json& r : progress) {
+          if (r["percent"] == 100) {
+            action["completed"] = r["date"];
+            break;
+          }
+        }
+      }
+      if (o.dated_changes) AddDatedChanges(action, k, a == 1, y_end);
+      doc["actions"].push_back(std::move(action));
     }
     for (int k = 1; k <= o.indicators_per_axis; ++k) {
       const std::string id = Numbered("I", ++indicator_number);
@@ -146,18 +189,31 @@ json GeneratePlan(const std::string& code, uint64_t seed, const GeneratorOptions
                                   {"comment", ""}});
         }
       }
-      doc["indicators"].push_back(
-          {{"id", id},
-           {"attached_to", k == 1 ? "axis:" + axis : "action:" + axis + ".1"},
-           {"kind", k == 3 ? "evaluation" : "output"},
-           {"name", std::string("Indicateur de ") + kThemes[uniform(0, 7)]},
-           {"unit", "%"},
-           {"polarity", increase ? "increase" : "decrease"},
-           {"baseline", {{"value", baseline}, {"date", Date(y0 - 1, 12, 31)}}},
-           {"target", {{"value", target}, {"date", Date(y_end - 1, 12, 31)}}},
-           {"frequency", o.monthly ? "monthly" : "quarterly"},
-           {"source", "Tableau de suivi"},
-           {"measurements", measurements}});
+      json indicator = {{"id", id},
+                        {"attached_to", k == 1 ? "axis:" + axis : "action:" + axis + ".1"},
+                        {"kind", k == 3 ? "evaluation" : "output"},
+                        {"name", std::string("Indicateur de ") + kThemes[uniform(0, 7)]},
+                        {"unit", "%"},
+                        {"polarity", increase ? "increase" : "decrease"},
+                        {"baseline", {{"value", baseline}, {"date", Date(y0 - 1, 12, 31)}}},
+                        {"target", {{"value", target}, {"date", Date(y_end - 1, 12, 31)}}},
+                        {"frequency", o.monthly ? "monthly" : "quarterly"},
+                        {"source", "Tableau de suivi"},
+                        {"measurements", measurements}};
+      if (o.dated_changes && k == 2) {
+        // Revised at the mid-term: a little less ambitious.
+        const double revised = increase ? target - 2 : target + 0.5;
+        indicator["target_changes"] =
+            json::array({{{"date", Date(y0 + 2, 1, 15)},
+                          {"target", {{"value", revised}, {"date", Date(y_end - 1, 12, 31)}}},
+                          {"reason", "Révision à mi-parcours"},
+                          {"by", "Comité de pilotage"}}});
+      }
+      if (o.dated_changes && k == 3 && a == 1) indicator["retired"] = Date(y0 + 3, 1, 31);
+      doc["indicators"].push_back(std::move(indicator));
+    }
+    if (o.dated_changes && o.axes >= 3 && a == o.axes) {
+      doc["axes"].back()["dropped"] = Date(y0 + 2, 9, 30);
     }
   }
   doc["scenarios"].push_back(

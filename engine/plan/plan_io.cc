@@ -37,11 +37,34 @@ Json Pick(const Json& from, std::initializer_list<const char*> keys) {
   return out;
 }
 
+// A "dropped" or "retired" mark: false, true, or the date it took effect.
+Status CheckMark(const Json& item, const char* key, const std::string& path) {
+  if (!item.contains(key) || item[key].is_boolean() || item[key].is_string()) return Status::Ok();
+  return BadPath(path + "." + key, "must be a date, true or false");
+}
+
+// The date of a mark, or empty if it is a boolean or absent.
+std::string MarkDate(const Json& item, const char* key) {
+  return item.contains(key) && item[key].is_string() ? item[key].get<std::string>() : "";
+}
+
+bool Marked(const Json& item, const char* key) {
+  return item.contains(key) && (item[key].is_string() || item[key] == true);
+}
+
+// The later of two ISO dates (the other if one is empty or not a date).
+std::string LaterDate(const std::string& a, const std::string& b) {
+  if (!ParseDate(a).ok()) return b;
+  if (!ParseDate(b).ok()) return a;
+  return a < b ? b : a;
+}
+
 class Builder {
  public:
   Builder(std::string code, std::optional<Instant> dated) : code_(std::move(code)), dated_(dated) {}
 
-  void Add(std::string type, Json data, std::string path, std::set<std::string> injected = {}) {
+  ImportStep& Add(std::string type, Json data, std::string path,
+                  std::set<std::string> injected = {}) {
     ImportStep step;
     step.command.type = std::move(type);
     step.injected = std::move(injected);
@@ -57,6 +80,7 @@ class Builder {
     step.command.effective_at = dated_;
     step.path = std::move(path);
     steps_.push_back(std::move(step));
+    return steps_.back();
   }
   std::vector<ImportStep> Take() { return std::move(steps_); }
 
@@ -151,12 +175,16 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
       data["mission"] = m.value("id", Json());
       b.Add("AssessMission", data, path);
     }
-    if (m.value("retired", false) == true)
-      b.Add("RetireMission", {{"mission", m.value("id", Json())}}, path);
+    JALON_RETURN_IF_ERROR(CheckMark(m, "retired", path));
+    if (Marked(m, "retired")) {
+      Json data = {{"mission", m.value("id", Json())}};
+      if (!MarkDate(m, "retired").empty()) data["date"] = m["retired"];
+      b.Add("RetireMission", data, path + ".retired", {"date"});
+    }
   }
 
   const Json& axes = ArrayOr(doc, "axes");
-  std::vector<std::pair<Json, std::string>> drops;
+  std::vector<std::pair<Json, std::string>> drops;  // DropAxis data, path
   for (size_t i = 0; i < axes.size(); ++i) {
     const Json& a = axes[i];
     const std::string path = At("axes", i);
@@ -172,9 +200,17 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
       v["axis"] = a.value("id", Json());
       b.Add("ValidateAxis", v, path + ".validation");
     }
-    if (a.contains("dropped") && !a["dropped"].is_boolean())
-      return BadPath(path + ".dropped", "must be true or false");
-    if (a.value("dropped", false)) drops.emplace_back(a.value("id", Json()), path);
+    JALON_RETURN_IF_ERROR(CheckMark(a, "dropped", path));
+    if (Marked(a, "dropped")) {
+      // A bare true (an older document): left out at every date.
+      Json data = {{"axis", a.value("id", Json())}};
+      if (MarkDate(a, "dropped").empty()) {
+        data["always"] = true;
+      } else {
+        data["date"] = a["dropped"];
+      }
+      drops.emplace_back(std::move(data), path + ".dropped");
+    }
   }
 
   const Json& scenarios = ArrayOr(doc, "scenarios");
@@ -193,14 +229,22 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
   // Completions and cancellations come after the indicators: an indicator
   // was defined on its action while the action was open (one cannot be
   // defined on a cancelled action), and the import replays that order.
-  std::vector<std::tuple<std::string, Json, std::string>> closings;
+  struct Closing {
+    std::string type;
+    Json data;
+    std::string path;
+    std::set<std::string> injected;
+    bool fallback = false;  // its date is DESIGN's fallback, kept by today
+  };
+  std::vector<Closing> closings;
   const Json& actions = ArrayOr(doc, "actions");
   for (size_t i = 0; i < actions.size(); ++i) {
     const Json& a = actions[i];
     const std::string path = At("actions", i);
-    JALON_RETURN_IF_ERROR(CheckObject(a, path,
-                                      {"id", "axis", "title", "owner", "start", "due", "budget_eur",
-                                       "fte", "status", "progress", "reschedules"}));
+    JALON_RETURN_IF_ERROR(
+        CheckObject(a, path,
+                    {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status",
+                     "progress", "reschedules", "budget_changes", "completed", "cancelled"}));
     Json data = Pick(a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte"});
     const Json status = a.value("status", Json("planned"));
     if (status != "planned" && status != "started" && status != "done" && status != "cancelled") {
@@ -209,35 +253,85 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
     if (status == "started") data["status"] = "started";
     JALON_RETURN_IF_ERROR(CheckArray(a, "reschedules", path + ".reschedules"));
     const Json& reschedules = ArrayOr(a, "reschedules");
-    if (!reschedules.empty()) {  // plan with the original dates, then replay each change
+    // An older document's reschedules are {from, to, reason}: the action
+    // holds the last dates, the first `from` the planned ones.
+    const bool old_reschedules =
+        !reschedules.empty() && reschedules[0].is_object() && reschedules[0].contains("from");
+    if (old_reschedules) {
       JALON_RETURN_IF_ERROR(
           CheckObject(reschedules[0], At(path + ".reschedules", 0), {"from", "to", "reason"}));
-      if (reschedules[0].contains("from") && reschedules[0]["from"].is_object()) {
+      if (reschedules[0]["from"].is_object()) {
         data.update(Pick(reschedules[0]["from"], {"start", "due"}));
       }
     }
     b.Add("PlanAction", data, path);
+    std::string start = a.value("start", ""), due = a.value("due", "");
     for (size_t k = 0; k < reschedules.size(); ++k) {
       const std::string rpath = At(path + ".reschedules", k);
-      JALON_RETURN_IF_ERROR(CheckObject(reschedules[k], rpath, {"from", "to", "reason"}));
-      Json r = reschedules[k].contains("to") && reschedules[k]["to"].is_object()
-                   ? Pick(reschedules[k]["to"], {"start", "due"})
-                   : Json::object();
-      r.update(Pick(reschedules[k], {"reason"}));
+      Json r;
+      if (old_reschedules) {
+        JALON_RETURN_IF_ERROR(CheckObject(reschedules[k], rpath, {"from", "to", "reason"}));
+        r = reschedules[k].contains("to") && reschedules[k]["to"].is_object()
+                ? Pick(reschedules[k]["to"], {"start", "due"})
+                : Json::object();
+        r.update(Pick(reschedules[k], {"reason"}));
+      } else {
+        JALON_RETURN_IF_ERROR(
+            CheckObject(reschedules[k], rpath, {"date", "start", "due", "reason", "by"}));
+        r = Pick(reschedules[k], {"date", "start", "due", "reason", "by"});
+      }
+      if (r.contains("start") && r["start"].is_string()) start = r["start"];
+      if (r.contains("due") && r["due"].is_string()) due = r["due"];
       r["action"] = a.value("id", Json());
       b.Add("RescheduleAction", r, rpath);
     }
+    JALON_RETURN_IF_ERROR(CheckArray(a, "budget_changes", path + ".budget_changes"));
+    const Json& budget_changes = ArrayOr(a, "budget_changes");
+    for (size_t k = 0; k < budget_changes.size(); ++k) {
+      const std::string cpath = At(path + ".budget_changes", k);
+      JALON_RETURN_IF_ERROR(
+          CheckObject(budget_changes[k], cpath, {"date", "budget_eur", "fte", "reason", "by"}));
+      Json c = Pick(budget_changes[k], {"date", "budget_eur", "fte", "reason", "by"});
+      c["action"] = a.value("id", Json());
+      b.Add("EditAction", c, cpath);
+    }
     JALON_RETURN_IF_ERROR(CheckArray(a, "progress", path + ".progress"));
     const Json& progress = ArrayOr(a, "progress");
+    std::string last_report;
     for (size_t k = 0; k < progress.size(); ++k) {
       const std::string ppath = At(path + ".progress", k);
       JALON_RETURN_IF_ERROR(CheckObject(progress[k], ppath, {"date", "percent", "note"}));
       Json p = progress[k];
+      if (p.contains("date") && p["date"].is_string())
+        last_report = LaterDate(last_report, p["date"]);
       p["action"] = a.value("id", Json());
       b.Add("ReportProgress", p, ppath);
     }
-    if (status == "done") closings.emplace_back("CompleteAction", a.value("id", Json()), path);
-    if (status == "cancelled") closings.emplace_back("CancelAction", a.value("id", Json()), path);
+    for (const auto& [key, closed] : {std::pair{"completed", "done"}, {"cancelled", "cancelled"}}) {
+      if (!a.contains(key)) continue;
+      if (!a[key].is_string()) return BadPath(path + "." + key, "must be a date");
+      if (status != closed) {
+        return BadPath(path + "." + key,
+                       std::string("only an action whose status is ") + closed + " has this date");
+      }
+    }
+    if (status != "done" && status != "cancelled") continue;
+    const char* key = status == "done" ? "completed" : "cancelled";
+    Closing c{status == "done" ? "CompleteAction" : "CancelAction",
+              {{"action", a.value("id", Json())}},
+              path + "." + key,
+              {"date"}};
+    if (a.contains(key)) {
+      c.data["date"] = a[key];
+    } else {
+      // DESIGN's fallback: the last progress report, else the due date
+      // (done) or the start (cancelled), and not before the start.
+      c.path = path + ".status";
+      c.fallback = true;
+      const std::string date = last_report.empty() ? (status == "done" ? due : start) : last_report;
+      if (ParseDate(date).ok()) c.data["date"] = LaterDate(date, start);
+    }
+    closings.push_back(std::move(c));
   }
 
   const Json& indicators = ArrayOr(doc, "indicators");
@@ -252,7 +346,11 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
                            "target", "frequency", "source"});
     JALON_RETURN_IF_ERROR(CheckArray(ind, "target_changes", path + ".target_changes"));
     const Json& changes = ArrayOr(ind, "target_changes");
-    if (!changes.empty() && changes[0].is_object() && changes[0].contains("from")) {
+    // An older document's changes are {from, to, reason}, its `target` the
+    // last one; now `target` is the initial one and each change is dated.
+    const bool old_changes = !changes.empty() && changes[0].is_object() &&
+                             (changes[0].contains("from") || changes[0].contains("to"));
+    if (old_changes && changes[0].contains("from")) {
       data["target"] = changes[0]["from"];  // defined with the initial target
     }
     b.Add("DefineIndicator", data, path);
@@ -282,16 +380,23 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
     }
     for (size_t k = 0; k < changes.size(); ++k) {
       const std::string tpath = At(path + ".target_changes", k);
-      JALON_RETURN_IF_ERROR(CheckObject(changes[k], tpath, {"from", "to", "reason"}));
       Json change = {{"indicator", ind.value("id", Json())}};
-      if (changes[k].contains("to")) change["target"] = changes[k]["to"];
-      change.update(Pick(changes[k], {"reason"}));
+      if (old_changes) {
+        JALON_RETURN_IF_ERROR(CheckObject(changes[k], tpath, {"from", "to", "reason"}));
+        if (changes[k].contains("to")) change["target"] = changes[k]["to"];
+        change.update(Pick(changes[k], {"reason"}));
+      } else {
+        JALON_RETURN_IF_ERROR(CheckObject(changes[k], tpath, {"date", "target", "reason", "by"}));
+        change.update(Pick(changes[k], {"date", "target", "reason", "by"}));
+      }
       b.Add("ChangeTarget", change, tpath);
     }
-    if (ind.contains("retired") && !ind["retired"].is_boolean())
-      return BadPath(path + ".retired", "must be true or false");
-    if (ind.value("retired", false))
-      b.Add("RetireIndicator", {{"indicator", ind.value("id", Json())}}, path);
+    JALON_RETURN_IF_ERROR(CheckMark(ind, "retired", path));
+    if (Marked(ind, "retired")) {
+      Json data = {{"indicator", ind.value("id", Json())}};
+      if (!MarkDate(ind, "retired").empty()) data["date"] = ind["retired"];
+      b.Add("RetireIndicator", data, path + ".retired", {"date"});
+    }
   }
 
   const Json& reviews = ArrayOr(doc, "reviews");
@@ -300,16 +405,28 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
         CheckObject(reviews[i], At("reviews", i), {"date", "participants", "decisions"}));
     b.Add("HoldReview", reviews[i], At("reviews", i));
   }
-  for (auto& [type, action, path] : closings) b.Add(type, {{"action", action}}, path + ".status");
-  for (auto& [axis, path] : drops) b.Add("DropAxis", {{"axis", axis}}, path);
+  for (Closing& c : closings) {
+    b.Add(c.type, std::move(c.data), std::move(c.path), std::move(c.injected)).fallback_date =
+        c.fallback;
+  }
+  for (auto& [data, path] : drops) b.Add("DropAxis", data, path, {"date", "always"});
   return b.Take();
 }
 
 Result<Decision> DecideImport(const std::vector<ImportStep>& steps, Instant now) {
   PlanState scratch;
   Decision all;
+  const std::string today = FormatDate(now);
   for (const ImportStep& step : steps) {
-    auto decision = Decide(scratch, step.command, now);
+    const Command* command = &step.command;
+    Command kept_by_today;
+    if (step.fallback_date && command->data.contains("date") && command->data["date"].is_string() &&
+        command->data["date"].get<std::string>() > today) {
+      kept_by_today = *command;
+      kept_by_today.data["date"] = today;
+      command = &kept_by_today;
+    }
+    auto decision = Decide(scratch, *command, now);
     if (!decision.ok()) {
       auto [field, rule] = SplitFieldError(decision.status().message());
       const std::string head = field.substr(0, field.find_first_of(".["));
@@ -321,6 +438,8 @@ Result<Decision> DecideImport(const std::vector<ImportStep>& steps, Instant now)
       Event applied;
       applied.type = e.type;
       applied.position = applied.version = scratch.version + 1;
+      applied.effective_at = e.effective_at;
+      applied.recorded_at = now;
       JALON_RETURN_IF_ERROR(scratch.Apply(applied, DecodePayload(e.payload).value()));
       all.events.push_back(std::move(e));
     }
@@ -329,7 +448,34 @@ Result<Decision> DecideImport(const std::vector<ImportStep>& steps, Instant now)
   return all;
 }
 
-Json ExportPlan(const PlanState& s) {
+namespace {
+
+// An action as the document has it: its initial dates, budget and staff at
+// the top, its changes after them (model.h has the state's shape).
+Json ExportAction(const PlanState& s, const std::string& id) {
+  Json a = s.ActionJson(id);
+  if (const auto planned = a.find("planned"); planned != a.end()) {
+    for (const auto& [key, value] : planned->items()) a[key] = value;
+    a.erase("planned");
+  }
+  return a;
+}
+
+Json ExportIndicator(const PlanState& s, const std::string& id, ExportDetail detail) {
+  Json i = s.IndicatorJson(id);
+  if (const auto initial = i.find("initial_target"); initial != i.end()) {
+    i["target"] = *initial;
+    i.erase("initial_target");
+  }
+  if (detail == ExportDetail::kDocument && i.contains("target_changes")) {
+    for (Json& c : i["target_changes"]) c.erase("recorded");
+  }
+  return i;
+}
+
+}  // namespace
+
+Json ExportPlan(const PlanState& s, ExportDetail detail) {
   Json doc = {{"format", kPlanFormat}, {"direction", s.direction}};
   if (s.plan_open()) doc["plan"] = s.plan;
   Json sections = s.sections;
@@ -340,8 +486,8 @@ Json ExportPlan(const PlanState& s) {
   doc["axes"] = s.axes.ToJson();
   doc["scenarios"] = s.scenarios.ToJson();
   Json actions = Json::array(), indicators = Json::array();
-  for (const auto& id : s.actions.ids()) actions.push_back(s.ActionJson(id));
-  for (const auto& id : s.indicators.ids()) indicators.push_back(s.IndicatorJson(id));
+  for (const auto& id : s.actions.ids()) actions.push_back(ExportAction(s, id));
+  for (const auto& id : s.indicators.ids()) indicators.push_back(ExportIndicator(s, id, detail));
   doc["actions"] = std::move(actions);
   doc["indicators"] = std::move(indicators);
   Json reviews = Json::array();

@@ -3,9 +3,15 @@
 // the same JSON, key order aside.
 //
 // Export adds, only where they exist, the fields that make later changes
-// survive a round trip: "retired" (missions, indicators), "reschedules"
-// (actions), "target_changes" (indicators) and "corrections" (measurements).
-// Import reads them back as the commands that made them.
+// survive a round trip, each change with its effective date (DESIGN.md,
+// "Dated changes in jalon.plan/1"): "retired" (missions, indicators) and
+// "dropped" (axes) as dates; an action's "reschedules", "budget_changes",
+// "completed" or "cancelled"; an indicator's "target_changes"; and
+// "corrections" (measurements). An action's start, due, budget_eur and fte
+// and an indicator's target are the initial ones. Import reads them back as
+// the dated commands that made them, so that the plan reads the same at
+// every date; it still reads the older shape (reschedules and target
+// changes as {from, to}, boolean marks), with DESIGN's fallbacks.
 #pragma once
 
 #include <set>
@@ -25,6 +31,9 @@ struct ImportStep {
   // Data fields the importer added (the direction, the parent's id): an error
   // on them is named by `path` alone.
   std::set<std::string> injected;
+  // The data's `date` is DESIGN's fallback for a date the document left out
+  // (a done action's completion): DecideImport keeps it by today.
+  bool fallback_date = false;
 };
 
 // Turns a document into commands in dependency order. Structural errors
@@ -37,6 +46,9 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc);
 // Errors name the JSON path: "axes[1].validation.date: not a date".
 Result<Decision> DecideImport(const std::vector<ImportStep>& steps, Instant now);
 
-Json ExportPlan(const PlanState& state);
+// kShow adds what a reader of the plan wants and a document leaves out: when
+// each target change was recorded.
+enum class ExportDetail { kDocument, kShow };
+Json ExportPlan(const PlanState& state, ExportDetail detail = ExportDetail::kDocument);
 
 }  // namespace jalon

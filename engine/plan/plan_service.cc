@@ -439,7 +439,7 @@ Result<PlanState> PlanService::State(const std::string& code, const TimeQuery& w
 Result<Json> PlanService::Show(const std::string& code, const TimeQuery& when) const {
   auto state = State(code, when);
   if (!state.ok()) return state.status();
-  Json out = ExportPlan(*state);
+  Json out = ExportPlan(*state, ExportDetail::kShow);
   out["version"] = state->version;
   out["position"] = state->last_position;
   out["plan_hash"] = ToHex(state->last_hash);
@@ -457,8 +457,11 @@ Result<Json> PlanService::Export(const std::string& code, const TimeQuery& when)
 
 Result<Json> PlanService::Dashboard(const std::string& code, std::optional<Instant> at,
                                     const TimeQuery& when) const {
-  if (!when.as_of && !when.position && !when.effective_at) {
-    auto current = CurrentDashboard(code, at);
+  if (!when.as_of && !when.position) {
+    // The dashboard at a business date is the plan as it stood then, as
+    // known now (PlanAt): `effective_at` is that date when `at` is not
+    // given, and reads the current plan like any other date.
+    auto current = CurrentDashboard(code, at ? at : when.effective_at);
     if (!current.ok()) return current.status();
     return *current->json;
   }

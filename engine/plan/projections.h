@@ -69,9 +69,10 @@ struct ProjectionsOptions {
 
 class Projections {
  public:
-  // Bump when PlanState::Encode changes: a snapshot of another format is
-  // ignored and the log replayed instead.
-  static constexpr uint32_t kSnapshotFormat = 5;
+  // Bump when PlanState::Encode changes, or what an event does to the state
+  // (apply.cc): a snapshot of another format is ignored and the log
+  // replayed instead.
+  static constexpr uint32_t kSnapshotFormat = 6;
   // A time-travel query that replays at least this many events of a stream
   // leaves a snapshot of where it stopped.
   static constexpr uint64_t kStreamSnapshotEvery = 256;
@@ -105,6 +106,9 @@ class Projections {
   // `date`) are left out with it; a damaged event is still an error.
   // With `max_position`, only the events recorded up to that position count:
   // the plan as it stood at a meeting, even for history loaded by an import.
+  // It chooses which events count, never how a figure is computed: figures
+  // are read from its result through PlanAt (plan_at.h), and the dashboard
+  // at a date reads the plan as known now, not this.
   Result<PlanState> AtEffective(const std::string& code, Instant date,
                                 uint64_t max_position = UINT64_MAX) const;
 

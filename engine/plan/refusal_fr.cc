@@ -72,6 +72,25 @@ const std::vector<Wording>& Wordings() {
         {"(\\S+) is before the baseline's date \\((\\S+)\\)",
          "$1 est antérieur à la date de la valeur de référence ($2)"},
         {"must be after period_start", "doit être postérieure au début de la période"},
+        {"(\\S+) is before the last reschedule \\((\\S+)\\).*",
+         "$1 est antérieur à la dernière replanification ($2) : les changements s'enregistrent "
+         "dans l'ordre des dates"},
+        {"(\\S+) is before the last budget change \\((\\S+)\\).*",
+         "$1 est antérieur au dernier changement de budget ($2) : les changements s'enregistrent "
+         "dans l'ordre des dates"},
+        {"(\\S+) is before the last target change \\((\\S+)\\).*",
+         "$1 est antérieur au dernier changement de cible ($2) : les changements s'enregistrent "
+         "dans l'ordre des dates"},
+        {"(\\S+) is before the last (.*) \\((\\S+)\\).*",
+         "$1 est antérieur au dernier changement du même genre ($3) : les changements "
+         "s'enregistrent dans l'ordre des dates"},
+        {"(\\S+) is below the baseline \\((\\S+)\\) of an increasing indicator",
+         "$1 est inférieur à la valeur de référence ($2) d'un indicateur à la hausse"},
+        {"(\\S+) is before the action's start \\((\\S+)\\)",
+         "$1 est antérieur au début de l'action ($2)"},
+        {"an axis dropped at every date has no date",
+         "un axe abandonné à toutes les dates n'a pas de date d'abandon"},
+        {"must be true \\(or left out\\)", "doit valoir vrai, ou être omis"},
         {"a plan's period lasts at most (\\d+) years",
          "la période d'un projet dure au plus $1 ans"},
         {"no action '(.*)' in this plan", "aucune action « $1 » dans ce projet"},

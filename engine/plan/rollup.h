@@ -5,12 +5,14 @@
 //
 // Figures are percentages 0-100, rounded to 2 decimals only when rendered
 // (Round2), so that every output agrees to the last digit. Unknown figures
-// are std::nullopt and render as null. Pure functions; thread-safe.
+// are std::nullopt and render as null. Every figure reads the plan as it
+// stood on the query date (PlanAt). Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "engine/plan/plan_at.h"
 #include "engine/plan/plan_state.h"
 #include "engine/util/time.h"
 
@@ -20,43 +22,43 @@ struct RollupOptions {
   double on_track_ratio = 0.9;  // on_track if progress >= ratio x expected
 };
 
-// An action's progress at `at`: latest report by effective date (ties: the
-// later report), 0 without one, 100 if done.
-double ActionProgress(const PlanState& plan, const std::string& action_id, Instant at);
-// done | cancelled | not_started | late | on_track | at_risk
-std::string ActionStatus(const PlanState& plan, const std::string& action_id, Instant at,
-                         const RollupOptions& options);
+// done | cancelled | not_started | late | on_track | at_risk, with the
+// start and due date in force on the day.
+std::string ActionStatus(const PlanAt& plan, const Action& action, const RollupOptions& options);
 // An axis's execution: budget-weighted mean of its counted actions (plain
-// mean if none has a budget); nullopt if it has no counted action.
-std::optional<double> AxisExecution(const PlanState& plan, const std::string& axis_id, Instant at);
-// The latest measurement (after corrections) with date <= at, or nullopt.
-std::optional<Measurement> LatestMeasurement(const PlanState& plan, const std::string& indicator_id,
-                                             Instant at);
+// mean if none has a budget), budgets as in force; nullopt if it has no
+// counted action or was dropped.
+std::optional<double> AxisExecution(const PlanAt& plan, const std::string& axis_id);
 // 100 x clamp((latest - baseline) / (target - baseline), 0, 1), or the
-// maintain_above/maintain_below rule, for an indicator's JSON and a value.
+// maintain_above/maintain_below rule, against `target`.
+double AttainmentOf(const Indicator& indicator, const DatedValue& target, double latest);
+// The same against the indicator's current target, for an indicator's
+// entity JSON.
 double AttainmentOf(const Json& indicator, double latest);
-// The attainment at `at`; nullopt if not measured by then.
-std::optional<double> Attainment(const PlanState& plan, const std::string& indicator_id,
-                                 Instant at);
-// The target the indicator was defined with, before any ChangeTarget.
-Json InitialTarget(const Json& indicator);
+// The attainment against the target in force; nullopt if not measured.
+std::optional<double> Attainment(const PlanAt& plan, const Indicator& indicator);
 // The expected trajectory: the straight line from the baseline (value,
-// date) to the current target (value, date), held flat outside that span.
-// For maintain_above/maintain_below the target itself.
-double ExpectedValue(const Json& indicator, int32_t day);
+// date) to `target` (value, date), held flat outside that span. For
+// maintain_above/maintain_below the target itself.
+double ExpectedValue(const Indicator& indicator, const DatedValue& target, int32_t day);
 // not_measured | retired | on_track | off_track. An indicator is on track
 // when its latest measurement has covered at least on_track_ratio of the
-// distance the trajectory expected by that measurement's date (the
-// maintain rules: when it holds), the same ratio as ActionStatus uses.
-std::string IndicatorTrajectory(const PlanState& plan, const std::string& indicator_id, Instant at,
+// distance the trajectory to the target in force expected by that
+// measurement's date (the maintain rules: when it holds), the same ratio as
+// ActionStatus uses.
+std::string IndicatorTrajectory(const PlanAt& plan, const Indicator& indicator,
                                 const RollupOptions& options);
 
 // Why an axis's two figures are what they are: the rule, and each input
 // with its value and weight ({figure, at, execution: {value, rule, inputs},
 // performance: {...}}). Computed by the same code as the dashboard.
-Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at);
+Json ExplainAxis(const PlanAt& plan, const std::string& axis_id);
 
 // The dashboard JSON of DESIGN.md ("Dashboard JSON"), with extra fields.
+Json Dashboard(const PlanAt& plan, const RollupOptions& options = {});
+
+// The same, reading `plan` at `at` (PlanAt).
+Json ExplainAxis(const PlanState& plan, const std::string& axis_id, Instant at);
 Json Dashboard(const PlanState& plan, Instant at, const RollupOptions& options = {});
 
 double Round2(double x);

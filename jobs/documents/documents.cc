@@ -295,6 +295,8 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
   }
   Json missions = Json::array();
   for (const auto& [id, m] : state.missions.items()) {
+    const Mission mission = DecodeMission(id, m);
+    if (mission.RetiredOn(today)) continue;
     Json strong = Json::array();
     for (const char* group : {"values", "ambitions"}) {
       if (!m.contains(group)) continue;
@@ -304,8 +306,8 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
       }
     }
     missions.push_back({{"id", id},
-                        {"title", m.value("title", "")},
-                        {"description", m.value("description", "")},
+                        {"title", mission.title},
+                        {"description", mission.description},
                         {"strongest", std::move(strong)}});
   }
   // Key actions: per axis, the three with the largest budget (then the
@@ -334,7 +336,7 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
   }
   Json indicators = Json::array();
   for (const Json& ind : dash["indicators"]) {
-    if (!ind["retired"].get<bool>()) indicators.push_back(ind);
+    if (ind["counted"].get<bool>()) indicators.push_back(ind);  // those in the plan that day
   }
   // Next dates: the cycle's next occurrences, then the next action deadlines.
   Json next = Json::array();

@@ -1,6 +1,7 @@
 #include "jobs/evaluation/evaluation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "engine/plan/rollup.h"
@@ -18,6 +19,12 @@ std::string ClosingStatus(const Json& dashboard_indicator, bool measured) {
   return "partial";
 }
 
+// A whole number as an integer, as the plan's documents write it.
+Json Number(double x) {
+  if (std::floor(x) == x && std::abs(x) < 1e15) return static_cast<int64_t>(x);
+  return x;
+}
+
 }  // namespace
 
 Result<Json> EvaluationData(const PlanService& service, const std::string& code,
@@ -29,13 +36,14 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
   const Instant end = ParseDate(state.plan.value("period_end", "")).value();
   const Instant today = std::chrono::floor<std::chrono::days>(service.clock().Now());
   const Instant when = at.value_or(std::min(today, end));
-  const Json dash = Dashboard(state, when, service.rollup());
+  const PlanAt plan(state, when);
+  const Json dash = Dashboard(plan, service.rollup());
   const int32_t grace = static_cast<int32_t>(options.indicator_grace_days);
 
   Json indicators = Json::array(), measurements = Json::array(), target_changes = Json::array();
   for (const Json& d : dash["indicators"]) {
     const std::string id = d["id"];
-    const Json ind = state.indicators.At(id);
+    const Indicator& ind = *plan.FindIndicator(id);
     Json series = Json::array();
     int late = 0;
     uint64_t final_position = 0;
@@ -67,15 +75,15 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
     }
     indicators.push_back(
         {{"id", id},
-         {"name", ind.value("name", "")},
-         {"kind", ind.value("kind", "")},
-         {"unit", ind.value("unit", "")},
-         {"attached_to", ind.value("attached_to", "")},
-         {"polarity", ind.value("polarity", "")},
-         {"frequency", ind.value("frequency", "")},
-         {"baseline", ind.value("baseline", Json())},
-         {"initial_target", InitialTarget(ind)},
-         {"target", ind.value("target", Json())},
+         {"name", ind.name},
+         {"kind", ind.kind},
+         {"unit", ind.unit},
+         {"attached_to", ind.attached_to},
+         {"polarity", ind.polarity},
+         {"frequency", ind.frequency},
+         {"baseline", ind.baseline.ToJson()},
+         {"initial_target", ind.target.ToJson()},
+         {"target", plan.Target(ind).ToJson()},
          {"target_changes", changes},
          {"measurements", series},
          {"final_value", d["latest"]},
@@ -94,7 +102,8 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
     Json counted = Json::array();
     for (const Json& act : a["actions"]) {
       const std::string id = act["id"];
-      const Json full = state.actions.At(id);
+      const Action& full = *plan.FindAction(id);
+      const int32_t day = plan.day();
       const Json planned = trace.planned.contains(id) ? trace.planned[id] : Json::object();
       const Json resched = trace.reschedules.contains(id) ? trace.reschedules[id] : Json::array();
       std::string reasons;
@@ -105,15 +114,15 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
       const Json completed = trace.completed.contains(id) ? trace.completed[id] : Json();
       actions.push_back({{"id", id},
                          {"axis", axis_id},
-                         {"title", full.value("title", "")},
-                         {"owner", full.value("owner", "")},
+                         {"title", full.title},
+                         {"owner", full.owner},
                          {"planned_start", planned.value("start", Json())},
                          {"planned_due", planned.value("due", Json())},
-                         {"start", full.value("start", Json())},
-                         {"due", full.value("due", Json())},
+                         {"start", DateOfDay(full.StartOn(day))},
+                         {"due", DateOfDay(full.DueOn(day))},
                          {"completed_on", completed.is_object() ? completed["date"] : Json()},
-                         {"budget_eur", full.value("budget_eur", Json(0))},
-                         {"fte", full.value("fte", Json(0))},
+                         {"budget_eur", Number(full.BudgetOn(day))},
+                         {"fte", full.FteOn(day)},
                          {"progress", act["progress"]},
                          {"status", act["status"]},
                          {"reschedules", resched.size()},

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "engine/plan/model.h"
 #include "jobs/evaluation/evaluation_trace.h"
 
 namespace jalon::jobs {
@@ -65,7 +66,7 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
     }
   }
   for (const auto& [id, a] : s.axes.items()) {
-    if (!a.contains("validation") && !a.value("dropped", false)) {
+    if (!a.contains("validation") && DecodeAxis(id, a).dropped == kNever) {
       flag("axis_never_validated", "axis/" + id,
            "axe de progrès " + id + " jamais validé au regard des orientations politiques",
            Json::array({t.defined["axis/" + id]}));
@@ -77,13 +78,13 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
     if (at.starts_with("action:")) measured_actions.insert(at.substr(7));
   }
   for (const auto& [id, a] : s.actions.items()) {
-    if (a.value("status", "") == "cancelled" || measured_actions.contains(id)) continue;
+    if (DecodeAction(id, a).status == "cancelled" || measured_actions.contains(id)) continue;
     flag("action_without_indicator", "action/" + id,
          "action " + id + " sans indicateur qui lui soit rattaché",
          Json::array({t.planned[id].value("position", Json())}));
   }
   for (const auto& [id, ind] : s.indicators.items()) {
-    if (ind.value("retired", false) || !s.MeasurementsOf(id).empty()) continue;
+    if (DecodeIndicator(id, ind).retired != kNever || !s.MeasurementsOf(id).empty()) continue;
     flag("indicator_never_measured", "indicator/" + id, "indicateur " + id + " jamais mesuré",
          Json::array({t.defined["indicator/" + id]}));
   }

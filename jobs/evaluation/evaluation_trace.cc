@@ -33,10 +33,11 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
   if (type == "ActionRescheduled") {
     Json& list = t.reschedules[str("action")];
     if (list.is_null()) list = Json::array();
-    list.push_back({{"start", p.value("start", Json())},
+    list.push_back({{"date", p.value("date", FormatDate(e.effective_at))},
+                    {"start", p.value("start", Json())},
                     {"due", p.value("due", Json())},
                     {"reason", p.value("reason", "")},
-                    {"by", e.actor},
+                    {"by", p.value("by", e.actor)},
                     {"recorded_at", FormatInstant(e.recorded_at)},
                     {"position", e.position}});
   }
@@ -44,10 +45,11 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
     Json& list = t.target_changes[str("indicator")];
     if (list.is_null()) list = Json::array();
     const std::optional<Json> ind = before.indicators.Find(str("indicator"));
-    list.push_back({{"from", ind ? ind->value("target", Json()) : Json()},
+    list.push_back({{"date", p.value("date", FormatDate(e.effective_at))},
+                    {"from", ind ? ind->value("target", Json()) : Json()},
                     {"to", p.value("target", Json())},
                     {"reason", p.value("reason", "")},
-                    {"by", e.actor},
+                    {"by", p.value("by", e.actor)},
                     {"recorded_at", FormatInstant(e.recorded_at)},
                     {"position", e.position}});
   }

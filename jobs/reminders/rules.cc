@@ -4,6 +4,7 @@
 #include <climits>
 #include <set>
 
+#include "engine/plan/model.h"
 #include "engine/util/sha256.h"
 
 namespace jalon::jobs {
@@ -21,6 +22,32 @@ std::string ReminderId(const std::string& direction, const std::string& rule,
   return "rem-" +
          ToHex(Sha256(direction + "/" + rule + "/" + subject + "/" + DateOfDay(due))).substr(0, 20);
 }
+
+namespace {
+
+// Marks (model.h) read from scalar fields: this runs for every plan the
+// scheduler plans, so entities are not decoded.
+bool AxisDropped(const PlanState& s, const std::string& axis_id) {
+  const std::optional<EntityFields> axis = s.axes.FieldsOf(axis_id);
+  return axis && DayOfMark(axis->Get("dropped")) != kNever;
+}
+
+// An indicator leaves the plan when retired, when its action is cancelled
+// and when its axis (its own or its action's) is dropped: no more
+// measurement is expected of it.
+bool LeftThePlan(const PlanState& s, const EntityFields& indicator) {
+  if (DayOfMark(indicator.Get("retired")) != kNever) return true;
+  const std::string at = indicator.Text("attached_to");
+  if (at.starts_with("axis:")) return AxisDropped(s, at.substr(5));
+  if (at.starts_with("action:")) {
+    const std::optional<EntityFields> action = s.actions.FieldsOf(at.substr(7));
+    if (!action) return false;
+    return action->Text("status") == "cancelled" || AxisDropped(s, action->Text("axis"));
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const ReminderOptions& o,
                                         int32_t* next_day) {
@@ -49,7 +76,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
   if (in_period || future) {
     // Scalar fields only: this runs for every plan the scheduler plans.
     for (const auto& [id, ind] : s.indicators.fields()) {
-      if (ind.Flag("retired")) continue;
+      if (LeftThePlan(s, ind)) continue;
       const int period = FrequencyDays(ind.Text("frequency"));
       if (period == 0) continue;
       const int32_t last = std::max(start, s.MeasurementsOf(id).LastDay().value_or(start));
@@ -66,8 +93,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     for (const auto& [id, a] : s.actions.fields()) {
       const std::string status = a.Text("status", "planned");
       if (status == "done" || status == "cancelled" || !a.Has("due")) continue;
-      const std::optional<EntityFields> axis = s.axes.FieldsOf(a.Text("axis"));
-      if (axis && axis->Flag("dropped")) continue;
+      if (AxisDropped(s, a.Text("axis"))) continue;
       const int32_t due = DayOf(a.Text("due"));
       const int32_t limit = due + static_cast<int32_t>(o.action_grace_days);
       later(limit, start, end);

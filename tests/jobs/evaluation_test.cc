@@ -122,7 +122,20 @@ TEST_F(EvaluationTest, IndicatorFiguresMatchAnIndependentComputation) {
 }
 
 TEST_F(EvaluationTest, LineageOfTargetsReschedulesAndActions) {
-  const Json d = Evaluate("2018-07-01");
+  // The changes were made on 2 July: the day before, the plan stood as it
+  // was first adopted.
+  const Json before = Evaluate("2018-07-01");
+  for (const Json& i : before["indicators"]) {
+    if (i["id"] == "I2") {
+      EXPECT_EQ(i["target"], source_["I2"]["target"]);
+    }
+  }
+  for (const Json& a : before["actions"]) {
+    if (a["id"] == "A1.2") {
+      EXPECT_EQ(a["due"], "2019-06-30");
+    }
+  }
+  const Json d = Evaluate("2018-07-02");
   const Json* i2 = nullptr;
   for (const Json& i : d["indicators"]) {
     if (i["id"] == "I2") i2 = &i;
@@ -449,6 +462,30 @@ TEST(ExplainTest, EveryAxisOfTheDemoCityMatchesTheDashboard) {
   EXPECT_EQ(bad.status().message(), "figure: expected axis/<ID>, e.g. axis/A1");
   auto missing = ExplainFigure(service, codes[0], "axis/Z9", at, ReminderOptions());
   EXPECT_TRUE(missing.status().IsNotFound());
+}
+
+// The evaluation at a date is the dashboard's reading of the plan as it
+// stood then: backdated changes count from their date in both.
+TEST_F(EvaluationTest, AtEveryDateTheEvaluationGivesTheDashboardsFigures) {
+  ASSERT_TRUE(Exec("ChangeTarget", {{"direction", "DEJ"},
+                                    {"indicator", "I1"},
+                                    {"target", {{"value", 30}, {"date", "2019-12-31"}}},
+                                    {"reason", "révision"},
+                                    {"date", "2017-09-01"}})
+                  .ok());
+  ASSERT_TRUE(
+      Exec("DropAxis", {{"direction", "DEJ"}, {"axis", "A2"}, {"date", "2018-01-01"}}).ok());
+  for (const char* date : {"2017-06-30", "2017-12-31", "2018-03-31", "2018-07-01"}) {
+    const Json e = Evaluate(date);
+    const Json d = service_->Dashboard("DEJ", ParseDate(date).value(), {}).value();
+    EXPECT_EQ(e["execution"], d["execution"]) << date;
+    EXPECT_EQ(e["performance"], d["performance"]) << date;
+    for (const Json& i : e["indicators"]) {
+      if (i["id"] == "I1") {
+        EXPECT_EQ(i["target"]["value"], std::string(date) < "2017-09-01" ? 60 : 30) << date;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -24,6 +24,20 @@ std::string Str(const json& v) {
   return v.dump();
 }
 
+// A "dropped"/"retired" mark of jalon.plan/1: a date, or true.
+bool Marked(const json& item, const char* key) {
+  const auto it = item.find(key);
+  return it != item.end() && (it->is_string() || *it == true);
+}
+
+// An action's due date as it now stands: its latest reschedule's, else the
+// planned one.
+json CurrentDue(const json& action) {
+  const auto r = action.find("reschedules");
+  if (r != action.end() && r->is_array() && !r->empty()) return r->back().value("due", json());
+  return action.value("due", json());
+}
+
 // `text` followed by spaces up to `width` characters (UTF-8 code points).
 std::string PadRight(const std::string& text, size_t width) {
   size_t chars = 0;
@@ -49,23 +63,33 @@ std::string PlanText(const json& p) {
   o << "Missions :\n";
   for (const auto& m : p["missions"]) {
     o << "  " << Str(m["id"]) << "  " << Str(m["title"])
-      << (m.value("retired", false) ? " (retirée)" : "") << "\n";
+      << (Marked(m, "retired") ? " (retirée)" : "") << "\n";
   }
   o << "Axes de progrès :\n";
   for (const auto& a : p["axes"]) {
     o << "  " << Str(a["id"]) << "  " << Str(a["title"])
       << (a.contains("validation") ? " (validé)" : " (proposé)")
-      << (a.value("dropped", false) ? " (abandonné)" : "") << "\n";
+      << (Marked(a, "dropped") ? " (abandonné)" : "") << "\n";
   }
   o << "Actions :\n";
   for (const auto& a : p["actions"]) {
     o << "  " << Str(a["id"]) << "  " << Str(a["title"]) << " — " << StatusFr(a.value("status", ""))
-      << ", échéance " << Str(a["due"]) << "\n";
+      << ", échéance " << Str(CurrentDue(a)) << "\n";
   }
   o << "Indicateurs :\n";
   for (const auto& i : p["indicators"]) {
     o << "  " << Str(i["id"]) << "  " << Str(i["name"]) << " (" << i["measurements"].size()
       << " mesure(s))\n";
+    // Each target change with its effective date, its author and its reason.
+    json before = i.value("target", json::object());
+    for (const auto& c : i.value("target_changes", json::array())) {
+      const json target = c.value("target", json::object());
+      o << "      cible changée le " << Str(c.value("date", json())) << " par "
+        << Str(c.value("by", json())) << " : " << Str(before.value("value", json())) << " → "
+        << Str(target.value("value", json())) << " au " << Str(target.value("date", json()))
+        << (c.contains("reason") ? " (" + Str(c["reason"]) + ")" : "") << "\n";
+      before = target;
+    }
   }
   o << "Revues tenues : " << p["reviews"].size() << "\n";
   return o.str();
@@ -80,8 +104,8 @@ std::string DashboardText(const json& d) {
     << ", à risque : " << d.value("at_risk_actions", 0) << "\n\n";
   for (const auto& a : d["axes"]) {
     o << "Axe " << Str(a["id"]) << " — " << Str(a["title"])
-      << (a.value("dropped", false) ? " (abandonné)" : "") << "\n  exécution "
-      << Pct(a["execution"]) << ", performance " << Pct(a["performance"]) << "\n";
+      << (Marked(a, "dropped") ? " (abandonné)" : "") << "\n  exécution " << Pct(a["execution"])
+      << ", performance " << Pct(a["performance"]) << "\n";
     for (const auto& act : a["actions"]) {
       o << "    " << Str(act["id"]) << "  " << Pct(act["progress"]) << "  "
         << StatusFr(act.value("status", "")) << "  — " << Str(act["title"]) << "\n";

@@ -444,7 +444,10 @@ TEST_F(CommandBehaviourTest, CorrectionsAndTargetChangesKeepTheirLineage) {
   EXPECT_EQ(i1["measurements"][1]["value"], 43);
   EXPECT_EQ(i1["measurements"][1]["corrections"][0]["from"], 41);
   EXPECT_EQ(i1["target"]["value"], 70);
-  EXPECT_EQ(i1["target_changes"][0]["from"]["value"], 60);
+  EXPECT_EQ(i1["initial_target"]["value"], 60);
+  EXPECT_EQ(i1["target_changes"][0]["target"]["value"], 70);
+  EXPECT_EQ(i1["target_changes"][0]["by"], "test:user");
+  EXPECT_EQ(i1["target_changes"][0]["date"], "2018-07-01");
   Json dash = Dashboard(s, ParseDate("2018-07-01").value());
   EXPECT_EQ(dash["indicators"][0]["initial_target"], 60);
   EXPECT_EQ(dash["indicators"][0]["target"], 70);

@@ -2,6 +2,7 @@
 #include "engine/plan/plan_io.h"
 
 #include "engine/plan/generator.h"
+#include "engine/plan/model.h"
 #include "tests/engine/plan/plan_fixture.h"
 
 namespace jalon {
@@ -75,7 +76,10 @@ TEST_F(PlanIoTest, LaterChangesSurviveExportAndReimport) {
   // The lineage is back, not only the final values.
   const PlanState s = *projections.Current("DEJ");
   EXPECT_EQ((*s.indicators.Find("I1"))["target_changes"].size(), 1u);
-  EXPECT_EQ((*s.actions.Find("A1.2"))["reschedules"][0]["from"]["due"], "2019-06-30");
+  const Action a12 = DecodeAction("A1.2", *s.actions.Find("A1.2"));
+  EXPECT_EQ(DateOfDay(a12.due), "2019-06-30");  // the planned due date
+  ASSERT_EQ(a12.reschedules.size(), 1u);
+  EXPECT_EQ(DateOfDay(a12.reschedules[0].due), "2019-12-31");
 }
 
 TEST_F(PlanIoTest, InvalidPartsRejectTheWholeImportNamingThePath) {

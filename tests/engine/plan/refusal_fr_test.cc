@@ -94,6 +94,8 @@ Json Valid(const command_internal::Field& f) {
       return {{"source", "Rapport"}, {"date", "2015-11-02"}};
     case Kind::kAttachedTo:
       return "plan";
+    case Kind::kTrue:
+      return true;
   }
   return nullptr;
 }

@@ -35,6 +35,10 @@ export async function renderAction(main, code, id) {
     if (a) figures = a;
   }
   const axis = (plan.axes || []).find((x) => x.id === action.axis) || {};
+  // The plan holds the initial dates and budget with their changes; the
+  // dashboard gives those in force today.
+  const now = {start: figures.start || action.start, due: figures.due || action.due,
+               budget_eur: figures.budget_eur ?? action.budget_eur, fte: figures.fte ?? action.fte};
   document.title = `Action ${id} — ${plan.direction.name || code} — Jalon`;
   const redraw = () => renderAction(main, code, id);
   const open = action.status !== 'done' && action.status !== 'cancelled';
@@ -51,8 +55,8 @@ export async function renderAction(main, code, id) {
     commandForm({...base, command: 'RescheduleAction', legend: 'Replanifier l\'action', submit: 'Replanifier',
       success: 'Nouvelles dates enregistrées.',
       fields: [
-        {name: 'start', label: 'Nouvelle date de début', type: 'date', value: action.start},
-        {name: 'due', label: 'Nouvelle échéance', type: 'date', value: action.due},
+        {name: 'start', label: 'Nouvelle date de début', type: 'date', value: now.start},
+        {name: 'due', label: 'Nouvelle échéance', type: 'date', value: now.due},
         {name: 'reason', label: 'Motif', type: 'text', required: true}]}),
     commandForm({...base, command: 'CompleteAction', legend: 'Déclarer l\'action terminée', submit: 'Déclarer terminée',
       success: 'Action déclarée terminée.',
@@ -67,8 +71,8 @@ export async function renderAction(main, code, id) {
       fields: [
         {name: 'title', label: 'Intitulé', type: 'text', value: action.title},
         {name: 'owner', label: 'Pilote', type: 'text', value: action.owner},
-        {name: 'budget_eur', label: 'Budget (en euros)', type: 'number', value: action.budget_eur},
-        {name: 'fte', label: 'Moyens humains (en ETP)', type: 'number', value: action.fte},
+        {name: 'budget_eur', label: 'Budget (en euros)', type: 'number', value: now.budget_eur},
+        {name: 'fte', label: 'Moyens humains (en ETP)', type: 'number', value: now.fte},
         {name: 'status', label: 'État', type: 'select', value: action.status,
          options: [['planned', 'Prévue'], ['started', 'Engagée']]}]}),
   ] : [];
@@ -80,15 +84,16 @@ export async function renderAction(main, code, id) {
     flashBanner(),
     reminderBanner(reminders, [`action/${id}`], {code, version: plan.version, writable, done: redraw}),
     h('dl.fiche', {id: 'fiche-action'},
-      h('dt', {}, 'Statut'), h('dd', {'data-figure': 'status'}, statusBadge('action_status', figures.status || action.status)),
+      h('dt', {}, 'Statut'), h('dd', {'data-figure': 'status'}, statusBadge('action_status', figures.status || action.status),
+        action.completed ? ` le ${longDate(action.completed)}` : '', action.cancelled ? ` le ${longDate(action.cancelled)}` : ''),
       h('dt', {}, 'Avancement'), h('dd', {'data-figure': 'progress'}, progressBar(figures.progress)),
       h('dt', {}, 'Pilote'), h('dd', {}, action.owner || '—'),
-      h('dt', {}, 'Début'), h('dd', {}, longDate(action.start)),
-      h('dt', {}, 'Échéance'), h('dd', {}, longDate(action.due)),
-      h('dt', {}, 'Budget prévu'), h('dd', {'data-figure': 'budget'}, euros(action.budget_eur)),
+      h('dt', {}, 'Début'), h('dd', {}, longDate(now.start)),
+      h('dt', {}, 'Échéance'), h('dd', {}, longDate(now.due)),
+      h('dt', {}, 'Budget prévu'), h('dd', {'data-figure': 'budget'}, euros(now.budget_eur)),
       action.spent_eur !== undefined ? [h('dt', {}, 'Dépensé à ce jour'),
         h('dd', {'data-figure': 'spent'}, euros(action.spent_eur))] : null,
-      h('dt', {}, 'Moyens humains'), h('dd', {}, typeof action.fte === 'number' ? `${num(action.fte)} ETP` : '—')),
+      h('dt', {}, 'Moyens humains'), h('dd', {}, typeof now.fte === 'number' ? `${num(now.fte)} ETP` : '—')),
     formsSection('Mettre à jour l\'action', forms, ['ReportProgress']),
     h('h2', {}, 'Avancements déclarés'),
     progress.length
@@ -98,5 +103,10 @@ export async function renderAction(main, code, id) {
       : h('p', {}, 'Aucun avancement déclaré.'),
     (action.reschedules || []).length ? [h('h2', {}, 'Replanifications'),
       table(['Date', 'Nouvelles dates', 'Motif', 'Par'], rescheduleRows(action), {id: 'replanifications', label: 'Replanifications'})] : null,
+    (action.budget_changes || []).length ? [h('h2', {}, 'Changements de budget et de moyens'),
+      table(['Date', 'Budget', 'Moyens humains', 'Motif', 'Par'], action.budget_changes.map((c) => h('tr', {},
+        h('th', {scope: 'row'}, longDate(c.date)), h('td', {}, euros(c.budget_eur)),
+        h('td', {}, typeof c.fte === 'number' ? `${num(c.fte)} ETP` : '—'), h('td', {}, c.reason || '—'),
+        h('td', {}, c.by || '—'))), {id: 'changements-budget', label: 'Changements de budget et de moyens'})] : null,
     h('p', {}, h('a', {href: `#/historique/${code}?entity=${enc('action/' + id)}`}, 'Voir l\'historique complet de l\'action')));
 }

@@ -1,7 +1,7 @@
 // Direction (#/direction/DEJ[?as_of=]): one plan, its two gauges, its
 // missions, strengths and weaknesses, axes, actions and indicators.
 import {api, messageOf, openDocument} from './api.js';
-import {indicatorChart} from './chart.js';
+import {indicatorChart, targetChangeText} from './chart.js';
 import {ficheSection} from './fiche.js';
 import {announce, dateTime, enc, fill, gauge, h, label, longDate, num, pct, progressBar, statusBadge, table,
         withUnit} from './dom.js';
@@ -64,6 +64,23 @@ function swotQuadrants(plan) {
   }));
 }
 
+// An action's dated changes (the plan's action, as show returns it): its
+// reschedules, budget changes, completion or cancellation, in French.
+function actionChanges(full) {
+  if (!full) return null;
+  const by = (x) => (x.by ? ` par ${x.by}` : '') + (x.reason ? ` — ${x.reason}` : '');
+  const items = [
+    ...(full.reschedules || []).map((x) =>
+      `Replanifiée le ${longDate(x.date)}${by(x)} : du ${longDate(x.start)} au ${longDate(x.due)}`),
+    ...(full.budget_changes || []).map((x) =>
+      `Budget revu le ${longDate(x.date)}${by(x)} : ${num(x.budget_eur)} €, ${num(x.fte)} ETP`),
+    full.completed ? `Achevée le ${longDate(full.completed)}` : null,
+    full.cancelled ? `Annulée le ${longDate(full.cancelled)}` : null].filter((x) => x);
+  if (!items.length) return null;
+  return h('details.changements', {}, h('summary', {}, `Historique (${items.length})`),
+    h('ul', {}, items.map((x) => h('li', {}, x))));
+}
+
 function axesAndActions(plan, dash) {
   return dash.axes.map((axis) => {
     const full = plan.axes.find((a) => a.id === axis.id) || {};
@@ -83,7 +100,7 @@ function axesAndActions(plan, dash) {
           h('td', {'data-figure': 'progress'}, progressBar(a.progress, `Avancement de l'action ${a.id}`)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),
-          h('td', {}, longDate(a.due)))), {label: `Actions de l'axe ${axis.id}`}));
+          h('td', {}, longDate(a.due), actionChanges(plan.actions.find((x) => x.id === a.id))))), {label: `Actions de l'axe ${axis.id}`}));
   });
 }
 
@@ -106,7 +123,10 @@ function indicatorCards(plan, dash) {
         h('dt', {}, 'Dernière mesure'), h('dd', {'data-figure': 'latest'},
           d.latest === null ? 'aucune' : `${withUnit(d.latest, unit)} (${longDate(d.latest_date)})`),
         h('dt', {}, 'Atteinte'), h('dd', {'data-figure': 'attainment'}, pct(d.attainment)),
-        h('dt', {}, 'Trajectoire'), h('dd', {}, statusBadge('trajectory', d.trajectory))));
+        h('dt', {}, 'Trajectoire'), h('dd', {}, statusBadge('trajectory', d.trajectory)),
+        (ind.target_changes || []).length ? [h('dt', {}, 'Changements de cible'),
+          h('dd', {}, h('ul', {}, ind.target_changes.map((c, k) => h('li', {'data-target-change': k},
+            targetChangeText(c, k ? ind.target_changes[k - 1].target : ind.target, unit)))))] : null));
   }));
 }
 
