@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 
+#include "engine/auth/ldap_password_checker.h"
 #include "engine/http/auth.h"
 #include "engine/http/metrics.h"
 #include "engine/http/people_api.h"
@@ -29,6 +30,8 @@ struct Tenant::Parts {
   std::unique_ptr<Projections> projections;
   std::unique_ptr<PlanService> service;
   std::unique_ptr<PeopleService> people;
+  // [auth.ldap]: what people's sign-ins ask instead of their local hash.
+  std::unique_ptr<auth::LdapPasswordChecker> ldap;
   std::unique_ptr<http::PeopleApi> people_api;
   std::unique_ptr<http::Authenticator> auth;
   http::Router router;
@@ -130,6 +133,14 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
   if (Status s = p->people->Load(); !s.ok())
     return s.WithContext(p->tag + "cannot read the people stream");
   spdlog::info("{}{} person(s) known", p->tag, p->people->List().size());
+  if (config.ldap.enabled()) {
+    auto ldap = auth::LdapChecker::FromConfig(config.ldap);
+    if (!ldap.ok()) return ldap.status().WithContext(p->tag + "[auth.ldap]");
+    p->ldap = std::make_unique<auth::LdapPasswordChecker>(std::move(ldap).value(),
+                                                          p->people->password_checker());
+    p->people->SetPasswordChecker(p->ldap.get());
+    spdlog::info("{}passwords are checked against the directory {}", p->tag, config.ldap.url);
+  }
   http::PeopleApiOptions people_options;
   people_options.sessions.idle = std::chrono::minutes(config.auth.session_idle_minutes);
   people_options.sessions.max_lifetime = std::chrono::hours(config.auth.session_max_hours);

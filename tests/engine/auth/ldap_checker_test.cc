@@ -6,109 +6,20 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <thread>
+#include <memory>
 
-#include "tests/net_util.h"
-#include "tests/process_util.h"
-#include "tests/test_util.h"
+#include "tests/slapd.h"
 
 namespace jalon::auth {
 namespace {
 
-constexpr const char* kSlapd = "/usr/sbin/slapd";
-constexpr const char* kSlapadd = "/usr/sbin/slapadd";
-
-// Two people: alice, and "dupont, jean" whose uid needs escaping in a DN,
-// and an entry whose uid is "*" would match if a filter were not escaped.
-constexpr const char* kEntries = R"(dn: dc=ville,dc=example
-objectClass: dcObject
-objectClass: organization
-o: Ville
-dc: ville
-
-dn: ou=people,dc=ville,dc=example
-objectClass: organizationalUnit
-ou: people
-
-dn: uid=alice,ou=people,dc=ville,dc=example
-objectClass: inetOrgPerson
-uid: alice
-cn: Alice Martin
-sn: Martin
-userPassword: mot-de-passe-alice
-
-dn: uid=dupont\, jean,ou=people,dc=ville,dc=example
-objectClass: inetOrgPerson
-uid: dupont, jean
-cn: Jean Dupont
-sn: Dupont
-userPassword: mot-de-passe-jean
-
-dn: cn=lecteur,dc=ville,dc=example
-objectClass: organizationalRole
-objectClass: simpleSecurityObject
-cn: lecteur
-userPassword: lecteur-secret
-)";
-
-bool Accepts(uint16_t port) {
-  const int fd = testing::ConnectLoopback(port);
-  if (fd >= 0) close(fd);
-  return fd >= 0;
-}
-
 class LdapCheckerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(kSlapd) || !std::filesystem::exists(kSlapadd)) {
-      GTEST_SKIP() << "slapd is not installed (tools/install-deps --test installs it)";
-    }
-    std::filesystem::create_directories(dir_.Sub("db"));
-    std::string tls;
-    if (std::filesystem::exists("/usr/bin/openssl")) {
-      // A certificate for 127.0.0.1, trusted by the tests that name it.
-      auto made = testing::RunToEnd({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048",
-                                     "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
-                                     "subjectAltName=IP:127.0.0.1", "-keyout", dir_.Sub("key.pem"),
-                                     "-out", dir_.Sub("cert.pem")});
-      if (made.code == 0) {
-        tls = "TLSCertificateFile " + dir_.Sub("cert.pem") + "\nTLSCertificateKeyFile " +
-              dir_.Sub("key.pem") + "\n";
-      }
-    }
-    std::ofstream(dir_.Sub("slapd.conf"))
-        << "include /etc/ldap/schema/core.schema\n"
-           "include /etc/ldap/schema/cosine.schema\n"
-           "include /etc/ldap/schema/inetorgperson.schema\n"
-           "modulepath /usr/lib/ldap\nmoduleload back_mdb\n"
-           // As lenient as some directories are: a DN with an empty password
-           // binds as anonymous (an "unauthenticated" bind, RFC 4513 5.1.2).
-           "allow bind_anon_dn\n"
-        << tls << "pidfile " << dir_.Sub("slapd.pid") << "\n"
-        << "database mdb\nsuffix \"dc=ville,dc=example\"\n"
-           "rootdn \"cn=admin,dc=ville,dc=example\"\n"
-        << "directory " << dir_.Sub("db") << "\nmaxsize 10485760\n"
-        << "access to attrs=userPassword by anonymous auth by * none\n"
-           "access to * by users read by * none\n";
-    std::ofstream(dir_.Sub("entries.ldif")) << kEntries;
-    auto loaded =
-        testing::RunToEnd({kSlapadd, "-f", dir_.Sub("slapd.conf"), "-l", dir_.Sub("entries.ldif")});
-    ASSERT_EQ(loaded.code, 0) << loaded.output;
-    port_ = testing::FreePort();
-    url_ = "ldap://127.0.0.1:" + std::to_string(port_) + "/";
-    // -d keeps slapd in the foreground, a child the test kills.
-    slapd_ = std::make_unique<testing::ChildProcess>(
-        std::vector<std::string>{kSlapd, "-d", "0", "-h", url_, "-f", dir_.Sub("slapd.conf")});
-    for (int i = 0; i < 200 && !Accepts(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    if (!Accepts(port_)) {
-      slapd_.reset();
-      GTEST_SKIP() << "slapd did not start on " << url_;
-    }
-    tls_ = !tls.empty();
+    slapd_ = std::make_unique<testing::Slapd>(dir_.path());
+    if (!slapd_->started()) GTEST_SKIP() << slapd_->why();
+    url_ = slapd_->url();
+    tls_ = slapd_->tls();
   }
 
   LdapChecker Checker(LdapOptions o) {
@@ -133,10 +44,9 @@ class LdapCheckerTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  uint16_t port_ = 0;
   std::string url_;
   bool tls_ = false;
-  std::unique_ptr<testing::ChildProcess> slapd_;
+  std::unique_ptr<testing::Slapd> slapd_;
 };
 
 TEST_F(LdapCheckerTest, RightPasswordBindsAndWrongOneIsRefused) {
@@ -183,7 +93,7 @@ TEST_F(LdapCheckerTest, LoginIsEscapedInTheDnAndTheFilter) {
 }
 
 TEST_F(LdapCheckerTest, UnreachableDirectoryIsAClearUnavailableError) {
-  slapd_.reset();  // killed: nothing listens on its port any more
+  slapd_->Stop();
   for (LdapOptions o : {ByTemplate(), BySearch()}) {
     o.timeout_seconds = 2;
     auto r = Checker(o).Check("alice", "mot-de-passe-alice");
