@@ -15,13 +15,6 @@
 namespace jalon::jobs {
 namespace {
 
-http::Response JsonOk(const Json& body) {
-  http::Response r;
-  r.status = 200;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
 std::string Param(const http::Request& req, const std::string& key) {
   auto it = req.query.find(key);
   return it == req.query.end() ? std::string() : it->second;
@@ -133,7 +126,7 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
       if (!one.ok()) return Error(one.status());
       out.push_back(std::move(one).value());
     }
-    return JsonOk({{"plans", std::move(out)}});
+    return http::JsonResponse(200, {{"plans", std::move(out)}});
   });
   router.Add(
       "GET", "/v1/plans/{direction}/evaluation",
@@ -151,10 +144,10 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                                    jobs->options().reminders);
         if (!data.ok()) return Error(data.status());
         if (actor_name) NameActors(*data, actor_name);
-        if (format == "json") return JsonOk(*data);
+        if (format == "json") return http::JsonResponse(200, *data);
         const std::vector<Table> tables = EvaluationTables(*data);
         if (format == "tables")
-          return JsonOk({{"at", (*data)["at"]}, {"tables", TablesJson(tables)}});
+          return http::JsonResponse(200, {{"at", (*data)["at"]}, {"tables", TablesJson(tables)}});
         http::Response r;
         r.status = 200;
         if (format == "csv") {
@@ -187,14 +180,14 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                auto r = ExplainFigure(*plans, code, Param(req, "figure"),
                                       *at ? std::optional<Instant>(StartOfDay(**at)) : std::nullopt,
                                       jobs->options().reminders);
-               return r.ok() ? JsonOk(*r) : Error(r.status());
+               return r.ok() ? http::JsonResponse(200, *r) : Error(r.status());
              });
   router.Add("GET", "/v1/plans/{direction}/audit",
              [=](const http::Request& req, const http::Params& params) {
                auto code_or = ReadablePlan(req, params, *authn);
                if (!code_or.ok()) return Error(code_or.status());
                auto r = AuditFlags(*plans, *code_or);
-               return r.ok() ? JsonOk(*r) : Error(r.status());
+               return r.ok() ? http::JsonResponse(200, *r) : Error(r.status());
              });
   router.Add("GET", "/v1/plans/{direction}/review-doc",
              [=](const http::Request& req, const http::Params& params) {
@@ -232,7 +225,7 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
       if (!one.ok()) return Error(one.status());
       out.push_back(std::move(one).value());
     }
-    return JsonOk({{"plans", std::move(out)}});
+    return http::JsonResponse(200, {{"plans", std::move(out)}});
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -62,6 +63,9 @@ inline Reply Observed(Reply reply, std::function<void(const Response&)> observe)
 bool ParseTarget(const std::string& target, std::string* path,
                  std::map<std::string, std::string>* query);
 
+// A JSON answer; bytes that are not UTF-8 in its strings (a client's own,
+// quoted back) are replaced, never an exception.
+Response JsonResponse(int status, const nlohmann::json& body);
 // {"error": {"status": 400, "message": "..."}}
 Response ErrorResponse(int status, const std::string& message);
 

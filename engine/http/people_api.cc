@@ -11,13 +11,6 @@
 namespace jalon::http {
 namespace {
 
-Response JsonAnswer(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
 constexpr int kMaxRunningCommands = 8;
 
 std::string Address(const Request& req) {
@@ -30,7 +23,7 @@ Response FrenchError(int status, const std::string& message, const std::string& 
                      const std::string& field) {
   Json error = {{"status", status}, {"message", message}, {"message_fr", message_fr}};
   if (!field.empty()) error["field"] = field;
-  return JsonAnswer(status, Json{{"error", std::move(error)}});
+  return JsonResponse(status, Json{{"error", std::move(error)}});
 }
 
 PeopleApi::PeopleApi(PeopleService& people, PeopleApiOptions options)
@@ -129,11 +122,11 @@ Response PeopleApi::SignIn(const Request& req) {
     return FrenchError(HttpStatusOf(s), s.message(),
                        "La connexion n'a pas pu être enregistrée ; réessayez plus tard.");
   }
-  Response r = JsonAnswer(201, Json{{"login", person->login},
-                                    {"name", person->name},
-                                    {"roles", person->roles},
-                                    {"csrf_token", session.csrf},
-                                    {"idle_minutes", options_.sessions.idle.count()}});
+  Response r = JsonResponse(201, Json{{"login", person->login},
+                                      {"name", person->name},
+                                      {"roles", person->roles},
+                                      {"csrf_token", session.csrf},
+                                      {"idle_minutes", options_.sessions.idle.count()}});
   const bool secure = options_.secure_cookie || req.Header("x-forwarded-proto") == "https";
   const auto max_age =
       std::chrono::duration_cast<std::chrono::seconds>(options_.sessions.max_lifetime).count();
@@ -203,7 +196,7 @@ void PeopleApi::ExecuteCommand(const Request& req, const Json& body, const Princ
     if (out.ok() && (type == "DeactivatePerson" || type == "SetPassword"))
       sessions_->RemoveLogin(data["login"].get<std::string>());
     Response response =
-        out.ok() ? JsonAnswer(out.result["replayed"].get<bool>() ? 200 : 201, out.result)
+        out.ok() ? JsonResponse(out.result["replayed"].get<bool>() ? 200 : 201, out.result)
                  : FrenchError(HttpStatusOf(out.status), out.status.message(),
                                out.message_fr.empty() ? out.status.message() : out.message_fr,
                                out.field.empty() ? std::string() : "data." + out.field);
@@ -231,7 +224,7 @@ void PeopleApi::Register(Router& router, const Authenticator& auth) {
                          "La liste des personnes est réservée aux administrateurs");
     Json list = Json::array();
     for (const Person& p : people_.List()) list.push_back(p.ToJson());
-    return JsonAnswer(200, Json{{"people", std::move(list)}, {"version", people_.version()}});
+    return JsonResponse(200, Json{{"people", std::move(list)}, {"version", people_.version()}});
   });
 }
 

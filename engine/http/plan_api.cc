@@ -12,22 +12,13 @@
 namespace jalon::http {
 namespace {
 
-Response JsonResponse(int status, const Json& body) {
-  Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
 Response FromStatus(const Status& s) { return ErrorResponse(HttpStatusOf(s), s.message()); }
 
 // An error answer whose body is {"error": error}; error["status"] is the
 // HTTP status.
 Response ErrorBody(Json error) {
-  Response r;
-  r.status = error.at("status").get<int>();
-  r.body = Json{{"error", std::move(error)}}.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
+  const int status = error.at("status").get<int>();
+  return JsonResponse(status, Json{{"error", std::move(error)}});
 }
 
 // Who made the latest change to the plan of `code`, as its events name

@@ -81,13 +81,18 @@ bool ParseTarget(const std::string& target, std::string* path,
   return true;
 }
 
-Response ErrorResponse(int status, const std::string& message) {
+Response JsonResponse(int status, const nlohmann::json& body) {
   Response r;
   r.status = status;
-  // The message may quote the client's own invalid bytes: replace them.
-  r.body = nlohmann::json{{"error", {{"status", status}, {"message", message}}}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
+}
+
+Response ErrorResponse(int status, const std::string& message) {
+  // The message may quote the client's own invalid bytes: JsonResponse
+  // replaces them.
+  return JsonResponse(status,
+                      nlohmann::json{{"error", {{"status", status}, {"message", message}}}});
 }
 
 const char* const kWebUiCsp =

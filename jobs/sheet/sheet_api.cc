@@ -10,13 +10,6 @@
 namespace jalon::jobs {
 namespace {
 
-http::Response JsonReply(int status, const Json& body) {
-  http::Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
 http::Response Error(const Status& s) {
   return http::ErrorResponse(http::HttpStatusOf(s), s.message());
 }
@@ -24,7 +17,7 @@ http::Response Error(const Status& s) {
 // The rows' preview as a refusal: {error: {status, message}, ...preview}.
 http::Response Refusal(int status, const std::string& message, Json preview) {
   preview["error"] = {{"status", status}, {"message", message}};
-  return JsonReply(status, preview);
+  return http::JsonResponse(status, preview);
 }
 
 Result<SheetUpload> ReadUpload(const std::string& body) {
@@ -102,7 +95,7 @@ void RegisterSheetRoutes(http::Router& router, PlanService& service,
                  auto plan = plans->State(code, {});
                  if (!plan.ok()) return Error(plan.status());
                  const SheetCheck check = CheckSheetRows(*plan, rows, now);
-                 return JsonReply(200, SheetRowsJson(rows, check, plan->version));
+                 return http::JsonResponse(200, SheetRowsJson(rows, check, plan->version));
                }
 
                // Under the plan's lock, on the plan as it is: every row, or none.
@@ -134,19 +127,19 @@ void RegisterSheetRoutes(http::Router& router, PlanService& service,
                body["appended"] = appended->replayed ? 0 : appended->count;
                if (appended->replayed) {
                  body["message"] = "Cette fiche a déjà été enregistrée : rien n'a été ajouté.";
-                 return JsonReply(200, body);
+                 return http::JsonResponse(200, body);
                }
                if (!appended->appended()) {
                  body["message"] =
                      "Rien à enregistrer : chaque ligne remplie est déjà dans le plan.";
-                 return JsonReply(200, body);
+                 return http::JsonResponse(200, body);
                }
                if (Status caught = plans->CatchUpTo(appended->position); !caught.ok())
                  return Error(caught);
                body["position"] = appended->position;
                body["message"] = std::to_string(commands) +
                                  (commands == 1 ? " ligne enregistrée." : " lignes enregistrées.");
-               return JsonReply(201, body);
+               return http::JsonResponse(201, body);
              });
 }
 

@@ -92,8 +92,7 @@ TEST(BenchTest, ReplayReportsTheRatioAgainstARawScan) {
 
 TEST(BenchTest, SheetPreviewsAndAppliesEveryRowAndReportsTheRatio) {
   TempDir dir;
-  RunResult run =
-      RunToEnd({kBench, "--dir", dir.path(), "sheet", "--rows", "40", "--rounds", "1"});
+  RunResult run = RunToEnd({kBench, "--dir", dir.path(), "sheet", "--rows", "40", "--rounds", "1"});
   ASSERT_EQ(run.code, 0) << run.output;
   auto f = CaseLine(run.output, "sheet");
   EXPECT_EQ(f["rows"], "40");

@@ -17,18 +17,7 @@ namespace {
 
 using testing::CallJson;
 using testing::LiveDaemon;
-
-testing::JsonReply SignIn(const std::string& url, const std::string& login,
-                          const std::string& password) {
-  net::HttpCall call;
-  call.method = "POST";
-  call.url = url + "/v1/session";
-  call.headers = {{"Content-Type", "application/json"}};
-  call.body = nlohmann::json{{"login", login}, {"password", password}}.dump();
-  auto reply = net::Perform(call);
-  if (!reply.ok()) return {};
-  return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
-}
+using testing::SignIn;
 
 TEST(LdapSignInTest, TheDirectorysPasswordSignsInAndAnOutageLeavesLocalAccountsWorking) {
   testing::TempDir dir;

@@ -170,4 +170,17 @@ inline bool ForEachEvent(const std::string& url, const std::string& token,
   }
 }
 
+// POST /v1/session as the web UI sends it: a person signs in.
+inline JsonReply SignIn(const std::string& url, const std::string& login,
+                        const std::string& password) {
+  net::HttpCall call;
+  call.method = "POST";
+  call.url = url + "/v1/session";
+  call.headers = {{"Content-Type", "application/json"}};
+  call.body = nlohmann::json{{"login", login}, {"password", password}}.dump();
+  auto reply = net::Perform(call);
+  if (!reply.ok()) return {};
+  return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
+}
+
 }  // namespace jalon::testing

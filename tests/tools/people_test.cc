@@ -21,19 +21,7 @@ namespace {
 
 using testing::CallJson;
 using testing::LiveDaemon;
-
-// POST /v1/session as the web UI sends it.
-testing::JsonReply SignIn(const std::string& url, const std::string& login,
-                          const std::string& password) {
-  net::HttpCall call;
-  call.method = "POST";
-  call.url = url + "/v1/session";
-  call.headers = {{"Content-Type", "application/json"}};
-  call.body = nlohmann::json{{"login", login}, {"password", password}}.dump();
-  auto reply = net::Perform(call);
-  if (!reply.ok()) return {};
-  return {reply->status, nlohmann::json::parse(reply->body, nullptr, false)};
-}
+using testing::SignIn;
 
 testing::RunResult Shell(const std::string& command) {
   return testing::RunToEnd({"/bin/sh", "-c", command});

@@ -21,38 +21,12 @@ namespace {
 
 using testing::ConnectLoopback;
 
-struct Raw {
-  int status = 0;
-  std::string head;  // status line and headers
-  std::string body;
-  Json json() const { return Json::parse(body, nullptr, false); }
-  std::string Header(const std::string& name) const {
-    std::string lower = head;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string want = "\r\n" + name + ": ";
-    for (char& c : want) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const size_t at = lower.find(want);
-    if (at == std::string::npos) return {};
-    const size_t from = at + want.size();
-    return head.substr(from, head.find("\r\n", from) - from);
-  }
-};
+using Raw = testing::HttpReply;
 
 // One request on its own connection, headers given whole.
 Raw Send(uint16_t port, const std::string& method, const std::string& target,
          const std::string& headers, const std::string& body = {}) {
-  const std::string request = method + " " + target +
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  const std::string response = testing::ExchangeOnce(port, request);
-  Raw r;
-  if (response.size() > 12) r.status = std::atoi(response.substr(9, 3).c_str());
-  const size_t blank = response.find("\r\n\r\n");
-  if (blank != std::string::npos) {
-    r.head = response.substr(0, blank);
-    r.body = response.substr(blank + 4);
-  }
-  return r;
+  return testing::SendRequest(port, method, target, headers, body);
 }
 
 std::string Bearer(const std::string& role) {

@@ -22,42 +22,18 @@ namespace {
 
 constexpr const char* kPassword = "Correct-horse-42-battery";
 
-struct Raw {
-  int status = 0;
-  std::string head;
-  std::string body;
-  Json json() const { return Json::parse(body, nullptr, false); }
-  std::string Header(const std::string& name) const {
-    std::string lower = head;
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::string want = "\r\n" + name + ": ";
-    const size_t at = lower.find(want);
-    if (at == std::string::npos) return {};
-    const size_t from = at + want.size();
-    return head.substr(from, head.find("\r\n", from) - from);
-  }
-  // The jalon_session value of Set-Cookie.
-  std::string Cookie() const {
-    const std::string set = Header("set-cookie");
-    const size_t eq = set.find('=');
-    return set.substr(eq + 1, set.find(';') - eq - 1);
-  }
-};
+using Raw = testing::HttpReply;
+
+// The jalon_session value of an answer's Set-Cookie.
+std::string CookieOf(const Raw& r) {
+  const std::string set = r.Header("set-cookie");
+  const size_t eq = set.find('=');
+  return set.substr(eq + 1, set.find(';') - eq - 1);
+}
 
 Raw Send(uint16_t port, const std::string& method, const std::string& target,
          const std::string& headers, const std::string& body = {}) {
-  const std::string request = method + " " + target +
-                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers +
-                              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  const std::string response = testing::ExchangeOnce(port, request);
-  Raw r;
-  if (response.size() > 12) r.status = std::atoi(response.substr(9, 3).c_str());
-  const size_t blank = response.find("\r\n\r\n");
-  if (blank != std::string::npos) {
-    r.head = response.substr(0, blank);
-    r.body = response.substr(blank + 4);
-  }
-  return r;
+  return testing::SendRequest(port, method, target, headers, body);
 }
 
 std::string Bearer(const std::string& role) {
@@ -236,14 +212,14 @@ TEST_F(PeopleApiTest, SignInSetsAStrictCookieAndWhoamiNamesThePerson) {
   for (const char* flag : {"; HttpOnly", "; SameSite=Strict", "; Path=/"})
     EXPECT_NE(set.find(flag), std::string::npos) << flag << " in " << set;
   EXPECT_EQ(set.find("Secure"), std::string::npos) << "not over plain HTTP";
-  EXPECT_GE(r.Cookie().size(), 32u) << "at least 128 bits, hex";
+  EXPECT_GE(CookieOf(r).size(), 32u) << "at least 128 bits, hex";
   EXPECT_EQ(r.json()["name"], "Camille Durand");
   EXPECT_EQ(r.json()["roles"], Json::array({"direction:DEJ", "steering"}));
   EXPECT_EQ(r.body.find(kPassword), std::string::npos);
   EXPECT_EQ(r.Header("cache-control"), "no-store");
   EXPECT_EQ(r.Header("x-content-type-options"), "nosniff");
   EXPECT_EQ(r.Header("referrer-policy"), "same-origin");
-  const Raw who = Send(port(), "GET", "/v1/whoami", WithCookie(r.Cookie()));
+  const Raw who = Send(port(), "GET", "/v1/whoami", WithCookie(CookieOf(r)));
   ASSERT_EQ(who.status, 200) << who.body;
   EXPECT_EQ(who.json()["display_name"], "Camille Durand");
   EXPECT_EQ(who.json()["kind"], "person");
@@ -259,13 +235,13 @@ TEST_F(PeopleApiTest, SignInSetsAStrictCookieAndWhoamiNamesThePerson) {
            Json{{"login", "c.durand"}, {"password", kPassword}}.dump());
   EXPECT_EQ(form.status, 415);
   // Both roles act: steering validates an axis, the direction reports progress.
-  const std::string cookie = WithCookie(r.Cookie(), r.json()["csrf_token"]);
+  const std::string cookie = WithCookie(CookieOf(r), r.json()["csrf_token"]);
   const Raw progress = Command(cookie, Json::parse(R"({"type": "ReportProgress", "data":
       {"direction": "DEJ", "action": "A1.2", "date": "2018-06-30", "percent": 45, "note": ""}})"));
   ASSERT_EQ(progress.status, 201) << progress.body;
   EXPECT_EQ(progress.json()["events"][0]["actor"], "person:c.durand");
   const Raw history =
-      Send(port(), "GET", "/v1/plans/DEJ/history?entity=action/A1.2", WithCookie(r.Cookie()));
+      Send(port(), "GET", "/v1/plans/DEJ/history?entity=action/A1.2", WithCookie(CookieOf(r)));
   ASSERT_EQ(history.status, 200);
   EXPECT_EQ(history.json()["entries"].back()["actor_name"], "Camille Durand");
 }
@@ -278,26 +254,26 @@ TEST_F(PeopleApiTest, ACookieWriteWithoutTheRightCsrfTokenIsRefusedAndAppendsNot
       {"direction": "DEJ", "action": "A1.2", "date": "2018-06-30", "percent": 45, "note": ""}})");
   const uint64_t head = Head();
   const std::string wrong(r.json()["csrf_token"].get<std::string>().size(), '0');
-  for (const std::string& headers : {WithCookie(r.Cookie()), WithCookie(r.Cookie(), wrong)}) {
+  for (const std::string& headers : {WithCookie(CookieOf(r)), WithCookie(CookieOf(r), wrong)}) {
     const Raw refused = Command(headers, body);
     EXPECT_EQ(refused.status, 403) << refused.body;
     EXPECT_NE(refused.body.find("X-CSRF-Token"), std::string::npos);
   }
-  EXPECT_EQ(Send(port(), "DELETE", "/v1/session", WithCookie(r.Cookie())).status, 403);
+  EXPECT_EQ(Send(port(), "DELETE", "/v1/session", WithCookie(CookieOf(r))).status, 403);
   EXPECT_EQ(Head(), head);
-  EXPECT_EQ(Command(WithCookie(r.Cookie(), r.json()["csrf_token"]), body).status, 201);
+  EXPECT_EQ(Command(WithCookie(CookieOf(r), r.json()["csrf_token"]), body).status, 201);
 }
 
 TEST_F(PeopleApiTest, SignOutEndsTheSessionAndTheOldCookieNoLongerWorks) {
   AddPerson("c.durand", "Camille Durand", Json::array({"auditor"}));
   const Raw r = SignIn("c.durand", kPassword);
   const std::string csrf = r.json()["csrf_token"];
-  ASSERT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(r.Cookie())).status, 200);
-  const Raw out = Send(port(), "DELETE", "/v1/session", WithCookie(r.Cookie(), csrf));
+  ASSERT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(CookieOf(r))).status, 200);
+  const Raw out = Send(port(), "DELETE", "/v1/session", WithCookie(CookieOf(r), csrf));
   EXPECT_EQ(out.status, 204) << out.body;
   EXPECT_NE(out.Header("set-cookie").find("Max-Age=0"), std::string::npos);
-  EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(r.Cookie())).status, 401);
-  EXPECT_EQ(Send(port(), "GET", "/v1/plans/DEJ", WithCookie(r.Cookie())).status, 401);
+  EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(CookieOf(r))).status, 401);
+  EXPECT_EQ(Send(port(), "GET", "/v1/plans/DEJ", WithCookie(CookieOf(r))).status, 401);
   std::vector<std::string> types;
   for (const Event& e : Stream(kSecurityStream)) types.push_back(e.type);
   EXPECT_EQ(types, (std::vector<std::string>{"SignedIn", "SignedOut"}));
@@ -306,13 +282,13 @@ TEST_F(PeopleApiTest, SignOutEndsTheSessionAndTheOldCookieNoLongerWorks) {
 TEST_F(PeopleApiTest, DeactivationAndANewPasswordEndTheSessionsAtOnce) {
   AddPerson("a.admin", "Alix Admin", Json::array({"admin"}));
   AddPerson("c.durand", "Camille Durand", Json::array({"direction:DEJ"}));
-  const std::string first = SignIn("c.durand", kPassword).Cookie();
+  const std::string first = CookieOf(SignIn("c.durand", kPassword));
   EXPECT_EQ(
       AsAdmin("SetPassword", {{"login", "c.durand"}, {"password", "Autre-phrase-2017"}}).status,
       201);
   EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(first)).status, 401);
   EXPECT_EQ(SignIn("c.durand", kPassword).status, 401);
-  const std::string second = SignIn("c.durand", "Autre-phrase-2017").Cookie();
+  const std::string second = CookieOf(SignIn("c.durand", "Autre-phrase-2017"));
   EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(second)).status, 200);
   EXPECT_EQ(AsAdmin("DeactivatePerson", {{"login", "c.durand"}}).status, 201);
   EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(second)).status, 401);
@@ -325,7 +301,7 @@ TEST_F(PeopleApiTest, WhoMayRunPeopleCommands) {
   AddPerson("a.admin", "Alix Admin", Json::array({"admin"}));
   AddPerson("c.durand", "Camille Durand", Json::array({"direction:DEJ", "steering"}));
   const Raw me = SignIn("c.durand", kPassword);
-  const std::string cookie = WithCookie(me.Cookie(), me.json()["csrf_token"]);
+  const std::string cookie = WithCookie(CookieOf(me), me.json()["csrf_token"]);
   const Json add = {
       {"type", "RegisterPerson"},
       {"data",
@@ -382,12 +358,12 @@ TEST_F(PeopleApiTest, FailedSignInsAnswerAlikeAreRecordedAndAreThrottledTo429) {
 
 TEST_F(PeopleApiTest, SessionsEndWhenIdleAndAtTheirLifetime) {
   AddPerson("c.durand", "Camille Durand", Json::array({"auditor"}));
-  const std::string a = SignIn("c.durand", kPassword).Cookie();
+  const std::string a = CookieOf(SignIn("c.durand", kPassword));
   now_ += std::chrono::minutes(29);
   EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(a)).status, 200);
   now_ += std::chrono::minutes(31);
   EXPECT_EQ(Send(port(), "GET", "/v1/whoami", WithCookie(a)).status, 401) << "idle";
-  const std::string b = SignIn("c.durand", kPassword).Cookie();
+  const std::string b = CookieOf(SignIn("c.durand", kPassword));
   for (int i = 0; i < 25; ++i) {  // used every 29 minutes, for 12 hours
     now_ += std::chrono::minutes(29);
     if (Send(port(), "GET", "/v1/whoami", WithCookie(b)).status != 200) break;
