@@ -181,7 +181,9 @@ void PeopleApi::ExecuteCommand(const Request& req, const Json& body, const Princ
   const std::string self = who.person() ? who.name : std::string();
   if (!MayRunPeopleCommand(who.admin(), self, type, data))
     return reply(FrenchError(403, who.Who() + " may not run " + type + " (admin only)",
-                             "Seul un administrateur peut gérer les personnes"));
+                             IsCityCommand(type)
+                                 ? "Seul un administrateur peut gérer les orientations politiques"
+                                 : "Seul un administrateur peut gérer les personnes"));
   {
     std::lock_guard<std::mutex> lock(running_->mu);
     if (running_->count >= kMaxRunningCommands)
@@ -225,6 +227,14 @@ void PeopleApi::Register(Router& router, const Authenticator& auth) {
     Json list = Json::array();
     for (const Person& p : people_.List()) list.push_back(p.ToJson());
     return JsonResponse(200, Json{{"people", std::move(list)}, {"version", people_.version()}});
+  });
+  router.Add("GET", "/v1/orientations", [this, authn](const Request& req, const Params&) {
+    auto who = authn->Authenticate(req);
+    if (!who.ok()) return ErrorResponse(HttpStatusOf(who.status()), who.status().message());
+    uint64_t version = 0;
+    Json list = Json::array();
+    for (const Orientation& o : people_.Orientations(&version)) list.push_back(o.ToJson());
+    return JsonAnswer(200, Json{{"orientations", std::move(list)}, {"version", version}});
   });
 }
 

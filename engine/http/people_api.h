@@ -6,7 +6,10 @@
 //                       throttled; 503 when the password checker cannot tell
 //   DELETE /v1/session  ends the cookie's session (204)
 //   GET    /v1/people   every person (admin), never a password hash
-// and the people commands of POST /v1/commands (ExecuteCommand), which
+//   GET    /v1/orientations  the city's political orientations (any
+//                       signed-in reader): {orientations: [{id, title,
+//                       retired, reason?}], version}
+// and the people and city commands of POST /v1/commands (ExecuteCommand), which
 // PlanApi hands here. Sign-ins, failures and sign-outs are appended to the
 // `security` stream.
 //

@@ -5,6 +5,7 @@
 
 #include "engine/log/backup.h"
 #include "engine/log/event_json.h"
+#include "engine/people/orientations.h"
 #include "engine/people/person.h"
 #include "engine/plan/refusal_fr.h"
 #include "engine/util/json_parse.h"
@@ -406,14 +407,15 @@ void PlanApi::Register(Router& router) {
   // quick, and the wait for the group commit holds no thread.
   router.AddAsync(
       "POST", "/v1/commands",
-      [auth, service, people = options_.people_commands, actor_name = options_.actor_name](
-          const Request& req, const Params&, Reply reply) {
+      [auth, service, people = options_.people_commands, actor_name = options_.actor_name,
+       orientations = options_.live_orientations](const Request& req, const Params&, Reply reply) {
         auto who = auth->Authenticate(req);
         if (!who.ok()) return reply(FromStatus(who.status()));
         auto body = ParseBody(req);
         if (!body.ok()) return reply(FromStatus(body.status()));
         if (people && body->is_object() && body->contains("type") && (*body)["type"].is_string() &&
-            IsPeopleCommand((*body)["type"].get<std::string>())) {
+            (IsPeopleCommand((*body)["type"].get<std::string>()) ||
+             IsCityCommand((*body)["type"].get<std::string>()))) {
           return people(req, *body, *who, std::move(reply));
         }
         auto command = ParseCommand(*body);
@@ -436,6 +438,14 @@ void PlanApi::Register(Router& router) {
               ErrorBody({{"status", 403},
                          {"message", who->Who() + " may not run " + command->type + " on " + *code},
                          {"message_fr", "Votre rôle ne permet pas cette saisie sur ce projet."}}));
+        }
+        if (orientations && command->type == "ValidateAxis" && command->data.is_object() &&
+            command->data.contains("orientation") && command->data["orientation"].is_string()) {
+          const std::string why =
+              OrientationRefusal(orientations(), command->data["orientation"].get<std::string>());
+          if (!why.empty())
+            return reply(CommandRefusal(Status::InvalidArgument("data.orientation: " + why),
+                                        *service, *code));
         }
         auto post = reply.post;
         service->ExecuteAsync(

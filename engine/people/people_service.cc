@@ -51,12 +51,20 @@ Status PeopleService::CatchUp() {
     return applied.ok();
   });
   JALON_RETURN_IF_ERROR(scan);
+  JALON_RETURN_IF_ERROR(applied);
+  scan = log_.ScanStream(kCityStream, city_.version() + 1, UINT64_MAX, [&](const EventView& e) {
+    applied = city_.Apply(e);
+    return applied.ok();
+  });
+  JALON_RETURN_IF_ERROR(scan);
   return applied;
 }
 
 PeopleService::Outcome PeopleService::Execute(const std::string& type, const Json& data,
                                               std::string command_id, const std::string& actor) {
-  if (!IsPeopleCommand(type))
+  const bool city = IsCityCommand(type);
+  const std::string_view stream = city ? kCityStream : kPeopleStream;
+  if (!IsPeopleCommand(type) && !city)
     return Failed(Status::InvalidArgument("type: unknown people command '" + type + "'"),
                   "Commande inconnue : " + type);
   std::lock_guard<std::mutex> write(write_mu_);
@@ -67,7 +75,7 @@ PeopleService::Outcome PeopleService::Execute(const std::string& type, const Jso
   if (!seen.ok()) return Failed(seen.status(), "Lecture du journal impossible");
   if (seen->has_value()) {
     const AppendResult& first = **seen;
-    if (first.stream != kPeopleStream)
+    if (first.stream != stream)
       return Failed(Status::KeyReused("command_id: '" + command_id + "' is taken"),
                     "Cet identifiant de commande est déjà utilisé");
     return {Status::Ok(), "", "",
@@ -80,8 +88,8 @@ PeopleService::Outcome PeopleService::Execute(const std::string& type, const Jso
   uint64_t version = 0;
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
-    error = CheckPeopleCommand(directory_, type, data);
-    version = directory_.version();
+    error = city ? CheckCityCommand(city_, type, data) : CheckPeopleCommand(directory_, type, data);
+    version = city ? city_.version() : directory_.version();
   }
   if (error) return Failed(*error);
   std::string hash;
@@ -90,9 +98,10 @@ PeopleService::Outcome PeopleService::Execute(const std::string& type, const Jso
     if (!hashed.ok()) return Failed(hashed.status(), "Le mot de passe n'a pas pu être chiffré");
     hash = std::move(hashed).value();
   }
-  const PeopleDecision decision = DecidePeopleCommand(type, data, hash);
+  const PeopleDecision decision =
+      city ? DecideCityCommand(type, data) : DecidePeopleCommand(type, data, hash);
   AppendRequest request;
-  request.stream = std::string(kPeopleStream);
+  request.stream = std::string(stream);
   request.expected_version = version;
   request.command_id = command_id;
   request.actor = actor;
@@ -105,7 +114,7 @@ PeopleService::Outcome PeopleService::Execute(const std::string& type, const Jso
   {
     std::unique_lock<std::shared_mutex> lock(mu_);
     for (const Event& e : appended->events) {
-      if (Status s = directory_.Apply(e.View()); !s.ok())
+      if (Status s = city ? city_.Apply(e.View()) : directory_.Apply(e.View()); !s.ok())
         return Failed(s, "Le registre des personnes est illisible");
       events.push_back(Shown(e));
     }
@@ -137,6 +146,17 @@ std::vector<Person> PeopleService::List() const {
   std::vector<Person> out;
   for (const auto& [login, p] : directory_.all()) out.push_back(p);
   return out;
+}
+
+std::vector<Orientation> PeopleService::Orientations(uint64_t* version) const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  if (version != nullptr) *version = city_.version();
+  return city_.all();
+}
+
+std::vector<std::string> PeopleService::LiveOrientationTitles() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  return city_.LiveTitles();
 }
 
 uint64_t PeopleService::version() const {

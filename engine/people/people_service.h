@@ -8,6 +8,9 @@
 // stream's version as expected_version, then applied. A command_id already in
 // the log answers its first result and appends nothing.
 //
+// The city's political orientations (the `city` stream) are kept the same
+// way: DefineOrientation and RetireOrientation run through Execute too.
+//
 // The `security` stream (SignedIn, SignInFailed, SignedOut) is appended
 // through RecordSecurity; it is not projected.
 //
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "engine/log/event_log.h"
+#include "engine/people/orientations.h"
 #include "engine/people/password.h"
 #include "engine/people/person.h"
 
@@ -50,6 +54,11 @@ class PeopleService {
   // Calls fn under the shared lock, without a copy; false if unknown.
   bool With(std::string_view login, const std::function<void(const Person&)>& fn) const;
   std::vector<Person> List() const;
+  // The city's orientations, in the order defined, and the city stream's
+  // version.
+  std::vector<Orientation> Orientations(uint64_t* version = nullptr) const;
+  // The titles of the live orientations (ValidateAxis checks against them).
+  std::vector<std::string> LiveOrientationTitles() const;
   uint64_t version() const;
   // "Camille Durand" for "person:c.durand"; "" when the actor is no person
   // known here.
@@ -74,11 +83,12 @@ class PeopleService {
   std::mutex write_mu_;  // serializes commands and CatchUp
   mutable std::shared_mutex mu_;
   PeopleDirectory directory_;  // GUARDED_BY(mu_)
+  CityOrientations city_;      // GUARDED_BY(mu_)
   LocalPasswordChecker local_checker_;
   const PasswordChecker* checker_ = &local_checker_;
 };
 
-// Who may run a people command: admin; and anyone may SetPassword their own
+// Who may run a people or city command: admin; and anyone may SetPassword their own
 // (`self_login` is the principal's login when it is a person, else "").
 bool MayRunPeopleCommand(bool admin, const std::string& self_login, const std::string& type,
                          const Json& data);

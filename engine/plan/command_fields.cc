@@ -74,6 +74,34 @@ Status CheckNumber(const std::string& field, const Json& v, double lo, double hi
   return Status::Ok();
 }
 
+// A scenario's means: the staff and the budget of each year, and the cost of
+// its new projects; which years the plan's period holds is the rule's.
+Status CheckMeans(const std::string& field, const Json& v) {
+  if (!v.is_object()) return Bad(field, "must be an object");
+  for (const auto& [key, part] : v.items()) {
+    const std::string at = field + "." + key;
+    if (key == "new_projects_eur") {
+      JALON_RETURN_IF_ERROR(CheckNumber(at, part, 0, kMaxBudgetEur,
+                                        "euros, >= 0 and at most " + Number(kMaxBudgetEur)));
+      continue;
+    }
+    if (key != "fte" && key != "budget_eur") return Bad(at, "unknown field");
+    if (!part.is_object()) return Bad(at, "must be an object");
+    for (const auto& [year, x] : part.items()) {
+      const bool is_year = year.size() == 4 && std::all_of(year.begin(), year.end(), [](char c) {
+                             return c >= '0' && c <= '9';
+                           });
+      if (!is_year) return Bad(at + "." + year, "not a year (YYYY)");
+      JALON_RETURN_IF_ERROR(
+          key == "fte" ? CheckNumber(at + "." + year, x, 0, kMaxFte,
+                                     "full-time equivalents, >= 0 and at most " + Number(kMaxFte))
+                       : CheckNumber(at + "." + year, x, 0, kMaxBudgetEur,
+                                     "euros, >= 0 and at most " + Number(kMaxBudgetEur)));
+    }
+  }
+  return Status::Ok();
+}
+
 Status CheckMeasure(const std::string& field, const Json& v) {
   return CheckNumber(field, v, -kMaxMeasure, kMaxMeasure,
                      "from -" + Number(kMaxMeasure) + " to " + Number(kMaxMeasure));
@@ -135,6 +163,8 @@ Status CheckValue(const Field& f, const Json& v) {
       return Status::Ok();
     case Kind::kMeasure:
       return CheckMeasure(name, v);
+    case Kind::kMeans:
+      return CheckMeans(name, v);
     case Kind::kBudget:
       return CheckNumber(name, v, 0, kMaxBudgetEur,
                          "euros, >= 0 and at most " + Number(kMaxBudgetEur));

@@ -76,6 +76,7 @@ enum class Kind {
   kEvidence,    // {source: name, date: date}
   kAttachedTo,  // "plan" | "axis:ID" | "action:ID"
   kTrue,        // true (a flag that is only ever set)
+  kMeans,       // {fte?: {YYYY: fte}, budget_eur?: {YYYY: budget}, new_projects_eur?: budget}
 };
 
 struct Field {

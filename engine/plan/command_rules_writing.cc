@@ -42,6 +42,24 @@ Status CheckMissionRefs(const PlanState& s, const Json& missions) {
   return Status::Ok();
 }
 
+// Every year of a scenario's means lies in the plan's period.
+Status CheckMeansYears(const PlanState& s, const Json& means) {
+  const int first = std::stoi(s.plan["period_start"].get<std::string>().substr(0, 4));
+  const int last = std::stoi(s.plan["period_end"].get<std::string>().substr(0, 4));
+  for (const char* part : {"fte", "budget_eur"}) {
+    if (!means.contains(part)) continue;
+    for (const auto& [year, unused] : means[part].items()) {
+      const int y = std::stoi(year);
+      if (y < first || y > last) {
+        return Bad(std::string("means.") + part + "." + year,
+                   "year " + year + " is outside the plan's period " + std::to_string(first) +
+                       " to " + std::to_string(last));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddWritingRules(SpecTable& table) {
@@ -220,11 +238,13 @@ void AddWritingRules(SpecTable& table) {
         {{"direction", Kind::kCode, true},
          {"id", Kind::kId, true},
          {"title", Kind::kName, true},
-         {"axes", Kind::kIds, true}},
+         {"axes", Kind::kIds, true},
+         {"means", Kind::kMeans, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
           JALON_RETURN_IF_ERROR(NeedNew(s.scenarios, d, "scenario"));
+          if (d.contains("means")) JALON_RETURN_IF_ERROR(CheckMeansYears(s, d["means"]));
           if (d["axes"].empty()) return Bad("axes", "a scenario orders at least one axis");
           // A scenario orders the axes the plan still pursues.
           for (size_t i = 0; i < d["axes"].size(); ++i) {

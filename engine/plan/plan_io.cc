@@ -217,8 +217,8 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Json& s = scenarios[i];
     const std::string path = At("scenarios", i);
-    JALON_RETURN_IF_ERROR(CheckObject(s, path, {"id", "title", "axes", "retained"}));
-    b.Add("ProposeScenario", Pick(s, {"id", "title", "axes"}), path);
+    JALON_RETURN_IF_ERROR(CheckObject(s, path, {"id", "title", "axes", "means", "retained"}));
+    b.Add("ProposeScenario", Pick(s, {"id", "title", "axes", "means"}), path);
     if (s.contains("retained") && !s["retained"].is_boolean()) {
       return BadPath(path + ".retained", "must be true or false");
     }

@@ -35,6 +35,8 @@ const std::vector<Wording>& Wordings() {
         {"must be an integer score from 0 to 3", "doit être une note entière de 0 à 3"},
         {"must be an object of scores 0-3", "doit donner des notes de 0 à 3"},
         {"must be an object \\{value, date\\}", "doit indiquer une valeur et une date"},
+        {"must be one of the city's political orientations: (.*)",
+         "doit être l'une des orientations politiques de la ville : $1"},
         {"must be one of (.*)", "doit être l'une des valeurs suivantes : $1"},
         {"must be true or false", "doit valoir vrai ou faux"},
         {"not an id .*",
@@ -71,6 +73,9 @@ const std::vector<Wording>& Wordings() {
          "$1 est trop éloigné de la période du projet (du $2 au $3)"},
         {"(\\S+) is before the baseline's date \\((\\S+)\\)",
          "$1 est antérieur à la date de la valeur de référence ($2)"},
+        {"not a year \\(YYYY\\)", "n'est pas une année (format attendu : AAAA)"},
+        {"year (\\d+) is outside the plan's period (\\d+) to (\\d+)",
+         "l'année $1 est en dehors de la période du projet ($2 à $3)"},
         {"must be after period_start", "doit être postérieure au début de la période"},
         {"(\\S+) is before the last reschedule \\((\\S+)\\).*",
          "$1 est antérieur à la dernière replanification ($2) : les changements s'enregistrent "

@@ -37,6 +37,7 @@ from email.parser import BytesParser
 
 import a11y
 import forms_e2e
+import writing_e2e
 from e2e_people import (PASSWORD, add_people, check_administration, check_sign_in_and_out,
                         fill_sign_in, login, refused, sign_out_browser)
 
@@ -571,6 +572,9 @@ def main():
         forms_e2e.run(b, url, {role: Api(url, roles[role]) for role in ("admin", "direction:DEJ")},
                       lambda role: login(b, url, roles[role]), check, auditor, args.out)
         check(not b.errors, "no script error on the forms' pages: " + "; ".join(b.errors[:5]))
+        writing_e2e.run(b, url, {role: Api(url, roles[role]) for role in ("admin", "steering", "direction:DEJ")},
+                        lambda role: login(b, url, roles[role]), check, auditor, args.out)
+        check(not b.errors, "no script error while writing a plan: " + "; ".join(b.errors[:5]))
 
         # --- Calendrier et relances, as the direction: acknowledge one.
         reminders = admin.get("/v1/reminders")

@@ -71,6 +71,21 @@ std::string PlanText(const json& p) {
       << (a.contains("validation") ? " (validé)" : " (proposé)")
       << (Marked(a, "dropped") ? " (abandonné)" : "") << "\n";
   }
+  o << "Scénarios :\n";
+  for (const auto& sc : p.value("scenarios", json::array())) {
+    o << "  " << Str(sc["id"]) << "  " << Str(sc["title"])
+      << (sc.value("retained", false) ? " (retenu)" : "") << "\n";
+    const json means = sc.value("means", json::object());
+    for (const auto& [part, label] :
+         {std::pair{"fte", "ETP"}, std::pair{"budget_eur", "budget (€)"}}) {
+      if (!means.contains(part)) continue;
+      o << "      " << label << " :";
+      for (const auto& [year, v] : means[part].items()) o << " " << year << " " << v.dump();
+      o << "\n";
+    }
+    if (means.contains("new_projects_eur"))
+      o << "      nouveaux projets (€) : " << means["new_projects_eur"].dump() << "\n";
+  }
   o << "Actions :\n";
   for (const auto& a : p["actions"]) {
     o << "  " << Str(a["id"]) << "  " << Str(a["title"]) << " — " << StatusFr(a.value("status", ""))

@@ -161,6 +161,7 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
   };
   PeopleService* people = p->people.get();
   api_options.actor_name = [people](std::string_view actor) { return people->DisplayName(actor); };
+  api_options.live_orientations = [people] { return people->LiveOrientationTitles(); };
   p->plan_api = std::make_unique<http::PlanApi>(*p->service, *p->log, *p->auth, api_options);
   p->plan_api->Register(p->router);
   p->people_api->Register(p->router, *p->auth);

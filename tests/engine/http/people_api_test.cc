@@ -82,6 +82,7 @@ class PeopleApiTest : public testing::PlanFixture {
     };
     PeopleService* people = people_.get();
     api_options.actor_name = [people](std::string_view a) { return people->DisplayName(a); };
+    api_options.live_orientations = [people] { return people->LiveOrientationTitles(); };
     router_ = std::make_unique<Router>();
     api_ = std::make_unique<PlanApi>(*service_, *log_, *auth_, api_options);
     api_->Register(*router_);
@@ -330,6 +331,67 @@ TEST_F(PeopleApiTest, WhoMayRunPeopleCommands) {
   EXPECT_EQ(Command(Bearer("admin"), again).status, 201);
   EXPECT_EQ(Command(Bearer("admin"), again).status, 200);
   EXPECT_EQ(Head(), head + 1);
+}
+
+TEST_F(PeopleApiTest, OrientationsAreTheCitysAndValidateAxisChoosesAmongTheLiveOnes) {
+  const Json validate = {{"direction", "DEJ"},
+                         {"axis", "A1"},
+                         {"orientation", "Une ville durable"},
+                         {"by", "Bureau municipal"},
+                         {"date", "2016-05-02"}};
+  // No list yet: any text, as before the city kept one.
+  EXPECT_EQ(Command(Bearer("steering"), {{"type", "ValidateAxis"}, {"data", validate}}).status,
+            201);
+  const Json define = {{"type", "DefineOrientation"},
+                       {"data", {{"id", "O1"}, {"title", "Moderniser la relation à l'usager"}}}};
+  EXPECT_EQ(Command(Bearer("steering"), define).status, 403);
+  EXPECT_EQ(Command(Bearer("steering"), define).json()["error"]["message_fr"],
+            "Seul un administrateur peut gérer les orientations politiques");
+  ASSERT_EQ(Command(Bearer("admin"), define).status, 201);
+  const Raw twice = Command(Bearer("admin"), define);
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(twice.json()["error"]["field"], "data.id");
+  const Raw blank = AsAdmin("DefineOrientation", {{"id", "O2"}, {"title", " "}});
+  EXPECT_EQ(blank.status, 400);
+  EXPECT_EQ(blank.json()["error"]["field"], "data.title");
+  ASSERT_EQ(AsAdmin("DefineOrientation", {{"id", "O2"}, {"title", "Une ville durable"}}).status,
+            201);
+
+  const uint64_t head = Head();
+  Json other = validate;
+  other["orientation"] = "Une orientation d'un autre mandat";
+  const Raw refused = Command(Bearer("steering"), {{"type", "ValidateAxis"}, {"data", other}});
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["field"], "orientation");
+  EXPECT_EQ(refused.json()["error"]["message_fr"],
+            "doit être l'une des orientations politiques de la ville : 'Moderniser la relation "
+            "à l'usager', 'Une ville durable'");
+  EXPECT_EQ(Head(), head) << "a refusal appends nothing";
+  EXPECT_EQ(Command(Bearer("steering"), {{"type", "ValidateAxis"}, {"data", validate}}).status,
+            201);
+
+  const Raw retire = AsAdmin("RetireOrientation", {{"id", "O2"}, {"reason", "Nouveau mandat"}});
+  ASSERT_EQ(retire.status, 201) << retire.body;
+  EXPECT_EQ(AsAdmin("RetireOrientation", {{"id", "O2"}}).json()["error"]["field"], "data.id");
+  EXPECT_EQ(Command(Bearer("steering"), {{"type", "ValidateAxis"}, {"data", validate}}).status, 400)
+      << "a retired orientation validates no more";
+  // Any signed-in reader sees the list, retired ones included; the plan
+  // still reads the validation made against the retired one.
+  const Raw list = Send(port(), "GET", "/v1/orientations", Bearer("reader:DEJ"));
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.json()["orientations"].size(), 2u);
+  EXPECT_EQ(list.json()["orientations"][1]["retired"], true);
+  EXPECT_EQ(list.json()["orientations"][1]["reason"], "Nouveau mandat");
+  EXPECT_EQ(Send(port(), "GET", "/v1/orientations", "").status, 401);
+  const Raw plan = Send(port(), "GET", "/v1/plans/DEJ", Bearer("reader:DEJ"));
+  EXPECT_NE(plan.body.find("Une ville durable"), std::string::npos);
+  EXPECT_EQ(Stream("city").size(), 3u);
+
+  // The list comes back from the log.
+  Stop();
+  Serve();
+  EXPECT_EQ(people_->LiveOrientationTitles(),
+            std::vector<std::string>{"Moderniser la relation à l'usager"});
 }
 
 TEST_F(PeopleApiTest, FailedSignInsAnswerAlikeAreRecordedAndAreThrottledTo429) {

@@ -29,6 +29,33 @@ TEST_F(PlanIoTest, ExampleImportsAndExportsUnchanged) {
   EXPECT_EQ(*exported, ExamplePlan()) << exported->dump(2);
 }
 
+TEST_F(PlanIoTest, AScenariosMeansRoundTripExactlyAndStayInThePeriod) {
+  Json doc = ExamplePlan();
+  doc["scenarios"][0]["means"] = {{"fte", {{"2016", 3.5}, {"2017", 4}}},
+                                  {"budget_eur", {{"2016", 120000}, {"2020", 80000.5}}},
+                                  {"new_projects_eur", 50000}};
+  ASSERT_TRUE(service_->Import(doc, "test").ok());
+  EXPECT_EQ(service_->Export("DEJ", {}).value(), doc);
+  EXPECT_EQ(service_->Show("DEJ", {}).value()["scenarios"][0]["means"],
+            doc["scenarios"][0]["means"]);
+  // A scenario without means reads as before.
+  EXPECT_FALSE(service_->Export("DEJ", {}).value()["scenarios"][1].contains("means"));
+
+  const Json outside = {{"direction", "DEJ"},
+                        {"id", "SC3"},
+                        {"title", "Trop loin"},
+                        {"axes", {"A1"}},
+                        {"means", {{"fte", {{"2021", 2}}}}}};
+  auto r = Exec("ProposeScenario", outside);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "data.means.fte.2021: year 2021 is outside the plan's period 2016 to 2020");
+  Json negative = outside;
+  negative["means"] = {{"budget_eur", {{"2017", -5}}}};
+  EXPECT_EQ(Exec("ProposeScenario", negative).status().message().substr(0, 29),
+            "data.means.budget_eur.2017: -");
+}
+
 TEST_F(PlanIoTest, GeneratedPlansRoundTrip) {
   AfterGeneratedHistory();
   for (uint64_t seed : {1u, 2u, 3u}) {

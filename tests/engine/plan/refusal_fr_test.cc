@@ -96,6 +96,8 @@ Json Valid(const command_internal::Field& f) {
       return "plan";
     case Kind::kTrue:
       return true;
+    case Kind::kMeans:
+      return {{"fte", {{"2017", 2.5}}}, {"budget_eur", {{"2017", 1000}}}, {"new_projects_eur", 10}};
   }
   return nullptr;
 }
@@ -136,6 +138,10 @@ std::vector<Json> Wrong() {
                            Json::array({"A1", "A1"}),
                            Json::array({""}),
                            Json{{"zz", 1}},
+                           Json{{"fte", {{"2030", 1}}}},
+                           Json{{"fte", {{"20x7", 1}}}},
+                           Json{{"fte", 3}},
+                           Json{{"budget_eur", {{"2017", -1}}}},
                            Json{{"listening", 7}},
                            Json{{"value", "x"}},
                            Json{{"value", 1}, {"date", "2010-01-01"}},

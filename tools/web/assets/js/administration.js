@@ -1,10 +1,13 @@
-// Administration (#/administration): the people who sign in. An admin adds
+// Administration (#/administration): the people who sign in, the city's
+// political orientations and the directions with their plans. An admin adds
 // a person, edits their name and email, grants and revokes roles, sets a
-// password, deactivates and reactivates. Each form issues one command
+// password, deactivates and reactivates; defines and retires the political
+// orientations `steering` validates the axes against; registers a
+// direction and opens its plan. Each form issues one command
 // (data-command), its inputs named after the command's data fields; a
 // refusal shows the server's French message next to the field at fault.
 import {api, messageOf} from './api.js';
-import {fill, h} from './dom.js';
+import {fill, h, longDate} from './dom.js';
 
 const ROLES = ['admin', 'steering', 'auditor', 'direction:CODE', 'reader:CODE'];
 const roleText = (role) => {
@@ -99,9 +102,57 @@ function personCard(p, reload) {
         : commandForm('ReactivatePerson', [login], 'Réactiver', () => reload(`${who} : réactivé·e.`))));
 }
 
+function orientationsSection(orientations, reload) {
+  return h('section', {'aria-labelledby': 'titre-orientations'},
+    h('h2', {id: 'titre-orientations'}, 'Orientations politiques'),
+    h('p.aide', {}, 'Le service de pilotage valide chaque axe de progrès au regard de l\'une de ces orientations. ' +
+      'Une orientation retirée ne sert plus aux nouvelles validations ; celles déjà faites restent lisibles.'),
+    orientations.length ? h('ul#orientations', {}, orientations.map((o) => h('li', {'data-orientation': o.id},
+      `${o.title} (${o.id})`, o.retired ? ` — retirée${o.reason ? ' : ' + o.reason : ''}` : '',
+      o.retired ? null : commandForm('RetireOrientation', [{name: 'id', value: o.id, hidden: true},
+        {name: 'reason', label: `Motif du retrait de « ${o.title} »`, optional: true}],
+      `Retirer « ${o.title} »`, () => reload(`Orientation « ${o.title} » retirée.`)))))
+      : h('p', {}, 'Aucune orientation : la validation d\'un axe accepte alors tout intitulé.'),
+    h('h3', {}, 'Ajouter une orientation'),
+    commandForm('DefineOrientation', [
+      {name: 'id', label: 'Identifiant', value: 'O' + (orientations.length + 1),
+       help: 'Lettres, chiffres, « . », « _ » ou « - »'},
+      {name: 'title', label: 'Intitulé de l\'orientation'}],
+    'Ajouter l\'orientation', () => reload('Orientation ajoutée.')));
+}
+
+function directionsSection(directions, reload) {
+  return h('section', {'aria-labelledby': 'titre-directions'},
+    h('h2', {id: 'titre-directions'}, `Directions et projets (${directions.length})`),
+    directions.length ? h('table.tableau#directions', {},
+      h('caption', {}, 'Les directions et leur projet de direction'),
+      h('thead', {}, h('tr', {}, ['Code', 'Direction', 'Pôle', 'Projet', 'Période'].map((t) => h('th', {scope: 'col'}, t)))),
+      h('tbody', {}, directions.map((d) => h('tr', {'data-direction': d.code},
+        h('td', {}, h('a', {href: `#/direction/${d.code}`}, d.code)), h('td', {}, d.name), h('td', {}, d.pole || '—'),
+        h('td', {}, d.plan ? h('a', {href: `#/direction/${d.code}/projet`}, d.plan.title) : 'aucun projet ouvert'),
+        h('td', {}, d.plan ? `du ${longDate(d.plan.period_start)} au ${longDate(d.plan.period_end)}` : '—')))))
+      : h('p', {}, 'Aucune direction.'),
+    h('h3', {}, 'Enregistrer une direction'),
+    commandForm('RegisterDirection', [
+      {name: 'code', label: 'Code de la direction', help: 'Majuscules, chiffres, « - » ou « _ », par exemple DEJ'},
+      {name: 'name', label: 'Nom de la direction'},
+      {name: 'pole', label: 'Pôle', optional: true}],
+    'Enregistrer la direction', () => reload('Direction enregistrée : ouvrez maintenant son projet.')),
+    h('h3', {}, 'Ouvrir le projet d\'une direction'),
+    commandForm('OpenPlan', [
+      {name: 'direction', label: 'Code de la direction', list: 'directions-connues'},
+      {name: 'title', label: 'Intitulé du projet', help: 'Par exemple : Projet de direction 2021-2024'},
+      {name: 'period_start', label: 'Début de la période', type: 'date'},
+      {name: 'period_end', label: 'Fin de la période', type: 'date'},
+      {name: 'dated', label: 'Date du projet', type: 'date'}],
+    'Ouvrir le projet', () => reload('Projet ouvert : rédigez-le depuis la page de la direction.')),
+    h('datalist', {id: 'directions-connues'}, directions.map((d) => h('option', {value: d.code}))));
+}
+
 export async function renderAdministration(main, notice) {
   document.title = 'Administration — Jalon';
-  const {people} = await api('/v1/people');
+  const [{people}, {orientations}, directions] = await Promise.all([api('/v1/people'), api('/v1/orientations'),
+    api('/v1/directions')]);
   const reload = async (message) => {
     await renderAdministration(main, message);
     const status = main.querySelector('[role="status"]');
@@ -128,5 +179,7 @@ export async function renderAdministration(main, notice) {
         {name: 'name', label: 'Nom affiché'},
         {name: 'email', label: 'Courriel', type: 'email'},
         {name: 'roles', label: 'Rôles', list: 'roles-connus', help: 'Séparés par des virgules, par exemple direction:DEJ, steering'},
-      ], 'Ajouter', () => reload('Personne ajoutée : définissez maintenant son mot de passe.'))));
+      ], 'Ajouter', () => reload('Personne ajoutée : définissez maintenant son mot de passe.'))),
+    orientationsSection(orientations, reload),
+    directionsSection(directions, reload));
 }

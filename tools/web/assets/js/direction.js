@@ -3,6 +3,7 @@
 import {api, messageOf, openDocument} from './api.js';
 import {indicatorChart, targetChangeText} from './chart.js';
 import {ficheSection} from './fiche.js';
+import {writtenPlan} from './projet-lecture.js';
 import {announce, dateTime, enc, fill, gauge, h, label, longDate, num, pct, progressBar, statusBadge, table,
         withUnit} from './dom.js';
 
@@ -150,6 +151,7 @@ export async function renderDirection(main, code, params) {
       h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${asOf ? '&as_of=' + enc(asOf) : ''}`)
         .catch((e) => announce(messageOf(e)))}, 'Présentation aux nouveaux arrivants')),
     headline(dash),
+    writtenPlan(plan),
     h('h2', {}, 'Missions, valeurs et ambitions'), missionMatrix(plan),
     h('h2', {}, 'Atouts et faiblesses'), swotQuadrants(plan),
     h('h2', {}, 'Axes de progrès et actions'), axesAndActions(plan, dash),

@@ -46,7 +46,8 @@ const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
 export function longDate(iso) {
   if (!iso || typeof iso !== 'string') return '—';
   const d = new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso);
-  return isNaN(d) ? iso : dateFormat.format(d);
+  // « 1er janvier 2020 », as the documents write it (engine/util/french_date.h).
+  return isNaN(d) ? iso : dateFormat.format(d).replace(/^1 /, '1er ');
 }
 export function dateTime(iso) {
   const d = new Date(iso);

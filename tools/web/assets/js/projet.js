@@ -8,6 +8,7 @@ import {api} from './api.js';
 import {dateTime, enc, fill, h, label, longDate, num, table} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun, nextId} from './formulaire.js';
 import {planTimeline} from './calendrier-projet.js';
+import {meansFields, retainedMeans} from './moyens.js';
 import {AMBITIONS, PROSPECTIVE, QUADRANTS, STATE_OF_PLAY, VALUES} from './methodologie.js';
 
 // The latest change of each entity of the plan, from its history.
@@ -131,7 +132,10 @@ function axesPart(ctx) {
     if (!a.validation && ctx.may('ValidateAxis')) {
       forms.push(commandForm({...ctx.base, command: 'ValidateAxis', key: a.id, legend: `Valider l'axe ${a.id}`,
         submit: 'Valider l\'axe', fixed: {axis: a.id}, success: `Axe ${a.id} validé.`, fields: [
-          {name: 'orientation', label: 'Orientation politique', type: 'text', required: true},
+          ctx.orientations.length
+            ? {name: 'orientation', label: 'Orientation politique', type: 'select', required: true,
+               options: ctx.orientations.map((t) => [t, t]), help: 'Les orientations politiques de la ville, tenues par l\'administration.'}
+            : {name: 'orientation', label: 'Orientation politique', type: 'text', required: true},
           {name: 'by', label: 'Validé par', type: 'text', required: true},
           {name: 'date', label: 'Date de la validation', type: 'date', required: true, value: ctx.today}]}));
     }
@@ -193,7 +197,8 @@ function scenariosPart(ctx) {
         {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('SC', scenarios.map((s) => s.id))},
         {name: 'title', label: 'Intitulé', type: 'text', required: true},
         {name: 'axes', label: 'Axes, par ordre de priorité', type: 'list', required: true,
-         help: 'Un identifiant d\'axe par ligne, le plus prioritaire d\'abord (par exemple A2 puis A1).'}]}));
+         help: 'Un identifiant d\'axe par ligne, le plus prioritaire d\'abord (par exemple A2 puis A1).'},
+        ...meansFields(plan)]}));
   }
   if (ctx.may('RetainScenario') && scenarios.length) {
     forms.push(commandForm({...ctx.base, command: 'RetainScenario', legend: 'Retenir un scénario', submit: 'Retenir',
@@ -205,6 +210,7 @@ function scenariosPart(ctx) {
     scenarios.length ? h('ul', {id: 'scenarios'}, scenarios.map((s) => h('li', {'data-scenario': s.id},
       `${s.id} — ${s.title} : ${(s.axes || []).join(' puis ')}`, s.retained ? h('strong', {}, ' (retenu)') : null)))
       : h('p', {}, 'Aucun scénario proposé.'),
+    retainedMeans(plan),
     formsSection('Proposer et retenir un scénario', forms, [], 3)];
 }
 
@@ -212,9 +218,11 @@ export async function renderProject(main, code) {
   const [plan, history, dash, schedule] = await Promise.all([api(`/v1/plans/${enc(code)}`),
     api(`/v1/plans/${enc(code)}/history`), api(`/v1/plans/${enc(code)}/dashboard`),
     api(`/v1/schedule?direction=${enc(code)}`).catch(() => null)]);
+  const orientations = await api('/v1/orientations').then((r) => r.orientations, () => []);
   const name = plan.direction.name || code;
   document.title = `Rédiger le projet — ${name} — Jalon`;
   const ctx = {plan, code, latest: latestChanges(history), today: dash.at,
+               orientations: orientations.filter((o) => !o.retired).map((o) => o.title),
                base: {code, version: plan.version, level: 4, done: () => renderProject(main, code)},
                may: (command) => mayRun(command, code)};
   fill(main,
