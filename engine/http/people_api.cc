@@ -234,7 +234,7 @@ void PeopleApi::Register(Router& router, const Authenticator& auth) {
     uint64_t version = 0;
     Json list = Json::array();
     for (const Orientation& o : people_.Orientations(&version)) list.push_back(o.ToJson());
-    return JsonAnswer(200, Json{{"orientations", std::move(list)}, {"version", version}});
+    return JsonResponse(200, Json{{"orientations", std::move(list)}, {"version", version}});
   });
 }
 

@@ -1,5 +1,6 @@
 #include "engine/http/plan_api.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -22,22 +23,37 @@ Response ErrorBody(Json error) {
   return JsonResponse(status, Json{{"error", std::move(error)}});
 }
 
-// Who made the latest change to the plan of `code`, as its events name
-// them; empty if unknown.
-std::string LatestActor(const PlanService& service, const std::string& code) {
-  const std::optional<PlanState> state = service.projections().Current(code);
-  if (!state || state->last_position == 0) return {};
-  auto events = service.log().ReadRange(state->last_position, 1);
-  if (!events.ok() || events->empty()) return {};
-  return events->front().actor;
+// What changed the plan of `code` after version `expected`: its current
+// version, who made those changes (by name where the actor is a person),
+// and whether only jalond's own jobs did (occurrences, reminders), which a
+// form may then send again over without asking anyone.
+Json ChangesSince(const PlanService& service, const std::string& code, uint64_t expected,
+                  const std::function<std::string(std::string_view)>& actor_name) {
+  auto events = service.log().ReadStream(PlanStream(code), expected + 1, 1000);
+  Json out = Json::object();
+  if (!events.ok() || events->empty()) return out;
+  std::vector<std::string> people;
+  for (const Event& e : *events) {
+    if (e.actor.starts_with("jalond/")) continue;
+    const std::string name = actor_name ? actor_name(e.actor) : std::string();
+    const std::string who = name.empty() ? e.actor : name;
+    if (std::find(people.begin(), people.end(), who) == people.end()) people.push_back(who);
+  }
+  out["version"] = events->back().version;
+  out["system_only"] = people.empty();
+  std::string names = people.empty() ? events->back().actor : people.front();
+  for (size_t i = 1; i < people.size(); ++i) names += ", " + people[i];
+  out["changed_by"] = names;
+  return out;
 }
 
 // The answer to a refused command. Beside the English message that the CLI
 // and scripts read, the web UI gets the field the refusal names (without
 // "data.") and its rule in French (refusal_fr.h); a conflict names who
-// changed the plan meanwhile.
+// changed the plan meanwhile and the version it is at.
 Response CommandRefusal(const Status& s, const PlanService& service, const std::string& code,
-                        const std::function<std::string(std::string_view)>& actor_name = {}) {
+                        const std::function<std::string(std::string_view)>& actor_name = {},
+                        std::optional<uint64_t> expected = std::nullopt) {
   Json error = {{"status", HttpStatusOf(s)}, {"message", s.message()}};
   if (s.IsInvalidArgument()) {
     auto [field, rule] = SplitFieldError(s.message());
@@ -46,11 +62,7 @@ Response CommandRefusal(const Status& s, const PlanService& service, const std::
     error["message_fr"] = FrenchRefusal(field.empty() ? s.message() : rule);
   } else if (s.IsConflict() && !code.empty()) {
     error["message_fr"] = "Le projet a été modifié entre-temps.";
-    if (std::string actor = LatestActor(service, code); !actor.empty()) {
-      // The person's name where the actor is one, as the history shows it.
-      const std::string name = actor_name ? actor_name(actor) : std::string();
-      error["changed_by"] = name.empty() ? actor : name;
-    }
+    if (expected) error.update(ChangesSince(service, code, *expected, actor_name));
   }
   return ErrorBody(std::move(error));
 }
@@ -448,11 +460,13 @@ void PlanApi::Register(Router& router) {
                                         *service, *code));
         }
         auto post = reply.post;
+        const std::optional<uint64_t> expected = command->expected_version;
         service->ExecuteAsync(
             std::move(command).value(), who->Actor(), std::move(post),
-            [reply = std::move(reply), service, code = *code, actor_name](Result<Json> result) {
+            [reply = std::move(reply), service, code = *code, actor_name,
+             expected](Result<Json> result) {
               if (!result.ok()) {
-                return reply(CommandRefusal(result.status(), *service, code, actor_name));
+                return reply(CommandRefusal(result.status(), *service, code, actor_name, expected));
               }
               reply(JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result));
             });

@@ -131,7 +131,13 @@ Result<Decision> Decide(const PlanState& state, const Command& command, Instant 
   }
   for (const Field& f : spec.fields) {
     if (!data.contains(f.name)) {
-      if (f.required) return Bad(f.name, "is required");
+      if (f.required) {
+        // The methodology's own words for the one field it insists on.
+        return Bad(f.name,
+                   f.kind == command_internal::Kind::kEvidence
+                       ? "required: rely on facts, not intuitions (an object {source, date})"
+                       : "is required");
+      }
       continue;
     }
     JALON_RETURN_IF_ERROR(CheckValue(f, data[f.name]));

@@ -23,10 +23,16 @@ def send(b, form_js, values, what):
     for name, value in values.items():
         b.run(f"const el = ({form_js}).querySelector('[name=\"{name}\"]'); el.value = {json.dumps(value)};")
     b.run(f"({form_js}).querySelector('button[type=submit]').click();")
-    b.wait("!!document.querySelector('#contenu .succes:not([hidden])') || "
-           "!!document.querySelector('#contenu [aria-invalid=true]') || "
-           "[...document.querySelectorAll('#contenu .alerte')].some((x) => !x.hidden)", what)
+    # The page drawn again with its status, or this form's own refusal (a
+    # form refused earlier on the page keeps its marks until the page is
+    # drawn again).
+    b.wait(f"!!document.querySelector('#contenu .succes:not([hidden])') || "
+           f"(() => {{ const f = {form_js}; return !!f && (!!f.querySelector('[aria-invalid=true]') || "
+           f"[...f.querySelectorAll('.alerte')].some((x) => !x.hidden)); }})()", what)
     ok = b.js("!!document.querySelector('#contenu .succes:not([hidden])')")
+    if not ok:
+        print("note  " + what + ": " + b.js(f"(() => {{ const f = {form_js}; return f ? [...f.querySelectorAll("
+                                            f"'[role=alert]')].map((x) => x.textContent).join(' | ') : 'no form'; }})()"))
     if ok:
         b.wait("!document.getElementById('contenu').hasAttribute('aria-busy')", what + " drawn")
     return ok

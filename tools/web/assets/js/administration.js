@@ -124,7 +124,7 @@ function orientationsSection(orientations, reload) {
 function directionsSection(directions, reload) {
   return h('section', {'aria-labelledby': 'titre-directions'},
     h('h2', {id: 'titre-directions'}, `Directions et projets (${directions.length})`),
-    directions.length ? h('table.tableau#directions', {},
+    directions.length ? h('table.tableau', {id: 'directions'},
       h('caption', {}, 'Les directions et leur projet de direction'),
       h('thead', {}, h('tr', {}, ['Code', 'Direction', 'Pôle', 'Projet', 'Période'].map((t) => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, directions.map((d) => h('tr', {'data-direction': d.code},

@@ -190,7 +190,16 @@ export function commandForm(spec) {
     button.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
-      await api('/v1/commands', {method: 'POST', body});
+      try {
+        await api('/v1/commands', {method: 'POST', body});
+      } catch (err) {
+        // Only jalond's own jobs wrote since the page was drawn (a reminder,
+        // a scheduled occurrence): nobody's change is at stake, send again
+        // over the version they left.
+        if (err.status !== 409 || !err.error.system_only || typeof err.error.version !== 'number') throw err;
+        body.expected_version = err.error.version;
+        await api('/v1/commands', {method: 'POST', body});
+      }
       flash = spec.success || 'Enregistré.';
       await spec.done();
     } catch (err) {
