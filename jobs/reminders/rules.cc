@@ -106,6 +106,13 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     }
   }
 
+  // The review and revision rules, too, hold until the period ends: the
+  // cycle is over then, and so are its reminders.
+  if (today > end) {
+    if (next_day != nullptr) *next_day = next;
+    return out;
+  }
+
   // Reviews: each due date takes the first review held from 60 days before
   // it that no earlier due date took.
   std::vector<int32_t> held;
@@ -122,7 +129,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
       if (!used[i] && held[i] >= due - 60) used[i] = matched = true;
     }
     const int32_t limit = due + static_cast<int32_t>(o.review_grace_days);
-    if (!matched) later(limit, INT32_MIN, INT32_MAX);
+    if (!matched) later(limit, INT32_MIN, end);
     if (!matched && today > limit) {
       add("review_not_held", "review/" + DateOfDay(due),
           "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
@@ -134,7 +141,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
   if (s.revision.is_object() && s.revision.contains("date") && !s.revision.contains("closed")) {
     const int32_t opened = DayOf(s.revision["date"].get<std::string>());
     const int32_t due = opened + static_cast<int32_t>(o.revision_open_days);
-    later(due, INT32_MIN, INT32_MAX);
+    later(due, INT32_MIN, end);
     if (today > due) {
       add("revision_open", "revision",
           "la clôture de la révision à mi-parcours ouverte le " + DateOfDay(opened) +

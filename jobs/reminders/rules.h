@@ -12,6 +12,8 @@
 //                     days before it, review_grace_days after it;
 //   revision_open     a mid-term revision open for more than
 //                     revision_open_days.
+// None of them holds after the plan's period has ended: the day after it,
+// the open reminders resolve and no new one is issued.
 //
 // A reminder's id is stable: it is derived from (direction, rule, subject,
 // due date).
