@@ -47,6 +47,18 @@ bool LeftThePlan(const PlanState& s, const EntityFields& indicator) {
   return false;
 }
 
+// The day the review due on `due` was announced (its occurrence fired), or
+// `due` if no later: a review caught up after a downtime gets its whole
+// grace from the day staff hear of it.
+int32_t AnnouncedOn(const PlanState& s, int32_t due) {
+  int32_t announced = due;
+  for (const auto& [id, o] : s.occurrences.fields()) {
+    if (!id.starts_with("review/") || !o.Has("fired_on") || DayOf(o.Text("due")) != due) continue;
+    announced = std::max(announced, DayOf(o.Text("fired_on")));
+  }
+  return announced;
+}
+
 }  // namespace
 
 std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const ReminderOptions& o,
@@ -128,9 +140,10 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     for (size_t i = 0; i < held.size() && !matched; ++i) {
       if (!used[i] && held[i] >= due - 60) used[i] = matched = true;
     }
-    const int32_t limit = due + static_cast<int32_t>(o.review_grace_days);
-    if (!matched) later(limit, INT32_MIN, end);
-    if (!matched && today > limit) {
+    if (matched) continue;
+    const int32_t limit = AnnouncedOn(s, due) + static_cast<int32_t>(o.review_grace_days);
+    later(limit, INT32_MIN, end);
+    if (today > limit) {
       add("review_not_held", "review/" + DateOfDay(due),
           "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
               " (HoldReview, avec ses participants et ses décisions)",
