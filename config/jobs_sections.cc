@@ -45,6 +45,14 @@ Status ReadCycle(std::string_view source, const toml::table& cycle, jobs::CycleO
             Where(source, item.source(), "cycle.review_dates") +
             "each date must be \"MM-DD\" and exist every year (not 02-29)");
       }
+      // A date listed twice is one review: the scheduler would fire it once
+      // while the preview listed it twice.
+      for (const jobs::MonthDay& seen : out->review_dates) {
+        if (seen.month == md.month && seen.day == md.day) {
+          return Status::InvalidArgument(Where(source, item.source(), "cycle.review_dates") + "\"" +
+                                         *text + "\" is listed twice");
+        }
+      }
       out->review_dates.push_back(md);
     }
   }

@@ -261,7 +261,8 @@ Result<Json> Scheduler::Schedule(const std::string& code, std::optional<int32_t>
   if (!state->plan.is_object()) return Status::NotFound("direction " + code + ": no plan opened");
   Json list = Json::array();
   for (const Occurrence& o : *Cycle(state->plan)) {
-    if ((from && o.date.nominal < *from) || (to && o.date.nominal > *to)) continue;
+    // By the day it fires: what staff see happen on that day.
+    if ((from && o.date.due < *from) || (to && o.date.due > *to)) continue;
     Json j = o.ToJson();
     const std::optional<Json> recorded = state->occurrences.Find(o.id());
     j["state"] = recorded ? (*recorded)["status"] : Json("pending");

@@ -66,7 +66,8 @@ class Scheduler {
   TickStats Totals() const;
 
   // The occurrences of a plan's cycle with their state: "fired", "skipped"
-  // or "pending"; only those with a nominal date in [from, to] when given.
+  // or "pending"; only those that fire (their working day, `due`) in
+  // [from, to] when given.
   Result<Json> Schedule(const std::string& code, std::optional<int32_t> from = std::nullopt,
                         std::optional<int32_t> to = std::nullopt) const;
   // A plan's reminders with their state and delivery, newest first.

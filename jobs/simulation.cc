@@ -272,18 +272,29 @@ Result<Json> Simulate(PlanService& service, SimulatedClock& clock, Scheduler& sc
   }
   if (first > o.to) return CountJobEvents(log);
   TickStats totals;
+  const CycleOptions& cycle = scheduler.options().cycle;
   for (int32_t day = first; day <= o.to; ++day) {
-    clock.Set(StartOfDay(day) + std::chrono::hours(12));
-    for (const std::string& code : service.projections().Codes()) {
-      auto state = service.State(code, TimeQuery{});
-      if (!state.ok()) return state.status();
-      if (!state->plan_open()) continue;
-      JALON_RETURN_IF_ERROR(
-          Direction(service, code, o.seed, o.late_share, o.actor).Act(*state, day));
-    }
+    const Instant noon = StartOfDay(day) + std::chrono::hours(12);
+    auto act = [&]() -> Status {
+      clock.Set(noon);
+      for (const std::string& code : service.projections().Codes()) {
+        auto state = service.State(code, TimeQuery{});
+        if (!state.ok()) return state.status();
+        if (!state->plan_open()) continue;
+        JALON_RETURN_IF_ERROR(
+            Direction(service, code, o.seed, o.late_share, o.actor).Act(*state, day));
+      }
+      return Status::Ok();
+    };
+    // The scheduler passes at the configured fire time, as jalond's first
+    // pass of the day would: the occurrences are recorded when they fire.
+    const Instant fire = calendar::ParisTime(day, cycle.fire_hour, cycle.fire_minute);
+    if (fire > noon) JALON_RETURN_IF_ERROR(act());
     TickStats tick;
+    clock.Set(std::max(fire, clock.Now()));
     JALON_RETURN_IF_ERROR(scheduler.Tick(&tick));
     totals.Add(tick);
+    if (fire <= noon) JALON_RETURN_IF_ERROR(act());
     if (o.progress && (day == o.to || DateOfDay(day).ends_with("-01"))) o.progress(day, totals);
   }
   auto summary = CountJobEvents(log);

@@ -1,12 +1,15 @@
 // `jalon demo simulate`: runs the demo city through its cycle on a simulated
 // clock, one day at a time, so that four years pass in seconds.
 //
-// Each simulated day, at noon UTC:
-//   1. the directions act: they record their indicators' measurements, report
-//      progress, complete actions, hold reviews, close the revision and
-//      acknowledge some reminders. A share of them is late (`late_share`),
-//      which is what makes reminders fire, escalate and resolve;
-//   2. the scheduler ticks (occurrences, reminder rules, delivery).
+// Each simulated day, in the order of their times:
+//   - at the configured fire time ([cycle] fire_hour, Europe/Paris), the
+//     scheduler ticks (occurrences, reminder rules, delivery), so that an
+//     occurrence is recorded when jalond would fire it;
+//   - at noon UTC, the directions act: they record their indicators'
+//     measurements, report progress, complete actions, hold reviews, close
+//     the revision and acknowledge some reminders. A share of them is late
+//     (`late_share`), which is what makes reminders fire, escalate and
+//     resolve.
 //
 // Everything a direction does is a command with a deterministic id
 // ("sim/<code>/<date>/<what>"), and the scheduler decides from the recorded

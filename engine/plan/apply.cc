@@ -142,10 +142,11 @@ void KeepPlanned(Json& action) {
   action["planned"] = std::move(planned);
 }
 
-// OccurrenceFired and OccurrenceSkipped: {status, due, caught_up | reason}.
+// OccurrenceFired and OccurrenceSkipped: {status, due, fired_on?,
+// caught_up | reason}.
 Status RecordOccurrence(PlanState& s, const Json& p, const char* status) {
   Json o = {{"status", status}};
-  CopyPresent(p, o, {"due", "caught_up", "reason"});
+  CopyPresent(p, o, {"due", "fired_on", "caught_up", "reason"});
   const std::string& id = p.at("occurrence").get_ref<const std::string&>();
   if (s.occurrences.Contains(id)) {
     s.occurrences.Put(id, o);

@@ -75,6 +75,27 @@ Shift NextWorkingDay(int32_t day) {
   return s;
 }
 
+Shift WorkingDayNoLaterThan(int32_t day, int32_t last) {
+  Shift s = NextWorkingDay(day);
+  if (s.due <= last || day > last) return s;
+  s = Shift{day, day, ""};
+  for (std::string why = NonWorkingReason(s.due); !why.empty(); why = NonWorkingReason(s.due)) {
+    const bool weekend = why == "samedi" || why == "dimanche";
+    s.reason +=
+        (s.reason.empty() ? "" : ", puis ") + FrenchDate(s.due) + (weekend ? "" : " (" + why + ")");
+    --s.due;
+  }
+  s.reason = "avancé au jour ouvré précédent, le suivant tombant après la fin de la période (" +
+             FrenchDate(last) + ") : " + s.reason;
+  return s;
+}
+
+int32_t OneYearBefore(int32_t day) {
+  const date::year_month_day ymd = Ymd(day);
+  // An invalid 29 February counts on into March (date's sys_days rule).
+  return DayOfYmd(int(ymd.year()) - 1, unsigned(ymd.month()), unsigned(ymd.day()));
+}
+
 Instant ParisTime(int32_t day, unsigned hour, unsigned minute) {
   static const date::time_zone* paris = date::locate_zone("Europe/Paris");
   const auto local =

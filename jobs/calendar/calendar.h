@@ -48,6 +48,14 @@ struct Shift {
 };
 // Moves `day` to the next working day, saying why it moved.
 Shift NextWorkingDay(int32_t day);
+// The same, for a date that must stay on or before `last` (the end of a
+// plan's period): when the next working day is after `last`, `day` moves
+// back to the last working day before it instead. A `day` already after
+// `last` moves forward as NextWorkingDay does.
+Shift WorkingDayNoLaterThan(int32_t day, int32_t last);
+
+// The same date one year earlier; 29 February gives 1 March.
+int32_t OneYearBefore(int32_t day);
 
 // The instant of local time hh:mm on `day` in Europe/Paris, with the
 // daylight-saving rule above.

@@ -4,11 +4,15 @@
 //                 each year that falls inside the period;
 //   - revision:   the mid-term revision opens at the midpoint of the period
 //                 (period_start + half the days, rounded down);
-//   - evaluation: the final evaluation opens on 1 January of the final year
-//                 (2020 for 2016-2020), or at period_start for a plan that
-//                 lasts less than a calendar year.
-// Each nominal date moves to the next working day (calendar.h), and fires at
-// the configured local time in Europe/Paris.
+//   - evaluation: the final evaluation opens one year before the period's
+//                 end, at the start of its last year (2020-09-01 for
+//                 2017-09-01 to 2021-08-31, 2020-01-01 for 2016-2020); in a
+//                 plan of about two years or less that day is not after the
+//                 revision, and the evaluation opens the day after the
+//                 revision's working day instead.
+// Each nominal date moves to the next working day (calendar.h), or back to
+// the last working day of the period if the next one is after its end, and
+// fires at the configured local time in Europe/Paris.
 //
 // An occurrence's identity is (schedule, nominal date): "review/2016-06-30".
 // It is recorded at most once per plan, however often it is computed.

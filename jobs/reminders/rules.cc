@@ -47,6 +47,18 @@ bool LeftThePlan(const PlanState& s, const EntityFields& indicator) {
   return false;
 }
 
+// The day the review due on `due` was announced (its occurrence fired), or
+// `due` if no later: a review caught up after a downtime gets its whole
+// grace from the day staff hear of it.
+int32_t AnnouncedOn(const PlanState& s, int32_t due) {
+  int32_t announced = due;
+  for (const auto& [id, o] : s.occurrences.fields()) {
+    if (!id.starts_with("review/") || !o.Has("fired_on") || DayOf(o.Text("due")) != due) continue;
+    announced = std::max(announced, DayOf(o.Text("fired_on")));
+  }
+  return announced;
+}
+
 }  // namespace
 
 std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const ReminderOptions& o,
@@ -106,6 +118,13 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     }
   }
 
+  // The review and revision rules, too, hold until the period ends: the
+  // cycle is over then, and so are its reminders.
+  if (today > end) {
+    if (next_day != nullptr) *next_day = next;
+    return out;
+  }
+
   // Reviews: each due date takes the first review held from 60 days before
   // it that no earlier due date took.
   std::vector<int32_t> held;
@@ -121,9 +140,10 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     for (size_t i = 0; i < held.size() && !matched; ++i) {
       if (!used[i] && held[i] >= due - 60) used[i] = matched = true;
     }
-    const int32_t limit = due + static_cast<int32_t>(o.review_grace_days);
-    if (!matched) later(limit, INT32_MIN, INT32_MAX);
-    if (!matched && today > limit) {
+    if (matched) continue;
+    const int32_t limit = AnnouncedOn(s, due) + static_cast<int32_t>(o.review_grace_days);
+    later(limit, INT32_MIN, end);
+    if (today > limit) {
       add("review_not_held", "review/" + DateOfDay(due),
           "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
               " (HoldReview, avec ses participants et ses décisions)",
@@ -134,7 +154,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
   if (s.revision.is_object() && s.revision.contains("date") && !s.revision.contains("closed")) {
     const int32_t opened = DayOf(s.revision["date"].get<std::string>());
     const int32_t due = opened + static_cast<int32_t>(o.revision_open_days);
-    later(due, INT32_MIN, INT32_MAX);
+    later(due, INT32_MIN, end);
     if (today > due) {
       add("revision_open", "revision",
           "la clôture de la révision à mi-parcours ouverte le " + DateOfDay(opened) +

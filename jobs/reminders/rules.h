@@ -9,9 +9,13 @@
 //                     neither done nor cancelled (actions of a dropped axis
 //                     are left alone);
 //   review_not_held   a review due (ReviewDue) with no review held from 60
-//                     days before it, review_grace_days after it;
+//                     days before it, review_grace_days after it was
+//                     announced (its due date, or the day a caught-up
+//                     review fired);
 //   revision_open     a mid-term revision open for more than
 //                     revision_open_days.
+// None of them holds after the plan's period has ended: the day after it,
+// the open reminders resolve and no new one is issued.
 //
 // A reminder's id is stable: it is derived from (direction, rule, subject,
 // due date).

@@ -1,7 +1,8 @@
 // The first step of a scheduler visit: recording a plan's due occurrences.
 // An occurrence at most catch_up_days old is fired (OccurrenceFired, plus
 // ReviewDue, RevisionOpened or EvaluationOpened); an older one is recorded as
-// skipped (OccurrenceSkipped, with the reason in French).
+// skipped (OccurrenceSkipped, with the reason in French), and so is one due
+// before the plan was first recorded in the log (a plan imported late).
 //
 // Exactly once: each append's command id is the occurrence's identity
 // ("occ/<code>/<occurrence>"), and it is decided under the plan's lock

@@ -91,6 +91,8 @@ TEST(ConfigTest, CycleHealthAndAnonymousSettings) {
       {"[cycle]\nreview_dates = [\"02-29\"]\n", "f.toml:2: cycle.review_dates: each date"},
       {"[cycle]\nreview_dates = [\"13-01\"]\n", "cycle.review_dates: each date"},
       {"[cycle]\nreview_dates = []\n", "cycle.review_dates: must be a list"},
+      {"[cycle]\nreview_dates = [\"06-30\", \"12-15\", \"06-30\"]\n",
+       "f.toml:2: cycle.review_dates: \"06-30\" is listed twice"},
       {"[cycle]\nfire_time = \"25:00\"\n", "f.toml:2: cycle.fire_time: must be \"HH:MM\""},
       {"[cycle]\ncatch_up_days = -1\n", "cycle.catch_up_days: must be between 0 and"},
       {"[cycle]\ncatch_up = 3\n", "f.toml:2: cycle.catch_up: unknown key"},

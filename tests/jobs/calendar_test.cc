@@ -65,6 +65,27 @@ TEST(CalendarTest, DueDatesMoveToTheNextWorkingDaySayingWhy) {
   EXPECT_EQ(DateOfDay(NextWorkingDay(D("2020-01-01")).due), "2020-01-02");
 }
 
+TEST(CalendarTest, ADateThatMustStayInsideThePeriodMovesBackInstead) {
+  // Saturday 31 December 2016: the next working day is Monday 2 January.
+  const Shift back = WorkingDayNoLaterThan(D("2016-12-31"), D("2016-12-31"));
+  EXPECT_EQ(DateOfDay(back.due), "2016-12-30");
+  EXPECT_NE(back.reason.find("avancé au jour ouvré précédent"), std::string::npos) << back.reason;
+  EXPECT_NE(back.reason.find("samedi 31 décembre 2016"), std::string::npos) << back.reason;
+  // Inside the period, or already after it: forward as usual.
+  EXPECT_EQ(DateOfDay(WorkingDayNoLaterThan(D("2016-12-31"), D("2017-01-31")).due), "2017-01-02");
+  EXPECT_EQ(DateOfDay(WorkingDayNoLaterThan(D("2016-12-30"), D("2016-12-30")).due), "2016-12-30");
+  EXPECT_EQ(DateOfDay(WorkingDayNoLaterThan(D("2017-01-01"), D("2016-12-31")).due), "2017-01-02");
+  // Sunday 31 December 2017 and Saturday 30: Friday 29.
+  EXPECT_EQ(DateOfDay(WorkingDayNoLaterThan(D("2017-12-31"), D("2017-12-31")).due), "2017-12-29");
+}
+
+TEST(CalendarTest, OneYearBefore) {
+  EXPECT_EQ(DateOfDay(OneYearBefore(D("2021-09-01"))), "2020-09-01");
+  EXPECT_EQ(DateOfDay(OneYearBefore(D("2021-01-01"))), "2020-01-01");
+  EXPECT_EQ(DateOfDay(OneYearBefore(D("2020-02-29"))), "2019-03-01");
+  EXPECT_EQ(DateOfDay(OneYearBefore(D("2021-02-28"))), "2020-02-28");
+}
+
 TEST(CalendarTest, ParisTimeFollowsDaylightSavingWithTheStatedRule) {
   // Winter (UTC+1) and summer (UTC+2).
   EXPECT_EQ(FormatInstant(ParisTime(D("2016-01-15"), 9, 0)), "2016-01-15T08:00:00Z");

@@ -1,6 +1,7 @@
 // The reminder rules follow the plan as it now stands: an indicator that
 // left the plan (retired, its action cancelled, its axis dropped) is no
-// longer reminded, nor is an action of a dropped axis.
+// longer reminded, nor is an action of a dropped axis; and nothing is
+// reminded once the plan's period has ended.
 #include <set>
 
 #include "jobs/reminders/rules.h"
@@ -41,6 +42,43 @@ TEST_F(ReminderRulesTest, IndicatorsThatLeftThePlanAreNoLongerReminded) {
   EXPECT_TRUE(subjects.contains("indicator/I3"));
   ASSERT_TRUE(Exec("RetireIndicator", {{"direction", "DEJ"}, {"indicator", "I3"}}).ok());
   EXPECT_FALSE(Subjects().contains("indicator/I3"));
+}
+
+// A 2016-2020 plan whose December 2020 review was never held and whose
+// revision was never closed.
+PlanState LapsedCycle() {
+  PlanState s;
+  s.code = "DEJ";
+  s.plan = {{"period_start", "2016-01-01"}, {"period_end", "2020-12-31"}};
+  s.reviews_due = {DayOf("2020-06-30")};
+  s.revision = {{"date", "2020-07-01"}};
+  return s;
+}
+
+std::set<std::string> Rules(const PlanState& s, const char* day, int32_t* next_day = nullptr) {
+  std::set<std::string> out;
+  for (const Expected& e : ExpectedReminders(s, DayOf(day), ReminderOptions(), next_day))
+    out.insert(e.rule);
+  return out;
+}
+
+TEST(ReminderRulesPeriodTest, ReviewAndRevisionRemindersStopWhenThePeriodEnds) {
+  const PlanState s = LapsedCycle();
+  int32_t next_day = 0;
+  EXPECT_EQ(Rules(s, "2020-12-31", &next_day),
+            (std::set<std::string>{"review_not_held", "revision_open"}));
+  EXPECT_EQ(next_day, DayOf("2021-01-01"));  // to resolve them then
+  EXPECT_TRUE(Rules(s, "2021-01-01", &next_day).empty());
+  EXPECT_EQ(next_day, INT32_MAX);
+  EXPECT_TRUE(Rules(s, "2023-06-01").empty());
+  // A reminder that would first be due after the end is never issued.
+  PlanState late = LapsedCycle();
+  late.reviews_due = {DayOf("2020-12-15")};
+  late.revision = Json();
+  EXPECT_TRUE(Rules(late, "2020-12-31", &next_day).empty());
+  EXPECT_EQ(next_day, DayOf("2021-01-01"));
+  EXPECT_TRUE(Rules(late, "2021-01-20", &next_day).empty());
+  EXPECT_EQ(next_day, INT32_MAX);
 }
 
 }  // namespace

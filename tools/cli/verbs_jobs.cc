@@ -97,8 +97,10 @@ Verb SchedulePreviewVerb(CLI::App& app, CommonOptions& common) {
       "preview",
       "Every occurrence of a plan's cycle: nominal date, working-day date and why it moved");
   AddDirection(command, f->direction);
-  command->add_option("--from", f->from, "Only occurrences from this date (YYYY-MM-DD)");
-  command->add_option("--to", f->to, "Only occurrences up to this date (YYYY-MM-DD)");
+  command->add_option("--from", f->from,
+                      "Only occurrences that fire on or after this date (YYYY-MM-DD)");
+  command->add_option("--to", f->to,
+                      "Only occurrences that fire on or before this date (YYYY-MM-DD)");
   AddCommon(command, common, {.config = true, .json = true});
   return {command, [&common, f] {
             const std::string verb = "schedule preview";
