@@ -76,6 +76,7 @@ enum class Kind {
   kEvidence,    // {source: name, date: date}
   kAttachedTo,  // "plan" | "axis:ID" | "action:ID"
   kTrue,        // true (a flag that is only ever set)
+  kDecisions,   // text, or [{text: non-empty text, concerns: ["action/ID" | "indicator/ID"]}]
 };
 
 struct Field {

@@ -96,6 +96,8 @@ Json Valid(const command_internal::Field& f) {
       return "plan";
     case Kind::kTrue:
       return true;
+    case Kind::kDecisions:
+      return "Un texte";
   }
   return nullptr;
 }
