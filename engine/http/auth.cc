@@ -12,8 +12,8 @@ namespace jalon::http {
 namespace {
 
 // The governance decisions: steering's and admin's, never a direction's.
-constexpr std::array<std::string_view, 4> kSteeringCommands = {"ValidateAxis", "RetainScenario",
-                                                               "HoldReview", "CloseRevision"};
+constexpr std::array<std::string_view, 5> kSteeringCommands = {
+    "ValidateAxis", "RetainScenario", "HoldReview", "SetRevisionModalities", "CloseRevision"};
 
 bool IsSteeringCommand(const std::string& type) {
   for (std::string_view c : kSteeringCommands) {

@@ -5,12 +5,13 @@
 // roles, and may run a command if one of them may):
 //   admin               every command, on every plan, and the people
 //                       commands;
-//   steering            ValidateAxis, RetainScenario, HoldReview and
-//                       CloseRevision, on every plan: the governance
+//   steering            ValidateAxis, RetainScenario, HoldReview,
+//                       SetRevisionModalities and CloseRevision, on every
+//                       plan: the governance
 //                       decisions, taken against the political orientations;
 //                       nothing else;
 //   direction:<CODE>    on its own plan, every plan command but
-//                       RegisterDirection and the four governance decisions
+//                       RegisterDirection and the five governance decisions
 //                       above: it proposes axes, scenarios and target changes
 //                       and never validates them itself; nothing on another
 //                       plan;

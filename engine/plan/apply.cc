@@ -273,6 +273,14 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          s.progress[p.at("action").get<std::string>()].push_back(ProgressReport::FromJson(p));
          return Status::Ok();
        }},
+      {"SpendingRecorded",
+       [](PlanState& s, const Event& e, const Json& p) {
+         return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
+           Json entry = {{"date", ChangeDate(e, p)}};
+           CopyPresent(p, entry, {"amount_eur", "label", "reason"});
+           InsertByDate(a, "spending", std::move(entry));
+         });
+       }},
       {"ActionRescheduled",
        [](PlanState& s, const Event& e, const Json& p) {
          return EditEntity(s.actions, e, p, "action", "action", [&](Json& a) {
@@ -338,7 +346,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
       {"ReviewHeld",
        [](PlanState& s, const Event&, const Json& p) {
          Json r = Json::object();
-         CopyPresent(p, r, {"date", "participants", "decisions"});
+         CopyPresent(p, r, {"date", "participants", "conclusions", "decisions"});
          r["number"] = s.reviews.size() + 1;
          r["plan_hash"] = ToHex(s.last_hash);  // the plan as it stood when the review met
          s.reviews.push_back(std::move(r));
@@ -348,6 +356,12 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
        [](PlanState& s, const Event&, const Json& p) {
          s.revision = Json::object();
          CopyPresent(p, s.revision, {"date", "due"});
+         return Status::Ok();
+       }},
+      {"RevisionModalitiesSet",
+       [](PlanState& s, const Event&, const Json& p) {
+         if (!s.revision.is_object()) s.revision = Json::object();
+         CopyPresent(p, s.revision, {"scope", "modalities"});
          return Status::Ok();
        }},
       {"RevisionClosed",

@@ -45,6 +45,9 @@ Window WindowOf(std::string_view type, std::string_view field) {
   if (type == "RecordMeasurement" || type == "CorrectMeasurement") {
     return {kYearsBeforePeriod, kYearsAfterPeriod, "a measurement records what was observed"};
   }
+  if (type == "RecordSpending") {
+    return {0, kYearsAfterPeriod, "a spending records what was paid"};
+  }
   if (type == "CompleteAction" || type == "CancelAction") {
     return {0, kYearsAfterPeriod, "an action is closed once it has ended"};
   }

@@ -125,6 +125,45 @@ Status CheckDate(const std::string& field, const Json& v) {
   return Status::Ok();
 }
 
+// A review's decisions: one text (as older reviews have them), or a list
+// of decisions each with its text and the actions and indicators it
+// concerns. Whether those exist is the rule's concern.
+Status CheckDecisions(const std::string& name, const Json& v) {
+  if (v.is_string()) {
+    if (v.get_ref<const std::string&>().size() > kMaxLongText)
+      return Bad(name, "longer than 256 KiB");
+    return Status::Ok();
+  }
+  if (!v.is_array()) return Bad(name, "must be a text or a list of {text, concerns}");
+  if (v.size() > kMaxArray) return Bad(name, "more than 1000 items");
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string item = name + "[" + std::to_string(i) + "]";
+    if (!v[i].is_object()) return Bad(item, "must be an object {text, concerns}");
+    JALON_RETURN_IF_ERROR(CheckObjectKeys(item, v[i], {"text", "concerns"}));
+    const Json& text = v[i].contains("text") ? v[i]["text"] : Json();
+    if (!text.is_string() || text.get_ref<const std::string&>().empty())
+      return Bad(item + ".text", "must be a non-empty string");
+    if (text.get_ref<const std::string&>().size() > kMaxLongText)
+      return Bad(item + ".text", "longer than 256 KiB");
+    const Json& concerns = v[i]["concerns"];
+    if (!concerns.is_array()) return Bad(item + ".concerns", "must be an array");
+    if (concerns.size() > kMaxArray) return Bad(item + ".concerns", "more than 1000 items");
+    std::set<std::string> seen;
+    for (size_t k = 0; k < concerns.size(); ++k) {
+      const std::string c = item + ".concerns[" + std::to_string(k) + "]";
+      const Json& x = concerns[k];
+      const bool ok =
+          x.is_string() && ((x.get_ref<const std::string&>().starts_with("action/") &&
+                             IsId(x.get_ref<const std::string&>().substr(7))) ||
+                            (x.get_ref<const std::string&>().starts_with("indicator/") &&
+                             IsId(x.get_ref<const std::string&>().substr(10))));
+      if (!ok) return Bad(c, "must be \"action/ID\" or \"indicator/ID\"");
+      if (!seen.insert(x.get<std::string>()).second) return Bad(c, "listed twice");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status Bad(const std::string& field, const std::string& rule) {
@@ -233,6 +272,8 @@ Status CheckValue(const Field& f, const Json& v) {
       }
       return Bad(name, "must be \"plan\", \"axis:ID\" or \"action:ID\"");
     }
+    case Kind::kDecisions:
+      return CheckDecisions(name, v);
   }
   return Status::Internal("unhandled field kind");
 }

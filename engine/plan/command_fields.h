@@ -77,6 +77,7 @@ enum class Kind {
   kAttachedTo,  // "plan" | "axis:ID" | "action:ID"
   kTrue,        // true (a flag that is only ever set)
   kMeans,       // {fte?: {YYYY: fte}, budget_eur?: {YYYY: budget}, new_projects_eur?: budget}
+  kDecisions,   // text, or [{text: non-empty text, concerns: ["action/ID" | "indicator/ID"]}]
 };
 
 struct Field {

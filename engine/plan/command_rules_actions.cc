@@ -31,6 +31,45 @@ Status CheckStartDue(const std::string& start, const std::string& due, const cha
   return Status::Ok();
 }
 
+// A spending on an existing action, before its cancellation if any, that
+// keeps what was spent on it at or above 0 at every date: the amount is
+// added after the spendings of its date and up to it, and every later
+// total moves with it.
+Status CheckSpending(const PlanState& s, const Json& d) {
+  JALON_RETURN_IF_ERROR(NeedPlan(s));
+  auto a = NeedExisting(s.actions, d, "action", "action");
+  if (!a.ok()) return a.status();
+  const double amount = d["amount_eur"].get<double>();
+  if (amount == 0) return Bad("amount_eur", "a spending is not 0");
+  if (amount > kMaxBudgetEur || amount < -kMaxBudgetEur) {
+    return Bad("amount_eur", "beyond 100 billion euros either way");
+  }
+  if (amount < 0 && d.value("reason", std::string()).empty())
+    return Bad("reason", "a correction (a negative amount) gives its reason");
+  const Action action = DecodeAction(d["action"].get<std::string>(), *a);
+  const int32_t day = DayOf(d["date"].get<std::string>());
+  if (action.CancelledOn(day)) {
+    return Bad("date", "the action was cancelled on " + DateOfDay(action.cancelled) +
+                           ": nothing is spent on it after that");
+  }
+  double total = 0;
+  bool added = false;
+  for (const Spending& x : action.spending) {
+    if (!added && x.day > day) {
+      total += amount;
+      added = true;
+      if (total < 0) break;
+    }
+    total += x.amount_eur;
+    if (total < 0) break;
+  }
+  if (!added) total += amount;
+  if (total < 0) {
+    return Bad("amount_eur", "the total spent on the action would fall below 0");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddActionRules(SpecTable& table) {
@@ -157,6 +196,16 @@ void AddActionRules(SpecTable& table) {
           }
           return Status::Ok();
         }}},
+      {"RecordSpending",
+       {"SpendingRecorded",
+        {{"direction", Kind::kCode, true},
+         {"action", Kind::kId, true},
+         {"date", Kind::kDate, true},
+         {"amount_eur", Kind::kMeasure, true},
+         {"label", Kind::kName, true},
+         {"reason", Kind::kText, false}},
+        "date",
+        CheckSpending}},
       {"CancelAction",
        {"ActionCancelled",
         {{"direction", Kind::kCode, true},

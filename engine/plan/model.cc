@@ -89,6 +89,14 @@ double Action::BudgetOn(int32_t day) const {
       budget_changes, day, [](const BudgetChange& c) { return c.budget_eur; }, budget_eur);
 }
 
+double Action::SpentBy(int32_t day) const {
+  double total = 0;
+  for (const Spending& x : spending) {
+    if (x.day <= day) total += x.amount_eur;
+  }
+  return total;
+}
+
 double Action::FteOn(int32_t day) const {
   return InForce(
       budget_changes, day, [](const BudgetChange& c) { return c.fte; }, fte);
@@ -145,6 +153,13 @@ Action DecodeAction(const std::string& id, const Json& e) {
     x.budget_eur = Number(c, "budget_eur");
     x.fte = Number(c, "fte");
     a.budget_changes.push_back(std::move(x));
+  }
+  for (const Json& c : ArrayAt(e, "spending")) {
+    Spending x;
+    ReadNote(c, &x);
+    x.amount_eur = Number(c, "amount_eur");
+    x.label = Text(c, "label");
+    a.spending.push_back(std::move(x));
   }
   // A done or cancelled action whose entity carries no date was so at
   // every date.

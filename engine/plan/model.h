@@ -14,6 +14,7 @@
 //              reschedules    [{date, start, due, reason?, by?}]
 //              budget_changes [{date, budget_eur, fte, reason?, by?}]
 //              status, completed DATE | cancelled DATE
+//              spending       [{date, amount_eur, label, reason?}]
 //   indicator: target {value, date}              as in force now
 //              initial_target {value, date}      once it changed
 //              target_changes [{date, target, reason?, by?, recorded?}]
@@ -74,6 +75,13 @@ struct TargetChange : ChangeNote {
   std::string recorded;  // the instant it was recorded (ISO 8601), if known
 };
 
+// An amount spent on an action on `day`; a correction is negative and
+// gives its reason.
+struct Spending : ChangeNote {
+  double amount_eur = 0;
+  std::string label;
+};
+
 struct Action {
   std::string id, axis, title, owner;
   std::string status = "planned";  // as recorded now: planned|started|done|cancelled
@@ -81,13 +89,17 @@ struct Action {
   double budget_eur = 0, fte = 0;  // the initial ones
   std::vector<Reschedule> reschedules;
   std::vector<BudgetChange> budget_changes;
-  int32_t completed = kNever;  // effective day of its completion
-  int32_t cancelled = kNever;  // effective day of its cancellation
+  std::vector<Spending> spending;  // in date order
+  int32_t completed = kNever;      // effective day of its completion
+  int32_t cancelled = kNever;      // effective day of its cancellation
 
   int32_t StartOn(int32_t day) const;
   int32_t DueOn(int32_t day) const;
   double BudgetOn(int32_t day) const;
   double FteOn(int32_t day) const;
+  // What was spent on it up to `day` included (budget execution, apart
+  // from its progress).
+  double SpentBy(int32_t day) const;
   bool DoneOn(int32_t day) const { return completed <= day; }
   bool CancelledOn(int32_t day) const { return cancelled <= day; }
   // done | cancelled when so recorded by `day`; otherwise the status it had

@@ -241,10 +241,10 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
   for (size_t i = 0; i < actions.size(); ++i) {
     const Json& a = actions[i];
     const std::string path = At("actions", i);
-    JALON_RETURN_IF_ERROR(
-        CheckObject(a, path,
-                    {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status",
-                     "progress", "reschedules", "budget_changes", "completed", "cancelled"}));
+    JALON_RETURN_IF_ERROR(CheckObject(
+        a, path,
+        {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status", "progress",
+         "reschedules", "budget_changes", "spending", "completed", "cancelled"}));
     Json data = Pick(a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte"});
     const Json status = a.value("status", Json("planned"));
     if (status != "planned" && status != "started" && status != "done" && status != "cancelled") {
@@ -306,6 +306,16 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
         last_report = LaterDate(last_report, p["date"]);
       p["action"] = a.value("id", Json());
       b.Add("ReportProgress", p, ppath);
+    }
+    JALON_RETURN_IF_ERROR(CheckArray(a, "spending", path + ".spending"));
+    const Json& spending = ArrayOr(a, "spending");
+    for (size_t k = 0; k < spending.size(); ++k) {
+      const std::string spath = At(path + ".spending", k);
+      JALON_RETURN_IF_ERROR(
+          CheckObject(spending[k], spath, {"date", "amount_eur", "label", "reason"}));
+      Json x = spending[k];
+      x["action"] = a.value("id", Json());
+      b.Add("RecordSpending", x, spath);
     }
     for (const auto& [key, closed] : {std::pair{"completed", "done"}, {"cancelled", "cancelled"}}) {
       if (!a.contains(key)) continue;
@@ -401,8 +411,8 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
 
   const Json& reviews = ArrayOr(doc, "reviews");
   for (size_t i = 0; i < reviews.size(); ++i) {
-    JALON_RETURN_IF_ERROR(
-        CheckObject(reviews[i], At("reviews", i), {"date", "participants", "decisions"}));
+    JALON_RETURN_IF_ERROR(CheckObject(reviews[i], At("reviews", i),
+                                      {"date", "participants", "conclusions", "decisions"}));
     b.Add("HoldReview", reviews[i], At("reviews", i));
   }
   for (Closing& c : closings) {
@@ -491,7 +501,9 @@ Json ExportPlan(const PlanState& s, ExportDetail detail) {
   doc["actions"] = std::move(actions);
   doc["indicators"] = std::move(indicators);
   Json reviews = Json::array();
-  for (const Json& r : s.reviews) reviews.push_back(Pick(r, {"date", "participants", "decisions"}));
+  for (const Json& r : s.reviews) {
+    reviews.push_back(Pick(r, {"date", "participants", "conclusions", "decisions"}));
+  }
   doc["reviews"] = std::move(reviews);
   return doc;
 }

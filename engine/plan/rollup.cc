@@ -191,6 +191,16 @@ std::string IndicatorTrajectory(const PlanAt& plan, const Indicator& indicator,
   return sign * covered >= options.on_track_ratio * sign * expected ? "on_track" : "off_track";
 }
 
+BudgetExecution BudgetOf(const PlanAt& plan, const std::string& axis_id) {
+  BudgetExecution out;
+  for (const Action& action : plan.actions()) {
+    if (!axis_id.empty() && action.axis != axis_id) continue;
+    if (plan.Counts(action)) out.budget_eur += action.BudgetOn(plan.day());
+    out.spent_eur += action.SpentBy(plan.day());
+  }
+  return out;
+}
+
 Json Dashboard(const PlanAt& plan, const RollupOptions& options) {
   const PlanState& state = plan.plan();
   const int32_t day = plan.day();
@@ -217,6 +227,7 @@ Json Dashboard(const PlanAt& plan, const RollupOptions& options) {
                          {"start", DateOfDay(action.StartOn(day))},
                          {"due", DateOfDay(action.DueOn(day))},
                          {"budget_eur", action.BudgetOn(day)},
+                         {"spent_eur", Round2(action.SpentBy(day))},
                          {"fte", action.FteOn(day)},
                          {"progress", Round2(plan.Progress(action))},
                          {"status", status}});
@@ -227,6 +238,8 @@ Json Dashboard(const PlanAt& plan, const RollupOptions& options) {
                     {"validated", axis.validated},
                     {"execution", RoundedOrNull(execution)},
                     {"performance", RoundedOrNull(MeanOf(AxisAttainments(plan, axis.id)))},
+                    {"budget_eur", Round2(BudgetOf(plan, axis.id).budget_eur)},
+                    {"spent_eur", Round2(BudgetOf(plan, axis.id).spent_eur)},
                     {"actions", std::move(actions)}});
   }
   Json indicators = Json::array();
@@ -256,6 +269,9 @@ Json Dashboard(const PlanAt& plan, const RollupOptions& options) {
   }
   out["execution"] = RoundedOrNull(Mean(axis_execution));
   out["performance"] = RoundedOrNull(Mean(plan_attainment));
+  const BudgetExecution budget = BudgetOf(plan, "");
+  out["budget_eur"] = Round2(budget.budget_eur);
+  out["spent_eur"] = Round2(budget.spent_eur);
   out["late_actions"] = late;
   out["at_risk_actions"] = at_risk;
   out["axes"] = std::move(axes);

@@ -49,6 +49,15 @@ double ExpectedValue(const Indicator& indicator, const DatedValue& target, int32
 std::string IndicatorTrajectory(const PlanAt& plan, const Indicator& indicator,
                                 const RollupOptions& options);
 
+// Budget execution, kept apart from the gauges: the budget in force on the
+// day and what was spent up to it. An axis's (or the plan's, for an empty
+// `axis_id`) budget sums its counted actions; what was spent sums all its
+// actions, cancelled ones included, as the money is gone.
+struct BudgetExecution {
+  double budget_eur = 0, spent_eur = 0;
+};
+BudgetExecution BudgetOf(const PlanAt& plan, const std::string& axis_id);
+
 // Why an axis's two figures are what they are: the rule, and each input
 // with its value and weight ({figure, at, execution: {value, rule, inputs},
 // performance: {...}}). Computed by the same code as the dashboard.

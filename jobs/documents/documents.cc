@@ -212,6 +212,18 @@ Result<Json> ReviewDocData(const PlanService& service, const std::string& code, 
     review_json["position"] = r.position;
     review_json["recorded_at"] = FormatInstant(r.recorded_at);
     chain = {{"position", r.position}, {"hash", ToHex(r.hash)}};
+    // Each decision's items with their titles, as the plan had them then.
+    Json& decisions = review_json["decisions"];
+    for (size_t k = 0; decisions.is_array() && k < decisions.size(); ++k) {
+      for (const Json& c : decisions[k].value("concerns", Json::array())) {
+        const std::string ref = c.get<std::string>(), id = ref.substr(ref.find('/') + 1);
+        const bool action = ref.starts_with("action/");
+        const Json item = action ? state.actions.At(id) : state.indicators.At(id);
+        const char* key = action ? "title" : "name";
+        decisions[k]["items"].push_back(
+            {{"ref", ref}, {"title", item.is_object() ? item.value(key, id) : id}});
+      }
+    }
     // The plan's own hash as the review recorded it.
     for (const Json& x : state.reviews) {
       if (x.value("number", 0) == review) chain["plan_hash"] = x["plan_hash"];
@@ -400,9 +412,19 @@ Document ReviewDocument(const Json& d) {
   }
   doc.Field("Réalisation (avancement des actions)", fr::Percent(d["execution"]));
   doc.Field("Performance (atteinte des cibles)", fr::Percent(d["performance"]));
+  if (held && !r.value("conclusions", "").empty()) {
+    doc.Heading(2, "Conclusions");
+    doc.Paragraph(r["conclusions"].get<std::string>());
+  }
   if (held && r.contains("decisions")) {
     doc.Heading(2, "Décisions");
-    doc.Paragraph(r["decisions"].get<std::string>());
+    if (r["decisions"].is_string()) doc.Paragraph(r["decisions"].get<std::string>());
+    for (const Json& dec : r["decisions"].is_array() ? r["decisions"] : Json::array()) {
+      std::string items;
+      for (const Json& i : dec.value("items", Json::array()))
+        items += (items.empty() ? "" : ", ") + i["title"].get<std::string>();
+      doc.Paragraph(dec.value("text", "") + (items.empty() ? "" : " (concerne : " + items + ")"));
+    }
   }
 
   const Json& prev = d["previous"];

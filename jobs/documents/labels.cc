@@ -118,6 +118,8 @@ const nlohmann::json& Labels() {
         {"MeasurementRecorded", "Mesure enregistrée"},
         {"MeasurementCorrected", "Mesure corrigée"},
         {"ReviewHeld", "Revue tenue"},
+        {"SpendingRecorded", "Dépense enregistrée"},
+        {"RevisionModalitiesSet", "Modalités de la révision fixées"},
         {"RevisionClosed", "Révision close"},
         {"ReminderAcknowledged", "Relance prise en compte"},
         {"OccurrenceFired", "Échéance déclenchée"},

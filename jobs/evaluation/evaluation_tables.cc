@@ -1,6 +1,26 @@
 #include "jobs/evaluation/evaluation_tables.h"
 
 namespace jalon::jobs {
+namespace {
+
+// A review's decisions in one cell: its text, or each decision's text with
+// the items it concerns ("Relancer le marché (action/A1.2, indicator/I1) ;
+// …").
+Json DecisionsText(const Json& decisions) {
+  if (!decisions.is_array()) return decisions;
+  std::string out;
+  for (const Json& d : decisions) {
+    if (!out.empty()) out += " ; ";
+    out += d.value("text", "");
+    std::string items;
+    for (const Json& c : d.value("concerns", Json::array()))
+      items += (items.empty() ? "" : ", ") + c.get<std::string>();
+    if (!items.empty()) out += " (" + items + ")";
+  }
+  return out;
+}
+
+}  // namespace
 
 Json TablesJson(const std::vector<Table>& tables) {
   static const char* kTypes[] = {"text", "integer", "number", "percent", "date"};
@@ -42,6 +62,8 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"dropped", "Abandonné", T::kText},
                   {"execution", "Exécution", T::kPercent},
                   {"performance", "Performance", T::kPercent},
+                  {"budget_eur", "Budget prévu (€)", T::kNumber},
+                  {"spent_eur", "Dépensé (€)", T::kNumber},
                   {"actions", "Actions", T::kInteger}},
                  d["axes"].get<std::vector<Json>>()});
   std::vector<Json> indicators;
@@ -121,6 +143,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"due", "Échéance", T::kDate},
                   {"completed_on", "Achevée le", T::kDate},
                   {"budget_eur", "Budget (€)", T::kNumber},
+                  {"spent_eur", "Dépensé (€)", T::kNumber},
                   {"fte", "ETP", T::kNumber},
                   {"progress", "Avancement", T::kPercent},
                   {"status", "Statut", T::kText},
@@ -134,13 +157,19 @@ std::vector<Table> EvaluationTables(const Json& d) {
     reviews.push_back({{"kind", "held"},
                        {"number", r["number"]},
                        {"date", r["date"]},
+                       {"conclusions", r.value("conclusions", Json())},
+                       {"decision", DecisionsText(r.value("decisions", Json()))},
                        {"position", r["position"]}});
   }
   const Json& rev = d["revision"];
   if (rev.contains("opened")) {
-    reviews.push_back({{"kind", "revision_opened"},
-                       {"date", rev["opened"]},
-                       {"position", rev["opened_position"]}});
+    reviews.push_back(
+        {{"kind", "revision_opened"},
+         {"date", rev["opened"]},
+         {"conclusions", rev.contains("modalities")
+                             ? Json(rev.value("scope", "") + " — " + rev.value("modalities", ""))
+                             : Json()},
+         {"position", rev["opened_position"]}});
   }
   if (rev.contains("closed")) {
     reviews.push_back({{"kind", "revision_closed"},
@@ -152,6 +181,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                  {{"kind", "Nature", T::kText},
                   {"number", "Numéro", T::kInteger},
                   {"date", "Date", T::kDate},
+                  {"conclusions", "Conclusions", T::kText},
                   {"decision", "Décision", T::kText},
                   {"position", "Position", T::kInteger}},
                  reviews});

@@ -68,6 +68,8 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
   if (type == "ReviewHeld") {
     t.reviews_held.push_back({{"number", before.reviews.size() + 1},
                               {"date", p.value("date", Json())},
+                              {"conclusions", p.value("conclusions", Json())},
+                              {"decisions", p.value("decisions", Json())},
                               {"position", e.position}});
   }
   if (type == "ReviewDue") {
@@ -77,6 +79,10 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
     t.revision["opened"] = p.value("date", Json());
     t.revision["due"] = p.value("due", Json());
     t.revision["opened_position"] = e.position;
+  }
+  if (type == "RevisionModalitiesSet") {
+    t.revision["scope"] = p.value("scope", Json());
+    t.revision["modalities"] = p.value("modalities", Json());
   }
   if (type == "RevisionClosed") {
     t.revision["closed"] = p.value("date", Json());

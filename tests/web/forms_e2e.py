@@ -77,6 +77,22 @@ def run(b, url, apis, sign_in, check, auditor, out):
           f"the history shows the report under the person's name ({last.get('type')}, {last.get('actor_name')})")
     auditor.audit(b, "action page after a report")
 
+    # Spending: planned against spent, apart from the progress.
+    def spent():
+        return next(a["spent_eur"] for axis in dej.get(f"/v1/plans/{code}/dashboard")["axes"]
+                    for a in axis["actions"] if a["id"] == aid)
+    spent_before = spent()
+    submit(b, "RecordSpending", {"amount_eur": "1234,5", "label": "Facture du prestataire"})
+    # The page is drawn again with the new figure (the previous form's message is still shown until then).
+    b.wait("(document.querySelector('[data-figure=spent]') || {}).textContent.includes('234,5')",
+           "the page drawn again with what was spent")
+    check(spent() == spent_before + 1234.5, f"the spending is recorded ({spent_before} -> {spent()})")
+    before = head(admin)
+    submit(b, "RecordSpending", {"amount_eur": "-10", "label": "Avoir"})
+    b.wait("!!document.querySelector('form[data-command=RecordSpending] [name=reason][aria-invalid=true]')",
+           "the correction's refusal")
+    check(head(admin) == before, "a correction without its reason is refused at its field, nothing appended")
+
     # --- The indicator a reminder is about: record a measurement, the reminder closes.
     reminders = dej.get(f"/v1/reminders?direction={code}")["plans"][0]["reminders"]
     stale = next((r for r in reminders if r["state"] == "open" and r["subject"].startswith("indicator/")), None)
@@ -112,12 +128,19 @@ def run(b, url, apis, sign_in, check, auditor, out):
     check(page == "revue", f"the reviews page opens for the steering office ({page})")
     auditor.audit(b, "reviews page")
     reviews_before = len(admin.get(f"/v1/plans/{code}")["reviews"])
+    b.run(f"document.querySelector('form[data-command=HoldReview] input[type=checkbox][value=\"action/{aid}\"]').checked = true;")
     submit(b, "HoldReview", {"participants": "Directrice DEJ\nService de pilotage",
-                             "decisions": "Accélérer le dossier unique ; revoir la cible de I2."})
+                             "conclusions": "Le dossier unique avance.",
+                             "decisions.text": "Accélérer le dossier unique."})
     wait_redrawn(b, "the review")
     reviews = admin.get(f"/v1/plans/{code}")["reviews"]
     check(len(reviews) == reviews_before + 1 and reviews[-1]["participants"] == ["Directrice DEJ", "Service de pilotage"],
           f"the review is held with its participants ({reviews[-1] if reviews else None})")
+    check(reviews and reviews[-1].get("decisions") == [{"text": "Accélérer le dossier unique.", "concerns": [f"action/{aid}"]}]
+          and reviews[-1].get("conclusions") == "Le dossier unique avance.",
+          f"the review's decision is linked to the action ({reviews[-1] if reviews else None})")
     check(b.js(f"!!document.querySelector('#revues tr[data-review=\"{len(reviews)}\"]')"),
           "the page lists the new review")
+    check(b.js(f"!!document.querySelector('#revues tr[data-review=\"{len(reviews)}\"] a[href$=\"/action/{aid}\"]')"),
+          "the listed decision links to the action it concerns")
     b.screenshot(os.path.join(out, "revue.png"))

@@ -293,15 +293,37 @@ TEST_F(HardeningTest, TheReserveKeepsHealthAndAuthenticatedWorkGoing) {
 
 // auth.h's matrix, for every command type of DESIGN.md and every role.
 TEST(RoleMatrixTest, EveryCommandTypeForEveryRole) {
-  const std::vector<std::string> design = {
-      "RegisterDirection",  "OpenPlan",           "EditSection",      "AddSwotItem",
-      "RemoveSwotItem",     "DefineMission",      "EditMission",      "RetireMission",
-      "AssessMission",      "ProposeAxis",        "ValidateAxis",     "EditAxis",
-      "DropAxis",           "ProposeScenario",    "RetainScenario",   "PlanAction",
-      "EditAction",         "ReportProgress",     "RescheduleAction", "CompleteAction",
-      "CancelAction",       "DefineIndicator",    "ChangeTarget",     "RetireIndicator",
-      "RecordMeasurement",  "CorrectMeasurement", "HoldReview",       "CloseRevision",
-      "AcknowledgeReminder"};
+  const std::vector<std::string> design = {"RegisterDirection",
+                                           "OpenPlan",
+                                           "EditSection",
+                                           "AddSwotItem",
+                                           "RemoveSwotItem",
+                                           "DefineMission",
+                                           "EditMission",
+                                           "RetireMission",
+                                           "AssessMission",
+                                           "ProposeAxis",
+                                           "ValidateAxis",
+                                           "EditAxis",
+                                           "DropAxis",
+                                           "ProposeScenario",
+                                           "RetainScenario",
+                                           "PlanAction",
+                                           "EditAction",
+                                           "ReportProgress",
+                                           "RescheduleAction",
+                                           "CompleteAction",
+                                           "CancelAction",
+                                           "DefineIndicator",
+                                           "ChangeTarget",
+                                           "RetireIndicator",
+                                           "RecordMeasurement",
+                                           "CorrectMeasurement",
+                                           "HoldReview",
+                                           "CloseRevision",
+                                           "AcknowledgeReminder",
+                                           "RecordSpending",
+                                           "SetRevisionModalities"};
   std::vector<std::string> known = CommandTypes();
   std::vector<std::string> listed = design;
   std::sort(known.begin(), known.end());
@@ -309,7 +331,7 @@ TEST(RoleMatrixTest, EveryCommandTypeForEveryRole) {
   ASSERT_EQ(known, listed) << "DESIGN.md's command table and CommandTypes() differ";
 
   const std::set<std::string> governance = {"ValidateAxis", "RetainScenario", "HoldReview",
-                                            "CloseRevision"};
+                                            "SetRevisionModalities", "CloseRevision"};
   std::vector<TokenEntry> tokens;
   for (const char* role : {"admin", "steering", "auditor", "direction:DEJ"})
     tokens.push_back({role, role, Sha256(std::string("token-") + role)});

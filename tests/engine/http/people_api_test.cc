@@ -473,9 +473,9 @@ TEST_F(PeopleApiTest, ThePasswordAppearsNowhereInTheDataDirectory) {
 TEST(RoleMatrixTest, EveryCommandTypeForEveryRoleAndEveryPersonRole) {
   std::vector<std::string> types = CommandTypes();
   for (const std::string& t : PeopleCommandTypes()) types.push_back(t);
-  ASSERT_EQ(types.size(), 29u + 7u);
+  ASSERT_EQ(types.size(), 31u + 7u);
   const std::set<std::string> governance = {"ValidateAxis", "RetainScenario", "HoldReview",
-                                            "CloseRevision"};
+                                            "SetRevisionModalities", "CloseRevision"};
   const auto people = [](const std::string& t) { return IsPeopleCommand(t); };
   using K = Principal::Kind;
   struct Column {

@@ -98,6 +98,8 @@ Json Valid(const command_internal::Field& f) {
       return true;
     case Kind::kMeans:
       return {{"fte", {{"2017", 2.5}}}, {"budget_eur", {{"2017", 1000}}}, {"new_projects_eur", 10}};
+    case Kind::kDecisions:
+      return "Un texte";
   }
   return nullptr;
 }

@@ -1,6 +1,7 @@
 // Action (#/direction/DEJ/action/A1.2): one action of the plan, its
 // progress and its history, and the forms of its life: report progress,
-// reschedule, complete, cancel, edit.
+// reschedule, complete, cancel, edit, and record spending (budget
+// execution, shown apart from the progress).
 import {api} from './api.js';
 import {enc, fill, h, longDate, num, pct, progressBar, statusBadge, table} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun} from './formulaire.js';
@@ -76,6 +77,16 @@ export async function renderAction(main, code, id) {
         {name: 'status', label: 'État', type: 'select', value: action.status,
          options: [['planned', 'Prévue'], ['started', 'Engagée']]}]}),
   ] : [];
+  if (writable) {
+    forms.push(commandForm({...base, command: 'RecordSpending', legend: 'Enregistrer une dépense', submit: 'Enregistrer la dépense',
+      success: 'Dépense enregistrée.',
+      intro: 'Une correction se saisit comme un montant négatif, avec son motif.',
+      fields: [
+        {name: 'amount_eur', label: 'Montant (en euros)', type: 'number', required: true},
+        {name: 'date', label: 'Date de la dépense', type: 'date', required: true, value: today},
+        {name: 'label', label: 'Libellé', type: 'text', required: true, help: 'Par exemple : facture, marché, bon de commande.'},
+        {name: 'reason', label: 'Motif (pour une correction)', type: 'text'}]}));
+  }
   const progress = [...(action.progress || [])].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   fill(main,
     h('p.fil', {}, h('a', {href: `#/direction/${code}`}, plan.direction.name || code), ' › ',
@@ -91,8 +102,9 @@ export async function renderAction(main, code, id) {
       h('dt', {}, 'Début'), h('dd', {}, longDate(now.start)),
       h('dt', {}, 'Échéance'), h('dd', {}, longDate(now.due)),
       h('dt', {}, 'Budget prévu'), h('dd', {'data-figure': 'budget'}, euros(now.budget_eur)),
-      action.spent_eur !== undefined ? [h('dt', {}, 'Dépensé à ce jour'),
-        h('dd', {'data-figure': 'spent'}, euros(action.spent_eur))] : null,
+      h('dt', {}, 'Dépensé à ce jour'), h('dd', {'data-figure': 'spent'}, euros(figures.spent_eur),
+        figures.budget_eur > 0 && typeof figures.spent_eur === 'number'
+          ? ` (${pct(100 * figures.spent_eur / figures.budget_eur)} du budget prévu)` : ''),
       h('dt', {}, 'Moyens humains'), h('dd', {}, typeof now.fte === 'number' ? `${num(now.fte)} ETP` : '—')),
     formsSection('Mettre à jour l\'action', forms, ['ReportProgress']),
     h('h2', {}, 'Avancements déclarés'),
@@ -108,5 +120,9 @@ export async function renderAction(main, code, id) {
         h('th', {scope: 'row'}, longDate(c.date)), h('td', {}, euros(c.budget_eur)),
         h('td', {}, typeof c.fte === 'number' ? `${num(c.fte)} ETP` : '—'), h('td', {}, c.reason || '—'),
         h('td', {}, c.by || '—'))), {id: 'changements-budget', label: 'Changements de budget et de moyens'})] : null,
+    (action.spending || []).length ? [h('h2', {}, 'Dépenses'),
+      table(['Date', {title: 'Montant', num: true}, 'Libellé', 'Motif'], action.spending.map((x) => h('tr', {},
+        h('th', {scope: 'row'}, longDate(x.date)), h('td.nombre', {}, euros(x.amount_eur)),
+        h('td', {}, x.label || '—'), h('td', {}, x.reason || '—'))), {id: 'depenses', label: 'Dépenses'})] : null,
     h('p', {}, h('a', {href: `#/historique/${code}?entity=${enc('action/' + id)}`}, 'Voir l\'historique complet de l\'action')));
 }

@@ -95,6 +95,9 @@ function axesAndActions(plan, dash) {
       v ? h('p.preuve', {}, `Orientation politique : ${v.orientation || '—'} — validé par ${v.by || '—'}`) : null,
       h('p', {}, 'Réalisation : ', h('strong', {'data-figure': 'axis-execution'}, pct(axis.execution)),
         ' · Performance : ', h('strong', {'data-figure': 'axis-performance'}, pct(axis.performance))),
+      typeof axis.budget_eur === 'number' ? h('p', {}, 'Budget prévu : ',
+        h('strong', {'data-figure': 'axis-budget'}, `${num(axis.budget_eur)} €`),
+        ' · Dépensé : ', h('strong', {'data-figure': 'axis-spent'}, `${num(axis.spent_eur)} €`)) : null,
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
           h('th', {scope: 'row'}, h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`}, `${a.id} — ${a.title}`)),

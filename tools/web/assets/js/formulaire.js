@@ -113,7 +113,8 @@ function frenchReason(err) {
 // spec: {command, legend, submit, code, version, fixed: {data fields not
 // typed}, fields: [{name, label, type, required, value, options, help}],
 // key: what distinguishes this form from another of the same command on
-// the page, done(message): called after a success (draws the page again)}.
+// the page, shape(data): turns the typed fields into the command's data
+// where they differ, done(message): called after a success (draws the page again)}.
 export function commandForm(spec) {
   const n = ++formCount;
   const commandId = newCommandId();
@@ -185,6 +186,7 @@ export function commandForm(spec) {
       const v = valueOf(field, input);
       if (v !== undefined) setPath(data, field.name, v);
     }
+    if (spec.shape) spec.shape(data);
     const body = {type: spec.command, command_id: commandId, data};
     if (typeof spec.version === 'number') body.expected_version = spec.version;
     button.disabled = true;

@@ -1,8 +1,10 @@
 // Revues (#/direction/DEJ/revue): the biannual reviews and the mid-term
-// revision. Steering holds a review and closes the revision; the page lists
+// revision. Steering holds a review (conclusions, decisions linked to the
+// actions and indicators they concern), sets the revision's modalities and
+// closes it; the page lists
 // what is open since the last review, so that the review has its agenda.
 import {api} from './api.js';
-import {enc, fill, h, longDate, pct, statusBadge, table} from './dom.js';
+import {enc, fill, h, label, longDate, pct, statusBadge, table} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun} from './formulaire.js';
 import {reminderBanner, remindersOf} from './relances.js';
 
@@ -24,6 +26,43 @@ function openItems(code, dash) {
       ' : ', statusBadge('trajectory', i.trajectory), `, atteinte ${pct(i.attainment)}`)));
 }
 
+// The actions and indicators a decision may concern, as checkbox choices.
+function concernOptions(plan) {
+  return [...(plan.actions || []).map((a) => [`action/${a.id}`, `Action ${a.id} — ${a.title}`]),
+    ...(plan.indicators || []).map((i) => [`indicator/${i.id}`, `Indicateur ${i.id} — ${i.name}`])];
+}
+
+// A review's decisions: a text (older reviews), or each decision with
+// links to the items it concerns.
+function decisionsOf(code, plan, decisions) {
+  if (!Array.isArray(decisions)) return decisions || '—';
+  if (!decisions.length) return '—';
+  return h('ul.decisions', {}, decisions.map((d) => h('li', {}, d.text,
+    (d.concerns || []).length ? [' — ', (d.concerns || []).map((c, i) => {
+      const [kind, id] = c.split('/');
+      const item = kind === 'action' ? (plan.actions || []).find((a) => a.id === id)
+        : (plan.indicators || []).find((x) => x.id === id);
+      const page = kind === 'action' ? 'action' : 'indicateur';
+      return [i ? ', ' : '', h('a', {href: `#/direction/${code}/${page}/${enc(id)}`},
+        `${kind === 'action' ? 'Action' : 'Indicateur'} ${id}${item ? ' — ' + (item.title || item.name) : ''}`)];
+    })] : null)));
+}
+
+// The changes recorded while the revision is open (to its close, or now).
+function revisionChanges(code, revision) {
+  const list = h('div', {'data-figure': 'revision-changes'}, 'Chargement des changements…');
+  const to = revision.closed ? `&to=${enc(revision.closed + 'T23:59:59Z')}` : '';
+  api(`/v1/plans/${enc(code)}/history?from=${enc(revision.date + 'T00:00:00Z')}${to}`).then((hist) => {
+    const events = (hist.entries || []).filter((e) => !/^(Reminder|Delivery|Occurrence)/.test(e.type));
+    fill(list, events.length
+      ? h('ul', {}, events.slice(-50).map((e) => h('li', {}, `${longDate((e.recorded_at || '').slice(0, 10))} — `,
+          label('event', e.type), e.entity ? ` (${e.entity})` : '', ` — ${e.actor_name || e.actor || ''}`)))
+      : h('p', {}, 'Aucun changement pendant la révision.'),
+    h('p', {}, h('a', {href: `#/historique/${code}`}, 'Voir l\'historique complet')));
+  }).catch(() => fill(list, h('a', {href: `#/historique/${code}`}, 'Voir les changements dans l\'historique')));
+  return list;
+}
+
 export async function renderReviews(main, code) {
   const [plan, dash, reminders] = await Promise.all([
     api(`/v1/plans/${enc(code)}`), api(`/v1/plans/${enc(code)}/dashboard`), remindersOf(code)]);
@@ -40,7 +79,21 @@ export async function renderReviews(main, code) {
         {name: 'date', label: 'Date de la revue', type: 'date', required: true, value: dash.at},
         {name: 'participants', label: 'Participants', type: 'list', required: true,
          help: 'Un participant par ligne.', rows: 3},
-        {name: 'decisions', label: 'Conclusions et décisions', type: 'textarea', required: true, rows: 5}]}) : null,
+        {name: 'conclusions', label: 'Conclusions', type: 'textarea', rows: 4},
+        {name: 'decisions.text', label: 'Décision', type: 'textarea', rows: 3,
+         help: 'Une décision par revue saisie ici ; cochez les actions et indicateurs qu\'elle concerne.'},
+        {name: 'decisions.concerns', label: 'Elle concerne', type: 'checkboxes', options: concernOptions(plan)}],
+      shape: (d) => {
+        const x = d.decisions || {};
+        d.decisions = x.text ? [{text: x.text, concerns: x.concerns || []}] : [];
+      }}) : null,
+    revision && !revision.closed && mayRun('SetRevisionModalities', code) ? commandForm({...base,
+      command: 'SetRevisionModalities', legend: 'Fixer les modalités de la révision', submit: 'Enregistrer les modalités',
+      success: 'Modalités enregistrées.',
+      fields: [
+        {name: 'scope', label: 'Ce que couvre la révision', type: 'textarea', required: true, value: revision.scope || ''},
+        {name: 'modalities', label: 'Modalités', type: 'textarea', required: true, value: revision.modalities || '',
+         help: 'Qui y participe, comment, selon quel calendrier.'}]}) : null,
     revision && !revision.closed && mayRun('CloseRevision', code) ? commandForm({...base, command: 'CloseRevision',
       legend: 'Clore la révision à mi-parcours', submit: 'Clore la révision', success: 'Révision close.',
       fields: [
@@ -55,20 +108,22 @@ export async function renderReviews(main, code) {
       writable: mayRun('AcknowledgeReminder', code), done: redraw}),
     h('h2', {}, 'Points ouverts depuis la dernière revue'),
     openItems(code, dash),
-    formsSection('Décisions du pilotage', forms, ['HoldReview', 'CloseRevision']),
+    formsSection('Décisions du pilotage', forms, ['HoldReview', 'SetRevisionModalities', 'CloseRevision']),
     h('h2', {}, 'Revues tenues'),
     reviews.length
-      ? table(['Revue', 'Date', 'Participants', 'Décisions'], reviews.map((r) => h('tr', {'data-review': r.number},
+      ? table(['Revue', 'Date', 'Participants', 'Conclusions', 'Décisions'], reviews.map((r) => h('tr', {'data-review': r.number},
           h('th', {scope: 'row'}, `n° ${r.number}`), h('td', {}, longDate(r.date)),
-          h('td', {}, (r.participants || []).join(', ')), h('td', {}, r.decisions || '—'))), {id: 'revues', label: 'Revues tenues'})
+          h('td', {}, (r.participants || []).join(', ')), h('td', {}, r.conclusions || '—'),
+          h('td', {}, decisionsOf(code, plan, r.decisions)))), {id: 'revues', label: 'Revues tenues'})
       : h('p', {}, 'Aucune revue tenue pour l\'instant.'),
     h('h2', {}, 'Révision à mi-parcours'),
     revision ? h('dl.fiche', {id: 'revision'},
       h('dt', {}, 'Ouverte le'), h('dd', {}, longDate(revision.date)),
       h('dt', {}, 'À clore avant le'), h('dd', {}, longDate(revision.due)),
       h('dt', {}, 'État'), h('dd', {}, revision.closed ? `Close le ${longDate(revision.closed)}` : 'Ouverte'),
+      h('dt', {}, 'Ce qu\'elle couvre'), h('dd', {'data-figure': 'revision-scope'}, revision.scope || '—'),
+      h('dt', {}, 'Modalités'), h('dd', {'data-figure': 'revision-modalities'}, revision.modalities || '—'),
       revision.decision ? [h('dt', {}, 'Décision'), h('dd', {}, revision.decision)] : null,
-      h('dt', {}, 'Changements'), h('dd', {}, h('a', {href: `#/historique/${code}`},
-        'Voir dans l\'historique les changements faits pendant la révision')))
+      h('dt', {}, 'Changements'), h('dd', {}, revisionChanges(code, revision)))
       : h('p', {}, 'La révision à mi-parcours n\'est pas encore ouverte : le calendrier du cycle l\'ouvre à mi-parcours.'));
 }
