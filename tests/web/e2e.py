@@ -694,7 +694,7 @@ def main():
         login(b, url, "t-admin", "/t/ville-a/")
         shown = b.js("[...document.querySelectorAll('#directions tbody tr')].map(tr => tr.dataset.direction)")
         city_a = [d["code"] for d in Api(url + "/t/ville-a", "t-admin").get("/v1/directions")]
-        check(sorted(shown) == sorted(city_a) and len(city_a) == 5,
+        check(sorted(shown) == sorted(city_a) and "DEJ" in city_a,
               f"ville-a's Accueil lists its own directions ({shown})")
         b.go(url + "/t/ville-a/#/direction/DEJ", "direction")
         check(b.js("location.pathname") == "/t/ville-a/", "a city's pages stay under its prefix")

@@ -104,7 +104,7 @@ INSTANTIATE_TEST_SUITE_P(
              "data.ambitions.speed: unknown key"},
         Case{"swot without evidence", "AddSwotItem",
              Json({{"id", "S9"}, {"quadrant", "internal_strength"}, {"text", "Intuition"}}),
-             "data.evidence: is required"},
+             "data.evidence: required: rely on facts, not intuitions"},
         Case{"swot evidence without source", "AddSwotItem",
              Json({{"id", "S9"},
                    {"quadrant", "internal_strength"},

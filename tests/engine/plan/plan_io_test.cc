@@ -124,7 +124,7 @@ TEST_F(PlanIoTest, InvalidPartsRejectTheWholeImportNamingThePath) {
 
   doc = ExamplePlan();
   doc["swot"][1].erase("evidence");
-  ExpectRefused(doc, "swot[1].evidence: is required");
+  ExpectRefused(doc, "swot[1].evidence: required: rely on facts, not intuitions");
 
   doc = ExamplePlan();
   doc["indicators"][0]["attached_to"] = "action:Z9";
