@@ -52,7 +52,7 @@ export function nextId(prefix, ids) {
 
 function inputFor(field, id, describedBy) {
   const common = {id, name: field.name, required: field.required || null, 'aria-describedby': describedBy || null,
-                  autocomplete: 'off'};
+                  autocomplete: field.type === 'password' ? 'new-password' : 'off', list: field.list || null};
   if (field.type === 'textarea' || field.type === 'list') {
     return h('textarea', {...common, rows: field.rows || 3}, field.value ?? '');
   }
@@ -81,13 +81,14 @@ function inputFor(field, id, describedBy) {
 function valueOf(field, el) {
   if (field.type === 'checkboxes') return [...el.querySelectorAll('input:checked')].map((x) => x.value);
   if (field.type === 'select' && field.numeric) return el.value === '' ? undefined : Number(el.value);
+  if (field.type === 'password') return el.value === '' ? undefined : el.value;  // spaces count
   const raw = el.value.trim();
   if (raw === '') return undefined;
   if (field.type === 'number') {
     const n = Number(raw.replace(/\s/g, '').replace(',', '.'));
     return Number.isFinite(n) ? n : raw;  // the server names the field
   }
-  if (field.type === 'list') return raw.split(/\n|;/).map((x) => x.trim()).filter(Boolean);
+  if (field.type === 'list') return raw.split(field.separator || /\n|;/).map((x) => x.trim()).filter(Boolean);
   return raw;
 }
 
@@ -135,9 +136,17 @@ export function commandForm(spec) {
       input, error);
   });
   const button = h('button', {type: 'submit'}, spec.submit);
-  const form = h('form.formulaire', {'data-command': spec.command, novalidate: true, 'aria-labelledby': `f${n}-titre`},
-    h('h' + (spec.level || 3), {id: `f${n}-titre`}, spec.legend),
+  // A form without a legend is one button and a field or two in a list
+  // (revoke a role): its button names it.
+  const form = h('form.formulaire', {'data-command': spec.command, novalidate: true,
+                                     'aria-labelledby': spec.legend ? `f${n}-titre` : null,
+                                     'aria-label': spec.legend ? null : spec.submit},
+    spec.legend ? h('h' + (spec.level || 3), {id: `f${n}-titre`}, spec.legend) : null,
     spec.intro ? h('p.aide', {}, spec.intro) : null,
+    // What the form is about (the action, the person) as hidden inputs: the
+    // form carries every field of its command by name.
+    Object.entries(spec.fixed || {}).filter(([, v]) => typeof v !== 'object')
+      .map(([name, value]) => h('input', {type: 'hidden', name, value: String(value)})),
     formAlert, rows, h('div.boutons', {}, button), status);
 
   if (draft && draft.command === spec.command && draft.key === (spec.key || '')) {
@@ -181,7 +190,7 @@ export function commandForm(spec) {
     if (button.disabled) return;
     clearErrors();
     status.textContent = '';
-    const data = {direction: spec.code, ...(spec.fixed || {})};
+    const data = spec.code ? {direction: spec.code, ...(spec.fixed || {})} : {...(spec.fixed || {})};
     for (const {field, input} of inputs) {
       const v = valueOf(field, input);
       if (v !== undefined) setPath(data, field.name, v);
@@ -202,7 +211,8 @@ export function commandForm(spec) {
         body.expected_version = err.error.version;
         await api('/v1/commands', {method: 'POST', body});
       }
-      flash = spec.success || 'Enregistré.';
+      // A page that says it itself (success: null) leaves no message behind.
+      if (spec.success !== null) flash = spec.success || 'Enregistré.';
       await spec.done();
     } catch (err) {
       button.disabled = false;
