@@ -6,20 +6,11 @@
 // direction and opens its plan. Each form issues one command
 // (data-command), its inputs named after the command's data fields; a
 // refusal shows the server's French message next to the field at fault.
-import {api} from './api.js';
+import {api, roleName} from './api.js';
 import {fill, h, longDate} from './dom.js';
 import {commandForm} from './formulaire.js';
 
 const ROLES = ['admin', 'steering', 'auditor', 'direction:CODE', 'reader:CODE'];
-const roleText = (role) => {
-  if (role === 'admin') return 'administration';
-  if (role === 'steering') return 'service de pilotage';
-  if (role === 'auditor') return 'audit';
-  if (role.startsWith('direction:')) return 'direction ' + role.slice(10);
-  if (role.startsWith('reader:')) return 'lecture ' + role.slice(7);
-  return role;
-};
-
 // One form for one command, as every page has them (formulaire.js):
 // `fields` are [{name, label, type?, value?, hidden?, optional?, help?,
 // list?}], a hidden one a fixed part of the data, "roles" a list separated
@@ -46,7 +37,7 @@ function personCard(p, reload) {
                                  {name: 'email', label: 'Courriel', type: 'email', value: p.email}],
                   'Enregistrer', () => reload(`${who} : nom et courriel enregistrés.`)),
       h('h3', {}, 'Rôles'),
-      p.roles.length ? h('ul.roles', {}, p.roles.map((r) => h('li', {}, roleText(r) + ' ',
+      p.roles.length ? h('ul.roles', {}, p.roles.map((r) => h('li', {}, roleName(r) + ' ',
         adminForm('RevokeRole', [login, {name: 'role', value: r, hidden: true}],
                     `Retirer le rôle ${r}`, () => reload(`${who} : rôle ${r} retiré.`)))))
         : h('p', {}, 'Aucun rôle.'),
@@ -130,7 +121,7 @@ export async function renderAdministration(main, notice) {
         h('thead', {}, h('tr', {}, ['Identifiant', 'Nom', 'Courriel', 'Rôles', 'État'].map((t) => h('th', {scope: 'col'}, t)))),
         h('tbody', {}, people.map((p) => h('tr', {},
           h('td', {}, p.login), h('td', {}, p.name), h('td', {}, p.email),
-          h('td', {}, p.roles.map(roleText).join(', ') || '—'),
+          h('td', {}, p.roles.map(roleName).join(', ') || '—'),
           h('td', {}, p.active ? 'actif' : 'désactivé'))))),
       people.map((p) => personCard(p, reload))),
     h('section', {'aria-labelledby': 'titre-ajout'},

@@ -89,3 +89,13 @@ export async function openDocument(path) {
 export const hasRole = (role) => !!(session.who && (session.who.roles || [session.who.role]).includes(role));
 // Whether the user may change the plan of direction `code`.
 export const canWrite = (code) => hasRole('admin') || hasRole('direction:' + code);
+
+// A role in words: 'direction:DEJ' reads "direction DEJ".
+export function roleName(role) {
+  if (role === 'admin') return 'administration';
+  if (role === 'steering') return 'service de pilotage';
+  if (role === 'auditor') return 'audit';
+  if (role.startsWith('direction:')) return 'direction ' + role.slice(10);
+  if (role.startsWith('reader:')) return 'lecture ' + role.slice(7);
+  return role;
+}

@@ -24,7 +24,7 @@
 import {renderHome} from './accueil.js';
 import {renderAction} from './action.js';
 import {renderAdministration} from './administration.js';
-import {hasRole, messageOf, session} from './api.js';
+import {hasRole, messageOf, roleName, session} from './api.js';
 import {renderCalendar} from './calendrier.js';
 import {renderSignIn, signOut, whoIsSignedIn} from './connexion.js';
 import {renderDirection} from './direction.js';
@@ -34,15 +34,6 @@ import {renderHistory} from './historique.js';
 import {renderIndicator} from './indicateur.js';
 import {renderProject} from './projet.js';
 import {renderReviews} from './revue.js';
-
-const roleName = (role) => {
-  if (role === 'admin') return 'administration';
-  if (role === 'steering') return 'service de pilotage';
-  if (role === 'auditor') return 'audit';
-  if (role.startsWith('direction:')) return 'direction ' + role.slice(10);
-  if (role.startsWith('reader:')) return 'lecture ' + role.slice(7);
-  return role;
-};
 
 function renderChrome(route) {
   const sessionEl = document.getElementById('session');
