@@ -139,7 +139,7 @@ const nlohmann::json& Labels() {
         {"maintain_above", "Maintenir au-dessus"},
         {"maintain_below", "Maintenir au-dessous"}}},
       {"indicator_kind",
-       {{"output", "Réalisation"}, {"progress", "Résultat"}, {"evaluation", "Évaluation"}}},
+       {{"output", "Réalisation"}, {"progress", "Avancement"}, {"evaluation", "Évaluation"}}},
       {"review_kind",
        {{"due", "Revue attendue"},
         {"held", "Revue tenue"},

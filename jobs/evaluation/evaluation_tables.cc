@@ -1,5 +1,7 @@
 #include "jobs/evaluation/evaluation_tables.h"
 
+#include "jobs/documents/labels.h"
+
 namespace jalon::jobs {
 namespace {
 
@@ -81,10 +83,10 @@ std::vector<Table> EvaluationTables(const Json& d) {
   out.push_back({"indicateurs",
                  {{"id", "Indicateur", T::kText},
                   {"name", "Nom", T::kText},
-                  {"kind", "Type", T::kText},
+                  {"kind", "Type", T::kText, "indicator_kind"},
                   {"unit", "Unité", T::kText},
                   {"attached_to", "Rattaché à", T::kText},
-                  {"polarity", "Sens", T::kText},
+                  {"polarity", "Sens", T::kText, "polarity"},
                   {"baseline_value", "Valeur de référence", T::kNumber},
                   {"baseline_date", "Date de référence", T::kDate},
                   {"initial_target_value", "Cible initiale", T::kNumber},
@@ -96,7 +98,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"final_value", "Valeur finale", T::kNumber},
                   {"final_date", "Date de la valeur finale", T::kDate},
                   {"attainment", "Atteinte", T::kPercent},
-                  {"status", "Statut de clôture", T::kText},
+                  {"status", "Statut de clôture", T::kText, "closing_status"},
                   {"late_measurements", "Mesures saisies en retard", T::kInteger}},
                  indicators});
   std::vector<Json> measurements;
@@ -146,7 +148,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"spent_eur", "Dépensé (€)", T::kNumber},
                   {"fte", "ETP", T::kNumber},
                   {"progress", "Avancement", T::kPercent},
-                  {"status", "Statut", T::kText},
+                  {"status", "Statut", T::kText, "action_status"},
                   {"reschedules", "Replanifications", T::kInteger},
                   {"reschedule_reasons", "Motifs", T::kText}},
                  d["actions"].get<std::vector<Json>>()});
@@ -178,7 +180,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                        {"position", rev["closed_position"]}});
   }
   out.push_back({"revues",
-                 {{"kind", "Nature", T::kText},
+                 {{"kind", "Nature", T::kText, "review_kind"},
                   {"number", "Numéro", T::kInteger},
                   {"date", "Date", T::kDate},
                   {"conclusions", "Conclusions", T::kText},
@@ -186,7 +188,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"position", "Position", T::kInteger}},
                  reviews});
   out.push_back({"relances",
-                 {{"rule", "Règle", T::kText},
+                 {{"rule", "Règle", T::kText, "reminder_rule"},
                   {"issued", "Émises", T::kInteger},
                   {"acknowledged", "Prises en compte", T::kInteger},
                   {"escalated", "Escaladées", T::kInteger},
@@ -195,9 +197,19 @@ std::vector<Table> EvaluationTables(const Json& d) {
                  d["reminders"].get<std::vector<Json>>()});
   out.push_back({"evenements",
                  {{"year", "Année", T::kInteger},
-                  {"type", "Événement", T::kText},
+                  {"type", "Événement", T::kText, "event"},
                   {"count", "Nombre", T::kInteger}},
                  d["changes"].get<std::vector<Json>>()});
+  for (Table& t : out) {
+    for (const Column& c : t.columns) {
+      if (c.labels.empty()) continue;
+      for (Json& row : t.rows) {
+        if (auto it = row.find(c.key); it != row.end() && it->is_string()) {
+          *it = fr::Label(c.labels, it->get<std::string>());
+        }
+      }
+    }
+  }
   return out;
 }
 

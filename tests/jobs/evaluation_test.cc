@@ -221,6 +221,20 @@ TEST_F(EvaluationTest, CsvAgreesWithTheJsonToTheLastDigit) {
       }
     }
   }
+  // Staff read the spreadsheets: codes are written as the French labels.
+  std::set<std::string> kinds, polarities, statuses;
+  for (const Table& t : EvaluationTables(d)) {
+    if (t.name != "indicateurs") continue;
+    for (const Json& row : t.rows) {
+      kinds.insert(row.value("kind", ""));
+      polarities.insert(row.value("polarity", ""));
+      statuses.insert(row.value("status", ""));
+    }
+  }
+  EXPECT_TRUE(kinds.contains("Réalisation")) << Json(kinds).dump();
+  EXPECT_FALSE(kinds.contains("output"));
+  EXPECT_TRUE(polarities.contains("À la hausse")) << Json(polarities).dump();
+  EXPECT_FALSE(statuses.contains("achieved") || statuses.contains("partial"));
   // A text with a comma, a quote and a line break survives the quoting.
   Table odd{"t", {{"x", "X", Column::Type::kText}}, {Json{{"x", "a, \"b\"\r\nc"}}}};
   EXPECT_EQ(ParseCsv(ToCsv(odd))[1][0], "a, \"b\"\r\nc");

@@ -49,7 +49,7 @@ TEST_F(PlanLifeJobsTest, EvaluationCarriesReviewsDecisionsAndBudgetExecution) {
   const std::vector<Table> tables = EvaluationTables(*data);
   std::vector<Json> held;
   for (const Json& r : Named(tables, "revues").rows) {
-    if (r["kind"] == "held") held.push_back(r);
+    if (r["kind"] == "Revue tenue") held.push_back(r);  // as the spreadsheet says it
   }
   ASSERT_EQ(held.size(), 3u);
   EXPECT_EQ(held[0]["decision"], "Lancement du marché du portail famille.");
