@@ -22,17 +22,6 @@ bool IsOrientationId(std::string_view id) {
   });
 }
 
-std::optional<PeopleError> CheckKeys(const Json& data, std::initializer_list<const char*> keys) {
-  if (!data.is_object())
-    return Bad("data", "must be a JSON object", "Les données doivent être un objet JSON");
-  for (const auto& [key, value] : data.items()) {
-    if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) ==
-        keys.end())
-      return Bad(key, "unknown field", "Champ inconnu : " + key);
-  }
-  return std::nullopt;
-}
-
 std::optional<PeopleError> CheckId(const Json& data) {
   if (!data.contains("id") || !data["id"].is_string())
     return Bad("id", "is required, a string", "Identifiant : à renseigner");
@@ -94,7 +83,7 @@ std::optional<PeopleError> CheckCityCommand(const CityOrientations& city, std::s
                                             const Json& data) {
   std::optional<PeopleError> error;
   if (type == "DefineOrientation") {
-    if ((error = CheckKeys(data, {"id", "title"})) || (error = CheckId(data))) return error;
+    if ((error = CheckDataKeys(data, {"id", "title"})) || (error = CheckId(data))) return error;
     const std::string id = data["id"].get<std::string>();
     if (city.Find(id) != nullptr)
       return Bad("id", "orientation '" + id + "' already exists",
@@ -112,7 +101,7 @@ std::optional<PeopleError> CheckCityCommand(const CityOrientations& city, std::s
     return std::nullopt;
   }
   if (type == "RetireOrientation") {
-    if ((error = CheckKeys(data, {"id", "reason"})) || (error = CheckId(data))) return error;
+    if ((error = CheckDataKeys(data, {"id", "reason"})) || (error = CheckId(data))) return error;
     const std::string id = data["id"].get<std::string>();
     const Orientation* o = city.Find(id);
     if (o == nullptr)

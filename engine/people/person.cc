@@ -88,17 +88,6 @@ PeopleError UnknownRole(const std::string& field, const std::string& role) {
           " » : admin, steering, auditor, direction:<CODE> ou reader:<CODE>");
 }
 
-std::optional<PeopleError> CheckKeys(const Json& data, std::initializer_list<const char*> keys) {
-  if (!data.is_object())
-    return Bad("data", "must be a JSON object", "Les données doivent être un objet JSON");
-  for (const auto& [key, value] : data.items()) {
-    if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) ==
-        keys.end())
-      return Bad(key, "unknown field", "Champ inconnu : " + key);
-  }
-  return std::nullopt;
-}
-
 const Person* Known(const PeopleDirectory& d, const std::string& login,
                     std::optional<PeopleError>* error) {
   const Person* p = d.Find(login);
@@ -280,7 +269,7 @@ std::optional<PeopleError> CheckPeopleCommand(const PeopleDirectory& d, std::str
   std::string login;
   std::optional<PeopleError> error;
   if (type == "RegisterPerson") {
-    if ((error = CheckKeys(data, {"login", "name", "email", "roles"}))) return error;
+    if ((error = CheckDataKeys(data, {"login", "name", "email", "roles"}))) return error;
     if ((error = CheckLogin(data, &login))) return error;
     if (d.Find(login) != nullptr)
       return Bad("login", "the login '" + login + "' is taken",
@@ -302,7 +291,8 @@ std::optional<PeopleError> CheckPeopleCommand(const PeopleDirectory& d, std::str
     return std::nullopt;
   }
   if (type == "EditPerson") {
-    if ((error = CheckKeys(data, {"login", "name", "email"})) || (error = CheckLogin(data, &login)))
+    if ((error = CheckDataKeys(data, {"login", "name", "email"})) ||
+        (error = CheckLogin(data, &login)))
       return error;
     if (Known(d, login, &error) == nullptr) return error;
     if ((error = CheckName(data, false)) || (error = CheckEmail(data, false))) return error;
@@ -311,7 +301,7 @@ std::optional<PeopleError> CheckPeopleCommand(const PeopleDirectory& d, std::str
     return std::nullopt;
   }
   if (type == "GrantRole" || type == "RevokeRole") {
-    if ((error = CheckKeys(data, {"login", "role"})) || (error = CheckLogin(data, &login)))
+    if ((error = CheckDataKeys(data, {"login", "role"})) || (error = CheckLogin(data, &login)))
       return error;
     const Person* p = Known(d, login, &error);
     if (p == nullptr) return error;
@@ -329,7 +319,7 @@ std::optional<PeopleError> CheckPeopleCommand(const PeopleDirectory& d, std::str
     return std::nullopt;
   }
   if (type == "SetPassword") {
-    if ((error = CheckKeys(data, {"login", "password"})) || (error = CheckLogin(data, &login)))
+    if ((error = CheckDataKeys(data, {"login", "password"})) || (error = CheckLogin(data, &login)))
       return error;
     if (Known(d, login, &error) == nullptr) return error;
     std::string password;
@@ -339,7 +329,8 @@ std::optional<PeopleError> CheckPeopleCommand(const PeopleDirectory& d, std::str
     return std::nullopt;
   }
   if (type == "DeactivatePerson" || type == "ReactivatePerson") {
-    if ((error = CheckKeys(data, {"login"})) || (error = CheckLogin(data, &login))) return error;
+    if ((error = CheckDataKeys(data, {"login"})) || (error = CheckLogin(data, &login)))
+      return error;
     const Person* p = Known(d, login, &error);
     if (p == nullptr) return error;
     if (type == "DeactivatePerson" && !p->active)
@@ -368,6 +359,19 @@ PeopleDecision DecidePeopleCommand(std::string_view type, const Json& data,
     d.payload = data;
   }
   return d;
+}
+
+std::optional<PeopleError> CheckDataKeys(const Json& data,
+                                         std::initializer_list<const char*> keys) {
+  if (!data.is_object())
+    return Bad("data", "must be a JSON object", "Les données doivent être un objet JSON");
+  for (const auto& item : data.items()) {
+    const std::string& key = item.key();
+    if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) ==
+        keys.end())
+      return Bad(key, "unknown field", "Champ inconnu : " + key);
+  }
+  return std::nullopt;
 }
 
 }  // namespace jalon

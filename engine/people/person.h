@@ -13,6 +13,7 @@
 // PeopleDirectory is a plain value: not thread-safe (PeopleService guards it).
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -86,6 +87,10 @@ class PeopleDirectory {
   std::map<std::string, Person, std::less<>> people_;
   uint64_t version_ = 0;
 };
+
+// The refusal of a command's `data` that is not an object or holds a key
+// outside `keys`, naming the key; nullopt if it is fine.
+std::optional<PeopleError> CheckDataKeys(const Json& data, std::initializer_list<const char*> keys);
 
 // A people command, checked against `directory`. For SetPassword, `data`
 // holds the password, and `password_hash` is what its event records
