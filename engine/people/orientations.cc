@@ -56,18 +56,16 @@ Status CityOrientations::Apply(const EventView& event) {
   auto doc = DecodePayload(event.payload);
   if (!doc.ok()) return doc.status();
   const Json& p = *doc;
-  const auto where = [&event](const std::string& why) {
-    return Status::Corruption("position " + std::to_string(event.position) + ": " +
-                              std::string(event.type) + ": " + why);
-  };
-  if (!p.is_object() || !p.contains("id") || !p["id"].is_string()) return where("no id");
+  if (!p.is_object() || !p.contains("id") || !p["id"].is_string())
+    return EventDoesNotFit(event, "no id");
   const std::string id = p["id"].get<std::string>();
   if (event.type == "OrientationDefined") {
     orientations_.push_back(Orientation{id, p.value("title", ""), false, ""});
   } else if (event.type == "OrientationRetired") {
     auto it = std::find_if(orientations_.begin(), orientations_.end(),
                            [&](const Orientation& o) { return o.id == id; });
-    if (it == orientations_.end()) return where("unknown orientation '" + id + "'");
+    if (it == orientations_.end())
+      return EventDoesNotFit(event, "unknown orientation '" + id + "'");
     it->retired = true;
     it->reason = p.value("reason", "");
   }  // other types: a later schema's, ignored by this one

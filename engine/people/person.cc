@@ -222,11 +222,8 @@ Status PeopleDirectory::Apply(const EventView& event) {
   auto doc = DecodePayload(event.payload);
   if (!doc.ok()) return doc.status();
   const Json& p = *doc;
-  const auto where = [&event](const std::string& why) {
-    return Status::Corruption("position " + std::to_string(event.position) + ": " +
-                              std::string(event.type) + ": " + why);
-  };
-  if (!p.is_object() || !p.contains("login") || !p["login"].is_string()) return where("no login");
+  if (!p.is_object() || !p.contains("login") || !p["login"].is_string())
+    return EventDoesNotFit(event, "no login");
   const std::string login = p["login"].get<std::string>();
   if (event.type == "PersonRegistered") {
     Person person;
@@ -240,7 +237,7 @@ Status PeopleDirectory::Apply(const EventView& event) {
     people_[login] = std::move(person);
   } else {
     auto it = people_.find(login);
-    if (it == people_.end()) return where("unknown login '" + login + "'");
+    if (it == people_.end()) return EventDoesNotFit(event, "unknown login '" + login + "'");
     Person& person = it->second;
     if (event.type == "PersonEdited") {
       if (p.contains("name")) person.name = p.value("name", person.name);
@@ -372,6 +369,11 @@ std::optional<PeopleError> CheckDataKeys(const Json& data,
       return Bad(key, "unknown field", "Champ inconnu : " + key);
   }
   return std::nullopt;
+}
+
+Status EventDoesNotFit(const EventView& event, const std::string& why) {
+  return Status::Corruption("position " + std::to_string(event.position) + ": " +
+                            std::string(event.type) + ": " + why);
 }
 
 }  // namespace jalon

@@ -88,6 +88,10 @@ class PeopleDirectory {
   uint64_t version_ = 0;
 };
 
+// The Corruption of an event of the people or city stream that does not
+// fit its projection, naming its position and type.
+Status EventDoesNotFit(const EventView& event, const std::string& why);
+
 // The refusal of a command's `data` that is not an object or holds a key
 // outside `keys`, naming the key; nullopt if it is fine.
 std::optional<PeopleError> CheckDataKeys(const Json& data, std::initializer_list<const char*> keys);

@@ -1,5 +1,7 @@
 #include "jobs/sheet/sheet_api.h"
 
+#include <optional>
+
 #include "engine/http/plan_api.h"
 #include "jobs/sheet/csv_reader.h"
 #include "jobs/sheet/sheet_format.h"
@@ -12,6 +14,16 @@ namespace {
 
 http::Response Error(const Status& s) {
   return http::ErrorResponse(http::HttpStatusOf(s), s.message());
+}
+
+// Both routes' first answer: who is asking must be known and {direction}
+// a direction code; nullopt when both hold.
+std::optional<http::Response> Refused(const Result<http::Principal>& who, const std::string& code) {
+  if (!who.ok()) return Error(who.status());
+  if (!IsValidDirectionCode(code)) {
+    return http::ErrorResponse(400, "direction: not a direction code");
+  }
+  return std::nullopt;
 }
 
 // The rows' preview as a refusal: {error: {status, message}, ...preview}.
@@ -49,10 +61,8 @@ void RegisterSheetRoutes(http::Router& router, PlanService& service,
   router.Add("GET", "/v1/plans/{direction}/sheet",
              [plans, authn](const http::Request& req, const http::Params& params) {
                auto who = authn->Authenticate(req);
-               if (!who.ok()) return Error(who.status());
                const std::string& code = params.at("direction");
-               if (!IsValidDirectionCode(code))
-                 return http::ErrorResponse(400, "direction: not a direction code");
+               if (auto refused = Refused(who, code)) return *refused;
                if (!who->CanRead(code))
                  return http::ErrorResponse(403,
                                             "the token of " + who->name + " may not read " + code);
@@ -71,10 +81,8 @@ void RegisterSheetRoutes(http::Router& router, PlanService& service,
   router.Add("POST", "/v1/plans/{direction}/sheet",
              [plans, authn](const http::Request& req, const http::Params& params) {
                auto who = authn->Authenticate(req);
-               if (!who.ok()) return Error(who.status());
                const std::string& code = params.at("direction");
-               if (!IsValidDirectionCode(code))
-                 return http::ErrorResponse(400, "direction: not a direction code");
+               if (auto refused = Refused(who, code)) return *refused;
                for (const char* type : {"ReportProgress", "RecordMeasurement"}) {
                  if (!who->CanWrite(type, code))
                    return http::ErrorResponse(
