@@ -92,6 +92,7 @@ Status CheckDates(std::string_view type, const std::vector<Field>& fields, const
     }
     const int32_t start = DayOf(d["period_start"].get<std::string>());
     const int32_t end = DayOf(d["period_end"].get<std::string>());
+    if (end <= start) return Bad("period_end", "must be after period_start");
     if (end > ShiftYears(start, kMaxPeriodYears)) {
       return Bad("period_end",
                  "a plan's period lasts at most " + std::to_string(kMaxPeriodYears) + " years");

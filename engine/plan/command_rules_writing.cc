@@ -61,24 +61,20 @@ Status CheckMeansYears(const PlanState& s, const Json& means) {
   return Status::Ok();
 }
 
-// The next cycle follows its plan: it begins after the plan's period, is
-// opened once the plan's final year (its evaluation) has begun, and carries
-// missions of the plan that are still in force.
+// The next cycle follows its plan: it is opened once the plan's period,
+// final year of evaluation included, has ended (a plan is written in the
+// first months of its own period, DESIGN.md's default dates it 15 March),
+// begins after it, and carries missions of the plan still in force.
 Status CheckOpenCycle(const PlanState& s, const Json& d) {
   JALON_RETURN_IF_ERROR(NeedPlan(s));
-  if (DayOf(d["period_start"].get<std::string>()) >= DayOf(d["period_end"].get<std::string>()))
-    return Bad("period_end", "must be after period_start");
   const std::string end = s.plan["period_end"].get<std::string>();
   if (DayOf(d["period_start"].get<std::string>()) <= DayOf(end)) {
     return Bad("period_start",
                "the next cycle begins after the current plan's period, which ends on " + end);
   }
-  const std::string final_year = DateOfDay(FinalYearStart(s));
-  if (DayOf(d["dated"].get<std::string>()) < DayOf(final_year)) {
-    return Bad(
-        "dated",
-        "the next cycle is opened once the current plan's final year, its evaluation, has begun (" +
-            final_year + ")");
+  if (DayOf(d["dated"].get<std::string>()) <= DayOf(end)) {
+    return Bad("dated",
+               "the next cycle is opened once the current plan's period has ended, on " + end);
   }
   if (!d.contains("missions")) return Status::Ok();
   JALON_RETURN_IF_ERROR(CheckMissionRefs(s, d["missions"]));

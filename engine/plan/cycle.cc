@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <utility>
 
 #include "engine/plan/day.h"
@@ -49,16 +48,6 @@ int CycleOf(const PlanState& s) {
   if (!s.plan.is_object()) return 1;
   const auto it = s.plan.find("cycle");
   return it != s.plan.end() && it->is_number_integer() ? it->get<int>() : 1;
-}
-
-int32_t FinalYearStart(const PlanState& s) {
-  using namespace std::chrono;
-  const int32_t start = DayOf(s.plan.at("period_start").get<std::string>());
-  const int32_t after = DayOf(s.plan.at("period_end").get<std::string>()) + 1;
-  year_month_day ymd{sys_days(days(after))};
-  ymd -= years(1);
-  if (!ymd.ok()) ymd = year_month_day_last(ymd.year(), month_day_last(ymd.month()));
-  return std::max(start, static_cast<int32_t>(sys_days(ymd).time_since_epoch().count()));
 }
 
 const char* CycleKindOf(Collection PlanState::*collection) {

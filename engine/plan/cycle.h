@@ -18,7 +18,6 @@
 // of the plan starts empty.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,11 +29,6 @@ namespace jalon {
 
 // The cycle number of the plan in `s` (1 before any CycleOpened).
 int CycleOf(const PlanState& s);
-
-// The first day of the plan's final year, given to its evaluation: one year
-// before the day after its period ends (2020-01-01 for 2016-2020), never
-// before the period starts. REQUIRES: s.plan_open().
-int32_t FinalYearStart(const PlanState& s);
 
 // The kinds whose ids a cycle keeps apart ("swot", "missions", "axes",
 // "scenarios", "actions", "indicators"), or nullptr for another collection.

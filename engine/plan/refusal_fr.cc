@@ -160,10 +160,8 @@ const std::vector<Wording>& Wordings() {
         {"no such reminder for this plan", "aucune relance de ce nom pour ce projet"},
         {"the next cycle begins after the current plan's period, which ends on (\\S+)",
          "le cycle suivant commence après la période du projet en cours, qui s'achève le $1"},
-        {"the next cycle is opened once the current plan's final year, its evaluation, has begun "
-         "\\((\\S+)\\)",
-         "le cycle suivant s'ouvre une fois commencée la dernière année du projet en cours, "
-         "consacrée à son évaluation (le $1)"},
+        {"the next cycle is opened once the current plan's period has ended, on (\\S+)",
+         "le cycle suivant s'ouvre une fois achevée la période du projet en cours, le $1"},
         {"mission '(.*)' was retired: it is not carried over",
          "la mission « $1 » a été retirée : elle n'est pas reprise"},
         {"'(.*)' is not an unfinished action of the previous cycle",

@@ -505,7 +505,7 @@ TEST_F(EvaluationTest, AtEveryDateTheEvaluationGivesTheDashboardsFigures) {
 // Once the next cycle is open, the evaluation of the cycle before is the
 // one it gave before, and the current cycle's starts empty.
 TEST_F(EvaluationTest, ThePreviousCycleKeepsItsEvaluation) {
-  clock_.Set(ParseInstant("2020-03-02T08:00:00Z").value());
+  clock_.Set(ParseInstant("2021-01-04T08:00:00Z").value());
   auto before = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions());
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   ASSERT_FALSE((*before)["indicators"].empty());
@@ -513,7 +513,7 @@ TEST_F(EvaluationTest, ThePreviousCycleKeepsItsEvaluation) {
                                  {"title", "Projet de direction 2021-2024"},
                                  {"period_start", "2021-01-01"},
                                  {"period_end", "2024-12-31"},
-                                 {"dated", "2020-03-02"}})
+                                 {"dated", "2021-01-04"}})
                   .ok());
   auto first = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions(), 1);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -525,7 +525,7 @@ TEST_F(EvaluationTest, ThePreviousCycleKeepsItsEvaluation) {
   EXPECT_TRUE((*current)["indicators"].empty());
   // Its changes start with its own opening.
   EXPECT_EQ((*current)["changes"],
-            Json::parse(R"([{"count":1,"type":"CycleOpened","year":2020}])"));
+            Json::parse(R"([{"count":1,"type":"CycleOpened","year":2021}])"));
   auto third = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions(), 3);
   ASSERT_FALSE(third.ok());
   EXPECT_EQ(third.status().code(), Status::Code::kNotFound);

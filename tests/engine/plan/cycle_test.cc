@@ -20,7 +20,7 @@ class CycleTest : public testing::PlanFixture {
     PlanFixture::SetUp();
     clock_.Set(ParseInstant("2018-07-02T08:00:00Z").value());
     ImportExample();
-    clock_.Set(ParseInstant("2020-03-02T08:00:00Z").value());
+    clock_.Set(ParseInstant("2021-01-04T08:00:00Z").value());
   }
 
   static Json NextCycle(Json extra = Json::object()) {
@@ -28,7 +28,7 @@ class CycleTest : public testing::PlanFixture {
               {"title", "Projet de direction 2021-2024"},
               {"period_start", "2021-01-01"},
               {"period_end", "2024-12-31"},
-              {"dated", "2020-03-02"}};
+              {"dated", "2021-01-04"}};
     d.update(extra);
     return d;
   }
@@ -113,8 +113,8 @@ TEST_F(CycleTest, MissionsNamedAreTheOnlyOnesCarried) {
 
 TEST_F(CycleTest, RefusalsNameTheFieldAndAppendNothing) {
   ExpectRefused("OpenCycle", NextCycle({{"period_start", "2020-12-31"}}), "period_start");
-  ExpectRefused("OpenCycle", NextCycle({{"dated", "2019-12-31"}}), "dated");
-  ExpectRefused("OpenCycle", NextCycle({{"dated", "2020-03-03"}}), "dated");  // after today
+  ExpectRefused("OpenCycle", NextCycle({{"dated", "2020-12-31"}}), "dated");
+  ExpectRefused("OpenCycle", NextCycle({{"dated", "2021-01-05"}}), "dated");  // after today
   ExpectRefused("OpenCycle", NextCycle({{"period_end", "2020-12-31"}}), "period_end");
   ExpectRefused("OpenCycle", NextCycle({{"missions", {"M9"}}}), "missions[0]");
   ASSERT_TRUE(Exec("RetireMission", {{"direction", "DEJ"}, {"mission", "M2"}}).ok());
@@ -161,12 +161,12 @@ TEST_F(CycleTest, AThirdCycleKeepsEveryEarlierCycle) {
   ASSERT_TRUE(Exec("ProposeAxis",
                    {{"direction", "DEJ"}, {"id", "A3"}, {"title", "Accueil"}, {"missions", {"M1"}}})
                   .ok());
-  clock_.Set(ParseInstant("2024-02-01T08:00:00Z").value());
+  clock_.Set(ParseInstant("2025-02-03T08:00:00Z").value());
   ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
-                                 {"title", "Projet de direction 2025-2028"},
-                                 {"period_start", "2025-01-01"},
-                                 {"period_end", "2028-12-31"},
-                                 {"dated", "2024-02-01"}})
+                                 {"title", "Projet de direction 2025-2029"},
+                                 {"period_start", "2025-02-01"},
+                                 {"period_end", "2029-01-31"},
+                                 {"dated", "2025-02-03"}})
                   .ok());
   const Json plan = Now()["plan"];
   EXPECT_EQ(plan["cycle"], 3);
