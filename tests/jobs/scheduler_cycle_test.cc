@@ -157,5 +157,35 @@ TEST_F(SchedulerCycleTest, TheSimulationFiresAtNineInParisByDefault) {
   EXPECT_EQ(FormatInstant(fired[0].at), "2016-06-30T07:00:00Z");
 }
 
+// The next cycle is scheduled on its own period: an occurrence due before
+// the cycle was opened is skipped, not fired; the next one fires.
+TEST_F(SchedulerCycleTest, ANextCycleIsScheduledOnItsOwnPeriod) {
+  ImportDej();
+  auto scheduler = Restart();
+  for (Instant t = At("2016-01-05T10:00:00Z"); t < At("2021-08-02T10:00:00Z");
+       t += std::chrono::hours(24 * 5)) {
+    clock_.Set(t);
+    ASSERT_TRUE(scheduler->Tick().ok());
+  }
+  clock_.Set(At("2021-08-02T10:00:00Z"));
+  ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
+                                 {"title", "Projet de direction 2021-2024"},
+                                 {"period_start", "2021-01-01"},
+                                 {"period_end", "2024-12-31"},
+                                 {"dated", "2021-08-02"}})
+                  .ok());
+  ASSERT_TRUE(scheduler->Tick().ok());
+  const PlanState state = service_->State("DEJ", {}).value();
+  const Json june = state.occurrences.At("review/2021-06-30");
+  EXPECT_EQ(june["status"], "skipped") << june.dump();
+  EXPECT_NE(june.value("reason", "").find("antérieure à l'enregistrement du projet"),
+            std::string::npos)
+      << june.dump();
+  clock_.Set(At("2021-12-16T10:00:00Z"));
+  ASSERT_TRUE(scheduler->Tick().ok());
+  const Json december = service_->State("DEJ", {})->occurrences.At("review/2021-12-15");
+  EXPECT_EQ(december["status"], "fired") << december.dump();
+}
+
 }  // namespace
 }  // namespace jalon::jobs
