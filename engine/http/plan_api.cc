@@ -393,7 +393,9 @@ void PlanApi::Register(Router& router) {
                      403, who.Who() + " may not import a plan for " + code->get<std::string>());
                }
                auto result = service->Import(*body, who.Actor(), req.Header("idempotency-key"));
-               if (!result.ok()) return FromStatus(result.status());
+               // A refusal names its place in the document, in English and
+               // in French, as a command's does (an axis's orientation).
+               if (!result.ok()) return CommandRefusal(result.status(), *service, {});
                return JsonResponse((*result)["replayed"].get<bool>() ? 200 : 201, *result);
              }));
 
@@ -419,8 +421,8 @@ void PlanApi::Register(Router& router) {
   // quick, and the wait for the group commit holds no thread.
   router.AddAsync(
       "POST", "/v1/commands",
-      [auth, service, people = options_.people_commands, actor_name = options_.actor_name,
-       orientations = options_.live_orientations](const Request& req, const Params&, Reply reply) {
+      [auth, service, people = options_.people_commands, actor_name = options_.actor_name](
+          const Request& req, const Params&, Reply reply) {
         auto who = auth->Authenticate(req);
         if (!who.ok()) return reply(FromStatus(who.status()));
         auto body = ParseBody(req);
@@ -450,14 +452,6 @@ void PlanApi::Register(Router& router) {
               ErrorBody({{"status", 403},
                          {"message", who->Who() + " may not run " + command->type + " on " + *code},
                          {"message_fr", "Votre rôle ne permet pas cette saisie sur ce projet."}}));
-        }
-        if (orientations && command->type == "ValidateAxis" && command->data.is_object() &&
-            command->data.contains("orientation") && command->data["orientation"].is_string()) {
-          const std::string why =
-              OrientationRefusal(orientations(), command->data["orientation"].get<std::string>());
-          if (!why.empty())
-            return reply(CommandRefusal(Status::InvalidArgument("data.orientation: " + why),
-                                        *service, *code));
         }
         auto post = reply.post;
         const std::optional<uint64_t> expected = command->expected_version;

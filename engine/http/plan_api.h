@@ -24,9 +24,6 @@ struct PlanApiOptions {
   // The display name of an event's actor ("Camille Durand" for
   // "person:c.durand"), added to history entries as actor_name; "" if none.
   std::function<std::string(std::string_view actor)> actor_name;
-  // The titles of the city's live political orientations: when there are
-  // any, a ValidateAxis must name one of them. Unset: any text.
-  std::function<std::vector<std::string>()> live_orientations;
 };
 
 class PlanApi {

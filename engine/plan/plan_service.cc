@@ -97,6 +97,15 @@ bool PlanService::IsSameRequest(const AppendResult& first, const std::vector<Eve
          first.stream == again.stream;
 }
 
+Status PlanService::CheckOrientation(const Json& data, const std::string& field) const {
+  if (!orientation_check_ || !data.is_object()) return Status::Ok();
+  const auto it = data.find("orientation");
+  if (it == data.end() || !it->is_string()) return Status::Ok();
+  const std::string why = orientation_check_(it->get<std::string>());
+  if (why.empty()) return Status::Ok();
+  return Status::InvalidArgument(field + ": " + why);
+}
+
 struct PlanService::Execution {
   Command command;
   std::string code;  // its direction
@@ -128,6 +137,12 @@ void PlanService::ExecuteAsync(Command command, std::string actor, Run run, Done
     // cannot run as new, and the answer tells nothing of what holds it.
     const SameRequest again{command.command_id, request_hash, actor, PlanStream(*code)};
     return done(ResultJson(**seen, &again));
+  }
+  // After the replay: a command appended before its orientation was
+  // retired is still answered its first result.
+  if (command.type == "ValidateAxis") {
+    if (Status refused = CheckOrientation(command.data, "data.orientation"); !refused.ok())
+      return done(std::move(refused));
   }
   auto x = std::make_shared<Execution>();
   x->request_hash = std::move(request_hash);
@@ -292,6 +307,12 @@ Result<Json> PlanService::Import(const Json& doc, const std::string& actor,
     return Status::AlreadyExists("direction.code: direction '" + code +
                                  "' already exists; an import creates a new direction");
   }
+  if (!seen->has_value()) {
+    for (const ImportStep& step : *steps) {
+      if (step.command.type != "ValidateAxis") continue;
+      JALON_RETURN_IF_ERROR(CheckOrientation(step.command.data, step.path + ".orientation"));
+    }
+  }
   auto result = seen->has_value() ? Result<AppendResult>(**seen)
                                   : AppendDecision(std::move(decision).value(), uint64_t{0},
                                                    command_id, actor, again.request_hash);
@@ -357,6 +378,18 @@ void PlanService::AppendSystemAsync(const std::string& code, const std::string& 
       events = decide(current);
       version = current.version;
     });
+    // A system writer validates axes against the same list as a person.
+    if (found && events.ok() && orientation_check_) {
+      Status refused;
+      for (const NewEvent& e : *events) {
+        if (e.type != "AxisValidated") continue;
+        auto payload = DecodePayload(e.payload);
+        refused = payload.ok() ? CheckOrientation(*payload, "AxisValidated.orientation")
+                               : payload.status();
+        if (!refused.ok()) break;
+      }
+      if (!refused.ok()) events = std::move(refused);
+    }
     // Counted in flight before the lock is let go: a command of the plan
     // decided meanwhile starts from the durable plan, and whichever of the
     // two appends comes second is a conflict.

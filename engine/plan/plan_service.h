@@ -138,6 +138,16 @@ class PlanService {
   // What changed between two recorded instants, entity by entity.
   Result<Json> Diff(const std::string& code, Instant from, Instant to) const;
 
+  // Why `orientation` cannot validate an axis ("" when it can): the city's
+  // political orientations live outside the plan (engine/people), so the
+  // daemon and the CLI give the check. Every write path asks it: a
+  // ValidateAxis command (refused as "data.orientation: <rule>"), each
+  // axis's validation in an imported document (named by its place, e.g.
+  // "axes[0].validation.orientation"), and a system append's AxisValidated
+  // events. Unset: any text. Set it before the service takes writes.
+  using OrientationCheck = std::function<std::string(const std::string& orientation)>;
+  void SetOrientationCheck(OrientationCheck check) { orientation_check_ = std::move(check); }
+
   const Clock& clock() const { return clock_; }
   const Projections& projections() const { return projections_; }
   // The projections up to the log's position `position` (at least).
@@ -207,10 +217,16 @@ class PlanService {
   // (or no copy).
   Status RefreshWorkingCopy(PlanSlot& slot, const std::string& code);
 
+  // InvalidArgument "<field>: <rule>" when `data` names an orientation
+  // that the check refuses; Ok when it names none (the plan's own rules
+  // then say so) or no check is set.
+  Status CheckOrientation(const Json& data, const std::string& field) const;
+
   EventLog& log_;
   Projections& projections_;
   const Clock& clock_;
   const RollupOptions rollup_;
+  OrientationCheck orientation_check_;
   std::mutex locks_mu_;
   std::unordered_map<std::string, std::unique_ptr<PlanSlot>> slots_;  // GUARDED_BY(locks_mu_)
 

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <set>
@@ -142,6 +143,103 @@ TEST(PeopleCliTest, APersonsChangeShowsTheirNameInHistoryAndEvaluation) {
   const std::string text = evaluation.body.dump();
   EXPECT_NE(text.find("\"by\":\"Camille Durand\""), std::string::npos) << text.substr(0, 2000);
   EXPECT_NE(text.find("\"by_actor\":\"person:c.durand\""), std::string::npos);
+}
+
+// `jalon orientations …` against a running jalond and on its data
+// directory; the list they keep binds an import of a plan on both, with the
+// same error naming the place in the document.
+TEST(OrientationsCliTest, OrientationVerbsWorkOverUrlAndOnADataDirectoryAndBindImports) {
+  const std::string first = "Moderniser la relation à l'usager";  // A1's in the example
+  const std::string second = "Mettre l'innovation sociale au cœur des pratiques";  // A2's
+  testing::TempDir dir;
+  const std::string config = testing::WriteTestConfig(dir.Sub("jalon.toml"), dir.Sub("data"));
+  {
+    LiveDaemon daemon(testing::kJalond, config, dir.Sub("jalond.log"));
+    ASSERT_TRUE(daemon.serving()) << daemon.Log();
+    auto as = [&daemon](const std::string& token, std::vector<std::string> args) {
+      args.insert(args.end(), {"--url", daemon.url(), "--token", token});
+      return testing::Jalon(args);
+    };
+    auto group_help = testing::Jalon({"orientations", "--help"});
+    EXPECT_EQ(group_help.code, 0) << group_help.output;
+    for (const char* word : {"--url", "--data", "list", "define", "retire"})
+      EXPECT_NE(group_help.output.find(word), std::string::npos) << word << group_help.output;
+    for (const char* sub : {"list", "define", "retire"}) {
+      auto help = testing::Jalon({"orientations", sub, "--help"});
+      EXPECT_EQ(help.code, 0) << help.output;
+      EXPECT_NE(help.output.find(std::string("orientations ") + sub), std::string::npos)
+          << help.output;
+    }
+    EXPECT_NE(testing::Jalon({"orientations", "define", "--help"}).output.find("--title"),
+              std::string::npos);
+    EXPECT_NE(testing::Jalon({"orientations", "retire", "--help"}).output.find("--reason"),
+              std::string::npos);
+    auto empty = as("t-auditor", {"orientations", "list"});
+    ASSERT_EQ(empty.code, 0) << empty.output;
+    EXPECT_NE(empty.output.find("no orientation yet"), std::string::npos) << empty.output;
+
+    auto defined = as("t-admin", {"orientations", "define", "--id", "O1", "--title", first});
+    ASSERT_EQ(defined.code, 0) << defined.output;
+    EXPECT_NE(defined.output.find("OrientationDefined"), std::string::npos) << defined.output;
+    auto twice = as("t-admin", {"orientations", "define", "--id", "O1", "--title", "Autre"});
+    EXPECT_EQ(twice.code, 2);
+    EXPECT_NE(twice.output.find("data.id: orientation 'O1' already exists"), std::string::npos)
+        << twice.output;
+    auto blank = as("t-admin", {"orientations", "define", "--id", "O9", "--title", " "});
+    EXPECT_EQ(blank.code, 2);
+    EXPECT_NE(blank.output.find("data.title:"), std::string::npos) << blank.output;
+    auto bad_id = as("t-admin", {"orientations", "retire", "O 1"});
+    EXPECT_EQ(bad_id.code, 2);
+    EXPECT_NE(bad_id.output.find("data.id:"), std::string::npos) << bad_id.output;
+    auto denied = as("t-steering", {"orientations", "define", "--id", "O2", "--title", second});
+    EXPECT_EQ(denied.code, 2);
+    EXPECT_NE(denied.output.find("403"), std::string::npos) << denied.output;
+
+    // The example validates A2 against an orientation not in the list: the
+    // import is refused whole.
+    auto refused = as("t-admin", {"import", testing::kExample});
+    EXPECT_EQ(refused.code, 2);
+    EXPECT_NE(refused.output.find("axes[1].validation.orientation: must be one of the city's "
+                                  "political orientations: '" +
+                                  first + "'"),
+              std::string::npos)
+        << refused.output;
+    EXPECT_EQ(CallJson("GET", daemon.url() + "/v1/plans/DEJ", "t-auditor").status, 404);
+
+    ASSERT_EQ(as("t-admin", {"orientations", "define", "--id", "O2", "--title", second}).code, 0);
+    auto imported = as("t-admin", {"import", testing::kExample});
+    ASSERT_EQ(imported.code, 0) << imported.output;
+    auto retired = as("t-admin", {"orientations", "retire", "O2", "--reason", "Nouveau mandat"});
+    ASSERT_EQ(retired.code, 0) << retired.output;
+    EXPECT_NE(retired.output.find("OrientationRetired"), std::string::npos) << retired.output;
+    auto list = as("t-dej", {"orientations", "list"});
+    ASSERT_EQ(list.code, 0) << list.output;
+    EXPECT_NE(list.output.find("O1  " + first + "\n"), std::string::npos) << list.output;
+    EXPECT_NE(list.output.find("O2  " + second + "  (retirée : Nouveau mandat)"), std::string::npos)
+        << list.output;
+    auto json = as("t-dej", {"orientations", "list", "--json"});
+    ASSERT_EQ(json.code, 0) << json.output;
+    EXPECT_EQ(nlohmann::json::parse(json.output)["orientations"][1]["retired"], true);
+  }
+  // The daemon stopped: the same verbs and the same check on its data
+  // directory. A2's orientation is retired now.
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(testing::kExample));
+  doc["direction"]["code"] = "DSP";
+  std::ofstream(dir.Sub("dsp.json")) << doc.dump();
+  const std::string data = dir.Sub("data");
+  auto refused = testing::Jalon({"import", dir.Sub("dsp.json"), "--data", data});
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.output.find("axes[1].validation.orientation: must be one of"),
+            std::string::npos)
+      << refused.output;
+  auto defined =
+      testing::Jalon({"orientations", "define", "--id", "O3", "--title", second, "--data", data});
+  ASSERT_EQ(defined.code, 0) << defined.output;
+  auto imported = testing::Jalon({"import", dir.Sub("dsp.json"), "--data", data});
+  EXPECT_EQ(imported.code, 0) << imported.output;
+  auto list = testing::Jalon({"orientations", "list", "--data", data, "--json"});
+  ASSERT_EQ(list.code, 0) << list.output;
+  EXPECT_EQ(nlohmann::json::parse(list.output)["orientations"].size(), 3u);
 }
 
 TEST(PeopleKillTest, KillsWhilePeopleAreAddedLoseNoneAndDuplicateNone) {

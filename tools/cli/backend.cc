@@ -43,6 +43,10 @@ class LocalBackend : public Backend {
     service_ = std::make_unique<PlanService>(*log_, *projections_, clock_);
     scheduler_ = std::make_unique<jobs::Scheduler>(*service_, clock_, jobs, nullptr);
     people_ = std::make_unique<PeopleService>(*log_, clock_);
+    // As jalond does: an axis's validation names a live orientation.
+    service_->SetOrientationCheck([people = people_.get()](const std::string& orientation) {
+      return OrientationRefusal(people->LiveOrientationTitles(), orientation);
+    });
     return people_->Load();
   }
 
@@ -59,6 +63,12 @@ class LocalBackend : public Backend {
     Json list = Json::array();
     for (const Person& p : people_->List()) list.push_back(p.ToJson());
     return Json{{"people", std::move(list)}, {"version", people_->version()}};
+  }
+  Result<Json> Orientations() override {
+    uint64_t version = 0;
+    Json list = Json::array();
+    for (const Orientation& o : people_->Orientations(&version)) list.push_back(o.ToJson());
+    return Json{{"orientations", std::move(list)}, {"version", version}};
   }
 
   Result<Json> Import(const Json& doc, const std::string& command_id) override {
@@ -237,6 +247,7 @@ class RemoteBackend : public Backend {
     return Call("POST", "/v1/commands", command.dump(), command.value("command_id", ""));
   }
   Result<Json> People() override { return Call("GET", "/v1/people"); }
+  Result<Json> Orientations() override { return Call("GET", "/v1/orientations"); }
   Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
     return Call("GET",
                 PlanPath(code) + "/brief?format=json" +

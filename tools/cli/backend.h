@@ -51,6 +51,11 @@ class Backend {
   virtual Result<Json> PeopleCommand(const Json& command) = 0;
   // {people: [{login, name, email, roles, active, has_password}], version}.
   virtual Result<Json> People() = 0;
+  // The city's political orientations, retired ones included, in the order
+  // defined: {orientations: [{id, title, retired, reason?}], version}.
+  // Defined and retired through PeopleCommand (DefineOrientation,
+  // RetireOrientation).
+  virtual Result<Json> Orientations() = 0;
 };
 
 // Opens the data directory of a stopped jalond, rebuilding the projections

@@ -42,6 +42,7 @@ int Main(int argc, char** argv) {
       DemoSimulateVerb(app, common),
       TokenHashVerb(app, common),
       PersonVerb(app, common),
+      OrientationsVerb(app, common),
   };
   // clang-format on
 

@@ -33,8 +33,10 @@ Verb RemindersVerb(CLI::App& app, CommonOptions& common);
 Verb DemoSimulateVerb(CLI::App& app, CommonOptions& common);
 Verb TokenHashVerb(CLI::App& app, CommonOptions& common);
 
-// The people who sign in (verbs_people.cc).
+// The people who sign in, and the city's political orientations
+// (verbs_people.cc).
 Verb PersonVerb(CLI::App& app, CommonOptions& common);
+Verb OrientationsVerb(CLI::App& app, CommonOptions& common);
 
 // Reports on a plan: evaluation, figures, audit and documents
 // (verbs_reports.cc).

@@ -1,6 +1,8 @@
 // `jalon person add|edit|grant|revoke|password|deactivate|reactivate|list`:
-// the people of a city (DESIGN.md, "People, sign-in…"), as PeopleCommand
-// runs them on the backend. A password is read from the terminal with echo
+// the people of a city (DESIGN.md, "People, sign-in…"), and
+// `jalon orientations list|define|retire`: the city's political orientations
+// that `steering` validates the axes against; both as PeopleCommand runs
+// them on the backend. A password is read from the terminal with echo
 // off, or from standard input with --password-stdin; never from an argument,
 // which any user of the machine could read in the process list.
 #include <termios.h>
@@ -75,6 +77,19 @@ std::string DoneText(const Json& j) {
   for (const Json& e : j["events"])
     out += e.value("type", "") + " at position " + std::to_string(e.value("position", 0)) + "\n";
   return out;
+}
+
+std::string OrientationsText(const Json& j) {
+  std::string out;
+  for (const Json& o : j["orientations"]) {
+    out += o.value("id", "") + "  " + o.value("title", "");
+    if (o.value("retired", false)) {
+      const std::string reason = o.value("reason", "");
+      out += reason.empty() ? "  (retirée)" : "  (retirée : " + reason + ")";
+    }
+    out += "\n";
+  }
+  return out.empty() ? "no orientation yet: an axis may be validated against any text\n" : out;
 }
 
 }  // namespace
@@ -153,6 +168,68 @@ Verb PersonVerb(CLI::App& app, CommonOptions& common) {
               data["password"] = *secret;
             } else {
               type = deactivate->parsed() ? "DeactivatePerson" : "ReactivatePerson";
+            }
+            Json command = {{"type", type}, {"data", std::move(data)}};
+            if (!f->command_id.empty()) command["command_id"] = f->command_id;
+            return OnBackend(verb, common, [&](Backend& b) {
+              return PrintResult(verb, b.PeopleCommand(command), common.json, DoneText);
+            });
+          }};
+}
+
+Verb OrientationsVerb(CLI::App& app, CommonOptions& common) {
+  struct Flags {
+    std::string id, title, reason, command_id;
+  };
+  auto f = std::make_shared<Flags>();
+  auto* group =
+      AddVerbGroup(app, "orientations",
+                   "The city's political orientations, which steering validates each axis against "
+                   "(admin): list, define, retire");
+  AddCommon(group, common, CommonUse{false, true});
+  // --data, --url, --token and --json may follow the subcommand too.
+  auto command_id = [f](CLI::App* c) {
+    c->fallthrough();
+    c->add_option("--command-id", f->command_id,
+                  "Idempotency key: the same id again appends nothing (retries)");
+  };
+  auto* list = group->add_subcommand(
+      "list", "List the orientations, retired ones included (any signed-in reader)");
+  list->fallthrough();
+  auto* define = group->add_subcommand(
+      "define", "Define an orientation: an axis's validation must then name a live one");
+  command_id(define);
+  define
+      ->add_option("--id", f->id,
+                   "Its identifier, e.g. O1 (1 to 64 of letters, digits, '.', '_', '-')")
+      ->required();
+  define
+      ->add_option("--title", f->title,
+                   "Its wording, as a validation names it (unique among the live ones)")
+      ->required();
+  auto* retire = group->add_subcommand(
+      "retire",
+      "Retire an orientation (e.g. at a new mandate): axes validated against it keep its "
+      "title; new validations may no longer name it");
+  command_id(retire);
+  retire->add_option("id", f->id, "The orientation's identifier")->required();
+  retire->add_option("--reason", f->reason, "Why it is retired");
+
+  return {group, [=, &common] {
+            const std::string verb = "orientations " + group->get_subcommands().front()->get_name();
+            if (list->parsed()) {
+              return OnBackend(verb, common, [&](Backend& b) {
+                return PrintResult(verb, b.Orientations(), common.json, OrientationsText);
+              });
+            }
+            Json data = {{"id", f->id}};
+            std::string type;
+            if (define->parsed()) {
+              type = "DefineOrientation";
+              data["title"] = f->title;
+            } else {
+              type = "RetireOrientation";
+              if (!retire->get_option("--reason")->empty()) data["reason"] = f->reason;
             }
             Json command = {{"type", type}, {"data", std::move(data)}};
             if (!f->command_id.empty()) command["command_id"] = f->command_id;

@@ -130,6 +130,11 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
 
   p->service = std::make_unique<PlanService>(*p->log, *p->projections, clock);
   p->people = std::make_unique<PeopleService>(*p->log, clock);
+  // Every write of an axis's validation (command, import, system append)
+  // names one of the city's live orientations, when it keeps a list.
+  p->service->SetOrientationCheck([people = p->people.get()](const std::string& orientation) {
+    return OrientationRefusal(people->LiveOrientationTitles(), orientation);
+  });
   if (Status s = p->people->Load(); !s.ok())
     return s.WithContext(p->tag + "cannot read the people stream");
   spdlog::info("{}{} person(s) known", p->tag, p->people->List().size());
@@ -161,7 +166,6 @@ Result<std::unique_ptr<Tenant>> Tenant::Open(const Config& config, const Clock& 
   };
   PeopleService* people = p->people.get();
   api_options.actor_name = [people](std::string_view actor) { return people->DisplayName(actor); };
-  api_options.live_orientations = [people] { return people->LiveOrientationTitles(); };
   p->plan_api = std::make_unique<http::PlanApi>(*p->service, *p->log, *p->auth, api_options);
   p->plan_api->Register(p->router);
   p->people_api->Register(p->router, *p->auth);

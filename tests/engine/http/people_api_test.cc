@@ -82,7 +82,9 @@ class PeopleApiTest : public testing::PlanFixture {
     };
     PeopleService* people = people_.get();
     api_options.actor_name = [people](std::string_view a) { return people->DisplayName(a); };
-    api_options.live_orientations = [people] { return people->LiveOrientationTitles(); };
+    service_->SetOrientationCheck([people](const std::string& orientation) {
+      return OrientationRefusal(people->LiveOrientationTitles(), orientation);
+    });
     router_ = std::make_unique<Router>();
     api_ = std::make_unique<PlanApi>(*service_, *log_, *auth_, api_options);
     api_->Register(*router_);
@@ -392,6 +394,27 @@ TEST_F(PeopleApiTest, OrientationsAreTheCitysAndValidateAxisChoosesAmongTheLiveO
   Serve();
   EXPECT_EQ(people_->LiveOrientationTitles(),
             std::vector<std::string>{"Moderniser la relation à l'usager"});
+}
+
+// The import route checks the document's axis validations against the same
+// list, naming the place in the document, and appends nothing of it.
+TEST_F(PeopleApiTest, AnImportNamingNoLiveOrientationIsRefusedAndAppendsNothing) {
+  ASSERT_EQ(
+      AsAdmin("DefineOrientation", {{"id", "O1"}, {"title", "Moderniser la relation à l'usager"}})
+          .status,
+      201);
+  Json doc = testing::ExamplePlan();
+  doc["direction"]["code"] = "DSP";  // the example's DEJ is imported already
+  const uint64_t head = Head();
+  const Raw refused = Send(port(), "POST", "/v1/import",
+                           Bearer("admin") + "Content-Type: application/json\r\n", doc.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(refused.json()["error"]["field"], "axes[1].validation.orientation");
+  EXPECT_EQ(refused.json()["error"]["message_fr"],
+            "doit être l'une des orientations politiques de la ville : 'Moderniser la relation "
+            "à l'usager'");
+  EXPECT_EQ(Head(), head) << "an import is all or nothing";
+  EXPECT_EQ(Send(port(), "GET", "/v1/plans/DSP", Bearer("admin")).status, 404);
 }
 
 TEST_F(PeopleApiTest, FailedSignInsAnswerAlikeAreRecordedAndAreThrottledTo429) {
