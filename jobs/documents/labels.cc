@@ -248,11 +248,15 @@ std::string FieldName(const std::string& pointer) {
 std::string DateText(const std::string& text) {
   if (text.size() == 10) return LongDate(text);
   // An instant ("2017-07-24T08:05:00Z", or with its microseconds): its day
-  // and its time in UTC, as the log records it.
+  // and its time in UTC, as the log records it; midnight is a business date
+  // (an event's effective date), its day alone.
   if (text.size() >= 20 && text[10] == 'T' && text.back() == 'Z' &&
-      FrenchDate(text.substr(0, 10)) != text.substr(0, 10))
+      FrenchDate(text.substr(0, 10)) != text.substr(0, 10)) {
+    const std::string time = text.substr(11, text.size() - 12);
+    if (time.find_first_not_of("0:.") == std::string::npos) return LongDate(text.substr(0, 10));
     return LongDate(text.substr(0, 10)) + " à " + text.substr(11, 2) + " h " + text.substr(14, 2) +
            " (UTC)";
+  }
   return FrenchDatesInText(text);
 }
 

@@ -340,7 +340,11 @@ TEST_F(DocumentsTest, NoDocumentWritesAnIsoDate) {
     ASSERT_TRUE(brief.ok()) << brief.status().ToString();
     documents.push_back(*brief);
   }
-  const std::regex iso(R"(\b\d{4}-\d{2}-\d{2}\b)");
+  // An ISO date (or instant), or a first of the month written "1" instead
+  // of "1er".
+  const std::regex iso(
+      R"(\b\d{4}-\d{2}-\d{2}(\b|T)|\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|)"
+      R"(octobre|novembre|décembre)\b)");
   for (const Json& d : documents) {
     for (const char* format : {"md", "html"}) {
       auto text = RenderDocument(d, format);
@@ -365,6 +369,7 @@ TEST(LabelsTest, FrenchNumbersAndDates) {
   EXPECT_EQ(fr::Label("action_status", "late"), "En retard");
   EXPECT_EQ(fr::Label("action_status", "inconnu"), "inconnu");
   EXPECT_EQ(fr::DateText("2017-07-24T08:05:00.123456Z"), "24 juillet 2017 à 08 h 05 (UTC)");
+  EXPECT_EQ(fr::DateText("2016-03-15T00:00:00Z"), "15 mars 2016");
   EXPECT_EQ(fr::DateText("prévue le 2020-01-01, ou"), "prévue le 1er janvier 2020, ou");
   EXPECT_EQ(fr::FieldName("/reschedules/0/due"), "Replanifications › Échéance");
   EXPECT_EQ(fr::FieldName("/values/listening"), "Valeurs › Écoute");
