@@ -357,6 +357,32 @@ TEST_F(DocumentsTest, NoDocumentWritesAnIsoDate) {
   }
 }
 
+// The review document names what changed in French: a section by its
+// heading, a field by its label, a reschedule as one line; never a code or
+// a JSON pointer of the model.
+TEST_F(DocumentsTest, ReviewNamesSectionsAndFieldsInFrench) {
+  ASSERT_TRUE(Exec("EditSection", {{"direction", "DEJ"},
+                                   {"section", "prospective_needs"},
+                                   {"text", "Hausse des naissances."}})
+                  .ok());
+  ASSERT_TRUE(Exec("RescheduleAction", {{"direction", "DEJ"},
+                                        {"action", "A2.1"},
+                                        {"due", "2020-03-31"},
+                                        {"reason", "Retard du prestataire"},
+                                        {"date", "2019-07-01"}})
+                  .ok());
+  const std::string md = ReviewDocument(Review(5)).ToMarkdown();
+  EXPECT_NE(md.find("« Prospective des besoins de la population »"), std::string::npos) << md;
+  EXPECT_NE(md.find("Échéance : 1er septembre 2019 → 31 mars 2020"), std::string::npos) << md;
+  EXPECT_NE(md.find("Replanifiée le 1er juillet 2019, début 1er juin 2016, échéance 31 mars 2020 "
+                    "(Retard du prestataire)"),
+            std::string::npos)
+      << md;
+  for (const char* code : {"prospective_needs", "planned", "reschedules", "due :", "/"}) {
+    EXPECT_EQ(md.find(code), std::string::npos) << code << " in:\n" << md;
+  }
+}
+
 TEST(LabelsTest, FrenchNumbersAndDates) {
   EXPECT_EQ(fr::Number(Json(27.5)), "27,5");
   EXPECT_EQ(fr::Number(Json(54.17)), "54,17");
