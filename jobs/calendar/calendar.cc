@@ -114,7 +114,8 @@ std::string FrenchDate(int32_t day) {
                                 "jeudi",    "vendredi", "samedi"};
   const date::year_month_day ymd = Ymd(day);
   const date::weekday wd{date::sys_days{date::days{day}}};
-  return std::string(kDays[wd.c_encoding()]) + " " + std::to_string(unsigned(ymd.day())) + " " +
+  const unsigned d = unsigned(ymd.day());
+  return std::string(kDays[wd.c_encoding()]) + " " + (d == 1 ? "1er" : std::to_string(d)) + " " +
          FrenchMonthName(static_cast<int>(unsigned(ymd.month()))) + " " +
          std::to_string(int(ymd.year()));
 }

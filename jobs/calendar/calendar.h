@@ -61,7 +61,7 @@ int32_t OneYearBefore(int32_t day);
 // daylight-saving rule above.
 Instant ParisTime(int32_t day, unsigned hour, unsigned minute);
 
-// "samedi 2 avril 2016": a date as staff read it.
+// "samedi 2 avril 2016", "mercredi 1er juin 2016": a date as staff read it.
 std::string FrenchDate(int32_t day);
 
 }  // namespace jalon::calendar

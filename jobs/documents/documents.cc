@@ -68,16 +68,21 @@ Result<PlanState> CheckedState(const PlanService& service, const std::string& co
   return state;
 }
 
-// "indicator/I1" -> "Indicateur I1".
+// "indicator/I1" -> "Indicateur I1"; a section by its heading, a date in
+// words ("Revue du 30 juin 2018").
 std::string EntityName(const std::string& entity) {
   const size_t slash = entity.find('/');
   if (slash == std::string::npos) return fr::Label("entity", entity);
-  return fr::Label("entity", entity.substr(0, slash)) + " " + entity.substr(slash + 1);
+  const std::string kind = entity.substr(0, slash), id = entity.substr(slash + 1);
+  if (kind == "section") return "« " + fr::Label("section", id) + " »";
+  const std::string words = fr::DateText(id);
+  if (words != id && id.size() == 10) return fr::Label("entity", kind) + " du " + words;
+  return fr::Label("entity", kind) + " " + words;
 }
 
 std::string ValueText(const Json& v) {
   if (v.is_null()) return "—";
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return fr::DateText(v.get<std::string>());
   if (v.is_number()) return fr::Number(v);
   if (v.is_boolean()) return v.get<bool>() ? "oui" : "non";
   return v.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -126,6 +131,18 @@ std::string WithUnit(const Json& value, const std::string& unit) {
   return fr::Number(value) + (unit.empty() ? "" : " " + unit);
 }
 
+// An amount in euros ("12 000 €"), or "—".
+std::string Euros(const Json& value) {
+  if (!value.is_number()) return "—";
+  std::string n = fr::Number(value);
+  // Thousands separated by a narrow no-break space, as French writes them.
+  const size_t comma = n.find(',');
+  size_t digits_end = comma == std::string::npos ? n.size() : comma;
+  const size_t first = n[0] == '-' ? 1 : 0;
+  for (size_t i = digits_end; i > first + 3; i -= 3) n.insert(i - 3, "\u202f");
+  return n + "\u00a0€";
+}
+
 // An entity's field changes ([{field, before, after}], fields as JSON
 // pointers) as lines for people: a new measurement or progress report is one
 // line ("Nouvelle mesure du 31 décembre 2017 : 22"), not one per field.
@@ -141,16 +158,25 @@ std::vector<std::string> ChangeLines(const Json& changes) {
     // An empty array or object that became a filled one: the items say it.
     if ((before.is_array() || before.is_object()) && before.empty() && after.is_null()) continue;
     if ((after.is_array() || after.is_object()) && after.empty() && before.is_null()) continue;
+    // The action as first planned, kept at its first change: that change's
+    // own line says what moved.
+    if (field.rfind("/planned", 0) == 0) continue;
     std::string record;
-    for (const char* list : {"/measurements/", "/progress/", "/target_changes/"}) {
+    for (const char* list : {"/measurements/", "/progress/", "/target_changes/", "/reschedules/",
+                             "/budget_changes/", "/spending/"}) {
       if (field.rfind(list, 0) == 0) {
         const size_t end = field.find('/', std::string(list).size());
         record = field.substr(0, end);
       }
     }
     if (record.empty()) {
-      lines.push_back(field.substr(1) + " : " + Truncated(ValueText(before), 60) + " → " +
-                      Truncated(ValueText(after), 60));
+      // A status is a code with a label; other values are shown as they are.
+      auto value = [&field](const Json& v) {
+        if (field == "/status" && v.is_string()) return fr::Label("action_status", v);
+        if (field == "/quadrant" && v.is_string()) return fr::Label("quadrant", v);
+        return Truncated(ValueText(v), 60);
+      };
+      lines.push_back(fr::FieldName(field) + " : " + value(before) + " → " + value(after));
       continue;
     }
     if (!records.contains(record)) {
@@ -161,6 +187,9 @@ std::vector<std::string> ChangeLines(const Json& changes) {
     if (leaf > record.size() - 1) records[record][field.substr(leaf + 1)] = after;
     if (!before.is_null()) record_is_new[record] = false;
   }
+  auto reason = [](const Json& r) {
+    return r.contains("reason") ? " (" + ValueText(r["reason"]) + ")" : std::string();
+  };
   for (const std::string& record : record_order) {
     const Json& r = records[record];
     const bool is_new = record_is_new[record];
@@ -171,12 +200,128 @@ std::vector<std::string> ChangeLines(const Json& changes) {
     } else if (record.rfind("/progress/", 0) == 0) {
       lines.push_back((is_new ? "Avancement au " : "Avancement corrigé au ") + date + " : " +
                       fr::Percent(r.value("percent", Json())));
+    } else if (record.rfind("/reschedules/", 0) == 0) {
+      std::string line = "Replanifiée le " + date;
+      if (r.contains("start")) line += ", début " + ValueText(r["start"]);
+      if (r.contains("due")) line += ", échéance " + ValueText(r["due"]);
+      lines.push_back(line + reason(r));
+    } else if (record.rfind("/budget_changes/", 0) == 0) {
+      std::string line = "Moyens modifiés le " + date;
+      if (r.contains("budget_eur")) line += " : budget " + Euros(r["budget_eur"]);
+      if (r.contains("fte")) line += ", " + ValueText(r["fte"]) + " ETP";
+      lines.push_back(line + reason(r));
+    } else if (record.rfind("/spending/", 0) == 0) {
+      lines.push_back("Dépense du " + date + " : " + Euros(r.value("amount_eur", Json())) +
+                      (r.contains("label") ? " (" + ValueText(r["label"]) + ")" : std::string()));
     } else {
       lines.push_back("Cible modifiée" +
                       (r.contains("reason") ? " : " + ValueText(r["reason"]) : std::string()));
     }
   }
   return lines;
+}
+
+// The state of play's headings and the prospective reflection's, in the
+// methodology sheet's order (their words are the "section" labels).
+constexpr const char* kStateOfPlay[] = {"presentation", "legal",    "history",      "local",
+                                        "identity",     "users",    "resources",    "reception",
+                                        "partnerships", "services", "participation"};
+constexpr const char* kProspective[] = {"prospective_needs", "prospective_impacts", "strategies"};
+constexpr const char* kQuadrants[] = {"internal_strength", "internal_weakness", "external_strength",
+                                      "external_weakness"};
+
+// The retained scenario with its means beside what the plan's actions take,
+// year by year as the web UI's means table shows them: the FTE of the
+// actions running that year, and the sum of the actions' budgets. Null when
+// no scenario is retained.
+Json RetainedScenario(const PlanState& state) {
+  Json retained;
+  for (const auto& [id, sc] : state.scenarios.items()) {
+    if (sc.value("retained", false)) retained = sc;
+  }
+  if (retained.is_null()) return retained;
+  Json axes = Json::array();
+  for (const Json& a : retained.value("axes", Json::array())) {
+    const std::string id = a.get<std::string>();
+    const std::optional<Json> axis = state.axes.Find(id);
+    axes.push_back({{"id", id}, {"title", axis ? axis->value("title", "") : std::string()}});
+  }
+  const Json means = retained.value("means", Json::object());
+  const Json plan = state.plan.is_object() ? state.plan : Json::object();
+  const std::string start = plan.value("period_start", ""), end = plan.value("period_end", "");
+  Json years = Json::array();
+  double planned = means.value("new_projects_eur", 0.0);
+  if (means.contains("budget_eur")) {
+    for (const auto& [year, v] : means["budget_eur"].items()) planned += v.get<double>();
+  }
+  double actions_budget = 0;
+  std::vector<Json> live;
+  for (const auto& [id, a] : state.actions.items()) {
+    if (a.value("status", "") == "cancelled") continue;
+    actions_budget += a.value("budget_eur", 0.0);
+    live.push_back(a);
+  }
+  if (start.size() >= 4 && end.size() >= 4) {
+    for (int y = std::stoi(start.substr(0, 4)); y <= std::stoi(end.substr(0, 4)); ++y) {
+      const std::string year = std::to_string(y);
+      double fte = 0;
+      for (const Json& a : live) {
+        if (a.value("start", "") <= year + "-12-31" && a.value("due", "") >= year + "-01-01")
+          fte += a.value("fte", 0.0);
+      }
+      auto part = [&](const char* key) {
+        return means.contains(key) && means[key].contains(year) ? means[key][year] : Json();
+      };
+      years.push_back({{"year", year},
+                       {"fte", part("fte")},
+                       {"actions_fte", Round2(fte)},
+                       {"budget_eur", part("budget_eur")}});
+    }
+  }
+  return {
+      {"id", retained.value("id", "")},
+      {"title", retained.value("title", "")},
+      {"axes", std::move(axes)},
+      {"means", means},
+      {"years", std::move(years)},
+      {"new_projects_eur", means.contains("new_projects_eur") ? means["new_projects_eur"] : Json()},
+      {"total_eur", means.contains("budget_eur") || means.contains("new_projects_eur")
+                        ? Json(Round2(planned))
+                        : Json()},
+      {"actions_budget_eur", Round2(actions_budget)}};
+}
+
+// A state-of-play or prospective heading's text, under its label.
+void SectionBlock(Document& doc, const Json& d, const char* key) {
+  const Json& sections = d["sections"];
+  const bool written = sections.contains(key) && sections[key].is_string() &&
+                       !sections[key].get<std::string>().empty();
+  const Json& id = d.contains("identity") ? d["identity"] : Json::object();
+  const bool card = std::string(key) == "identity" && !id.empty();
+  if (!written && !card) return;
+  doc.Heading(3, fr::Label("section", key));
+  if (card) {
+    doc.Field("Site", id.contains("site") ? ValueText(id["site"]) : "—");
+    doc.Field("Agents", id.contains("agents") ? ValueText(id["agents"]) : "—");
+    doc.Field("Volume d'activité",
+              id.contains("activity_volume") ? ValueText(id["activity_volume"]) : "—");
+  }
+  if (written) doc.Text(sections[key].get<std::string>());
+}
+
+// Whether any of `keys` has something written (or, for the identity card,
+// filled in).
+template <size_t N>
+bool AnyWritten(const Json& d, const char* const (&keys)[N]) {
+  for (const char* key : keys) {
+    const Json& sections = d["sections"];
+    if (sections.contains(key) && sections[key].is_string() &&
+        !sections[key].get<std::string>().empty())
+      return true;
+    if (std::string(key) == "identity" && d.contains("identity") && !d["identity"].empty())
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -301,9 +446,12 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
   const int32_t today = DayOf(when);
   const Json dash = Dashboard(state, when, service.rollup());
 
-  Json sections = Json::object();
-  for (const char* key : {"presentation", "services"}) {
-    if (state.sections.contains(key)) sections[key] = state.sections[key];
+  Json sections = state.sections.is_object() ? state.sections : Json::object();
+  Json swot = Json::array();
+  for (const char* quadrant : kQuadrants) {
+    for (const auto& [id, item] : state.swot.items()) {
+      if (item.value("quadrant", "") == quadrant) swot.push_back(item);
+    }
   }
   Json missions = Json::array();
   for (const auto& [id, m] : state.missions.items()) {
@@ -380,6 +528,9 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
               {"as_of", DateOfDay(today)},
               {"position", state.last_position},
               {"sections", std::move(sections)},
+              {"identity", state.identity.is_object() ? state.identity : Json::object()},
+              {"swot", std::move(swot)},
+              {"scenario", RetainedScenario(state)},
               {"missions", std::move(missions)},
               {"values", MeanScores(state, "values")},
               {"ambitions", MeanScores(state, "ambitions")},
@@ -443,7 +594,7 @@ Document ReviewDocument(const Json& d) {
     ++total;
     if (rows.size() < kMaxRows) rows.push_back({what, EntityName(e["entity"]), std::move(detail)});
   };
-  for (const Json& e : ch["added"]) add("Ajout", e, TitleOf(e["value"]));
+  for (const Json& e : ch["added"]) add("Ajout", e, Truncated(TitleOf(e["value"]), 200));
   for (const Json& e : ch["changed"]) {
     const std::vector<std::string> lines = ChangeLines(e["changes"]);
     std::string detail;
@@ -452,7 +603,7 @@ Document ReviewDocument(const Json& d) {
     if (lines.size() > 4) detail += "\n… (" + std::to_string(lines.size() - 4) + " de plus)";
     add("Modification", e, detail);
   }
-  for (const Json& e : ch["removed"]) add("Suppression", e, TitleOf(e["value"]));
+  for (const Json& e : ch["removed"]) add("Suppression", e, Truncated(TitleOf(e["value"]), 200));
   doc.Table({"Nature", "Élément", "Détail"}, rows, "Aucun changement.");
   if (total > rows.size())
     doc.Paragraph("… et " + std::to_string(total - rows.size()) +
@@ -485,7 +636,7 @@ Document ReviewDocument(const Json& d) {
   rows.clear();
   for (const Json& m : d["reminders"]) {
     rows.push_back({fr::Label("reminder_rule", m.value("rule", "")), EntityName(m["subject"]),
-                    m.value("expected", ""), fr::LongDate(m.value("due", "")),
+                    fr::DateText(m.value("expected", "")), fr::LongDate(m.value("due", "")),
                     fr::Label("reminder_state", m.value("state", ""))});
   }
   doc.Table({"Relance", "Objet", "Attendu", "Pour le", "État"}, rows, "Aucune relance ouverte.");
@@ -512,10 +663,31 @@ Document BriefDocument(const Json& d) {
   doc.Field("Situation au", fr::LongDate(d.value("as_of", "")));
   doc.Field("Réalisation", fr::Percent(d["execution"]));
   doc.Field("Performance", fr::Percent(d["performance"]));
-  if (d["sections"].contains("presentation")) {
-    doc.Heading(2, "La direction en bref");
-    doc.Paragraph(Truncated(d["sections"]["presentation"].get<std::string>(), 900));
+  doc.Heading(2, "Présentation de l'existant");
+  if (AnyWritten(d, kStateOfPlay)) {
+    for (const char* key : kStateOfPlay) SectionBlock(doc, d, key);
+  } else {
+    doc.Paragraph("Pas encore rédigée.");
   }
+
+  doc.Heading(2, "Atouts et faiblesses");
+  const Json swot = d.value("swot", Json::array());
+  for (const char* quadrant : kQuadrants) {
+    doc.Heading(3, fr::Label("quadrant", quadrant));
+    std::vector<std::string> facts;
+    for (const Json& x : swot) {
+      if (x.value("quadrant", "") != quadrant) continue;
+      std::string line = x.value("text", "");
+      const Json evidence = x.value("evidence", Json::object());
+      if (evidence.is_object() && !evidence.empty()) {
+        line += " — Source : " + evidence.value("source", "—");
+        if (evidence.contains("date")) line += " (" + fr::LongDate(evidence["date"]) + ")";
+      }
+      facts.push_back(std::move(line));
+    }
+    doc.List(facts, "Aucun élément.");
+  }
+
   doc.Heading(2, "Nos missions");
   std::vector<std::string> items;
   for (const Json& m : d["missions"]) {
@@ -540,6 +712,41 @@ Document BriefDocument(const Json& d) {
     }
   }
   doc.List(items, "Les missions n'ont pas encore été interrogées au regard des valeurs.");
+  doc.Heading(2, "Réflexions prospectives");
+  if (AnyWritten(d, kProspective)) {
+    for (const char* key : kProspective) SectionBlock(doc, d, key);
+  } else {
+    doc.Paragraph("Pas encore rédigées.");
+  }
+
+  doc.Heading(2, "Scénario retenu et ses moyens");
+  const Json scenario = d.value("scenario", Json());
+  if (scenario.is_object()) {
+    doc.Paragraph("Scénario retenu : " + scenario.value("id", "") + " — " +
+                  scenario.value("title", "") + ".");
+    std::string order;
+    for (const Json& a : scenario["axes"]) {
+      order += (order.empty() ? "" : ", ") + a.value("id", "") +
+               (a.value("title", "").empty() ? "" : " « " + a.value("title", "") + " »");
+    }
+    if (!order.empty()) doc.Field("Ordre des axes", order);
+    if (scenario.value("means", Json::object()).empty())
+      doc.Paragraph("Ce scénario n'indique pas ses moyens.");
+    std::vector<std::vector<std::string>> means;
+    for (const Json& y : scenario["years"]) {
+      means.push_back({y.value("year", ""), fr::Number(y["fte"]), fr::Number(y["actions_fte"]),
+                       Euros(y["budget_eur"])});
+    }
+    doc.Table({"Année", "ETP du scénario", "ETP des actions en cours", "Budget du scénario"}, means,
+              "La période du plan n'est pas connue.");
+    doc.Field("Coût des nouveaux projets", Euros(scenario["new_projects_eur"]));
+    doc.Field("Budget total du scénario (années et nouveaux projets)",
+              Euros(scenario["total_eur"]));
+    doc.Field("Somme des budgets des actions", Euros(scenario["actions_budget_eur"]));
+  } else {
+    doc.Paragraph("Aucun scénario retenu.");
+  }
+
   doc.Heading(2, "Axes de progrès et actions clés");
   for (const Json& a : d["axes"]) {
     doc.Heading(3, a["id"].get<std::string>() + " — " + a["title"].get<std::string>());

@@ -3,8 +3,12 @@
 //     plan as it stood when review N met, what changed since review N-1,
 //     the actions late or at risk, the indicators off trajectory, the open
 //     reminders, and the hash-chain head for the minutes;
-//   - the newcomer brief ("présentation aux nouveaux arrivants"): the plan on
-//     one page.
+//   - the newcomer brief ("présentation aux nouveaux arrivants"): the plan in
+//     one document, in the methodology sheet's order: the state of play with
+//     the identity card, the strengths and weaknesses (each with its source
+//     and date), the missions and their values, the prospective reflection,
+//     the retained scenario's means beside the actions', the axes, the
+//     indicators and the next dates.
 // Each comes as data (JSON, what the HTTP API serves and the CLI fetches)
 // and as a Document (render.h) for Markdown and HTML, in French.
 //
@@ -32,8 +36,11 @@ namespace jalon::jobs {
 //  execution, performance, changes, actions, indicators, reminders, chain}.
 Result<Json> ReviewDocData(const PlanService& service, const std::string& code, int review);
 
-// {format: "jalon.brief/1", direction, plan, as_of, sections, missions,
-//  axes, indicators, next_dates, figures}. `as_of` (a recorded instant)
+// {format: "jalon.brief/1", direction, plan, as_of, sections, identity,
+//  swot, scenario (the retained one with its means and the actions' FTE and
+//  budgets, or null), missions, axes, indicators, next_dates, figures}.
+// Codes and ISO dates stay in the data; the Document says them in French.
+// `as_of` (a recorded instant)
 // shows the plan as the log held it then; default now.
 Result<Json> BriefData(const PlanService& service, const std::string& code,
                        std::optional<Instant> as_of, const CycleOptions& cycle);

@@ -52,12 +52,12 @@ const nlohmann::json& Labels() {
         {"history", "Historique de la direction"},
         {"local", "Environnement local"},
         {"identity", "Fiche d'identité de la direction"},
-        {"users", "Caractéristiques des usagers"},
+        {"users", "Caractéristiques des usagers de la direction"},
         {"resources", "Ressources"},
         {"reception", "Modalités d'accueil"},
         {"partnerships", "Partenariats"},
         {"services", "Les prestations de service"},
-        {"participation", "Participation et consultation des usagers"},
+        {"participation", "La participation et la consultation des usagers"},
         {"prospective_needs", "Prospective des besoins de la population"},
         {"prospective_impacts", "Impacts prévisibles de l'évolution de l'environnement"},
         {"strategies", "Stratégies d'adaptation"}}},
@@ -146,6 +146,73 @@ const nlohmann::json& Labels() {
         {"held", "Revue tenue"},
         {"revision_opened", "Révision ouverte"},
         {"revision_closed", "Révision close"}}},
+      // The fields of the plan's entities, as a change lists them.
+      {"field",
+       {{"title", "Intitulé"},
+        {"name", "Libellé"},
+        {"text", "Texte"},
+        {"description", "Description"},
+        {"rationale", "Justification"},
+        {"axis", "Axe"},
+        {"axes", "Axes"},
+        {"missions", "Missions"},
+        {"owner", "Pilote"},
+        {"start", "Début"},
+        {"due", "Échéance"},
+        {"budget_eur", "Budget (€)"},
+        {"fte", "ETP"},
+        {"status", "Statut"},
+        {"completed", "Achèvement"},
+        {"cancelled", "Annulation"},
+        {"reschedules", "Replanifications"},
+        {"progress", "Avancement"},
+        {"percent", "Pourcentage"},
+        {"note", "Note"},
+        {"spending", "Dépenses"},
+        {"amount_eur", "Montant (€)"},
+        {"attached_to", "Rattachement"},
+        {"kind", "Nature"},
+        {"unit", "Unité"},
+        {"polarity", "Sens attendu"},
+        {"baseline", "Référence"},
+        {"target", "Cible"},
+        {"target_changes", "Changements de cible"},
+        {"frequency", "Fréquence"},
+        {"source", "Source"},
+        {"measurements", "Mesures"},
+        {"value", "Valeur"},
+        {"date", "Date"},
+        {"reason", "Motif"},
+        {"retired", "Retrait"},
+        {"dropped", "Abandon"},
+        {"validation", "Validation"},
+        {"orientation", "Orientation politique"},
+        {"by", "Par"},
+        {"means", "Moyens"},
+        {"new_projects_eur", "Coût des nouveaux projets (€)"},
+        {"retained", "Retenu"},
+        {"quadrant", "Nature"},
+        {"evidence", "Élément de preuve"},
+        {"values", "Valeurs"},
+        {"ambitions", "Ambitions"},
+        {"site", "Site"},
+        {"agents", "Agents"},
+        {"activity_volume", "Volume d'activité"},
+        {"period_start", "Début de la période"},
+        {"period_end", "Fin de la période"},
+        {"dated", "Date du projet"},
+        {"participants", "Participants"},
+        {"conclusions", "Conclusions"},
+        {"decisions", "Décisions"},
+        {"expected", "Attendu"},
+        {"state", "État"},
+        {"level", "Échelon"},
+        {"notices", "Avis"},
+        {"delivered", "Avis remis"},
+        {"attempts", "Tentatives"},
+        {"planned", "Prévu"},
+        {"budget_changes", "Changements de moyens"},
+        {"label", "Libellé"}}},
       {"schedule",
        {{"review", "Revue semestrielle"},
         {"revision", "Révision à mi-parcours"},
@@ -160,6 +227,38 @@ std::string Label(const std::string& group, const std::string& code) {
   if (g == labels.end()) return code;
   auto it = g->find(code);
   return it == g->end() ? code : it->get<std::string>();
+}
+
+std::string FieldName(const std::string& pointer) {
+  std::string out;
+  size_t at = pointer.empty() || pointer[0] != '/' ? 0 : 1;
+  while (at <= pointer.size()) {
+    size_t end = pointer.find('/', at);
+    if (end == std::string::npos) end = pointer.size();
+    const std::string part = pointer.substr(at, end - at);
+    at = end + 1;
+    // A list index says which item, and the item's own fields say it better.
+    if (part.empty() || part.find_first_not_of("0123456789") == std::string::npos) continue;
+    const std::string word = Label("field", part);
+    out += (out.empty() ? "" : " › ") +
+           (word == part ? Label("value", Label("ambition", part)) : word);
+  }
+  return out.empty() ? pointer : out;
+}
+
+std::string DateText(const std::string& text) {
+  if (text.size() == 10) return LongDate(text);
+  // An instant ("2017-07-24T08:05:00Z", or with its microseconds): its day
+  // and its time in UTC, as the log records it; midnight is a business date
+  // (an event's effective date), its day alone.
+  if (text.size() >= 20 && text[10] == 'T' && text.back() == 'Z' &&
+      FrenchDate(text.substr(0, 10)) != text.substr(0, 10)) {
+    const std::string time = text.substr(11, text.size() - 12);
+    if (time.find_first_not_of("0:.") == std::string::npos) return LongDate(text.substr(0, 10));
+    return LongDate(text.substr(0, 10)) + " à " + text.substr(11, 2) + " h " + text.substr(14, 2) +
+           " (UTC)";
+  }
+  return FrenchDatesInText(text);
 }
 
 std::string LongDate(const std::string& iso_date) {

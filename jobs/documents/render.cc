@@ -36,6 +36,19 @@ std::string MarkdownEscape(const std::string& text, bool in_table) {
   return out;
 }
 
+// A line of text escaped so that Markdown reads it as text, not as the
+// start of a list or a heading.
+std::string MarkdownLine(const std::string& line) {
+  std::string out = MarkdownEscape(line, false);
+  const size_t digits = out.find_first_not_of("0123456789");
+  if (digits > 0 && digits != std::string::npos && (out[digits] == '.' || out[digits] == ')')) {
+    out.insert(digits, "\\");
+  } else if (!out.empty() && (out[0] == '+' || out[0] == '-' || out[0] == '=')) {
+    out.insert(0, "\\");
+  }
+  return out;
+}
+
 // Paragraph text keeps its line breaks as <br>.
 std::string HtmlText(const std::string& text) {
   std::string out = HtmlEscape(text);
@@ -48,6 +61,41 @@ std::string HtmlText(const std::string& text) {
     }
   }
   return with_breaks;
+}
+
+// A staff's text cut into paragraphs (lines kept) and lists (items), in
+// order.
+struct TextPart {
+  bool list = false;
+  std::vector<std::string> lines;
+};
+
+std::vector<TextPart> TextParts(const std::string& text) {
+  std::vector<TextPart> parts;
+  bool open = false;  // whether the last part still takes lines
+  size_t at = 0;
+  while (at <= text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at, end - at);
+    at = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos) {
+      open = false;
+      continue;
+    }
+    std::string item;
+    for (const char* bullet : {"- ", "* ", "\u2022 "}) {
+      if (line.compare(first, std::string(bullet).size(), bullet) == 0)
+        item = line.substr(first + std::string(bullet).size());
+    }
+    const bool is_item = !item.empty();
+    if (!open || parts.back().list != is_item) parts.push_back({is_item, {}});
+    parts.back().lines.push_back(is_item ? item : line.substr(first));
+    open = true;
+  }
+  return parts;
 }
 
 constexpr const char* kStyle = R"css(
@@ -106,6 +154,11 @@ Document& Document::Paragraph(std::string text) {
   return *this;
 }
 
+Document& Document::Text(std::string text) {
+  blocks_.push_back({Block::Kind::kText, 0, std::move(text), {}, {}, {}, {}});
+  return *this;
+}
+
 Document& Document::Field(std::string label, std::string value) {
   blocks_.push_back({Block::Kind::kField, 0, std::move(label), std::move(value), {}, {}, {}});
   return *this;
@@ -138,6 +191,21 @@ std::string Document::ToMarkdown() const {
       case Block::Kind::kParagraph:
         o << MarkdownEscape(b.text, false) << "\n";
         break;
+      case Block::Kind::kText: {
+        bool first = true;
+        for (const TextPart& part : TextParts(b.text)) {
+          if (!first) o << "\n";
+          first = false;
+          for (size_t i = 0; i < part.lines.size(); ++i) {
+            if (part.list) {
+              o << "- " << MarkdownEscape(part.lines[i], false) << "\n";
+            } else {
+              o << MarkdownLine(part.lines[i]) << (i + 1 < part.lines.size() ? "  \n" : "\n");
+            }
+          }
+        }
+        break;
+      }
       case Block::Kind::kField:
         o << "**" << MarkdownEscape(b.text, false) << "** : " << MarkdownEscape(b.value, false)
           << "  \n";
@@ -181,6 +249,20 @@ std::string Document::ToHtml() const {
         break;
       case Block::Kind::kParagraph:
         o << "<p>" << HtmlText(b.text) << "</p>\n";
+        break;
+      case Block::Kind::kText:
+        for (const TextPart& part : TextParts(b.text)) {
+          if (part.list) {
+            o << "<ul>\n";
+            for (const std::string& item : part.lines) o << "<li>" << HtmlEscape(item) << "</li>\n";
+            o << "</ul>\n";
+            continue;
+          }
+          o << "<p>";
+          for (size_t i = 0; i < part.lines.size(); ++i)
+            o << (i ? "<br>" : "") << HtmlEscape(part.lines[i]);
+          o << "</p>\n";
+        }
         break;
       case Block::Kind::kField:
         o << "<p class=\"field\"><strong>" << HtmlEscape(b.text)

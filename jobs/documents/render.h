@@ -17,6 +17,9 @@ class Document {
   // A section heading; level 2 (section) to 4.
   Document& Heading(int level, std::string text);
   Document& Paragraph(std::string text);
+  // Text as staff wrote it: paragraphs separated by a blank line, and lines
+  // that start with "- ", "* " or "• " as list items.
+  Document& Text(std::string text);
   // A short "label: value" line, in bold label.
   Document& Field(std::string label, std::string value);
   // A bulleted list; `empty` is written instead when there are no items.
@@ -31,7 +34,7 @@ class Document {
 
  private:
   struct Block {
-    enum class Kind { kHeading, kParagraph, kField, kList, kTable } kind;
+    enum class Kind { kHeading, kParagraph, kText, kField, kList, kTable } kind;
     int level = 0;
     std::string text, value, empty;
     std::vector<std::string> items;  // list items, or table header

@@ -102,6 +102,7 @@ TEST(CalendarTest, ParisTimeFollowsDaylightSavingWithTheStatedRule) {
 TEST(CalendarTest, FrenchDates) {
   EXPECT_EQ(FrenchDate(D("2016-04-02")), "samedi 2 avril 2016");
   EXPECT_EQ(FrenchDate(D("2020-02-29")), "samedi 29 février 2020");
+  EXPECT_EQ(FrenchDate(D("2018-07-01")), "dimanche 1er juillet 2018");
 }
 
 }  // namespace

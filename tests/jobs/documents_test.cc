@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "engine/plan/rollup.h"
 #include "engine/util/sha256.h"
 #include "jobs/documents/labels.h"
@@ -225,6 +227,162 @@ TEST_F(DocumentsTest, BriefAsOfAPastInstantShowsThatPlan) {
   EXPECT_NE(md.find(fr::Label("value", "listening")), std::string::npos);
 }
 
+// The written plan in the brief: the state of play under the sheet's
+// headings with the identity card, the four quadrants with each item's fact,
+// source and date, the prospective reflection, and the retained scenario's
+// means beside the actions', all in French words, never the model's codes.
+TEST_F(DocumentsTest, BriefShowsTheWrittenPlanUnderFrenchHeadings) {
+  for (const auto& [section, text] :
+       {std::pair{"prospective_needs", "Hausse des naissances attendue.\n\n- crèches\n- écoles"},
+        std::pair{"prospective_impacts", "Réforme <b>des</b> rythmes & cantines."},
+        std::pair{"strategies", "Un comité de pilotage mensuel."}}) {
+    ASSERT_TRUE(
+        Exec("EditSection", {{"direction", "DEJ"}, {"section", section}, {"text", text}}).ok());
+  }
+  auto proposed = Exec("ProposeScenario", {{"direction", "DEJ"},
+                                           {"id", "SC3"},
+                                           {"title", "Numérique d'abord, moyens chiffrés"},
+                                           {"axes", {"A1", "A2"}},
+                                           {"means",
+                                            {{"fte", {{"2017", 2.5}, {"2018", 3}}},
+                                             {"budget_eur", {{"2017", 120000}, {"2018", 80000}}},
+                                             {"new_projects_eur", 45000}}}});
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  ASSERT_TRUE(Exec("RetainScenario", {{"direction", "DEJ"}, {"scenario", "SC3"}}).ok());
+
+  auto brief = BriefData(*service_, "DEJ", std::nullopt, CycleOptions());
+  ASSERT_TRUE(brief.ok()) << brief.status().ToString();
+  const Json plan = testing::ExamplePlan();
+  for (const std::string& text :
+       {BriefDocument(*brief).ToMarkdown(), BriefDocument(*brief).ToHtml()}) {
+    // The headings in the sheet's order.
+    size_t at = 0;
+    for (const char* heading :
+         {"Présentation de l'existant", "Présentation générale", "Environnement juridique",
+          "Fiche d'identité de la direction", "Caractéristiques des usagers de la direction",
+          "La participation et la consultation des usagers", "Atouts et faiblesses",
+          "Atouts internes", "Faiblesses internes", "Atouts externes", "Faiblesses externes",
+          "Réflexions prospectives", "Prospective des besoins de la population",
+          "Impacts prévisibles de l'évolution de l'environnement", "Stratégies d'adaptation",
+          "Scénario retenu et ses moyens"}) {
+      std::string want = heading;
+      if (text.starts_with("<!DOCTYPE")) {
+        std::string escaped;
+        for (char c : want) escaped += c == '\'' ? std::string("&#39;") : std::string(1, c);
+        want = escaped;
+      }
+      const size_t found = text.find(want, at);
+      ASSERT_NE(found, std::string::npos) << heading << " after position " << at << ":\n" << text;
+      at = found;
+    }
+    // The identity card and each item with its fact, source and date.
+    EXPECT_NE(text.find("212"), std::string::npos);
+    EXPECT_NE(text.find("410 000 heures"), std::string::npos);
+    EXPECT_NE(text.find("Hôtel de ville, aile B"), std::string::npos);
+    for (const Json& item : plan["swot"]) {
+      EXPECT_NE(text.find(item["evidence"]["source"].get<std::string>()), std::string::npos)
+          << item.dump();
+      EXPECT_NE(text.find(fr::LongDate(item["evidence"]["date"])), std::string::npos)
+          << item.dump();
+    }
+    EXPECT_NE(text.find("Réforme"), std::string::npos);
+    // The retained scenario, its means year by year and beside the actions'.
+    EXPECT_NE(text.find("SC3"), std::string::npos);
+    EXPECT_NE(text.find("2,5"), std::string::npos);
+    EXPECT_NE(text.find("120\u202f000\u00a0€"), std::string::npos) << text;
+    EXPECT_NE(text.find("45\u202f000\u00a0€"), std::string::npos) << text;
+    EXPECT_NE(text.find("245\u202f000\u00a0€"), std::string::npos) << text;  // total
+    EXPECT_NE(text.find("ETP des actions en cours"), std::string::npos);
+    EXPECT_NE(text.find("Somme des budgets des actions"), std::string::npos);
+    // No code of the model is shown.
+    for (const char* code :
+         {"internal_strength", "internal_weakness", "external_strength", "external_weakness",
+          "prospective_needs", "prospective_impacts", "strategies", "activity_volume",
+          "new_projects_eur", "budget_eur", "presentation"}) {
+      EXPECT_EQ(text.find(code), std::string::npos) << code << " in:\n" << text;
+    }
+  }
+  // Lists typed in a section are lists, and what was typed is text.
+  const std::string html = BriefDocument(*brief).ToHtml();
+  EXPECT_NE(html.find("<li>crèches</li>"), std::string::npos) << html;
+  EXPECT_NE(html.find("Réforme &lt;b&gt;des&lt;/b&gt; rythmes &amp; cantines."), std::string::npos);
+  EXPECT_EQ(html.find("<b>des"), std::string::npos);
+  // The data carries the means and the actions' figures.
+  const Json& sc = (*brief)["scenario"];
+  EXPECT_EQ(sc["id"], "SC3");
+  EXPECT_EQ(sc["total_eur"], 245000);
+  ASSERT_EQ(sc["years"].size(), 5u);  // 2016 to 2020
+  EXPECT_EQ(sc["years"][1]["fte"], 2.5);
+  EXPECT_TRUE(sc["years"][0]["fte"].is_null());
+}
+
+// Every document for people writes its dates in words: no ISO date is left
+// in the text of the brief, of any review document (held, preparatory), at
+// any date, in either format. Only the hash-chain figures are not text.
+TEST_F(DocumentsTest, NoDocumentWritesAnIsoDate) {
+  ASSERT_TRUE(Exec("RescheduleAction", {{"direction", "DEJ"},
+                                        {"action", "A2.1"},
+                                        {"due", "2020-03-31"},
+                                        {"reason", "Retard du prestataire"}})
+                  .ok());
+  ASSERT_TRUE(
+      Exec("EditSection",
+           {{"direction", "DEJ"}, {"section", "strategies"}, {"text", "Un comité mensuel."}})
+          .ok());
+  std::vector<Json> documents;
+  for (int n = 1; n <= 5; ++n) documents.push_back(Review(n));
+  auto events = log_->ReadRange(review4_, 1);
+  ASSERT_TRUE(events.ok());
+  for (const std::optional<Instant>& at :
+       {std::optional<Instant>(), std::optional<Instant>(events->front().recorded_at),
+        std::optional<Instant>(ParseInstant("2018-07-02T09:00:00Z").value())}) {
+    auto brief = BriefData(*service_, "DEJ", at, CycleOptions());
+    ASSERT_TRUE(brief.ok()) << brief.status().ToString();
+    documents.push_back(*brief);
+  }
+  // An ISO date (or instant), or a first of the month written "1" instead
+  // of "1er".
+  const std::regex iso(
+      R"(\b\d{4}-\d{2}-\d{2}(\b|T)|\b1 (janvier|février|mars|avril|mai|juin|juillet|août|septembre|)"
+      R"(octobre|novembre|décembre)\b)");
+  for (const Json& d : documents) {
+    for (const char* format : {"md", "html"}) {
+      auto text = RenderDocument(d, format);
+      ASSERT_TRUE(text.ok());
+      std::smatch m;
+      EXPECT_FALSE(std::regex_search(*text, m, iso))
+          << d["format"] << " " << format << ": " << m.str() << " in:\n"
+          << *text;
+    }
+  }
+}
+
+// The review document names what changed in French: a section by its
+// heading, a field by its label, a reschedule as one line; never a code or
+// a JSON pointer of the model.
+TEST_F(DocumentsTest, ReviewNamesSectionsAndFieldsInFrench) {
+  ASSERT_TRUE(Exec("EditSection", {{"direction", "DEJ"},
+                                   {"section", "prospective_needs"},
+                                   {"text", "Hausse des naissances."}})
+                  .ok());
+  ASSERT_TRUE(Exec("RescheduleAction", {{"direction", "DEJ"},
+                                        {"action", "A2.1"},
+                                        {"due", "2020-03-31"},
+                                        {"reason", "Retard du prestataire"},
+                                        {"date", "2019-07-01"}})
+                  .ok());
+  const std::string md = ReviewDocument(Review(5)).ToMarkdown();
+  EXPECT_NE(md.find("« Prospective des besoins de la population »"), std::string::npos) << md;
+  EXPECT_NE(md.find("Échéance : 1er septembre 2019 → 31 mars 2020"), std::string::npos) << md;
+  EXPECT_NE(md.find("Replanifiée le 1er juillet 2019, début 1er juin 2016, échéance 31 mars 2020 "
+                    "(Retard du prestataire)"),
+            std::string::npos)
+      << md;
+  for (const char* code : {"prospective_needs", "planned", "reschedules", "due :", "/"}) {
+    EXPECT_EQ(md.find(code), std::string::npos) << code << " in:\n" << md;
+  }
+}
+
 TEST(LabelsTest, FrenchNumbersAndDates) {
   EXPECT_EQ(fr::Number(Json(27.5)), "27,5");
   EXPECT_EQ(fr::Number(Json(54.17)), "54,17");
@@ -236,6 +394,11 @@ TEST(LabelsTest, FrenchNumbersAndDates) {
   EXPECT_EQ(fr::LongDate("pas une date"), "pas une date");
   EXPECT_EQ(fr::Label("action_status", "late"), "En retard");
   EXPECT_EQ(fr::Label("action_status", "inconnu"), "inconnu");
+  EXPECT_EQ(fr::DateText("2017-07-24T08:05:00.123456Z"), "24 juillet 2017 à 08 h 05 (UTC)");
+  EXPECT_EQ(fr::DateText("2016-03-15T00:00:00Z"), "15 mars 2016");
+  EXPECT_EQ(fr::DateText("prévue le 2020-01-01, ou"), "prévue le 1er janvier 2020, ou");
+  EXPECT_EQ(fr::FieldName("/reschedules/0/due"), "Replanifications › Échéance");
+  EXPECT_EQ(fr::FieldName("/values/listening"), "Valeurs › Écoute");
 }
 
 }  // namespace

@@ -24,6 +24,13 @@ std::string Str(const json& v) {
   return v.dump();
 }
 
+// A value for people, its dates in words (« 1er janvier 2020 »), as the
+// documents and the emails write them.
+std::string Dated(const json& v) {
+  if (v.is_string()) return jobs::fr::DateText(v.get<std::string>());
+  return Str(v);
+}
+
 // A "dropped"/"retired" mark of jalon.plan/1: a date, or true.
 bool Marked(const json& item, const char* key) {
   const auto it = item.find(key);
@@ -54,8 +61,9 @@ std::string PlanText(const json& p) {
   o << "Direction " << Str(p["direction"]["code"]) << " — "
     << Str(p["direction"].value("name", json())) << "\n";
   if (p.contains("plan")) {
-    o << "Projet : " << Str(p["plan"]["title"]) << " (" << Str(p["plan"]["period_start"]) << " → "
-      << Str(p["plan"]["period_end"]) << ", daté du " << Str(p["plan"]["dated"]) << ")\n";
+    o << "Projet : " << Str(p["plan"]["title"]) << " (du " << Dated(p["plan"]["period_start"])
+      << " au " << Dated(p["plan"]["period_end"]) << ", daté du "
+      << Dated(p["plan"].value("dated", json())) << ")\n";
   }
   o << "Version " << p.value("version", 0) << ", position " << p.value("position", 0) << "\n\n";
   o << "État des lieux : " << p["sections"].size() << " rubrique(s) renseignée(s)\n";
@@ -89,7 +97,7 @@ std::string PlanText(const json& p) {
   o << "Actions :\n";
   for (const auto& a : p["actions"]) {
     o << "  " << Str(a["id"]) << "  " << Str(a["title"]) << " — " << StatusFr(a.value("status", ""))
-      << ", échéance " << Str(CurrentDue(a)) << "\n";
+      << ", échéance " << Dated(CurrentDue(a)) << "\n";
   }
   o << "Indicateurs :\n";
   for (const auto& i : p["indicators"]) {
@@ -99,9 +107,9 @@ std::string PlanText(const json& p) {
     json before = i.value("target", json::object());
     for (const auto& c : i.value("target_changes", json::array())) {
       const json target = c.value("target", json::object());
-      o << "      cible changée le " << Str(c.value("date", json())) << " par "
+      o << "      cible changée le " << Dated(c.value("date", json())) << " par "
         << Str(c.value("by", json())) << " : " << Str(before.value("value", json())) << " → "
-        << Str(target.value("value", json())) << " au " << Str(target.value("date", json()))
+        << Str(target.value("value", json())) << " au " << Dated(target.value("date", json()))
         << (c.contains("reason") ? " (" + Str(c["reason"]) + ")" : "") << "\n";
       before = target;
     }
@@ -112,7 +120,7 @@ std::string PlanText(const json& p) {
 
 std::string DashboardText(const json& d) {
   std::ostringstream o;
-  o << "Tableau de bord " << Str(d["direction"]) << " au " << Str(d["at"]) << "\n";
+  o << "Tableau de bord " << Str(d["direction"]) << " au " << Dated(d["at"]) << "\n";
   o << "  Exécution : " << Pct(d["execution"]) << "    Performance : " << Pct(d["performance"])
     << "\n";
   o << "  Actions en retard : " << d.value("late_actions", 0)
@@ -138,11 +146,11 @@ std::string DashboardText(const json& d) {
 std::string HistoryText(const json& h) {
   std::ostringstream o;
   for (const auto& e : h["entries"]) {
-    o << "#" << e["position"].get<uint64_t>() << "  " << Str(e["recorded_at"]) << "  (effet "
-      << Str(e["effective_at"]) << ")  " << Str(e.value("actor_name", e["actor"])) << "  "
+    o << "#" << e["position"].get<uint64_t>() << "  " << Dated(e["recorded_at"]) << "  (effet "
+      << Dated(e["effective_at"]) << ")  " << Str(e.value("actor_name", e["actor"])) << "  "
       << Str(e["type"]) << "  " << Str(e["entity"]) << "  [" << Str(e["command_id"]) << "]\n";
     for (const auto& c : e["changes"]) {
-      o << "    " << Str(c["field"]) << " : " << Str(c["before"]) << " → " << Str(c["after"])
+      o << "    " << Str(c["field"]) << " : " << Dated(c["before"]) << " → " << Dated(c["after"])
         << "\n";
     }
   }
@@ -152,14 +160,14 @@ std::string HistoryText(const json& h) {
 
 std::string DiffText(const json& d) {
   std::ostringstream o;
-  o << "Modifications de " << Str(d["direction"]) << " entre " << Str(d["from"]) << " et "
-    << Str(d["to"]) << "\n";
+  o << "Modifications de " << Str(d["direction"]) << " entre " << Dated(d["from"]) << " et "
+    << Dated(d["to"]) << "\n";
   for (const auto& a : d["added"]) o << "+ " << Str(a["entity"]) << "\n";
   for (const auto& r : d["removed"]) o << "- " << Str(r["entity"]) << "\n";
   for (const auto& c : d["changed"]) {
     o << "~ " << Str(c["entity"]) << "\n";
     for (const auto& f : c["changes"]) {
-      o << "    " << Str(f["field"]) << " : " << Str(f["before"]) << " → " << Str(f["after"])
+      o << "    " << Str(f["field"]) << " : " << Dated(f["before"]) << " → " << Dated(f["after"])
         << "\n";
     }
   }
@@ -186,9 +194,11 @@ std::string ScheduleText(const json& s) {
     const std::string state_fr = state == "fired"     ? "déclenchée"
                                  : state == "skipped" ? "sautée (hors fenêtre de rattrapage)"
                                                       : "à venir";
-    o << "  " << Str(occ["nominal"]) << "  " << PadRight(Str(occ["label"]), 24) << "  ";
+    o << "  " << PadRight(Dated(occ["nominal"]), 18) << "  " << PadRight(Str(occ["label"]), 24)
+      << "  ";
     if (occ.value("moved", false)) {
-      o << "→ " << Str(occ["due"]) << "  " << state_fr << "\n      " << Str(occ["reason"]) << "\n";
+      o << "→ " << Dated(occ["due"]) << "  " << state_fr << "\n      " << Dated(occ["reason"])
+        << "\n";
     } else {
       o << "jour ouvré  " << state_fr << "\n";
     }
@@ -216,12 +226,12 @@ std::string RemindersText(const json& r) {
       << (st == "open"           ? "ouverte"
           : st == "acknowledged" ? "prise en compte"
                                  : "close")
-      << "  " << Str(x["subject"]) << "  échéance " << Str(x["due"]) << "\n      "
-      << Str(x["expected"]) << "\n      niveau : " << kLevels[level] << " ; avis remis "
+      << "  " << Dated(x["subject"]) << "  échéance " << Dated(x["due"]) << "\n      "
+      << Dated(x["expected"]) << "\n      niveau : " << kLevels[level] << " ; avis remis "
       << x.value("delivered", 0) << " / " << x.value("notices", 0);
     if (x.value("attempts", 0) > 0) {
       o << " ; " << x.value("attempts", 0) << " échec(s), nouvel essai après "
-        << Str(x["retry_at"]);
+        << Dated(x["retry_at"]);
     }
     o << "\n";
   }
@@ -232,7 +242,7 @@ std::string AuditText(const json& a) {
   std::ostringstream o;
   o << "Points d'attention du projet " << Str(a["direction"]) << " : " << a["flags"].size() << "\n";
   for (const json& f : a["flags"]) {
-    o << "  - " << Str(f["message"]) << "\n      événements :";
+    o << "  - " << Dated(f["message"]) << "\n      événements :";
     for (const json& p : f["events"]) o << " #" << (p.is_null() ? std::string("?") : p.dump());
     o << "\n";
   }
@@ -248,7 +258,7 @@ std::string ExplainText(const json& e) {
     text += p.dump();
     return text;
   };
-  o << "Pourquoi " << Str(e["figure"]) << " de " << Str(e["direction"]) << " au " << Str(e["at"])
+  o << "Pourquoi " << Str(e["figure"]) << " de " << Str(e["direction"]) << " au " << Dated(e["at"])
     << "\n\nExécution : " << Pct(e["execution"]["value"])
     << "\n  Règle : " << Str(e["execution"]["rule"]) << "\n";
   for (const json& in : e["execution"]["inputs"]) {
@@ -264,7 +274,7 @@ std::string ExplainText(const json& e) {
     std::snprintf(buf, sizeof buf, "%.4f", in["weight"].get<double>());
     o << "  " << PadRight(Str(in["indicator"]), 8) << " atteinte " << Pct(in["attainment"])
       << "  poids " << buf << "  (référence " << Str(in["baseline"]) << ", dernière mesure "
-      << Str(in["latest"]) << " le " << Str(in["latest_date"]) << ", cible " << Str(in["target"])
+      << Str(in["latest"]) << " le " << Dated(in["latest_date"]) << ", cible " << Str(in["target"])
       << ")\n      événements : défini " << pos(in["events"]["defined"]) << ", mesure "
       << pos(in["events"]["latest"]) << "\n";
   }
@@ -276,7 +286,7 @@ std::string SimulationText(const json& s) {
   const json& occ = s["occurrences"];
   const json& rem = s["reminders"];
   const json& msg = s["messages"];
-  o << "Simulation du " << Str(s.value("from", json())) << " au " << Str(s.value("to", json()))
+  o << "Simulation du " << Dated(s.value("from", json())) << " au " << Dated(s.value("to", json()))
     << " (" << s.value("days", 0) << " jours)\n"
     << "  Échéances : " << occ["fired"] << " déclenchées, dont " << occ["caught_up"]
     << " rattrapées ; " << occ["skipped"] << " sautées\n"
