@@ -86,6 +86,7 @@ function shiftYears(iso, years) {
 // The first day of a plan's final year, its evaluation year: from then on
 // the next cycle may be opened.
 export const evaluationYearStart = (plan) => addDays(shiftYears(plan.period_end, -1), 1);
+const hasPlan = (d) => !!(d.plan && d.plan.period_end);
 
 // The next cycle of one direction's plan: its form once the plan's final
 // year has begun, otherwise the date from which it will be offered.
@@ -128,7 +129,7 @@ function nextCycle(d, full, reload) {
 }
 
 function nextCyclesSection(directions, plans, reload) {
-  const open = directions.filter((d) => d.plan && mayRun('OpenCycle', d.code));
+  const open = directions.filter((d) => hasPlan(d) && mayRun('OpenCycle', d.code));
   if (!open.length) return null;
   return h('section', {'aria-labelledby': 'titre-cycles', id: 'cycles-suivants'},
     h('h3', {id: 'titre-cycles'}, 'Ouvrir le cycle suivant'),
@@ -177,7 +178,7 @@ export async function renderAdministration(main, notice) {
   // The missions of each plan whose next cycle may be opened, to choose
   // those carried over.
   const plans = {};
-  await Promise.all(directions.filter((d) => d.plan && (d.at || todayIso()) >= evaluationYearStart(d.plan))
+  await Promise.all(directions.filter((d) => hasPlan(d) && (d.at || todayIso()) >= evaluationYearStart(d.plan))
     .map((d) => api(`/v1/plans/${enc(d.code)}`).then((p) => { plans[d.code] = p; }, () => null)));
   const reload = async (message) => {
     await renderAdministration(main, message);

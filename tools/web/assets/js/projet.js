@@ -202,7 +202,7 @@ function carryOverPart(ctx) {
     previous ? h('p', {},
       h('a', {href: `#/direction/${code}?position=${previous.last_position}`},
         `Consulter le projet du cycle ${previous.cycle} tel qu'il était à sa clôture`), ' · ',
-      h('a', {href: `#/evaluation/${code}?cycle=${previous.cycle}`}, `Son évaluation`)) : null,
+      h('a', {href: `#/evaluation/${code}?cycle=${previous.cycle}`}, `L'évaluation du cycle ${previous.cycle}`)) : null,
     h('h3', {}, 'Actions non achevées du cycle précédent'),
     left.length ? [
       h('p.aide', {}, 'Ces actions étaient prévues ou en cours à la clôture du cycle précédent. Reprendre une action ' +
