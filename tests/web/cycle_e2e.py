@@ -145,6 +145,9 @@ def run(b, url, apis, sign_in, check, auditor, out):
 
     # The previous cycle, from the Direction page: its plan at its close.
     b.go(url + f"/#/direction/{CODE}", "direction")
+    row = b.js("(document.querySelector('tr[data-action=\"A2.1\"]') || {textContent: ''}).textContent")
+    check("reprise de l'action A1.2" in row, f"the Direction page says where A2.1 comes from ({row!r})")
+    auditor.audit(b, "the Direction page of a new cycle")
     link = b.js("(document.querySelector('#cycles-precedents li[data-cycle=\"1\"] a') || {}).hash || ''")
     check(link == f"#/direction/{CODE}?position={previous.get('last_position')}",
           f"the Direction page lists the previous cycle with a link to its plan at its close ({link})")

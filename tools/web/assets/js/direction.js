@@ -85,6 +85,13 @@ function actionChanges(full) {
     h('ul', {}, items.map((x) => h('li', {}, x))));
 }
 
+// An action carried over from the previous cycle says which it was.
+function carriedFrom(plan, id) {
+  const full = (plan.actions || []).find((x) => x.id === id);
+  return full && full.carried_from
+    ? h('span.preuve', {}, ` — reprise de l'action ${full.carried_from} du cycle précédent`) : null;
+}
+
 // `linked`: whether the actions and indicators link to their own pages
 // (the current plan's; a previous cycle's are shown here only).
 function axesAndActions(plan, dash, linked = true) {
@@ -106,7 +113,7 @@ function axesAndActions(plan, dash, linked = true) {
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
           h('th', {scope: 'row'}, linked ? h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`},
-            `${a.id} — ${a.title}`) : `${a.id} — ${a.title}`),
+            `${a.id} — ${a.title}`) : `${a.id} — ${a.title}`, carriedFrom(plan, a.id)),
           h('td', {'data-figure': 'progress'}, progressBar(a.progress, `Avancement de l'action ${a.id}`)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),

@@ -157,7 +157,7 @@ function carryOverPart(ctx) {
   const firstYearEnd = start && p.period_end ? [yearLater(start), p.period_end].sort()[0] : '';
   const carryForm = (c) => {
     const suggested = (axis) => nextId(axis + '.', actionIds(plan));
-    const form = commandForm({...ctx.base, command: 'PlanAction', key: 'reprise-' + c.id, level: 5,
+    const form = commandForm({...ctx.base, command: 'PlanAction', key: 'reprise-' + c.id, level: 4,
       legend: `Reprendre l'action ${c.id} — ${c.title}`, submit: 'Reprendre cette action',
       fixed: {carried_from: c.id}, success: `Action ${c.id} du cycle précédent reprise.`,
       intro: `Dans le cycle précédent : axe ${c.axis}${c.axis_title ? ' — ' + c.axis_title : ''}, ` +
