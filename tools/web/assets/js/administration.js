@@ -60,7 +60,7 @@ function orientationsSection(orientations, reload) {
     h('h2', {id: 'titre-orientations'}, 'Orientations politiques'),
     h('p.aide', {}, 'Le service de pilotage valide chaque axe de progrès au regard de l\'une de ces orientations. ' +
       'Une orientation retirée ne sert plus aux nouvelles validations ; celles déjà faites restent lisibles.'),
-    orientations.length ? h('ul#orientations', {}, orientations.map((o) => h('li', {'data-orientation': o.id},
+    orientations.length ? h('ul', {id: 'orientations'}, orientations.map((o) => h('li', {'data-orientation': o.id},
       `${o.title} (${o.id})`, o.retired ? ` — retirée${o.reason ? ' : ' + o.reason : ''}` : '',
       o.retired ? null : adminForm('RetireOrientation', [{name: 'id', value: o.id, hidden: true},
         {name: 'reason', label: `Motif du retrait de « ${o.title} »`, optional: true}],
