@@ -64,6 +64,17 @@ def run(b, url, apis, sign_in, check, auditor, out):
     admin, steering = apis["admin"], apis["steering"]
     write_first_cycle(admin)
 
+    # Only admin opens a cycle: while DSP's next cycle may be opened, the
+    # others are offered no form, and the API refuses them.
+    for role in ("steering", "direction:DEJ"):
+        sign_in(role)
+        b.go(url + "/#/administration", "administration")
+        check(not b.js("!!document.querySelector('form[data-command=OpenCycle]')"),
+              f"a {role} person is offered no OpenCycle form")
+    status, _ = refusal(steering, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2019-01-01",
+                                                "period_end": "2022-12-31", "dated": "2018-10-16"})
+    check(status == 403, f"the API answers 403 to steering's OpenCycle ({status})")
+
     sign_in("admin")
     b.go(url + "/#/administration", "administration")
     waiting = b.js("(document.querySelector('[data-cycle-suivant=DEJ]') || {textContent: ''}).textContent")
@@ -171,13 +182,3 @@ def run(b, url, apis, sign_in, check, auditor, out):
     current = b.js("(document.querySelector('#choix-cycle [aria-current=page]') || {textContent: ''}).textContent")
     check(expected == 3 and rows == expected and current.startswith("Cycle 1"),
           f"the evaluation of cycle 1 is chosen and shows its {rows} actions (API: {expected}; {current!r})")
-
-    # Only admin opens a cycle.
-    for role in ("steering", "direction:DEJ"):
-        sign_in(role)
-        b.go(url + "/#/administration", "administration")
-        check(not b.js("!!document.querySelector('form[data-command=OpenCycle]')"),
-              f"a {role} person is offered no OpenCycle form")
-    status, _ = refusal(steering, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2023-01-01",
-                                                "period_end": "2026-12-31", "dated": today})
-    check(status == 403, f"the API answers 403 to steering's OpenCycle ({status})")
