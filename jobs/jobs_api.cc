@@ -63,6 +63,15 @@ Result<std::optional<int32_t>> DateParam(const http::Request& req, const std::st
   return std::optional<int32_t>(DayOf(*d));
 }
 
+// The `cycle` of a plan a request asks for: 0 (the current one) when absent.
+Result<int> CycleParam(const http::Request& req) {
+  const std::string v = Param(req, "cycle");
+  if (v.empty()) return 0;
+  if (v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos || v == "0")
+    return Status::InvalidArgument("cycle: a cycle number, from 1");
+  return std::stoi(v);
+}
+
 // A review document or brief in the format the request asks for.
 http::Response DocumentResponse(const http::Request& req, const Result<Json>& data) {
   if (!data.ok()) return Error(data.status());
@@ -139,9 +148,11 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
           return http::ErrorResponse(400, "format: must be json, csv, xlsx or tables");
         auto at = DateParam(req, "at");
         if (!at.ok()) return Error(at.status());
+        auto cycle = CycleParam(req);
+        if (!cycle.ok()) return Error(cycle.status());
         auto data = EvaluationData(*plans, code,
                                    *at ? std::optional<Instant>(StartOfDay(**at)) : std::nullopt,
-                                   jobs->options().reminders);
+                                   jobs->options().reminders, *cycle);
         if (!data.ok()) return Error(data.status());
         if (actor_name) NameActors(*data, actor_name);
         if (format == "json") return http::JsonResponse(200, *data);

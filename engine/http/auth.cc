@@ -38,8 +38,8 @@ bool RoleMayRun(const std::string& role, const std::string& command_type) {
   if (role == "admin") return true;
   if (role == "steering") return IsSteeringCommand(command_type);
   if (role.starts_with("direction:"))
-    return command_type != "RegisterDirection" && !IsSteeringCommand(command_type) &&
-           !IsPeopleCommand(command_type);
+    return command_type != "RegisterDirection" && command_type != "OpenCycle" &&
+           !IsSteeringCommand(command_type) && !IsPeopleCommand(command_type);
   return false;  // reader, auditor, anonymous, anything else
 }
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/plan/cycle.h"
 #include "engine/plan/plan_state.h"
 #include "engine/util/function_ref.h"
 
@@ -40,7 +41,8 @@ const std::unordered_map<std::string_view, EntityAdd>& EntityAdds() {
        {&PlanState::scenarios, {"id", "title", "axes", "means"}, "retained", false}},
       {"ActionPlanned",
        {&PlanState::actions,
-        {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status"},
+        {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status",
+         "carried_from"},
         "status",
         "planned"}},
       {"IndicatorDefined",
@@ -186,6 +188,7 @@ const std::unordered_map<std::string_view, Applier>& Appliers() {
          CopyPresent(p, s.plan, {"title", "period_start", "period_end", "dated"});
          return Status::Ok();
        }},
+      {"CycleOpened", ApplyCycleOpened},
       {"SectionEdited",
        [](PlanState& s, const Event&, const Json& p) {
          if (p.contains("text")) s.sections[p.at("section").get<std::string>()] = p.at("text");

@@ -12,6 +12,7 @@ Kind KindOf(const std::string& type) {
   static const std::map<std::string, Kind> kinds = {
       {"DirectionRegistered", {"direction", nullptr}},
       {"PlanOpened", {"plan", nullptr}},
+      {"CycleOpened", {"plan", nullptr}},
       {"SwotItemAdded", {"swot/", "id"}},
       {"SwotItemRemoved", {"swot/", "id"}},
       {"MissionDefined", {"mission/", "id"}},

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "engine/plan/command_fields.h"
+#include "engine/plan/cycle.h"
 #include "engine/plan/model.h"
 
 namespace jalon::command_internal {
@@ -20,9 +21,12 @@ Status NeedPlan(const PlanState& s) {
   return Status::Ok();
 }
 
-Status NeedNew(const Collection& c, const Json& d, const char* what) {
-  if (c.Contains(d.at("id").get<std::string>())) {
-    return Bad("id", std::string(what) + " '" + d.at("id").get<std::string>() + "' already exists");
+Status NeedNew(const PlanState& s, Collection PlanState::*c, const Json& d, const char* what) {
+  const std::string id = d.at("id").get<std::string>();
+  if ((s.*c).Contains(id)) return Bad("id", std::string(what) + " '" + id + "' already exists");
+  if (const char* kind = CycleKindOf(c); kind != nullptr && UsedInEarlierCycle(s, kind, id)) {
+    return Bad("id", std::string(what) + " '" + id +
+                         "' was used in an earlier cycle of this plan; choose another id");
   }
   return Status::Ok();
 }

@@ -18,8 +18,9 @@ namespace jalon::command_internal {
 // The direction is registered and has an open plan.
 Status NeedPlan(const PlanState& s);
 
-// No entity of `c` has the id d["id"]; `what` names the kind for the message.
-Status NeedNew(const Collection& c, const Json& d, const char* what);
+// No entity of s.*c has the id d["id"], now or in an earlier cycle of the
+// plan (cycle.h); `what` names the kind for the message.
+Status NeedNew(const PlanState& s, Collection PlanState::*c, const Json& d, const char* what);
 
 // The entity named by d[field] exists; checked without decoding it.
 Status NeedId(const Collection& c, const Json& d, const char* field, const char* what);

@@ -85,7 +85,11 @@ Status CheckInWindow(const Window& w, const std::string& field, int32_t day, con
 Status CheckDates(std::string_view type, const std::vector<Field>& fields, const PlanState& s,
                   const Json& d, Instant now) {
   const int32_t today = DayOf(now);
-  if (type == "OpenPlan") {
+  if (type == "OpenPlan" || type == "OpenCycle") {
+    if (type == "OpenCycle" && DayOf(d["dated"].get<std::string>()) > today) {
+      return Bad("dated", d["dated"].get<std::string>() + " is after today (" + DateOfDay(today) +
+                              "): a cycle is opened on the day it is decided");
+    }
     const int32_t start = DayOf(d["period_start"].get<std::string>());
     const int32_t end = DayOf(d["period_end"].get<std::string>());
     if (end > ShiftYears(start, kMaxPeriodYears)) {

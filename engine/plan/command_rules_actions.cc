@@ -6,6 +6,7 @@
 #include "engine/plan/command_checks.h"
 #include "engine/plan/command_fields.h"
 #include "engine/plan/command_internal.h"
+#include "engine/plan/cycle.h"
 #include "engine/plan/model.h"
 #include "engine/util/time.h"
 
@@ -70,6 +71,21 @@ Status CheckSpending(const PlanState& s, const Json& d) {
   return Status::Ok();
 }
 
+// An action carried over from the previous cycle names one of its
+// unfinished actions (cycle.h), which no other action carries yet.
+Status NeedCarryOver(const PlanState& s, const Json& d) {
+  if (!d.contains("carried_from")) return Status::Ok();
+  const std::string from = d["carried_from"].get<std::string>();
+  if (CarryOverAction(s, from).is_null()) {
+    return Bad("carried_from", "'" + from + "' is not an unfinished action of the previous cycle");
+  }
+  if (const std::string by = CarriedBy(s, from); !by.empty()) {
+    return Bad("carried_from",
+               "action '" + from + "' is already carried over by action '" + by + "'");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddActionRules(SpecTable& table) {
@@ -85,11 +101,13 @@ void AddActionRules(SpecTable& table) {
          {"due", Kind::kDate, true},
          {"budget_eur", Kind::kBudget, true},
          {"fte", Kind::kFte, true},
-         {"status", Kind::kEnum, false, {"planned", "started"}}},
+         {"status", Kind::kEnum, false, {"planned", "started"}},
+         {"carried_from", Kind::kId, false}},
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedNew(s.actions, d, "action"));
+          JALON_RETURN_IF_ERROR(NeedNew(s, &PlanState::actions, d, "action"));
+          JALON_RETURN_IF_ERROR(NeedCarryOver(s, d));
           JALON_RETURN_IF_ERROR(NeedAxisNotDropped(s, "axis", d["axis"].get<std::string>()));
           return CheckStartDue(d["start"].get<std::string>(), d["due"].get<std::string>(), "due");
         }}},

@@ -48,7 +48,7 @@ void AddIndicatorRules(SpecTable& table) {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedNew(s.indicators, d, "indicator"));
+          JALON_RETURN_IF_ERROR(NeedNew(s, &PlanState::indicators, d, "indicator"));
           const std::string at = d["attached_to"].get<std::string>();
           // An indicator leaves the gauges when its action is cancelled or
           // its axis dropped: one defined on them would never count.

@@ -8,6 +8,7 @@
 #include "engine/plan/command_checks.h"
 #include "engine/plan/command_fields.h"
 #include "engine/plan/command_internal.h"
+#include "engine/plan/cycle.h"
 #include "engine/plan/model.h"
 #include "engine/util/time.h"
 
@@ -60,6 +61,37 @@ Status CheckMeansYears(const PlanState& s, const Json& means) {
   return Status::Ok();
 }
 
+// The next cycle follows its plan: it begins after the plan's period, is
+// opened once the plan's final year (its evaluation) has begun, and carries
+// missions of the plan that are still in force.
+Status CheckOpenCycle(const PlanState& s, const Json& d) {
+  JALON_RETURN_IF_ERROR(NeedPlan(s));
+  if (DayOf(d["period_start"].get<std::string>()) >= DayOf(d["period_end"].get<std::string>()))
+    return Bad("period_end", "must be after period_start");
+  const std::string end = s.plan["period_end"].get<std::string>();
+  if (DayOf(d["period_start"].get<std::string>()) <= DayOf(end)) {
+    return Bad("period_start",
+               "the next cycle begins after the current plan's period, which ends on " + end);
+  }
+  const std::string final_year = DateOfDay(FinalYearStart(s));
+  if (DayOf(d["dated"].get<std::string>()) < DayOf(final_year)) {
+    return Bad(
+        "dated",
+        "the next cycle is opened once the current plan's final year, its evaluation, has begun (" +
+            final_year + ")");
+  }
+  if (!d.contains("missions")) return Status::Ok();
+  JALON_RETURN_IF_ERROR(CheckMissionRefs(s, d["missions"]));
+  for (size_t i = 0; i < d["missions"].size(); ++i) {
+    const std::string id = d["missions"][i].get<std::string>();
+    if (s.missions.FieldsOf(id)->Has("retired")) {
+      return Bad("missions[" + std::to_string(i) + "]",
+                 "mission '" + id + "' was retired: it is not carried over");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddWritingRules(SpecTable& table) {
@@ -90,6 +122,16 @@ void AddWritingRules(SpecTable& table) {
           }
           return Status::Ok();
         }}},
+      {"OpenCycle",
+       {"CycleOpened",
+        {{"direction", Kind::kCode, true},
+         {"title", Kind::kName, true},
+         {"period_start", Kind::kDate, true},
+         {"period_end", Kind::kDate, true},
+         {"dated", Kind::kDate, true},
+         {"missions", Kind::kIds, false}},
+        "dated",
+        CheckOpenCycle}},
       {"EditSection",
        {"SectionEdited",
         {{"direction", Kind::kCode, true},
@@ -121,7 +163,7 @@ void AddWritingRules(SpecTable& table) {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          return NeedNew(s.swot, d, "SWOT item");
+          return NeedNew(s, &PlanState::swot, d, "SWOT item");
         }}},
       {"RemoveSwotItem",
        {"SwotItemRemoved",
@@ -140,7 +182,7 @@ void AddWritingRules(SpecTable& table) {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          return NeedNew(s.missions, d, "mission");
+          return NeedNew(s, &PlanState::missions, d, "mission");
         }}},
       {"EditMission",
        {"MissionEdited",
@@ -187,7 +229,7 @@ void AddWritingRules(SpecTable& table) {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedNew(s.axes, d, "axis"));
+          JALON_RETURN_IF_ERROR(NeedNew(s, &PlanState::axes, d, "axis"));
           return CheckMissionRefs(s, d["missions"]);
         }}},
       {"ValidateAxis",
@@ -243,7 +285,7 @@ void AddWritingRules(SpecTable& table) {
         nullptr,
         [](const PlanState& s, const Json& d) {
           JALON_RETURN_IF_ERROR(NeedPlan(s));
-          JALON_RETURN_IF_ERROR(NeedNew(s.scenarios, d, "scenario"));
+          JALON_RETURN_IF_ERROR(NeedNew(s, &PlanState::scenarios, d, "scenario"));
           if (d.contains("means")) JALON_RETURN_IF_ERROR(CheckMeansYears(s, d["means"]));
           if (d["axes"].empty()) return Bad("axes", "a scenario orders at least one axis");
           // A scenario orders the axes the plan still pursues.

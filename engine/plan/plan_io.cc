@@ -244,7 +244,9 @@ Result<std::vector<ImportStep>> PlanToCommands(const Json& doc) {
     JALON_RETURN_IF_ERROR(CheckObject(
         a, path,
         {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte", "status", "progress",
-         "reschedules", "budget_changes", "spending", "completed", "cancelled"}));
+         "reschedules", "budget_changes", "spending", "completed", "cancelled", "carried_from"}));
+    // carried_from names an action of the cycle before, which an import
+    // (a first cycle) does not have: it is read, not replayed.
     Json data = Pick(a, {"id", "axis", "title", "owner", "start", "due", "budget_eur", "fte"});
     const Json status = a.value("status", Json("planned"));
     if (status != "planned" && status != "started" && status != "done" && status != "cancelled") {
@@ -487,7 +489,13 @@ Json ExportIndicator(const PlanState& s, const std::string& id, ExportDetail det
 
 Json ExportPlan(const PlanState& s, ExportDetail detail) {
   Json doc = {{"format", kPlanFormat}, {"direction", s.direction}};
-  if (s.plan_open()) doc["plan"] = s.plan;
+  // A plan's earlier cycles live in its log, not in the document: an import
+  // opens a first cycle, so a document carries the plan's own fields only.
+  if (s.plan_open()) {
+    doc["plan"] = detail == ExportDetail::kDocument
+                      ? Pick(s.plan, {"title", "period_start", "period_end", "dated"})
+                      : s.plan;
+  }
   Json sections = s.sections;
   doc["sections"] = sections;
   if (!s.identity.empty()) doc["identity"] = s.identity;

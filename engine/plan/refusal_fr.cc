@@ -158,6 +158,21 @@ const std::vector<Wording>& Wordings() {
         {"already resolved: the data arrived",
          "cette relance est déjà résolue : l'élément attendu a été saisi"},
         {"no such reminder for this plan", "aucune relance de ce nom pour ce projet"},
+        {"the next cycle begins after the current plan's period, which ends on (\\S+)",
+         "le cycle suivant commence après la période du projet en cours, qui s'achève le $1"},
+        {"the next cycle is opened once the current plan's final year, its evaluation, has begun "
+         "\\((\\S+)\\)",
+         "le cycle suivant s'ouvre une fois commencée la dernière année du projet en cours, "
+         "consacrée à son évaluation (le $1)"},
+        {"mission '(.*)' was retired: it is not carried over",
+         "la mission « $1 » a été retirée : elle n'est pas reprise"},
+        {"'(.*)' is not an unfinished action of the previous cycle",
+         "« $1 » n'est pas une action inachevée du cycle précédent"},
+        {"action '(.*)' is already carried over by action '(.*)'",
+         "l'action « $1 » est déjà reprise par l'action « $2 »"},
+        {"(.*) '(.*)' was used in an earlier cycle of this plan; choose another id",
+         "l'identifiant « $2 » a servi dans un cycle précédent de ce projet : choisissez-en un "
+         "autre"},
         {"a plan is already open for this direction",
          "un projet est déjà ouvert pour cette direction"},
         {"the direction has no open plan.*", "la direction n'a pas encore de projet ouvert"},

@@ -93,6 +93,7 @@ const nlohmann::json& Labels() {
       {"event",
        {{"DirectionRegistered", "Direction enregistrée"},
         {"PlanOpened", "Projet ouvert"},
+        {"CycleOpened", "Cycle suivant ouvert"},
         {"SectionEdited", "Section rédigée"},
         {"SwotItemAdded", "Atout ou faiblesse ajouté"},
         {"SwotItemRemoved", "Atout ou faiblesse retiré"},

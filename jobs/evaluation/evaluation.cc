@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 
+#include "engine/plan/cycle.h"
 #include "engine/plan/rollup.h"
 #include "jobs/evaluation/evaluation_trace.h"
 
@@ -28,10 +29,10 @@ Json Number(double x) {
 }  // namespace
 
 Result<Json> EvaluationData(const PlanService& service, const std::string& code,
-                            std::optional<Instant> at, const ReminderOptions& options) {
+                            std::optional<Instant> at, const ReminderOptions& options, int cycle) {
   PlanState state;
   PlanTrace trace;
-  JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &state, &trace));
+  JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &state, &trace, cycle));
   if (!state.plan_open()) return Status::NotFound("direction '" + code + "' has no plan yet");
   const Instant end = ParseDate(state.plan.value("period_end", "")).value();
   const Instant today = std::chrono::floor<std::chrono::days>(service.clock().Now());
@@ -188,6 +189,7 @@ Result<Json> EvaluationData(const PlanService& service, const std::string& code,
               {"direction", code},
               {"name", state.direction.value("name", "")},
               {"title", state.plan.value("title", "")},
+              {"cycle", CycleOf(state)},
               {"period_start", state.plan.value("period_start", "")},
               {"period_end", state.plan.value("period_end", "")},
               {"at", FormatDate(when)},

@@ -33,9 +33,11 @@
 
 namespace jalon::jobs {
 
-// The dataset as JSON ("format": "jalon.evaluation/1").
+// The dataset as JSON ("format": "jalon.evaluation/1") of the plan's
+// current cycle, or of its cycle `cycle` >= 1 as that cycle ended.
 Result<Json> EvaluationData(const PlanService& service, const std::string& code,
-                            std::optional<Instant> at, const ReminderOptions& options);
+                            std::optional<Instant> at, const ReminderOptions& options,
+                            int cycle = 0);
 
 // Why an axis's figures are what they are (`figure` = "axis/A1"): the rule,
 // each contributing action or indicator with its value and weight, and the

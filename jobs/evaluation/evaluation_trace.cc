@@ -1,6 +1,7 @@
 #include "jobs/evaluation/evaluation_trace.h"
 
 #include "engine/log/payload.h"
+#include "engine/plan/cycle.h"
 #include "jobs/calendar/calendar.h"
 
 namespace jalon::jobs {
@@ -109,13 +110,18 @@ void Observe(const Event& e, const Json& p, const PlanState& before, PlanTrace& 
 }  // namespace
 
 Status ReplayPlan(const PlanService& service, const std::string& code, PlanState* state,
-                  PlanTrace* trace) {
+                  PlanTrace* trace, int cycle) {
   if (!IsValidDirectionCode(code))
     return Status::InvalidArgument("direction: not a direction code");
+  if (cycle < 0) return Status::InvalidArgument("cycle: cycles are numbered from 1");
   for (uint64_t from = 1;;) {
     auto events = service.log().ReadStream(PlanStream(code), from, 1000);
     if (!events.ok()) return events.status();
     for (const Event& e : *events) {
+      if (e.type == "CycleOpened") {
+        if (cycle != 0 && CycleOf(*state) == cycle) return Status::Ok();
+        *trace = PlanTrace();
+      }
       auto payload = DecodePayload(e.payload);
       if (!payload.ok())
         return payload.status().WithContext("position " + std::to_string(e.position));
@@ -126,6 +132,11 @@ Status ReplayPlan(const PlanService& service, const std::string& code, PlanState
     from += events->size();
   }
   if (!state->registered()) return Status::NotFound("direction '" + code + "' does not exist");
+  if (cycle != 0 && CycleOf(*state) != cycle) {
+    return Status::NotFound("cycle: the plan of '" + code + "' has cycles 1 to " +
+                            std::to_string(CycleOf(*state)) + ", no cycle " +
+                            std::to_string(cycle));
+  }
   return Status::Ok();
 }
 

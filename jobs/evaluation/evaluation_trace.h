@@ -35,12 +35,15 @@ struct PlanTrace {
 };
 
 // Replays the plan of direction `code` from the first event into `state`,
-// noting in `trace` what the events say beyond the state. Errors:
+// noting in `trace` what the events say beyond the state. `cycle` 0 is the
+// plan's current cycle; N >= 1 stops the replay where cycle N ended
+// (engine/plan/cycle.h), and NotFound if the plan never had a cycle N.
+// `trace` holds the events of the cycle replayed only. Errors:
 // InvalidArgument for a malformed code (nothing is read), NotFound when no
 // such direction was ever registered, or the first error reading, decoding
 // (with the event's position) or applying an event; `state` and `trace` are
 // then partial and only fit to be dropped.
 Status ReplayPlan(const PlanService& service, const std::string& code, PlanState* state,
-                  PlanTrace* trace);
+                  PlanTrace* trace, int cycle = 0);
 
 }  // namespace jalon::jobs

@@ -9,12 +9,24 @@
 namespace jalon::jobs {
 namespace {
 
-// When the plan was first opened in the log (its first PlanOpened), or
-// Instant::min() if it was not: an occurrence due before then was never
-// jalond's to fire. Read a few events at a time: it is one of the first.
-Result<Instant> PlanRecordedAt(const PlanService& service, const std::string& code) {
+// When the plan's current cycle was opened in the log (its first PlanOpened,
+// or the CycleOpened of a later cycle), or Instant::min() if it was not: an
+// occurrence due before then was never jalond's to fire. Read a few events
+// at a time: PlanOpened is one of the first.
+Result<Instant> PlanRecordedAt(PlanService& service, const std::string& code) {
   constexpr size_t kChunk = 8;
   const std::string stream = PlanStream(code);
+  uint64_t cycle_opened = 0;  // CycleOpened's version in the stream
+  service.projections().With(code, [&](const PlanState& s) {
+    if (s.plan_open() && s.plan.contains("previous_cycles") && !s.plan["previous_cycles"].empty())
+      cycle_opened = s.plan["previous_cycles"].back().value("last_version", uint64_t{0}) + 1;
+  });
+  if (cycle_opened != 0) {
+    auto events = service.log().ReadStream(stream, cycle_opened, 1);
+    if (!events.ok()) return events.status();
+    if (!events->empty() && events->front().type == "CycleOpened")
+      return events->front().recorded_at;
+  }
   std::optional<Instant> found;
   for (uint64_t from = 1; !found; from += kChunk) {
     size_t seen = 0;

@@ -502,5 +502,34 @@ TEST_F(EvaluationTest, AtEveryDateTheEvaluationGivesTheDashboardsFigures) {
   }
 }
 
+// Once the next cycle is open, the evaluation of the cycle before is the
+// one it gave before, and the current cycle's starts empty.
+TEST_F(EvaluationTest, ThePreviousCycleKeepsItsEvaluation) {
+  clock_.Set(ParseInstant("2020-03-02T08:00:00Z").value());
+  auto before = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions());
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_FALSE((*before)["indicators"].empty());
+  ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
+                                 {"title", "Projet de direction 2021-2024"},
+                                 {"period_start", "2021-01-01"},
+                                 {"period_end", "2024-12-31"},
+                                 {"dated", "2020-03-02"}})
+                  .ok());
+  auto first = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions(), 1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, *before);
+  auto current = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions());
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ((*current)["cycle"], 2);
+  EXPECT_EQ((*current)["period_start"], "2021-01-01");
+  EXPECT_TRUE((*current)["indicators"].empty());
+  // Its changes start with its own opening.
+  EXPECT_EQ((*current)["changes"],
+            Json::parse(R"([{"count":1,"type":"CycleOpened","year":2020}])"));
+  auto third = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions(), 3);
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.status().code(), Status::Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace jalon::jobs

@@ -473,7 +473,7 @@ TEST_F(PeopleApiTest, ThePasswordAppearsNowhereInTheDataDirectory) {
 TEST(RoleMatrixTest, EveryCommandTypeForEveryRoleAndEveryPersonRole) {
   std::vector<std::string> types = CommandTypes();
   for (const std::string& t : PeopleCommandTypes()) types.push_back(t);
-  ASSERT_EQ(types.size(), 31u + 7u);
+  ASSERT_EQ(types.size(), 32u + 7u);
   const std::set<std::string> governance = {"ValidateAxis", "RetainScenario", "HoldReview",
                                             "SetRevisionModalities", "CloseRevision"};
   const auto people = [](const std::string& t) { return IsPeopleCommand(t); };
@@ -493,14 +493,18 @@ TEST(RoleMatrixTest, EveryCommandTypeForEveryRoleAndEveryPersonRole) {
        [](const std::string&) { return false; }},
       {"direction own plan", Principal::Of(K::kPerson, "p", {"direction:DEJ"}), "DEJ",
        [&](const std::string& t) {
-         return t != "RegisterDirection" && !governance.contains(t) && !people(t);
+         return t != "RegisterDirection" && t != "OpenCycle" && !governance.contains(t) &&
+                !people(t);
        }},
       {"direction other plan", Principal::Of(K::kPerson, "p", {"direction:DEJ"}), "DRH",
        [](const std::string&) { return false; }},
       {"reader own plan", Principal::Of(K::kPerson, "p", {"reader:DEJ"}), "DEJ",
        [](const std::string&) { return false; }},
       {"direction and steering", Principal::Of(K::kPerson, "p", {"direction:DEJ", "steering"}),
-       "DEJ", [&](const std::string& t) { return t != "RegisterDirection" && !people(t); }},
+       "DEJ",
+       [&](const std::string& t) {
+         return t != "RegisterDirection" && t != "OpenCycle" && !people(t);
+       }},
       {"direction and steering, other plan",
        Principal::Of(K::kPerson, "p", {"direction:DEJ", "steering"}), "DRH",
        [&](const std::string& t) { return governance.contains(t); }},
