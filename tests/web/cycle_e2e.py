@@ -174,6 +174,16 @@ def run(b, url, apis, sign_in, check, auditor, out):
     auditor.audit(b, "the previous cycle's Direction page")
     b.screenshot(os.path.join(out, "direction-cycle-precedent.png"))
 
+    # The address of an action of the previous cycle (a reminder sent then
+    # links to it) says where it is read now, and what carries it.
+    b.go(url + f"/#/direction/{CODE}/action/A1.2", "action")
+    note = b.js("(document.getElementById('element-cycle-precedent') || {textContent: ''}).textContent")
+    links = b.js("[...document.querySelectorAll('#contenu a')].map((a) => a.hash)")
+    check("cycle précédent" in note and f"#/direction/{CODE}/action/A2.1" in links and
+          f"#/direction/{CODE}?position={previous.get('last_position')}" in links and
+          not b.js("!!document.querySelector('#contenu .alerte')"),
+          f"the previous cycle's action A1.2 leads to its cycle's plan and to A2.1 ({note!r})")
+
     # Its evaluation, chosen by cycle.
     b.go(url + f"/#/evaluation/{CODE}?cycle=1", "evaluation")
     tables = admin.get(f"/v1/plans/{CODE}/evaluation?format=tables&cycle=1")["tables"]

@@ -162,6 +162,31 @@ function previousCycles(plan, code) {
       ' · ', h('a', {href: `#/evaluation/${code}?cycle=${c.cycle}`}, `L'évaluation du cycle ${c.cycle}`)))));
 }
 
+// An action or an indicator of a previous cycle, asked for by its address
+// (a reminder sent during that cycle links to it): where it can be read now.
+// `kind`: 'actions' or 'indicators'. False when the id is none of the
+// earlier cycles'.
+export function earlierEntityPage(main, plan, code, kind, id) {
+  const p = plan.plan || {};
+  if (!(((p.earlier_ids || {})[kind]) || []).includes(id)) return false;
+  const what = kind === 'actions' ? `L'action ${id}` : `L'indicateur ${id}`;
+  const carried = kind === 'actions' ? (plan.actions || []).find((a) => a.carried_from === id) : null;
+  document.title = `${what} — cycle précédent — ${plan.direction.name || code} — Jalon`;
+  fill(main,
+    h('p.fil', {}, h('a', {href: `#/direction/${code}`}, plan.direction.name || code), ` › ${id}`),
+    h('h1', {}, `${what}, d'un cycle précédent`),
+    h('div.info', {role: 'note', id: 'element-cycle-precedent'},
+      `${what} appartient à un cycle précédent du projet : le projet en cours, « ${p.title} », ouvre le cycle ` +
+      `${p.cycle}. ${kind === 'actions' ? 'Elle' : 'Il'} se lit dans le projet de son cycle tel qu'il était à sa clôture.`),
+    carried ? h('p', {}, 'Elle a été reprise dans ce cycle : ',
+      h('a', {href: `#/direction/${code}/action/${enc(carried.id)}`}, `l'action ${carried.id} — ${carried.title}`), '.')
+      : null,
+    h('ul', {}, (p.previous_cycles || []).map((c) => h('li', {},
+      h('a', {href: `#/direction/${code}?position=${c.last_position}`},
+        `Le projet du cycle ${c.cycle} à sa clôture (« ${c.title} »)`)))));
+  return true;
+}
+
 export async function renderDirection(main, code, params) {
   // One point of the log at most: a position (a previous cycle at its
   // close), or a date.
