@@ -36,6 +36,7 @@ from email import policy
 from email.parser import BytesParser
 
 import a11y
+import cycle_e2e
 import forms_e2e
 import writing_e2e
 from e2e_people import (PASSWORD, add_people, check_administration, check_sign_in_and_out,
@@ -575,6 +576,9 @@ def main():
         writing_e2e.run(b, url, {role: Api(url, roles[role]) for role in ("admin", "steering", "direction:DEJ")},
                         lambda role: login(b, url, roles[role]), check, auditor, args.out)
         check(not b.errors, "no script error while writing a plan: " + "; ".join(b.errors[:5]))
+        cycle_e2e.run(b, url, {role: Api(url, roles[role]) for role in ("admin", "steering")},
+                      lambda role: login(b, url, roles[role]), check, auditor, args.out)
+        check(not b.errors, "no script error while opening a next cycle: " + "; ".join(b.errors[:5]))
 
         # --- Calendrier et relances, as the direction: acknowledge one.
         reminders = admin.get("/v1/reminders")

@@ -3,6 +3,7 @@
 // reschedule, complete, cancel, edit, and record spending (budget
 // execution, shown apart from the progress).
 import {api} from './api.js';
+import {earlierEntityPage} from './direction.js';
 import {enc, fill, h, longDate, num, pct, progressBar, statusBadge, table} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun} from './formulaire.js';
 import {reminderBanner, remindersOf} from './relances.js';
@@ -25,6 +26,7 @@ export async function renderAction(main, code, id) {
     api(`/v1/plans/${enc(code)}`), api(`/v1/plans/${enc(code)}/dashboard`), remindersOf(code)]);
   const action = (plan.actions || []).find((a) => a.id === id);
   if (!action) {
+    if (earlierEntityPage(main, plan, code, 'actions', id)) return;
     const err = new Error('no such action');
     err.status = 404;
     err.detail = `l'action ${id} n'existe pas dans le projet de la direction ${code}`;

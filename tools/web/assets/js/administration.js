@@ -3,12 +3,13 @@
 // a person, edits their name and email, grants and revokes roles, sets a
 // password, deactivates and reactivates; defines and retires the political
 // orientations `steering` validates the axes against; registers a
-// direction and opens its plan. Each form issues one command
+// direction and opens its plan; at the end of a plan's cycle, opens the
+// next cycle's plan from it (OpenCycle). Each form issues one command
 // (data-command), its inputs named after the command's data fields; a
 // refusal shows the server's French message next to the field at fault.
 import {api, roleName} from './api.js';
-import {fill, h, longDate} from './dom.js';
-import {commandForm} from './formulaire.js';
+import {enc, fill, h, longDate} from './dom.js';
+import {commandForm, mayRun, todayIso} from './formulaire.js';
 
 const ROLES = ['admin', 'steering', 'auditor', 'direction:CODE', 'reader:CODE'];
 // One form for one command, as every page has them (formulaire.js):
@@ -59,7 +60,7 @@ function orientationsSection(orientations, reload) {
     h('h2', {id: 'titre-orientations'}, 'Orientations politiques'),
     h('p.aide', {}, 'Le service de pilotage valide chaque axe de progrès au regard de l\'une de ces orientations. ' +
       'Une orientation retirée ne sert plus aux nouvelles validations ; celles déjà faites restent lisibles.'),
-    orientations.length ? h('ul#orientations', {}, orientations.map((o) => h('li', {'data-orientation': o.id},
+    orientations.length ? h('ul', {id: 'orientations'}, orientations.map((o) => h('li', {'data-orientation': o.id},
       `${o.title} (${o.id})`, o.retired ? ` — retirée${o.reason ? ' : ' + o.reason : ''}` : '',
       o.retired ? null : adminForm('RetireOrientation', [{name: 'id', value: o.id, hidden: true},
         {name: 'reason', label: `Motif du retrait de « ${o.title} »`, optional: true}],
@@ -73,7 +74,74 @@ function orientationsSection(orientations, reload) {
     'Ajouter l\'orientation', () => reload('Orientation ajoutée.')));
 }
 
-function directionsSection(directions, reload) {
+// Calendar dates as the engine counts them (ISO days, UTC): a year later
+// or earlier falls on the same day, 29 February on 28 February.
+const isoOfMs = (ms) => new Date(ms).toISOString().slice(0, 10);
+const addDays = (iso, n) => isoOfMs(Date.parse(iso + 'T00:00:00Z') + n * 86400000);
+function shiftYears(iso, years) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return isoOfMs(Date.UTC(y + years, m - 1, Math.min(d, last)));
+}
+// The first day of a plan's final year, its evaluation year: from then on
+// the next cycle may be opened.
+export const evaluationYearStart = (plan) => addDays(shiftYears(plan.period_end, -1), 1);
+const hasPlan = (d) => !!(d.plan && d.plan.period_end);
+
+// The next cycle of one direction's plan: its form once the plan's final
+// year has begun, otherwise the date from which it will be offered.
+// `full`: the plan as GET /v1/plans/{code} gives it (its missions).
+function nextCycle(d, full, reload) {
+  const p = d.plan;
+  const cycle = p.cycle || 1;
+  const today = d.at || todayIso();
+  const from = evaluationYearStart(p);
+  const what = `${d.name} (${d.code}) — ${p.title}, du ${longDate(p.period_start)} au ${longDate(p.period_end)}`;
+  if (today < from) {
+    return h('p', {'data-cycle-suivant': d.code},
+      `${what} : le cycle suivant pourra être ouvert à partir du ${longDate(from)}, début de l'année d'évaluation.`);
+  }
+  const start = addDays(p.period_end, 1);
+  const end = addDays(shiftYears(start, 4), -1);
+  const missions = ((full && full.missions) || []).filter((m) => !m.retired);
+  const fields = [
+    {name: 'title', label: 'Intitulé du nouveau projet', required: true,
+     value: `Projet de direction ${start.slice(0, 4)}–${end.slice(0, 4)}`},
+    {name: 'period_start', label: 'Début de la période', type: 'date', required: true, value: start,
+     help: `Après la fin du projet en cours : le ${longDate(start)} au plus tôt.`},
+    {name: 'period_end', label: 'Fin de la période', type: 'date', required: true, value: end,
+     help: 'Un projet de direction court sur quatre ans.'},
+    {name: 'dated', label: 'Date du projet', type: 'date', required: true, value: today,
+     help: `Du ${longDate(from)}, début de l'année d'évaluation, à aujourd'hui.`}];
+  if (missions.length) {
+    fields.push({name: 'missions', label: 'Missions reprises', type: 'checkboxes', value: missions.map((m) => m.id),
+      options: missions.map((m) => [m.id, `${m.id} — ${m.title}`]),
+      help: 'Les missions cochées sont reprises sans leurs notes : elles seront à interroger de nouveau au ' +
+        'regard des valeurs et des ambitions.'});
+  }
+  return h('div.cycle-suivant', {'data-cycle-suivant': d.code},
+    commandForm({command: 'OpenCycle', code: d.code, version: d.version, key: d.code, level: 4,
+      legend: `Ouvrir le cycle suivant — ${d.name} (${d.code})`, submit: 'Ouvrir le cycle suivant',
+      intro: `${what}, cycle ${cycle}. Son année d'évaluation a commencé le ${longDate(from)}.`,
+      fields, success: null,
+      done: () => reload(`${d.code} : le cycle ${cycle + 1} est ouvert. Rédigez-le depuis sa page « Rédiger le ` +
+        'projet » : les actions non achevées du cycle précédent y sont proposées à la reprise.')}));
+}
+
+function nextCyclesSection(directions, plans, reload) {
+  const open = directions.filter((d) => hasPlan(d) && mayRun('OpenCycle', d.code));
+  if (!open.length) return null;
+  return h('section', {'aria-labelledby': 'titre-cycles', id: 'cycles-suivants'},
+    h('h3', {id: 'titre-cycles'}, 'Ouvrir le cycle suivant'),
+    h('p.aide', {}, 'À la fin d\'un cycle, le projet suivant part de l\'évaluation du précédent : il reprend ses ' +
+      'missions, à interroger de nouveau, et sa présentation de l\'existant comme texte de départ ; ses actions non ' +
+      'achevées sont proposées à la reprise. Le projet précédent reste consultable tel qu\'il était à sa clôture, ' +
+      'avec son évaluation. Le cycle suivant peut être ouvert dès le début de l\'année d\'évaluation, la dernière ' +
+      'année du projet.'),
+    open.map((d) => nextCycle(d, plans[d.code], reload)));
+}
+
+function directionsSection(directions, plans, reload) {
   return h('section', {'aria-labelledby': 'titre-directions'},
     h('h2', {id: 'titre-directions'}, `Directions et projets (${directions.length})`),
     directions.length ? h('table.tableau', {id: 'directions'},
@@ -81,7 +149,8 @@ function directionsSection(directions, reload) {
       h('thead', {}, h('tr', {}, ['Code', 'Direction', 'Pôle', 'Projet', 'Période'].map((t) => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, directions.map((d) => h('tr', {'data-direction': d.code},
         h('td', {}, h('a', {href: `#/direction/${d.code}`}, d.code)), h('td', {}, d.name), h('td', {}, d.pole || '—'),
-        h('td', {}, d.plan ? h('a', {href: `#/direction/${d.code}/projet`}, d.plan.title) : 'aucun projet ouvert'),
+        h('td', {}, d.plan ? [h('a', {href: `#/direction/${d.code}/projet`}, d.plan.title),
+          (d.plan.cycle || 1) > 1 ? ` (cycle ${d.plan.cycle})` : ''] : 'aucun projet ouvert'),
         h('td', {}, d.plan ? `du ${longDate(d.plan.period_start)} au ${longDate(d.plan.period_end)}` : '—')))))
       : h('p', {}, 'Aucune direction.'),
     h('h3', {}, 'Enregistrer une direction'),
@@ -98,6 +167,7 @@ function directionsSection(directions, reload) {
       {name: 'period_end', label: 'Fin de la période', type: 'date'},
       {name: 'dated', label: 'Date du projet', type: 'date'}],
     'Ouvrir le projet', () => reload('Projet ouvert : rédigez-le depuis la page de la direction.')),
+    nextCyclesSection(directions, plans, reload),
     h('datalist', {id: 'directions-connues'}, directions.map((d) => h('option', {value: d.code}))));
 }
 
@@ -105,6 +175,11 @@ export async function renderAdministration(main, notice) {
   document.title = 'Administration — Jalon';
   const [{people}, {orientations}, directions] = await Promise.all([api('/v1/people'), api('/v1/orientations'),
     api('/v1/directions')]);
+  // The missions of each plan whose next cycle may be opened, to choose
+  // those carried over.
+  const plans = {};
+  await Promise.all(directions.filter((d) => hasPlan(d) && (d.at || todayIso()) >= evaluationYearStart(d.plan))
+    .map((d) => api(`/v1/plans/${enc(d.code)}`).then((p) => { plans[d.code] = p; }, () => null)));
   const reload = async (message) => {
     await renderAdministration(main, message);
     const status = main.querySelector('[role="status"]');
@@ -133,5 +208,5 @@ export async function renderAdministration(main, notice) {
         {name: 'roles', label: 'Rôles', list: 'roles-connus', help: 'Séparés par des virgules, par exemple direction:DEJ, steering'},
       ], 'Ajouter', () => reload('Personne ajoutée : définissez maintenant son mot de passe.'))),
     orientationsSection(orientations, reload),
-    directionsSection(directions, reload));
+    directionsSection(directions, plans, reload));
 }

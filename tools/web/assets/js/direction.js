@@ -1,5 +1,8 @@
-// Direction (#/direction/DEJ[?as_of=]): one plan, its two gauges, its
-// missions, strengths and weaknesses, axes, actions and indicators.
+// Direction (#/direction/DEJ[?as_of=|?position=]): one plan, its two
+// gauges, its missions, strengths and weaknesses, axes, actions and
+// indicators, and its previous cycles. With as_of or position, the plan as
+// it stood then (a previous cycle's plan at its close is at the position
+// its cycle's entry gives).
 import {api, messageOf, openDocument} from './api.js';
 import {indicatorChart, targetChangeText} from './chart.js';
 import {ficheSection} from './fiche.js';
@@ -82,7 +85,16 @@ function actionChanges(full) {
     h('ul', {}, items.map((x) => h('li', {}, x))));
 }
 
-function axesAndActions(plan, dash) {
+// An action carried over from the previous cycle says which it was.
+function carriedFrom(plan, id) {
+  const full = (plan.actions || []).find((x) => x.id === id);
+  return full && full.carried_from
+    ? h('span.preuve', {}, ` — reprise de l'action ${full.carried_from} du cycle précédent`) : null;
+}
+
+// `linked`: whether the actions and indicators link to their own pages
+// (the current plan's; a previous cycle's are shown here only).
+function axesAndActions(plan, dash, linked = true) {
   return dash.axes.map((axis) => {
     const full = plan.axes.find((a) => a.id === axis.id) || {};
     const v = full.validation;
@@ -100,7 +112,8 @@ function axesAndActions(plan, dash) {
         ' · Dépensé : ', h('strong', {'data-figure': 'axis-spent'}, `${num(axis.spent_eur)} €`)) : null,
       table(['Action', 'Avancement', 'Statut', 'Pilote', 'Échéance'], axis.actions.map((a) =>
         h('tr', {'data-action': a.id},
-          h('th', {scope: 'row'}, h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`}, `${a.id} — ${a.title}`)),
+          h('th', {scope: 'row'}, linked ? h('a', {href: `#/direction/${plan.direction.code}/action/${enc(a.id)}`},
+            `${a.id} — ${a.title}`) : `${a.id} — ${a.title}`, carriedFrom(plan, a.id)),
           h('td', {'data-figure': 'progress'}, progressBar(a.progress, `Avancement de l'action ${a.id}`)),
           h('td', {}, statusBadge('action_status', a.status)),
           h('td', {}, a.owner || '—'),
@@ -108,13 +121,14 @@ function axesAndActions(plan, dash) {
   });
 }
 
-function indicatorCards(plan, dash) {
+function indicatorCards(plan, dash, linked = true) {
   return h('div.indicateurs', {}, dash.indicators.map((d) => {
     const ind = plan.indicators.find((i) => i.id === d.id);
     if (!ind) return null;
     const unit = d.unit || '';
     return h('section.indicateur', {'data-indicator': d.id, 'aria-labelledby': 'ind-' + d.id},
-      h('h3', {id: 'ind-' + d.id}, h('a', {href: `#/direction/${plan.direction.code}/indicateur/${enc(d.id)}`}, `${d.id} — ${d.name}`)),
+      h('h3', {id: 'ind-' + d.id}, linked ? h('a', {href: `#/direction/${plan.direction.code}/indicateur/${enc(d.id)}`},
+        `${d.id} — ${d.name}`) : `${d.id} — ${d.name}`),
       indicatorChart(ind, d),
       h('ul.legende-graphique', {'aria-hidden': 'true'},
         h('li', {}, h('span.trait'), 'mesures'), h('li', {}, h('span.trait.trajectoire'), 'trajectoire attendue'),
@@ -134,30 +148,81 @@ function indicatorCards(plan, dash) {
   }));
 }
 
+// The plan's earlier cycles, each readable as it stood at its close, with
+// its evaluation.
+function previousCycles(plan, code) {
+  const cycles = (plan.plan || {}).previous_cycles || [];
+  if (!cycles.length) return null;
+  return h('section', {'aria-labelledby': 'titre-cycles-precedents'},
+    h('h2', {id: 'titre-cycles-precedents'}, 'Cycles précédents'),
+    h('ul', {id: 'cycles-precedents'}, cycles.map((c) => h('li', {'data-cycle': c.cycle},
+      `Cycle ${c.cycle} : « ${c.title} », du ${longDate(c.period_start)} au ${longDate(c.period_end)}` +
+      (c.dated ? `, daté du ${longDate(c.dated)}` : '') + '. ',
+      h('a', {href: `#/direction/${code}?position=${c.last_position}`}, `Le projet du cycle ${c.cycle} à sa clôture`),
+      ' · ', h('a', {href: `#/evaluation/${code}?cycle=${c.cycle}`}, `L'évaluation du cycle ${c.cycle}`)))));
+}
+
+// An action or an indicator of a previous cycle, asked for by its address
+// (a reminder sent during that cycle links to it): where it can be read now.
+// `kind`: 'actions' or 'indicators'. False when the id is none of the
+// earlier cycles'.
+export function earlierEntityPage(main, plan, code, kind, id) {
+  const p = plan.plan || {};
+  if (!(((p.earlier_ids || {})[kind]) || []).includes(id)) return false;
+  const what = kind === 'actions' ? `L'action ${id}` : `L'indicateur ${id}`;
+  const carried = kind === 'actions' ? (plan.actions || []).find((a) => a.carried_from === id) : null;
+  document.title = `${what} — cycle précédent — ${plan.direction.name || code} — Jalon`;
+  fill(main,
+    h('p.fil', {}, h('a', {href: `#/direction/${code}`}, plan.direction.name || code), ` › ${id}`),
+    h('h1', {}, `${what}, d'un cycle précédent`),
+    h('div.info', {role: 'note', id: 'element-cycle-precedent'},
+      `${what} appartient à un cycle précédent du projet : le projet en cours, « ${p.title} », ouvre le cycle ` +
+      `${p.cycle}. ${kind === 'actions' ? 'Elle' : 'Il'} se lit dans le projet de son cycle tel qu'il était à sa clôture.`),
+    carried ? h('p', {}, 'Elle a été reprise dans ce cycle : ',
+      h('a', {href: `#/direction/${code}/action/${enc(carried.id)}`}, `l'action ${carried.id} — ${carried.title}`), '.')
+      : null,
+    h('ul', {}, (p.previous_cycles || []).map((c) => h('li', {},
+      h('a', {href: `#/direction/${code}?position=${c.last_position}`},
+        `Le projet du cycle ${c.cycle} à sa clôture (« ${c.title} »)`)))));
+  return true;
+}
+
 export async function renderDirection(main, code, params) {
-  const asOf = params.get('as_of');
-  const q = asOf ? `?as_of=${enc(asOf)}` : '';
-  const [plan, dash] = await Promise.all([
+  // One point of the log at most: a position (a previous cycle at its
+  // close), or a date.
+  const position = params.get('position');
+  const asOf = position ? null : params.get('as_of');
+  const q = position ? `?position=${enc(position)}` : asOf ? `?as_of=${enc(asOf)}` : '';
+  const [plan, now] = await Promise.all([
     api(`/v1/plans/${enc(code)}${q}`),
     api(`/v1/plans/${enc(code)}/dashboard${q}${asOf ? '&at=' + asOf.slice(0, 10) : ''}`)]);
-  const name = plan.direction.name || code;
-  document.title = `${name} — Jalon`;
   const p = plan.plan || {};
+  // A plan whose period has ended is measured at its end, not today.
+  const dash = position && p.period_end && p.period_end < now.at
+    ? await api(`/v1/plans/${enc(code)}/dashboard${q}&at=${p.period_end}`) : now;
+  const name = plan.direction.name || code;
+  document.title = position ? `${name} — cycle ${p.cycle || 1}, position ${position} — Jalon` : `${name} — Jalon`;
   fill(main, 
     h('h1', {}, name),
     h('p.chapeau', {}, `${p.title || 'Projet de direction'} — du ${longDate(p.period_start)} au ${longDate(p.period_end)}` +
       (plan.direction.pole ? ` — ${plan.direction.pole}` : '')),
     asOf ? h('div.info', {role: 'note'}, `Le projet tel qu'il était enregistré le ${dateTime(asOf)} (position ${plan.position} du journal). `,
       h('a', {href: `#/direction/${code}`}, 'Revenir à aujourd\'hui')) : null,
+    position ? h('div.info', {role: 'note', id: 'vue-position'},
+      `Le projet tel qu'il était enregistré à la position ${plan.position} du journal : cycle ${p.cycle || 1}, ` +
+      `du ${longDate(p.period_start)} au ${longDate(p.period_end)}. Ses chiffres sont calculés au ${longDate(dash.at)}. `,
+      h('a', {href: `#/direction/${code}`}, 'Revenir au projet en cours')) : null,
     h('div.actions-page', {},
       h('button', {type: 'button', onclick: () => window.print()}, 'Imprimer'),
-      h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${asOf ? '&as_of=' + enc(asOf) : ''}`)
+      // The newcomers' brief is the plan's now or at a date.
+      position ? null : h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${asOf ? '&as_of=' + enc(asOf) : ''}`)
         .catch((e) => announce(messageOf(e)))}, 'Présentation aux nouveaux arrivants')),
     headline(dash),
     writtenPlan(plan),
     h('h2', {}, 'Missions, valeurs et ambitions'), missionMatrix(plan),
     h('h2', {}, 'Atouts et faiblesses'), swotQuadrants(plan),
-    h('h2', {}, 'Axes de progrès et actions'), axesAndActions(plan, dash),
-    h('h2', {}, 'Indicateurs'), indicatorCards(plan, dash),
-    asOf ? null : ficheSection(code));
+    h('h2', {}, 'Axes de progrès et actions'), axesAndActions(plan, dash, !position),
+    h('h2', {}, 'Indicateurs'), indicatorCards(plan, dash, !position),
+    previousCycles(plan, code),
+    asOf || position ? null : ficheSection(code));
 }

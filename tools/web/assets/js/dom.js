@@ -60,10 +60,13 @@ export function statusBadge(group, code) {
   return h('span.statut.statut-' + code, {}, label(group, code));
 }
 export function gauge(value, kind, name) {
-  const v = typeof value === 'number' ? Math.max(0, Math.min(100, value)) : 0;
-  return h('div.jauge', {role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100,
-                         'aria-valuenow': typeof value === 'number' ? value : null,
-                         'aria-label': name, 'data-figure': kind},
+  const measured = typeof value === 'number';
+  const v = measured ? Math.max(0, Math.min(100, value)) : 0;
+  // A figure not computed yet (a plan without indicators) is no meter, which
+  // needs a value: it says so in words.
+  return h('div.jauge', {role: measured ? 'meter' : 'img', 'aria-valuemin': measured ? 0 : null,
+                         'aria-valuemax': measured ? 100 : null, 'aria-valuenow': measured ? value : null,
+                         'aria-label': measured ? name : `${name} : pas encore calculée`, 'data-figure': kind},
     h('div.barre', {'aria-hidden': 'true'}, h('div.remplissage.' + kind, {style: {width: v + '%'}})),
     h('span.texte', {}, pct(value)));
 }

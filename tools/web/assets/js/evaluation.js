@@ -1,13 +1,35 @@
-// Évaluation (#/evaluation/DEJ): the end-of-cycle tables, their downloads
-// (XLSX, JSON, CSV) and the review and welcome documents.
+// Évaluation (#/evaluation/DEJ[?cycle=N]): the end-of-cycle tables, their
+// downloads (XLSX, JSON, CSV) and the review and welcome documents; with
+// cycle, a previous cycle's evaluation, its tables and downloads.
 import {api, download, messageOf, openDocument} from './api.js';
 import {announce, dateTime, enc, fill, h, label, longDate, num, numCell, pct, table} from './dom.js';
 
-export async function renderEvaluation(main, code) {
-  document.title = `Évaluation ${code} — Jalon`;
+// The cycles of the plan, the previous ones and the current one, each a
+// link to its evaluation.
+function cycleChoice(code, p, previous, chosen) {
+  const current = p.cycle || 1;
+  const item = (n, text) => h('li', {'data-cycle': n}, h('a', {href: `#/evaluation/${code}${n === current ? '' : '?cycle=' + n}`,
+    'aria-current': n === chosen ? 'page' : null}, text));
+  return h('nav.cycles', {'aria-label': 'Cycles du projet', id: 'choix-cycle'},
+    h('p', {}, 'Évaluation du cycle :'),
+    h('ul', {}, previous.map((c) => item(c.cycle, `Cycle ${c.cycle} : ${c.title} (${c.period_start.slice(0, 4)}–` +
+      `${c.period_end.slice(0, 4)})`)),
+      item(current, `Cycle ${current} : ${p.title || 'projet en cours'} (en cours)`)));
+}
+
+export async function renderEvaluation(main, code, params = new URLSearchParams()) {
+  // A previous cycle's number, or none for the current cycle.
+  const asked = params.get('cycle');
+  const cq = asked ? `&cycle=${enc(asked)}` : '';
   const [tables, plan] = await Promise.all([
-    api(`/v1/plans/${enc(code)}/evaluation?format=tables`), api(`/v1/plans/${enc(code)}`)]);
+    api(`/v1/plans/${enc(code)}/evaluation?format=tables${cq}`), api(`/v1/plans/${enc(code)}`)]);
+  const p = plan.plan || {};
+  const previous = p.previous_cycles || [];
+  const past = asked ? previous.find((c) => String(c.cycle) === asked) : null;
+  const chosen = past ? past.cycle : (p.cycle || 1);
+  document.title = `Évaluation ${code}${past ? ` — cycle ${past.cycle}` : ''} — Jalon`;
   const base = `/v1/plans/${enc(code)}`;
+  const suffix = past ? `-cycle${past.cycle}` : '';
   const fail = (err) => announce(messageOf(err, 'de télécharger ce fichier'));
   // Codes in the data (kept as codes in CSV and XLSX) read as words here.
   const CODED = {indicateurs: {kind: 'indicator_kind', polarity: 'polarity', status: 'closing_status'},
@@ -30,25 +52,36 @@ export async function renderEvaluation(main, code) {
     h('option', {value: r.number}, `n° ${r.number} du ${longDate(r.date)}`)),
     h('option', {value: reviews.length + 1}, `n° ${reviews.length + 1} (préparation)`));
   fill(main, 
-    h('h1', {}, `Évaluation — ${code}`),
-    h('p.chapeau', {}, `Données de l'évaluation de fin de cycle au ${longDate(tables.at)}. Chaque valeur ` +
-      'renvoie aux événements du journal dont elle provient (format JSON).'),
+    h('h1', {}, `Évaluation — ${code}${past ? ` — cycle ${past.cycle}` : ''}`),
+    previous.length ? cycleChoice(code, p, previous, chosen) : null,
+    h('p.chapeau', {}, past
+      ? `Données de l'évaluation du cycle ${past.cycle}, « ${past.title} » (du ${longDate(past.period_start)} au ` +
+        `${longDate(past.period_end)}), au ${longDate(tables.at)}. Chaque valeur renvoie aux événements du journal ` +
+        'dont elle provient (format JSON).'
+      : `Données de l'évaluation de fin de cycle au ${longDate(tables.at)}. Chaque valeur ` +
+        'renvoie aux événements du journal dont elle provient (format JSON).'),
     h('div.actions-page', {},
-      h('button', {type: 'button', onclick: () => download(`${base}/evaluation?format=xlsx`, `evaluation-${code}.xlsx`).catch(fail)},
+      h('button', {type: 'button', onclick: () => download(`${base}/evaluation?format=xlsx${cq}`, `evaluation-${code}${suffix}.xlsx`).catch(fail)},
         'Télécharger le classeur (XLSX)'),
-      h('button.secondaire', {type: 'button', onclick: () => download(`${base}/evaluation?format=json`, `evaluation-${code}.json`).catch(fail)},
+      h('button.secondaire', {type: 'button', onclick: () => download(`${base}/evaluation?format=json${cq}`, `evaluation-${code}${suffix}.json`).catch(fail)},
         'Télécharger les données (JSON)'),
-      h('button.secondaire', {type: 'button', onclick: () => openDocument(`${base}/brief?format=html`).catch(fail)},
+      past ? null : h('button.secondaire', {type: 'button', onclick: () => openDocument(`${base}/brief?format=html`).catch(fail)},
         'Présentation aux nouveaux arrivants'),
       h('button.secondaire', {type: 'button', onclick: () => window.print()}, 'Imprimer')),
-    h('div.ligne-champs.sans-impression', {},
-      h('div.champ', {}, h('label', {for: 'revue'}, 'Document de revue semestrielle'), reviewSelect),
-      h('div.champ', {}, h('button.secondaire', {type: 'button', onclick: () =>
-        openDocument(`${base}/review-doc?format=html&review=${reviewSelect.value}`).catch(fail)}, 'Ouvrir le document'))),
+    // The review documents and the brief are the current cycle's; a
+    // previous cycle's reviews are in its tables and in its plan at its close.
+    past ? h('p.info.sans-impression', {role: 'note'}, 'Les documents de revue et la présentation aux nouveaux ' +
+      'arrivants portent sur le cycle en cours. Ceux du cycle ' + past.cycle + ' se lisent dans les tableaux ' +
+      'ci-dessous et dans ', h('a', {href: `#/direction/${code}?position=${past.last_position}`},
+        `le projet du cycle ${past.cycle} tel qu'il était à sa clôture`), '.')
+      : h('div.ligne-champs.sans-impression', {},
+        h('div.champ', {}, h('label', {for: 'revue'}, 'Document de revue semestrielle'), reviewSelect),
+        h('div.champ', {}, h('button.secondaire', {type: 'button', onclick: () =>
+          openDocument(`${base}/review-doc?format=html&review=${reviewSelect.value}`).catch(fail)}, 'Ouvrir le document'))),
     tables.tables.map((t) => h('section', {'data-table': t.name},
       h('h2', {}, t.title || tableTitle(t.name)),
       h('p.sans-impression', {}, h('button.secondaire', {type: 'button', onclick: () =>
-        download(`${base}/evaluation?format=csv&table=${enc(t.name)}`, `${code}-${t.name}.csv`).catch(fail)},
+        download(`${base}/evaluation?format=csv&table=${enc(t.name)}${cq}`, `${code}${suffix}-${t.name}.csv`).catch(fail)},
         `Télécharger « ${tableTitle(t.name)} » (CSV)`)),
       t.rows.length ? table(t.columns.map((c) => ({title: c.title, num: ['percent', 'number', 'integer'].includes(c.type)})),
         t.rows.slice(0, 200).map((r) => h('tr', {}, r.map((v, i) => {

@@ -50,6 +50,11 @@ export function nextId(prefix, ids) {
   return prefix + (max + 1);
 }
 
+// The ids a plan's earlier cycles used for entities of `kind` (swot,
+// missions, axes, scenarios, actions, indicators): a new entity may not
+// take one of them, so that an id names one thing across the cycles.
+export const earlierIds = (plan, kind) => (((plan.plan || {}).earlier_ids || {})[kind] || []);
+
 function inputFor(field, id, describedBy) {
   const common = {id, name: field.name, required: field.required || null, 'aria-describedby': describedBy || null,
                   autocomplete: field.type === 'password' ? 'new-password' : 'off', list: field.list || null};
@@ -151,7 +156,12 @@ export function commandForm(spec) {
 
   if (draft && draft.command === spec.command && draft.key === (spec.key || '')) {
     for (const {field, input} of inputs) {
-      if (field.name in draft.values) input.value = draft.values[field.name];
+      if (!(field.name in draft.values)) continue;
+      if (field.type === 'checkboxes') {
+        for (const box of input.querySelectorAll('input')) box.checked = draft.values[field.name].includes(box.value);
+      } else {
+        input.value = draft.values[field.name];
+      }
     }
     draft = null;
   }
@@ -219,7 +229,9 @@ export function commandForm(spec) {
       form.removeAttribute('aria-busy');
       if (err.status === 409) {
         const values = {};
-        for (const {field, input} of inputs) values[field.name] = input.value;
+        for (const {field, input} of inputs) {
+          values[field.name] = field.type === 'checkboxes' ? valueOf(field, input) : input.value;
+        }
         const who = err.error && err.error.changed_by ? ` par ${err.error.changed_by}` : '';
         showFormError(`Le projet a été modifié entre-temps${who}. Votre saisie est conservée : ` +
                       'rechargez le projet pour la vérifier avant de l\'enregistrer à nouveau. ',
@@ -264,6 +276,8 @@ export function flashBanner() {
 // The governance decisions (DESIGN.md, "HTTP"): steering's, never a
 // direction's own.
 const GOVERNANCE = new Set(['ValidateAxis', 'RetainScenario', 'HoldReview', 'CloseRevision']);
+// The administration's own commands, nobody else's.
+const ADMIN_ONLY = new Set(['OpenCycle']);
 // Whether the signed-in person may run `command` on the plan of `code`: the
 // server's rule, mirrored so that a page offers only the forms a person may
 // use (the server refuses the others regardless).
@@ -271,6 +285,7 @@ export function mayRun(command, code) {
   const who = session.who;
   if (!who) return false;
   const roles = Array.isArray(who.roles) ? who.roles : [who.role];
+  if (ADMIN_ONLY.has(command)) return roles.includes('admin');
   return roles.some((role) => role === 'admin' ||
     (role === 'steering' && GOVERNANCE.has(command)) ||
     (role === 'direction:' + code && !GOVERNANCE.has(command)));

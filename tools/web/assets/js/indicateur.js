@@ -3,6 +3,7 @@
 // forms of its life: record a measurement, correct one, propose a target
 // change, retire it.
 import {api} from './api.js';
+import {earlierEntityPage} from './direction.js';
 import {indicatorChart} from './chart.js';
 import {enc, fill, h, label, longDate, pct, statusBadge, table, withUnit} from './dom.js';
 import {commandForm, flashBanner, formsSection, mayRun} from './formulaire.js';
@@ -20,6 +21,7 @@ export async function renderIndicator(main, code, id) {
     api(`/v1/plans/${enc(code)}`), api(`/v1/plans/${enc(code)}/dashboard`), remindersOf(code)]);
   const ind = (plan.indicators || []).find((i) => i.id === id);
   if (!ind) {
+    if (earlierEntityPage(main, plan, code, 'indicators', id)) return;
     const err = new Error('no such indicator');
     err.status = 404;
     err.detail = `l'indicateur ${id} n'existe pas dans le projet de la direction ${code}`;

@@ -9,7 +9,7 @@
 //
 // Pages (hash routes), one module each:
 //   #/                        Accueil: every readable direction      accueil.js
-//   #/direction/DEJ[?as_of=]  Direction: one plan                    direction.js
+//   #/direction/DEJ[?as_of=|?position=]  Direction: one plan         direction.js
 //   #/direction/DEJ/action/A1.2      an action and its forms         action.js
 //   #/direction/DEJ/indicateur/I3    an indicator and its forms      indicateur.js
 //   #/direction/DEJ/axe/A1           an axis: its place on Direction direction.js
@@ -17,7 +17,7 @@
 //   #/direction/DEJ/projet           writing the plan                projet.js
 //   #/historique/DEJ          Historique: audit trail, time slider   historique.js
 //   #/calendrier/DEJ          Calendrier et relances                 calendrier.js
-//   #/evaluation/DEJ          Évaluation: tables, downloads, docs    evaluation.js
+//   #/evaluation/DEJ[?cycle=] Évaluation: tables, downloads, docs    evaluation.js
 //   #/administration          Administration: people (admin)         administration.js
 //   #/plans/DEJ               older reminders' link: shown as #/direction/DEJ
 // Signing in and out: connexion.js.
@@ -139,7 +139,7 @@ async function route() {
     }
     else if (r.page === 'historique') await renderHistory(main, r.code);
     else if (r.page === 'calendrier') await renderCalendar(main, r.code);
-    else if (r.page === 'evaluation') await renderEvaluation(main, r.code);
+    else if (r.page === 'evaluation') await renderEvaluation(main, r.code, r.params);
     else if (r.page === 'administration') await renderAdministration(main);
     else fill(main, h('h1', {}, 'Page introuvable'), h('p', {}, h('a', {href: '#/'}, 'Revenir à l\'accueil')));
   } catch (err) {

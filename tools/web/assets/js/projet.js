@@ -3,10 +3,13 @@
 // and weaknesses, the missions questioned against the values and the
 // ambitions, the prospective reflection, the progress axes and their
 // scenarios, and each axis's actions and indicators. Each part shows what
-// is written, who wrote it and when, and the form that changes it.
+// is written, who wrote it and when, and the form that changes it. A plan
+// that opens a new cycle starts with what it takes over from the previous
+// one: the missions and the state of play to question again, the
+// unfinished actions to carry over.
 import {api} from './api.js';
-import {dateTime, enc, fill, h, label, longDate, num, table} from './dom.js';
-import {commandForm, flashBanner, formsSection, mayRun, nextId} from './formulaire.js';
+import {dateTime, enc, fill, h, label, longDate, num, pct, table} from './dom.js';
+import {commandForm, earlierIds, flashBanner, formsSection, mayRun, nextId} from './formulaire.js';
 import {planTimeline} from './calendrier-projet.js';
 import {meansFields, retainedMeans} from './moyens.js';
 import {AMBITIONS, PROSPECTIVE, QUADRANTS, STATE_OF_PLAY, VALUES} from './methodologie.js';
@@ -70,7 +73,7 @@ function swotPart(ctx) {
     ctx.may('AddSwotItem') ? formsSection(null, [commandForm({...ctx.base, level: 3,
       command: 'AddSwotItem', legend: 'Ajouter un atout ou une faiblesse', submit: 'Ajouter', success: 'Élément ajouté.',
       fields: [
-        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('S', items.map((x) => x.id))},
+        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('S', [...items.map((x) => x.id), ...earlierIds(plan, 'swot')])},
         {name: 'quadrant', label: 'Nature', type: 'select', required: true, options: QUADRANTS},
         {name: 'text', label: 'Le constat', type: 'textarea', required: true},
         {name: 'evidence.source', label: 'Le fait sur lequel il repose (source)', type: 'text', required: true,
@@ -99,7 +102,7 @@ function missionsPart(ctx) {
     ctx.may('DefineMission') ? formsSection('Définir et interroger les missions', [
       commandForm({...ctx.base, command: 'DefineMission', legend: 'Définir une mission', submit: 'Ajouter la mission',
         success: 'Mission ajoutée.', fields: [
-          {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('M', missions.map((m) => m.id))},
+          {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('M', [...missions.map((m) => m.id), ...earlierIds(plan, 'missions')])},
           {name: 'title', label: 'Intitulé', type: 'text', required: true},
           {name: 'description', label: 'Description', type: 'textarea'}]}),
       ...missions.filter((m) => !m.retired).map((m) => commandForm({...ctx.base, command: 'AssessMission', key: m.id,
@@ -115,6 +118,108 @@ function missionsPart(ctx) {
         success: `Mission ${m.id} retirée.`, fields: [{name: 'reason', label: 'Motif', type: 'text'}]}))], [], 3) : null];
 }
 
+// The action ids a new action may not take: this plan's and its earlier
+// cycles'.
+const actionIds = (plan) => [...(plan.actions || []).map((x) => x.id), ...earlierIds(plan, 'actions')];
+
+const isoOfMs = (ms) => new Date(ms).toISOString().slice(0, 10);
+// The day a year after `iso`, minus one: a first year's last day.
+function yearLater(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return isoOfMs(Date.UTC(y + 1, m - 1, d) - 86400000);
+}
+
+// What a plan opening a new cycle takes over from the previous one: the
+// methodology's reminder that the missions and the state of play are to be
+// questioned again, then the previous cycle's unfinished actions not yet
+// carried over, each with the form that carries it into an axis of this
+// plan.
+function carryOverPart(ctx) {
+  const {plan, code} = ctx;
+  const p = plan.plan || {};
+  const previous = (p.previous_cycles || []).slice(-1)[0];
+  const axes = (plan.axes || []).filter((a) => !a.dropped);
+  const carried = new Map((plan.actions || []).filter((a) => a.carried_from).map((a) => [a.carried_from, a.id]));
+  const all = p.carry_over || [];
+  const left = all.filter((c) => !carried.has(c.id));
+  const done = all.filter((c) => carried.has(c.id));
+  const goToAxisForm = (ev) => {
+    ev.preventDefault();
+    const form = document.querySelector('#contenu form[data-command="ProposeAxis"]');
+    if (!form) return;
+    const details = form.closest('details');
+    if (details) details.open = true;
+    form.scrollIntoView();
+    const first = form.querySelector('input:not([type=hidden]), select, textarea');
+    if (first) first.focus();
+  };
+  const start = p.period_start;
+  const firstYearEnd = start && p.period_end ? [yearLater(start), p.period_end].sort()[0] : '';
+  const carryForm = (c) => {
+    const suggested = (axis) => nextId(axis + '.', actionIds(plan));
+    const form = commandForm({...ctx.base, command: 'PlanAction', key: 'reprise-' + c.id, level: 4,
+      legend: `Reprendre l'action ${c.id} — ${c.title}`, submit: 'Reprendre cette action',
+      fixed: {carried_from: c.id}, success: `Action ${c.id} du cycle précédent reprise.`,
+      intro: `Dans le cycle précédent : axe ${c.axis}${c.axis_title ? ' — ' + c.axis_title : ''}, ` +
+        `du ${longDate(c.start)} au ${longDate(c.due)}.`,
+      fields: [
+        {name: 'axis', label: 'Axe de progrès de ce projet', type: 'select', required: true,
+         options: axes.map((a) => [a.id, `${a.id} — ${a.title}`])},
+        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: suggested(axes[0].id),
+         help: 'Un identifiant nouveau : ceux des cycles précédents ne sont pas réutilisés.'},
+        {name: 'title', label: 'Intitulé', type: 'text', required: true, value: c.title},
+        {name: 'owner', label: 'Pilote', type: 'text', required: true, value: c.owner},
+        {name: 'start', label: 'Début', type: 'date', required: true, value: start,
+         help: `Dans la période du projet : du ${longDate(p.period_start)} au ${longDate(p.period_end)}.`},
+        {name: 'due', label: 'Échéance', type: 'date', required: true, value: firstYearEnd,
+         help: `L'échéance du cycle précédent était le ${longDate(c.due)} : fixez-en une nouvelle dans la période.`},
+        {name: 'budget_eur', label: 'Budget (en euros)', type: 'number', required: true, value: c.budget_eur ?? 0},
+        {name: 'fte', label: 'Moyens humains (en ETP)', type: 'number', required: true, value: c.fte ?? 0}]});
+    // The suggested id follows the chosen axis, unless one was typed.
+    const axisSelect = form.querySelector('select[name="axis"]');
+    const idInput = form.querySelector('input[name="id"]');
+    axisSelect.addEventListener('change', () => {
+      if (idInput.value === idInput.dataset.suggested) idInput.value = idInput.dataset.suggested = suggested(axisSelect.value);
+    });
+    idInput.dataset.suggested = idInput.value;
+    return form;
+  };
+  const describe = (c) => [h('strong', {}, `${c.id} — ${c.title}`),
+    ` (axe ${c.axis}) : ${label('action_status', c.status).toLowerCase()}, avancement ${pct(c.progress)}, ` +
+    `pilote ${c.owner || '—'}, échéance le ${longDate(c.due)}, budget ${num(c.budget_eur)} €, ${num(c.fte)} ETP.`];
+  return h('section.reprise', {id: 'reprise', 'aria-labelledby': 'titre-reprise'},
+    h('h2', {id: 'titre-reprise'}, 'Reprise du cycle précédent'),
+    h('p', {}, `Ce projet ouvre le cycle ${p.cycle}. ` + (previous
+      ? `Il part du projet précédent, « ${previous.title} » (du ${longDate(previous.period_start)} au ` +
+        `${longDate(previous.period_end)}), et de son évaluation : `
+      : 'Il part du projet précédent et de son évaluation : ') +
+      'les missions et la présentation de l\'existant en sont reprises comme point de départ.'),
+    h('p.aide', {}, 'Comme le demande la fiche méthodologique, les missions sont reprises à la fin de l\'état des ' +
+      'lieux pour être réinterrogées : relisez et mettez à jour chaque partie de la présentation de l\'existant, ' +
+      'puis interrogez de nouveau chaque mission au regard des valeurs et des ambitions (leurs notes du cycle ' +
+      'précédent ne sont pas reprises). Les atouts et faiblesses, les axes de progrès, les scénarios, les actions ' +
+      'et les indicateurs sont à construire de nouveau, à la lumière de l\'évaluation.'),
+    previous ? h('p', {},
+      h('a', {href: `#/direction/${code}?position=${previous.last_position}`},
+        `Consulter le projet du cycle ${previous.cycle} tel qu'il était à sa clôture`), ' · ',
+      h('a', {href: `#/evaluation/${code}?cycle=${previous.cycle}`}, `L'évaluation du cycle ${previous.cycle}`)) : null,
+    h('h3', {}, 'Actions non achevées du cycle précédent'),
+    left.length ? [
+      h('p.aide', {}, 'Ces actions étaient prévues ou en cours à la clôture du cycle précédent. Reprendre une action ' +
+        'la rattache à un axe de ce projet, avec un calendrier dans la nouvelle période ; une action qui n\'a plus ' +
+        'lieu d\'être n\'est simplement pas reprise.'),
+      !axes.length && ctx.may('PlanAction') ? h('p.info', {role: 'note'},
+        'Une action reprise se rattache à un axe de progrès de ce projet : proposez d\'abord un axe. ',
+        h('a', {href: `#/direction/${code}/projet`, onclick: goToAxisForm}, 'Aller au formulaire « Proposer un axe de progrès »'))
+        : null,
+      h('ul.reprise-actions', {id: 'actions-a-reprendre'}, left.map((c) => h('li', {'data-carry': c.id}, describe(c),
+        axes.length && ctx.may('PlanAction') ? formsSection(null, [carryForm(c)]) : null)))]
+      : h('p', {}, all.length ? 'Toutes les actions non achevées du cycle précédent ont été reprises.'
+        : 'Le cycle précédent n\'a laissé aucune action non achevée.'),
+    done.length ? h('p.preuve', {id: 'actions-reprises'}, 'Déjà reprises : ' +
+      done.map((c) => `${c.id} (devenue ${carried.get(c.id)})`).join(', ') + '.') : null);
+}
+
 function axesPart(ctx) {
   const {plan} = ctx;
   const axes = plan.axes || [];
@@ -123,7 +228,7 @@ function axesPart(ctx) {
   if (ctx.may('ProposeAxis')) {
     forms.push(commandForm({...ctx.base, command: 'ProposeAxis', legend: 'Proposer un axe de progrès',
       submit: 'Proposer l\'axe', success: 'Axe proposé.', fields: [
-        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('A', axes.map((a) => a.id))},
+        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('A', [...axes.map((a) => a.id), ...earlierIds(plan, 'axes')])},
         {name: 'title', label: 'Intitulé', type: 'text', required: true},
         {name: 'rationale', label: 'Pourquoi cet axe', type: 'textarea'},
         {name: 'missions', label: 'Missions servies', type: 'checkboxes', options: missions}]}));
@@ -140,7 +245,7 @@ function axesPart(ctx) {
           {name: 'date', label: 'Date de la validation', type: 'date', required: true, value: ctx.today}]}));
     }
     if (ctx.may('PlanAction')) {
-      const ids = (plan.actions || []).map((x) => x.id);
+      const ids = actionIds(plan);
       forms.push(commandForm({...ctx.base, command: 'PlanAction', key: a.id, legend: `Ajouter une action à l'axe ${a.id}`,
         submit: 'Ajouter l\'action', fixed: {axis: a.id}, success: 'Action ajoutée.', fields: [
           {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId(a.id + '.', ids)},
@@ -158,7 +263,7 @@ function axesPart(ctx) {
         legend: `Ajouter un indicateur à l'axe ${a.id}`, submit: 'Ajouter l\'indicateur', success: 'Indicateur ajouté.',
         fields: [
           {name: 'id', label: 'Identifiant', type: 'text', required: true,
-           value: nextId('I', (plan.indicators || []).map((x) => x.id))},
+           value: nextId('I', [...(plan.indicators || []).map((x) => x.id), ...earlierIds(plan, 'indicators')])},
           {name: 'attached_to', label: 'Rattaché à', type: 'select', required: true, options: targets},
           {name: 'name', label: 'Nom', type: 'text', required: true},
           {name: 'kind', label: 'Nature', type: 'select', required: true, options: [['output', 'Réalisation'],
@@ -194,7 +299,7 @@ function scenariosPart(ctx) {
   if (ctx.may('ProposeScenario')) {
     forms.push(commandForm({...ctx.base, command: 'ProposeScenario', legend: 'Proposer un scénario de priorisation',
       submit: 'Proposer le scénario', success: 'Scénario proposé.', fields: [
-        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('SC', scenarios.map((s) => s.id))},
+        {name: 'id', label: 'Identifiant', type: 'text', required: true, value: nextId('SC', [...scenarios.map((s) => s.id), ...earlierIds(plan, 'scenarios')])},
         {name: 'title', label: 'Intitulé', type: 'text', required: true},
         {name: 'axes', label: 'Axes, par ordre de priorité', type: 'list', required: true,
          help: 'Un identifiant d\'axe par ligne, le plus prioritaire d\'abord (par exemple A2 puis A1).'},
@@ -231,6 +336,7 @@ export async function renderProject(main, code) {
     h('p.chapeau', {}, `${(plan.plan || {}).title || 'Projet de direction'} — du ${longDate((plan.plan || {}).period_start)} ` +
       `au ${longDate((plan.plan || {}).period_end)}. La fiche méthodologique accompagne chaque partie de ses questions.`),
     flashBanner(),
+    ((plan.plan || {}).cycle || 1) > 1 ? carryOverPart(ctx) : null,
     h('h2', {}, '1. Présentation de l\'existant'), STATE_OF_PLAY.map((s) => sectionBlock(ctx, s)),
     h('h2', {}, '2. Atouts et faiblesses'), swotPart(ctx),
     h('h2', {}, '3. Les missions au regard des valeurs et des ambitions'), missionsPart(ctx),
