@@ -1,6 +1,6 @@
 """Starting a plan's next cycle in the browser (issue "Writing the projet de
 direction in the browser", part "Starting a plan"): a direction whose plan
-runs 2015–2018 (its final year has begun on jalond's clock, 16 October 2018)
+runs 2014–2017 (its period has ended on jalond's clock, 16 October 2018)
 is written through the API with missions, a state of play and three actions,
 one done, one started, one planned. Then, as admin, in #/administration:
 the demo's plans (2016–2020) say from which date their next cycle may be
@@ -42,8 +42,8 @@ def write_first_cycle(admin):
     """The direction's first plan, as a direction would have written it."""
     admin.post("/v1/commands", {"type": "RegisterDirection",
                                 "data": {"code": CODE, "name": "Direction des sports", "pole": "Vie locale"}})
-    command(admin, "OpenPlan", title="Projet de direction 2015-2018", period_start="2015-01-01",
-            period_end="2018-12-31", dated="2015-02-01")
+    command(admin, "OpenPlan", title="Projet de direction 2014-2017", period_start="2014-01-01",
+            period_end="2017-12-31", dated="2014-02-01")
     command(admin, "EditSection", section="presentation", text="La direction anime douze équipements sportifs.")
     command(admin, "EditSection", section="identity", site="Stade municipal", agents=58,
             activity_volume="1 200 créneaux par semaine", text="Douze équipements.")
@@ -55,9 +55,9 @@ def write_first_cycle(admin):
                                ("A1.2", "Isoler le gymnase Pasteur", "started"),
                                ("A1.3", "Créer un city-stade", "planned")):
         command(admin, "PlanAction", id=aid, axis="A1", title=title, owner="Chef du service des équipements",
-                start="2016-01-01", due="2018-06-30", budget_eur=80000, fte=0.5, status=status)
-    command(admin, "ReportProgress", action="A1.2", date="2018-03-01", percent=40)
-    command(admin, "CompleteAction", action="A1.1", date="2017-06-01")
+                start="2015-01-01", due="2017-06-30", budget_eur=80000, fte=0.5, status=status)
+    command(admin, "ReportProgress", action="A1.2", date="2017-03-01", percent=40)
+    command(admin, "CompleteAction", action="A1.1", date="2016-06-01")
 
 
 def run(b, url, apis, sign_in, check, auditor, out):
@@ -71,36 +71,36 @@ def run(b, url, apis, sign_in, check, auditor, out):
         b.go(url + "/#/administration", "administration")
         check(not b.js("!!document.querySelector('form[data-command=OpenCycle]')"),
               f"a {role} person is offered no OpenCycle form")
-    status, _ = refusal(steering, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2019-01-01",
-                                                "period_end": "2022-12-31", "dated": "2018-10-16"})
+    status, _ = refusal(steering, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2018-01-01",
+                                                "period_end": "2021-12-31", "dated": "2018-10-16"})
     check(status == 403, f"the API answers 403 to steering's OpenCycle ({status})")
 
     sign_in("admin")
     b.go(url + "/#/administration", "administration")
     waiting = b.js("(document.querySelector('[data-cycle-suivant=DEJ]') || {textContent: ''}).textContent")
-    check("à partir du 1er janvier 2020, début de l'année d'évaluation" in waiting and
+    check("à partir du 1er janvier 2021, une fois achevée la période du projet" in waiting and
           not b.js("!!document.querySelector('[data-cycle-suivant=DEJ] form')"),
-          f"DEJ's plan (2016–2020) is not yet in its final year: no form, the date it will be possible ({waiting!r})")
+          f"DEJ's plan (2016–2020) has not ended: no form, the date it will be possible ({waiting!r})")
     cycle_form = form("OpenCycle", within=f"[data-cycle-suivant={CODE}]")
     shown = b.js(f"(() => {{ const f = {cycle_form}; if (!f) return null; const v = (n) => "
                  "f.querySelector(`[name=\"${n}\"]`).value; return {title: v('title'), period_start: "
                  "v('period_start'), period_end: v('period_end'), dated: v('dated'), missions: "
                  "[...f.querySelectorAll('input[name=missions]:checked')].map((x) => x.value)}; })()")
     today = admin.get("/v1/directions")[0]["at"]
-    check(shown == {"title": "Projet de direction 2019–2022", "period_start": "2019-01-01",
-                    "period_end": "2022-12-31", "dated": today, "missions": ["M1", "M2"]},
+    check(shown == {"title": "Projet de direction 2018–2021", "period_start": "2018-01-01",
+                    "period_end": "2021-12-31", "dated": today, "missions": ["M1", "M2"]},
           f"{CODE}'s next cycle is offered, prefilled ({shown})")
     auditor.audit(b, "Administration with the next cycle's form")
 
     # A next cycle that starts before the plan ends: the server's French
     # reason at the field, nothing appended.
     before = admin.get("/v1/verify")["head_position"]
-    refused = not send(b, cycle_form, {"period_start": "2018-06-01"}, "the early next cycle")
+    refused = not send(b, cycle_form, {"period_start": "2017-06-01"}, "the early next cycle")
     at_field = b.js(f"(() => {{ const f = {cycle_form}; const i = f.querySelector('[name=period_start]'); "
                     "const e = document.getElementById(i.id + '-erreur'); return {invalid: "
                     "i.getAttribute('aria-invalid'), text: e.hidden ? '' : e.textContent}; })()")
-    status, error = refusal(admin, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2018-06-01",
-                                                 "period_end": "2022-12-31", "dated": today})
+    status, error = refusal(admin, "OpenCycle", {"direction": CODE, "title": "Projet", "period_start": "2017-06-01",
+                                                 "period_end": "2021-12-31", "dated": today})
     check(refused and at_field["invalid"] == "true" and status == 400 and error.get("message_fr") and
           at_field["text"] == error["message_fr"],
           f"a next cycle starting before the plan's end is refused in French at period_start ({at_field['text']!r})")
@@ -108,14 +108,14 @@ def run(b, url, apis, sign_in, check, auditor, out):
 
     # The next cycle, carrying M1 only.
     b.run(f"({cycle_form}).querySelector('input[name=missions][value=M2]').checked = false;")
-    opened = send(b, cycle_form, {"period_start": "2019-01-01"}, "the next cycle")
+    opened = send(b, cycle_form, {"period_start": "2018-01-01"}, "the next cycle")
     check(opened, "admin opens the next cycle")
     if not opened:
         return  # nothing to read in a cycle that is not there
     plan = admin.get(f"/v1/plans/{CODE}")
     p = plan["plan"]
     previous = (p.get("previous_cycles") or [{}])[0]
-    check(p.get("cycle") == 2 and previous.get("cycle") == 1 and previous.get("title") == "Projet de direction 2015-2018",
+    check(p.get("cycle") == 2 and previous.get("cycle") == 1 and previous.get("title") == "Projet de direction 2014-2017",
           f"the plan is in its cycle 2, the first one listed before it ({p.get('cycle')}, {previous.get('title')})")
     check([m["id"] for m in plan["missions"]] == ["M1"] and not plan.get("axes") and not plan.get("actions"),
           f"the new plan has the chosen mission and no axis or action ({[m['id'] for m in plan['missions']]})")
@@ -147,10 +147,10 @@ def run(b, url, apis, sign_in, check, auditor, out):
                      "f.querySelector(`[name=\"${n}\"]`).value; return [v('carried_from'), v('id'), v('axis'), "
                      "v('title'), v('owner'), v('start'), v('budget_eur')]; })()")
     check(prefilled == ["A1.2", "A2.1", "A2", "Isoler le gymnase Pasteur", "Chef du service des équipements",
-                        "2019-01-01", "80000"], f"« Reprendre cette action » is prefilled ({prefilled})")
+                        "2018-01-01", "80000"], f"« Reprendre cette action » is prefilled ({prefilled})")
     auditor.audit(b, "the writing page with the carry-over")
     b.screenshot(os.path.join(out, "projet-reprise.png"))
-    check(prefilled is not None and send(b, carry, {"due": "2019-12-31"}, "the carried action"),
+    check(prefilled is not None and send(b, carry, {"due": "2018-12-31"}, "the carried action"),
           "A1.2 is carried into the new axis")
     action = next((a for a in admin.get(f"/v1/plans/{CODE}")["actions"] if a["id"] == "A2.1"), {})
     check(action.get("carried_from") == "A1.2" and action.get("axis") == "A2",

@@ -83,25 +83,25 @@ function shiftYears(iso, years) {
   const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
   return isoOfMs(Date.UTC(y + years, m - 1, Math.min(d, last)));
 }
-// The first day of a plan's final year, its evaluation year: from then on
-// the next cycle may be opened.
-export const evaluationYearStart = (plan) => addDays(shiftYears(plan.period_end, -1), 1);
+// The day after a plan's period, its final year of evaluation included: from
+// then on the next cycle may be opened (engine/plan/command_rules_writing.cc).
+const nextCycleFrom = (plan) => addDays(plan.period_end, 1);
 const hasPlan = (d) => !!(d.plan && d.plan.period_end);
 
-// The next cycle of one direction's plan: its form once the plan's final
-// year has begun, otherwise the date from which it will be offered.
+// The next cycle of one direction's plan: its form once the plan's period
+// has ended, otherwise the date from which it will be offered.
 // `full`: the plan as GET /v1/plans/{code} gives it (its missions).
 function nextCycle(d, full, reload) {
   const p = d.plan;
   const cycle = p.cycle || 1;
   const today = d.at || todayIso();
-  const from = evaluationYearStart(p);
+  const from = nextCycleFrom(p);
   const what = `${d.name} (${d.code}) — ${p.title}, du ${longDate(p.period_start)} au ${longDate(p.period_end)}`;
   if (today < from) {
     return h('p', {'data-cycle-suivant': d.code},
-      `${what} : le cycle suivant pourra être ouvert à partir du ${longDate(from)}, début de l'année d'évaluation.`);
+      `${what} : le cycle suivant pourra être ouvert à partir du ${longDate(from)}, une fois achevée la période du projet et son année d'évaluation.`);
   }
-  const start = addDays(p.period_end, 1);
+  const start = from;
   const end = addDays(shiftYears(start, 4), -1);
   const missions = ((full && full.missions) || []).filter((m) => !m.retired);
   const fields = [
@@ -112,7 +112,7 @@ function nextCycle(d, full, reload) {
     {name: 'period_end', label: 'Fin de la période', type: 'date', required: true, value: end,
      help: 'Un projet de direction court sur quatre ans.'},
     {name: 'dated', label: 'Date du projet', type: 'date', required: true, value: today,
-     help: `Du ${longDate(from)}, début de l'année d'évaluation, à aujourd'hui.`}];
+     help: `Du ${longDate(from)}, lendemain de la fin du projet en cours, à aujourd'hui.`}];
   if (missions.length) {
     fields.push({name: 'missions', label: 'Missions reprises', type: 'checkboxes', value: missions.map((m) => m.id),
       options: missions.map((m) => [m.id, `${m.id} — ${m.title}`]),
@@ -122,7 +122,7 @@ function nextCycle(d, full, reload) {
   return h('div.cycle-suivant', {'data-cycle-suivant': d.code},
     commandForm({command: 'OpenCycle', code: d.code, version: d.version, key: d.code, level: 4,
       legend: `Ouvrir le cycle suivant — ${d.name} (${d.code})`, submit: 'Ouvrir le cycle suivant',
-      intro: `${what}, cycle ${cycle}. Son année d'évaluation a commencé le ${longDate(from)}.`,
+      intro: `${what}, cycle ${cycle}. Sa période, dont la dernière année est consacrée à l'évaluation, est achevée.`,
       fields, success: null,
       done: () => reload(`${d.code} : le cycle ${cycle + 1} est ouvert. Rédigez-le depuis sa page « Rédiger le ` +
         'projet » : les actions non achevées du cycle précédent y sont proposées à la reprise.')}));
@@ -136,8 +136,8 @@ function nextCyclesSection(directions, plans, reload) {
     h('p.aide', {}, 'À la fin d\'un cycle, le projet suivant part de l\'évaluation du précédent : il reprend ses ' +
       'missions, à interroger de nouveau, et sa présentation de l\'existant comme texte de départ ; ses actions non ' +
       'achevées sont proposées à la reprise. Le projet précédent reste consultable tel qu\'il était à sa clôture, ' +
-      'avec son évaluation. Le cycle suivant peut être ouvert dès le début de l\'année d\'évaluation, la dernière ' +
-      'année du projet.'),
+      'avec son évaluation. Le cycle suivant s\'ouvre une fois achevée la période du projet en cours, dont la ' +
+      'dernière année est consacrée à l\'évaluation.'),
     open.map((d) => nextCycle(d, plans[d.code], reload)));
 }
 
@@ -178,7 +178,7 @@ export async function renderAdministration(main, notice) {
   // The missions of each plan whose next cycle may be opened, to choose
   // those carried over.
   const plans = {};
-  await Promise.all(directions.filter((d) => hasPlan(d) && (d.at || todayIso()) >= evaluationYearStart(d.plan))
+  await Promise.all(directions.filter((d) => hasPlan(d) && (d.at || todayIso()) >= nextCycleFrom(d.plan))
     .map((d) => api(`/v1/plans/${enc(d.code)}`).then((p) => { plans[d.code] = p; }, () => null)));
   const reload = async (message) => {
     await renderAdministration(main, message);
