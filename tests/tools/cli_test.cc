@@ -87,6 +87,36 @@ TEST_F(CliTest, ImportExportDashboardAndTimeTravel) {
   EXPECT_EQ(verify.code, 0) << verify.output;
 }
 
+// The next cycle from the CLI: show names the cycle before and where it is
+// read; evaluate --cycle gives the evaluation of the cycle as it ended.
+TEST_F(CliTest, ANextCycleKeepsThePreviousOnesEvaluation) {
+  ASSERT_EQ(Jalon({"import", kExample, "--data", Data()}).code, 0);
+  const std::string cmd = Write("cycle.json", {{"type", "OpenCycle"},
+                                               {"data",
+                                                {{"direction", "DEJ"},
+                                                 {"title", "Projet de direction 2021-2024"},
+                                                 {"period_start", "2021-01-01"},
+                                                 {"period_end", "2024-12-31"},
+                                                 {"dated", "2021-01-04"}}}});
+  CliRun applied = Jalon({"apply", cmd, "--data", Data()});
+  ASSERT_EQ(applied.code, 0) << applied.output;
+  CliRun shown = Jalon({"show", "DEJ", "--data", Data()});
+  EXPECT_NE(shown.output.find("Cycle 1 : Projet de direction 2016-2020 (du 1er janvier 2016 au 31 "
+                              "décembre 2020), tel qu'à sa clôture : --position 46"),
+            std::string::npos)
+      << shown.output;
+  CliRun first = Jalon({"evaluate", "DEJ", "--cycle", "1", "--data", Data()});
+  ASSERT_EQ(first.code, 0) << first.output;
+  EXPECT_EQ(json::parse(first.output)["indicators"].size(), 3u);
+  EXPECT_EQ(json::parse(first.output)["period_end"], "2020-12-31");
+  CliRun current = Jalon({"evaluate", "DEJ", "--data", Data()});
+  ASSERT_EQ(current.code, 0) << current.output;
+  EXPECT_EQ(json::parse(current.output)["cycle"], 2);
+  CliRun none = Jalon({"evaluate", "DEJ", "--cycle", "3", "--data", Data()});
+  EXPECT_NE(none.code, 0);
+  EXPECT_NE(none.output.find("no cycle 3"), std::string::npos) << none.output;
+}
+
 TEST_F(CliTest, BadInputIsRefusedNamingThePathAndNothingIsWritten) {
   json doc = ReadJson(kExample);
   doc["axes"][1]["validation"]["date"] = "2016-02-30";

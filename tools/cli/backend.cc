@@ -111,8 +111,8 @@ class LocalBackend : public Backend {
                                 to ? std::optional<int32_t>(DayOf(*to)) : std::nullopt);
   }
   Result<Json> Reminders(const std::string& code) override { return scheduler_->Reminders(code); }
-  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
-    return jobs::EvaluationData(*service_, code, at, scheduler_->options().reminders);
+  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at, int cycle) override {
+    return jobs::EvaluationData(*service_, code, at, scheduler_->options().reminders, cycle);
   }
   Result<Json> Audit(const std::string& code) override { return jobs::AuditFlags(*service_, code); }
   Result<Json> Explain(const std::string& code, const std::string& figure,
@@ -225,9 +225,10 @@ class RemoteBackend : public Backend {
   Result<Json> Reminders(const std::string& code) override {
     return First(Call("GET", "/v1/reminders?direction=" + net::UrlEncode(code)));
   }
-  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) override {
+  Result<Json> Evaluate(const std::string& code, std::optional<Instant> at, int cycle) override {
     return Call("GET", PlanPath(code) + "/evaluation?format=json" +
-                           (at ? "&at=" + FormatDate(*at) : std::string()));
+                           (at ? "&at=" + FormatDate(*at) : std::string()) +
+                           (cycle != 0 ? "&cycle=" + std::to_string(cycle) : std::string()));
   }
   Result<Json> Audit(const std::string& code) override {
     return Call("GET", PlanPath(code) + "/audit");

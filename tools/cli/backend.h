@@ -32,7 +32,8 @@ class Backend {
   // {direction, reminders}.
   virtual Result<Json> Reminders(const std::string& code) = 0;
   // The evaluation dataset (jobs/evaluation/evaluation.h) as JSON.
-  virtual Result<Json> Evaluate(const std::string& code, std::optional<Instant> at) = 0;
+  // `cycle` 0 is the plan's current cycle; N >= 1 an earlier one (engine/plan/cycle.h).
+  virtual Result<Json> Evaluate(const std::string& code, std::optional<Instant> at, int cycle) = 0;
   // The audit flags of a plan (jobs::AuditFlags).
   virtual Result<Json> Audit(const std::string& code) = 0;
   // Why a figure ("axis/A1") is what it is.

@@ -64,6 +64,13 @@ std::string PlanText(const json& p) {
     o << "Projet : " << Str(p["plan"]["title"]) << " (du " << Dated(p["plan"]["period_start"])
       << " au " << Dated(p["plan"]["period_end"]) << ", daté du "
       << Dated(p["plan"].value("dated", json())) << ")\n";
+    // A later cycle names the plans before it and where each is read.
+    for (const json& c : p["plan"].value("previous_cycles", json::array())) {
+      o << "Cycle " << c.value("cycle", 0) << " : " << Str(c.value("title", json())) << " (du "
+        << Dated(c.value("period_start", json())) << " au " << Dated(c.value("period_end", json()))
+        << "), tel qu'à sa clôture : --position " << c.value("last_position", 0) << "\n";
+    }
+    if (p["plan"].contains("cycle")) o << "Cycle en cours : " << p["plan"]["cycle"] << "\n";
   }
   o << "Version " << p.value("version", 0) << ", position " << p.value("position", 0) << "\n\n";
   o << "État des lieux : " << p["sections"].size() << " rubrique(s) renseignée(s)\n";

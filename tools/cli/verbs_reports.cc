@@ -78,6 +78,7 @@ int WriteEvaluation(const Json& data, const std::string& format, const std::stri
 Verb EvaluateVerb(CLI::App& app, CommonOptions& common) {
   struct Flags {
     std::string direction, at, format = "json", output, table;
+    int cycle = 0;
   };
   auto f = std::make_shared<Flags>();
   auto* command =
@@ -91,12 +92,16 @@ Verb EvaluateVerb(CLI::App& app, CommonOptions& common) {
   command->add_option("-o,--output", f->output,
                       "File (json, xlsx) or directory (csv) to write; json prints by default");
   command->add_option("--table", f->table, "With --format csv and no -o: print this table");
+  command
+      ->add_option("--cycle", f->cycle,
+                   "An earlier cycle of the plan, as it ended (1, 2, ...; default: the current)")
+      ->check(CLI::Range(1, 999));
   AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("evaluate", common, [&](Backend& service) {
               auto at = OptionalInstant("--at", f->at, true);
               if (!at.ok()) return Fail("evaluate", at.status());
-              auto r = service.Evaluate(f->direction, *at);
+              auto r = service.Evaluate(f->direction, *at, f->cycle);
               if (!r.ok()) return Fail("evaluate", r.status());
               return WriteEvaluation(*r, f->format, f->output, f->table);
             });

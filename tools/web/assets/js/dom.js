@@ -42,16 +42,19 @@ export const pct = (v) => (typeof v === 'number' && isFinite(v) ? numberFormat.f
 export const withUnit = (v, unit) => (typeof v === 'number' ? num(v) + (unit ? ' ' + unit : '') : '—');
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'});
 const dateTimeFormat = new Intl.DateTimeFormat('fr-FR', {
-  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris'});
+  day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris'});
 export function longDate(iso) {
   if (!iso || typeof iso !== 'string') return '—';
   const d = new Date(iso.length === 10 ? iso + 'T00:00:00Z' : iso);
   // « 1er janvier 2020 », as the documents write it (engine/util/french_date.h).
   return isNaN(d) ? iso : dateFormat.format(d).replace(/^1 /, '1er ');
 }
+// « 16 octobre 2018 à 09 h 00 » (Paris time), as the CLI writes an instant.
 export function dateTime(iso) {
   const d = new Date(iso);
-  return isNaN(d) ? (iso || '—') : dateTimeFormat.format(d);
+  if (isNaN(d)) return iso || '—';
+  const p = Object.fromEntries(dateTimeFormat.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.day === '1' ? '1er' : p.day} ${p.month} ${p.year} à ${p.hour} h ${p.minute}`;
 }
 export const dayNumber = (iso) => Math.floor(Date.parse(iso.slice(0, 10) + 'T00:00:00Z') / 86400000);
 export const isoOfDay = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
