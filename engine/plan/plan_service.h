@@ -158,6 +158,8 @@ class PlanService {
   const RollupOptions& rollup() const { return rollup_; }
 
  private:
+  // NotFound: no direction `code` in the log.
+  static Status NoDirection(const std::string& code);
   // One command of ExecuteAsync, from its decision to its answer.
   struct Execution;
   // Decides the command on the plan's working copy and hands it to the log.
