@@ -1,6 +1,7 @@
 #include "engine/plan/reminder.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -15,9 +16,11 @@ namespace {
 // The phrases of the reminders that jobs/reminders/rules.cc writes: rules,
 // subject kinds, and the fixed parts of the French "expected" texts. A
 // reminder keeps each as one byte, which halves its texts: a city holds a
-// million reminders. A phrase missing here only costs memory. Append only,
-// and raise Projections::kSnapshotFormat if this list changes.
-constexpr PhraseCode<16> kReminderPhrases({
+// million reminders. A phrase missing here only costs memory. The list is
+// part of the snapshots' encoding: append only (old snapshots then read as
+// they were written), and raise Projections::kSnapshotFormat if an entry
+// ever changes or moves.
+constexpr std::array<std::string_view, 18> kPhrases = {
     "indicator_stale",
     "action_overdue",
     "review_not_held",
@@ -31,10 +34,26 @@ constexpr PhraseCode<16> kReminderPhrases({
     "), prévue pour le ",
     ", ou sa replanification",
     "la tenue de la revue semestrielle prévue le ",
-    " (HoldReview, avec ses participants et ses décisions)",
+    " (HoldReview, avec ses participants et ses décisions)",  // superseded by [16]
     "la clôture de la révision à mi-parcours ouverte le ",
-    " (CloseRevision, avec sa décision)",
-});
+    " (CloseRevision, avec sa décision)",  // superseded by [17]
+    " et son enregistrement avec ses participants, ses conclusions et ses décisions",
+    ", en y consignant sa décision",
+};
+
+// The wording a reminder is shown in: the phrases above, except that the
+// superseded ones, which named the command to run instead of what staff do,
+// read in today's words. Logs keep the ReminderIssued events written with
+// them, and staff read French, never a command's name; the log itself stays
+// as it was written.
+constexpr std::array<std::string_view, 18> Shown(std::array<std::string_view, 18> phrases) {
+  phrases[13] = phrases[16];
+  phrases[15] = phrases[17];
+  return phrases;
+}
+
+constexpr PhraseCode<18> kReminderPhrases(kPhrases);
+constexpr PhraseCode<18> kReminderWording(Shown(kPhrases));
 
 }  // namespace
 
@@ -45,7 +64,7 @@ Reminder::Reminder(std::string_view id, std::string_view rule, std::string_view 
 
 std::string Reminder::rule() const { return kReminderPhrases.Expand(texts_[1]); }
 std::string Reminder::subject() const { return kReminderPhrases.Expand(texts_[2]); }
-std::string Reminder::expected() const { return kReminderPhrases.Expand(texts_[3]); }
+std::string Reminder::expected() const { return kReminderWording.Expand(texts_[3]); }
 
 const char* Reminder::StateName() const {
   switch (state) {

@@ -37,7 +37,9 @@ struct Reminder {
   std::string rule() const;
   // "indicator/I1", "action/A1.2", "review/2016-06-30", "revision"
   std::string subject() const;
-  // What the direction is asked for, in French.
+  // What the direction is asked for, in French: what staff do, never the
+  // name of a command. A text recorded in an older wording reads in
+  // today's (reminder.cc).
   std::string expected() const;
 
   Instant issued_at{};

@@ -146,6 +146,8 @@ const nlohmann::json& Labels() {
         {"held", "Revue tenue"},
         {"revision_opened", "Révision ouverte"},
         {"revision_closed", "Révision close"}}},
+      // A yes/no cell of a table (JSON true and false).
+      {"yes_no", {{"true", "oui"}, {"false", "non"}}},
       // The fields of the plan's entities, as a change lists them.
       {"field",
        {{"title", "Intitulé"},

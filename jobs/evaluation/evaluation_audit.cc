@@ -4,6 +4,7 @@
 #include <set>
 
 #include "engine/plan/model.h"
+#include "engine/util/french_date.h"
 #include "jobs/evaluation/evaluation_trace.h"
 
 namespace jalon::jobs {
@@ -14,11 +15,16 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
   PlanTrace t;
   JALON_RETURN_IF_ERROR(ReplayPlan(service, code, &s, &t));
   Json flags = Json::array();
-  auto flag = [&flags](const char* rule, std::string subject, std::string message, Json events) {
-    flags.push_back({{"rule", rule},
-                     {"subject", std::move(subject)},
-                     {"message", std::move(message)},
-                     {"events", std::move(events)}});
+  // The message is for people, its dates in words (« 30 juin 2018 »); a
+  // date a program may want stays in ISO form in its own field.
+  auto flag = [&flags](const char* rule, std::string subject, std::string message, Json events,
+                       Json extra = Json::object()) {
+    Json f = {{"rule", rule},
+              {"subject", std::move(subject)},
+              {"message", std::move(message)},
+              {"events", std::move(events)}};
+    f.update(extra);
+    flags.push_back(std::move(f));
   };
   // A target changed soon after an unfavourable measurement: one that moved
   // away from the target, recorded at most `target_change_window_days`
@@ -94,9 +100,9 @@ Result<Json> AuditFlags(const PlanService& service, const std::string& code,
       const int32_t delay = info["recorded_day"].get<int32_t>() - day;
       if (delay <= static_cast<int32_t>(options.late_measurement_days)) continue;
       flag("measurement_recorded_late", "indicator/" + id,
-           "mesure du " + DateOfDay(day) + " de l'indicateur " + id + " saisie " +
+           "mesure du " + FrenchDate(DateOfDay(day)) + " de l'indicateur " + id + " saisie " +
                std::to_string(delay) + " jours après sa date",
-           Json::array({info["position"]}));
+           Json::array({info["position"]}), {{"date", DateOfDay(day)}});
     }
   }
   std::map<std::string, int> counts;

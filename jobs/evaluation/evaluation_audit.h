@@ -20,7 +20,8 @@ struct AuditOptions {
 };
 
 // The audit flags of a plan, each citing the events behind it
-// ({direction, position, flags: [{rule, subject, message, events}], counts}):
+// ({direction, position, flags: [{rule, subject, message, events}], counts};
+// the message in French with its dates in words, as staff read it):
 //   target_changed_after_unfavourable_measurement  a ChangeTarget recorded at
 //       most target_change_window_days after a measurement that moved away
 //       from the target (compared with the measurement before it);
@@ -30,7 +31,8 @@ struct AuditOptions {
 //       attached to it;
 //   indicator_never_measured an indicator, not retired, with no measurement;
 //   measurement_recorded_late  recorded more than late_measurement_days
-//       after its date (imports excepted).
+//       after its date (imports excepted); the flag also holds that date
+//       as "date" (YYYY-MM-DD).
 // Errors: InvalidArgument for a malformed direction code, NotFound for an
 // unknown direction, or the error of the event that could not be replayed.
 Result<Json> AuditFlags(const PlanService& service, const std::string& code,

@@ -6,7 +6,8 @@ namespace jalon::jobs {
 namespace {
 
 // Text goes through the shared CSV cell (engine/util/csv.h), which
-// neutralises formulas; numbers and booleans are written as they are.
+// neutralises formulas; numbers are written as they are. A yes/no column
+// arrives as its labels, « oui » and « non » (Column::labels).
 std::string CsvField(const Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return CsvTextCell(v.get_ref<const std::string&>());

@@ -60,8 +60,8 @@ std::vector<Table> EvaluationTables(const Json& d) {
   out.push_back({"axes",
                  {{"id", "Axe", T::kText},
                   {"title", "Intitulé", T::kText},
-                  {"validated", "Validé", T::kText},
-                  {"dropped", "Abandonné", T::kText},
+                  {"validated", "Validé", T::kText, "yes_no"},
+                  {"dropped", "Abandonné", T::kText, "yes_no"},
                   {"execution", "Exécution", T::kPercent},
                   {"performance", "Performance", T::kPercent},
                   {"budget_eur", "Budget prévu (€)", T::kNumber},
@@ -111,7 +111,7 @@ std::vector<Table> EvaluationTables(const Json& d) {
                   {"date", "Date", T::kDate},
                   {"value", "Valeur", T::kNumber},
                   {"recorded_at", "Saisie le", T::kText},
-                  {"late", "En retard", T::kText},
+                  {"late", "En retard", T::kText, "yes_no"},
                   {"corrections", "Corrections", T::kInteger},
                   {"position", "Position", T::kInteger}},
                  measurements});
@@ -204,9 +204,10 @@ std::vector<Table> EvaluationTables(const Json& d) {
     for (const Column& c : t.columns) {
       if (c.labels.empty()) continue;
       for (Json& row : t.rows) {
-        if (auto it = row.find(c.key); it != row.end() && it->is_string()) {
-          *it = fr::Label(c.labels, it->get<std::string>());
-        }
+        auto it = row.find(c.key);
+        if (it == row.end()) continue;
+        if (it->is_string()) *it = fr::Label(c.labels, it->get<std::string>());
+        if (it->is_boolean()) *it = fr::Label(c.labels, it->get<bool>() ? "true" : "false");
       }
     }
   }

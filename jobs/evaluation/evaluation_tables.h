@@ -20,9 +20,11 @@ struct Column {
   std::string key;    // the JSON key of the row
   std::string title;  // in French, for the spreadsheet
   enum class Type { kText, kInteger, kNumber, kPercent, kDate } type = Type::kText;
-  // For a column of codes ("output", "increase", "achieved"): the group of
-  // French labels (jobs/documents/labels.h) its cells are written in. The
-  // spreadsheets are read by staff; the JSON dataset keeps the codes.
+  // For a column of codes ("output", "increase", "achieved") or of yes/no
+  // ("yes_no": true and false): the group of French labels
+  // (jobs/documents/labels.h) its cells are written in, the same in the CSV,
+  // the XLSX and the screens. The spreadsheets are read by staff; the JSON
+  // dataset keeps the codes.
   std::string labels = {};
 };
 struct Table {

@@ -125,6 +125,8 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     return out;
   }
 
+  // The texts name what staff do, in their words, never the command that
+  // records it; their fixed parts are phrases of engine/plan/reminder.cc.
   // Reviews: each due date takes the first review held from 60 days before
   // it that no earlier due date took.
   std::vector<int32_t> held;
@@ -146,7 +148,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     if (today > limit) {
       add("review_not_held", "review/" + DateOfDay(due),
           "la tenue de la revue semestrielle prévue le " + DateOfDay(due) +
-              " (HoldReview, avec ses participants et ses décisions)",
+              " et son enregistrement avec ses participants, ses conclusions et ses décisions",
           due);
     }
   }
@@ -158,7 +160,7 @@ std::vector<Expected> ExpectedReminders(const PlanState& s, int32_t today, const
     if (today > due) {
       add("revision_open", "revision",
           "la clôture de la révision à mi-parcours ouverte le " + DateOfDay(opened) +
-              " (CloseRevision, avec sa décision)",
+              ", en y consignant sa décision",
           due);
     }
   }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "engine/log/payload.h"
@@ -266,6 +267,38 @@ TEST_F(EvaluationTest, XlsxReadsBackWithTypedCellsAndFrozenHeaders) {
   }
 }
 
+// The yes/no columns (an axis validated or dropped, a measurement entered
+// late) read « oui » and « non » in the CSV as in the XLSX, never true/false.
+TEST_F(EvaluationTest, CsvWritesYesAndNoInWordsAsTheXlsxDoes) {
+  const std::vector<Table> tables = EvaluationTables(Evaluate("2018-07-01"));
+  const std::string path = dir_.Sub("evaluation.xlsx");
+  ASSERT_TRUE(WriteXlsx(tables, path).ok());
+  auto run = testing::RunToEnd({"/usr/bin/python3", JALON_READ_XLSX, path});
+  ASSERT_EQ(run.code, 0) << run.output;
+  const Json book = Json::parse(run.output);
+  std::set<std::string> seen;
+  size_t checked = 0;
+  for (const Table& t : tables) {
+    const auto rows = ParseCsv(ToCsv(t));
+    for (const auto& row : rows) {
+      for (const std::string& cell : row) EXPECT_TRUE(cell != "true" && cell != "false") << t.name;
+    }
+    for (size_t c = 0; c < t.columns.size(); ++c) {
+      if (t.columns[c].labels != "yes_no") continue;
+      for (size_t r = 1; r < rows.size(); ++r) {
+        EXPECT_TRUE(rows[r][c] == "oui" || rows[r][c] == "non") << t.name << " " << rows[r][c];
+        EXPECT_EQ(book["sheets"][t.name]["rows"][r][c], rows[r][c]) << t.name;
+        seen.insert(t.columns[c].key + "=" + rows[r][c]);
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 0u);
+  // The history has a late measurement and a validated axis.
+  EXPECT_TRUE(seen.contains("late=oui") && seen.contains("late=non")) << Json(seen).dump();
+  EXPECT_TRUE(seen.contains("validated=oui")) << Json(seen).dump();
+}
+
 // Every text that a spreadsheet would read as a formula (OWASP's leading
 // = + - @ tab CR, and their full-width forms) comes out of the CSV with a
 // leading single quote, quoted; out of the XLSX as a string cell holding
@@ -407,6 +440,21 @@ TEST_F(EvaluationTest, AuditFlagsCiteTheirEvents) {
   for (const Json& f : by_rule["action_without_indicator"])
     EXPECT_EQ(types(f), std::vector<std::string>{"ActionPlanned"});
   EXPECT_TRUE(by_rule["mission_never_assessed"].empty());  // the sample assesses its missions
+  // Staff read the messages, in the API and the web as in the CLI: dates in
+  // words; the late measurement's date stays ISO in its own field.
+  const std::regex iso(R"(\d{4}-\d{2}-\d{2})");
+  for (const Json& f : (*audit)["flags"]) {
+    EXPECT_FALSE(std::regex_search(f["message"].get<std::string>(), iso)) << f.dump();
+  }
+  std::set<std::string> late_messages, late_dates;
+  for (const Json& f : by_rule["measurement_recorded_late"]) {
+    late_messages.insert(f["message"].get<std::string>());
+    late_dates.insert(f.value("date", ""));
+  }
+  EXPECT_TRUE(late_messages.contains(
+      "mesure du 31 janvier 2018 de l'indicateur I1 saisie 167 jours après sa date"))
+      << Json(late_messages).dump();
+  EXPECT_EQ(late_dates, (std::set<std::string>{"2018-01-31", "2018-03-31"}));
 }
 
 // For every axis of the demo city, explain gives the dashboard's numbers, its

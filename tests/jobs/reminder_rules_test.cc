@@ -3,7 +3,9 @@
 // longer reminded, nor is an action of a dropped axis; and nothing is
 // reminded once the plan's period has ended.
 #include <set>
+#include <string>
 
+#include "engine/plan/command.h"
 #include "jobs/reminders/rules.h"
 #include "jobs/simulation.h"
 #include "tests/engine/plan/plan_fixture.h"
@@ -79,6 +81,26 @@ TEST(ReminderRulesPeriodTest, ReviewAndRevisionRemindersStopWhenThePeriodEnds) {
   EXPECT_EQ(next_day, DayOf("2021-01-01"));
   EXPECT_TRUE(Rules(late, "2021-01-20", &next_day).empty());
   EXPECT_EQ(next_day, INT32_MAX);
+}
+
+// Staff read what a reminder expects in the web pages, the emails, the
+// review document and the CLI: every rule's text says what to do in their
+// words, never the name of a command.
+TEST_F(ReminderRulesTest, NoExpectedTextNamesACommand) {
+  PlanState s = *projections_->Current("DEJ");
+  s.reviews_due = {DayOf("2017-06-30")};
+  s.revision = {{"date", "2017-07-03"}};
+  std::set<std::string> rules;
+  for (const Expected& e : ExpectedReminders(s, DayOf(clock_.Now()), ReminderOptions())) {
+    rules.insert(e.rule);
+    for (const std::string& type : CommandTypes())
+      EXPECT_EQ(e.expected.find(type), std::string::npos) << e.rule << ": " << e.expected;
+    // As the plan keeps it, too.
+    const Reminder r(e.id, e.rule, e.subject, e.expected);
+    EXPECT_EQ(r.expected(), e.expected);
+  }
+  EXPECT_EQ(rules, (std::set<std::string>{"indicator_stale", "action_overdue", "review_not_held",
+                                          "revision_open"}));
 }
 
 }  // namespace

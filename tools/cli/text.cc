@@ -249,7 +249,8 @@ std::string AuditText(const json& a) {
   std::ostringstream o;
   o << "Points d'attention du projet " << Str(a["direction"]) << " : " << a["flags"].size() << "\n";
   for (const json& f : a["flags"]) {
-    o << "  - " << Dated(f["message"]) << "\n      événements :";
+    // The engine writes the message for people, its dates in words.
+    o << "  - " << Str(f["message"]) << "\n      événements :";
     for (const json& p : f["events"]) o << " #" << (p.is_null() ? std::string("?") : p.dump());
     o << "\n";
   }

@@ -9,9 +9,11 @@
 #include <array>
 #include <chrono>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "engine/log/payload.h"
+#include "engine/plan/command.h"
 
 namespace jalon {
 namespace {
@@ -376,11 +378,11 @@ TEST(ReminderTest, TextsComeBackAsTheyWentIn) {
        "l'achèvement de l'action A1.2 (Former), prévue pour le 2018-06-30, ou sa "
        "replanification"},
       {"rem-2", "review_not_held", "review/2016-06-30",
-       "la tenue de la revue semestrielle prévue le 2016-06-30 (HoldReview, avec ses "
-       "participants et ses décisions)"},
+       "la tenue de la revue semestrielle prévue le 2016-06-30 et son enregistrement avec ses "
+       "participants, ses conclusions et ses décisions"},
       {"rem-3", "revision_open", "revision",
-       "la clôture de la révision à mi-parcours ouverte le 2018-07-02 (CloseRevision, avec sa "
-       "décision)"},
+       "la clôture de la révision à mi-parcours ouverte le 2018-07-02, en y consignant sa "
+       "décision"},
       {"rem-4", "", "", ""},
       {"rem-5", std::string("\x01\x1f\x1e", 3), std::string("a\x1f", 2),
        std::string("\x1f\x1findicator/\x08", 13)},
@@ -395,6 +397,27 @@ TEST(ReminderTest, TextsComeBackAsTheyWentIn) {
     const Reminder copy = r;
     EXPECT_EQ(copy.expected(), expected);
     EXPECT_EQ(copy.ToJson(), r.ToJson());
+  }
+}
+
+// Logs hold reminders issued with texts that named the command to run
+// ("HoldReview"): they read in today's words.
+TEST(ReminderTest, TextsOfAnOlderWordingReadInTodaysWords) {
+  const Reminder review("rem-2", "review_not_held", "review/2016-06-30",
+                        "la tenue de la revue semestrielle prévue le 2016-06-30 (HoldReview, avec "
+                        "ses participants et ses décisions)");
+  EXPECT_EQ(review.expected(),
+            "la tenue de la revue semestrielle prévue le 2016-06-30 et son enregistrement avec "
+            "ses participants, ses conclusions et ses décisions");
+  const Reminder revision("rem-3", "revision_open", "revision",
+                          "la clôture de la révision à mi-parcours ouverte le 2018-07-02 "
+                          "(CloseRevision, avec sa décision)");
+  EXPECT_EQ(revision.expected(),
+            "la clôture de la révision à mi-parcours ouverte le 2018-07-02, en y consignant sa "
+            "décision");
+  for (const Reminder& r : {review, revision}) {
+    for (const std::string& type : CommandTypes())
+      EXPECT_EQ(r.ToJson()["expected"].get<std::string>().find(type), std::string::npos) << type;
   }
 }
 
