@@ -1,7 +1,7 @@
 // Calendrier et relances (#/calendrier/DEJ): the plan's reminders, which
 // its direction may acknowledge, and the dates of its cycle.
 import {api, canWrite, messageOf} from './api.js';
-import {announce, dateTime, enc, entityName, fill, h, label, longDate, numCell, statusBadge, table} from './dom.js';
+import {announce, dateTime, datesInWords, enc, entityName, fill, h, label, longDate, numCell, statusBadge, table} from './dom.js';
 
 export async function renderCalendar(main, code, flash) {
   document.title = `Calendrier et relances ${code} — Jalon`;
@@ -36,7 +36,7 @@ export async function renderCalendar(main, code, flash) {
         if (ack) ack.addEventListener('click', () => acknowledge(r, ack));
         return h('tr', {'data-reminder': r.id, 'data-state': r.state},
           h('th', {scope: 'row'}, label('reminder_rule', r.rule)), h('td', {}, entityName(r.subject)),
-          h('td', {}, r.expected), h('td', {}, longDate(r.due)), h('td', {}, statusBadge('reminder_state', r.state)),
+          h('td', {}, datesInWords(r.expected)), h('td', {}, longDate(r.due)), h('td', {}, statusBadge('reminder_state', r.state)),
           h('td', {}, label('reminder_level', String(r.level))),
           numCell(`${r.delivered} / ${r.notices}` + (r.attempts ? ` (${r.attempts} échec(s))` : ''),
             {title: `Dernier avis : ${dateTime(r.last_notice_at)}`}),

@@ -49,6 +49,9 @@ export function longDate(iso) {
   // « 1er janvier 2020 », as the documents write it (engine/util/french_date.h).
   return isNaN(d) ? iso : dateFormat.format(d).replace(/^1 /, '1er ');
 }
+// A text from the server with its ISO dates written in words (a reminder's
+// expected data keeps its dates as data).
+export const datesInWords = (text) => String(text || '').replace(/\b\d{4}-\d{2}-\d{2}\b/g, longDate);
 // « 16 octobre 2018 à 09 h 00 » (Paris time), as the CLI writes an instant.
 export function dateTime(iso) {
   const d = new Date(iso);

@@ -2,7 +2,7 @@
 // reviews), shown at the top of its page above the form that resolves
 // them, each with a "Prendre en compte" button (AcknowledgeReminder).
 import {api} from './api.js';
-import {enc, h, label, longDate} from './dom.js';
+import {datesInWords, enc, h, label, longDate} from './dom.js';
 import {commandForm} from './formulaire.js';
 
 // The direction's reminders, or [] if the person may not read them.
@@ -25,7 +25,7 @@ export function reminderBanner(list, subjects, {code, version, writable, done, w
     h('h2', {id: 'titre-relances'}, open.length === 1 ? 'Une relance vous attend' : `${open.length} relances vous attendent`),
     open.map((r) => h('div.relance', {'data-reminder': r.id},
       h('p', {}, h('strong', {}, label('reminder_rule', r.rule)),
-        ` — ${r.expected.replace(/\b\d{4}-\d{2}-\d{2}\b/g, longDate)}. `,
+        ` — ${datesInWords(r.expected)}. `,
         `Échéance : ${longDate(r.due)}. `,
         what ? what(r) : null),
       writable ? commandForm({
