@@ -140,21 +140,36 @@ bool AnyWritten(const Json& d, const char* const (&keys)[N]) {
 
 }  // namespace
 
-Result<Json> BriefData(const PlanService& service, const std::string& code,
-                       std::optional<Instant> as_of, const CycleOptions& cycle) {
+Result<Json> BriefData(const PlanService& service, const std::string& code, const BriefPoint& at,
+                       const CycleOptions& cycle) {
   auto checked = CheckedState(service, code);
   if (!checked.ok()) return checked.status();
+  if ((at.as_of ? 1 : 0) + (at.position ? 1 : 0) + (at.cycle != 0 ? 1 : 0) > 1)
+    return Status::InvalidArgument("give at most one of as_of, position, cycle");
+  if (at.position && *at.position == 0)
+    return Status::InvalidArgument("position: log positions start at 1");
   Result<PlanState> state_or = *checked;
-  if (as_of) {
+  if (at.as_of || at.position) {
     TimeQuery when;
-    when.as_of = *as_of;
+    when.as_of = at.as_of;
+    when.position = at.position;
     state_or = service.State(code, when);
+  } else if (at.cycle != 0) {
+    state_or = CycleState(service, code, *checked, at.cycle);
   }
   if (!state_or.ok()) return state_or.status();
   const PlanState& state = *state_or;
-  if (!state.plan_open())
-    return Status::NotFound("direction '" + code + "' had no plan yet at that date");
-  const Instant when = std::chrono::floor<std::chrono::days>(as_of.value_or(Today(service)));
+  if (!state.plan_open()) {
+    return Status::NotFound("direction '" + code + "' had no plan yet at that " +
+                            (at.position ? "position" : "date"));
+  }
+  // A plan read at a cycle or a position is measured as its Direction page
+  // measures it: at the end of its period once that has passed.
+  Instant when = std::chrono::floor<std::chrono::days>(at.as_of.value_or(Today(service)));
+  if (at.position || at.cycle != 0) {
+    if (auto end = ParseDate(state.plan.value("period_end", "")); end.ok())
+      when = std::min(when, *end);
+  }
   const int32_t today = DayOf(when);
   const Json dash = Dashboard(state, when, service.rollup());
 
@@ -237,6 +252,7 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
   return Json{{"format", "jalon.brief/1"},
               {"direction", state.direction},
               {"plan", PlanHeader(state)},
+              {"cycle", CycleJson(state, *checked)},
               {"as_of", DateOfDay(today)},
               {"position", state.last_position},
               {"sections", std::move(sections)},
@@ -255,10 +271,22 @@ Result<Json> BriefData(const PlanService& service, const std::string& code,
 
 Document BriefDocument(const Json& d) {
   const std::string name = d["direction"].value("name", d["direction"].value("code", ""));
-  Document doc("Présentation du projet de direction — " + name);
+  const Json c = d.value("cycle", Json::object());
+  const bool past = !c.value("current", true);
+  Document doc("Présentation du projet de direction — " + name +
+               (past ? " — cycle " + std::to_string(c.value("number", 1)) : std::string()));
   doc.Field("Projet", d["plan"].value("title", ""));
   doc.Field("Période", fr::LongDate(d["plan"].value("period_start", "")) + " – " +
                            fr::LongDate(d["plan"].value("period_end", "")));
+  if (const std::string cycle = CycleText(c); !cycle.empty()) {
+    doc.Field("Cycle", !past ? cycle
+                       : c.value("at_close", false)
+                           ? cycle + " — le projet tel qu'il était à sa clôture"
+                           : cycle +
+                                 " — le projet tel qu'il était enregistré à "
+                                 "la position " +
+                                 std::to_string(d.value("position", uint64_t{0})) + " du journal");
+  }
   doc.Field("Situation au", fr::LongDate(d.value("as_of", "")));
   doc.Field("Réalisation", fr::Percent(d["execution"]));
   doc.Field("Performance", fr::Percent(d["performance"]));

@@ -19,6 +19,22 @@ Json PlanHeader(const PlanState& state);
 // no plan yet.
 Result<PlanState> CheckedState(const PlanService& service, const std::string& code);
 
+// The plan of cycle `cycle` of `current` (the plan of `code` now): 0 or
+// the current cycle's number give `current` itself; an earlier cycle, the
+// stream's state at its close (its previous_cycles entry's last_position).
+// kNotFound names "cycle" and the cycles there are.
+Result<PlanState> CycleState(const PlanService& service, const std::string& code,
+                             const PlanState& current, int cycle);
+
+// {number, current, at_close}: which cycle `state` is the plan of, whether
+// it is the current one (the plan of `current`), and for an earlier one
+// whether `state` is that cycle as it stood at its close.
+Json CycleJson(const PlanState& state, const PlanState& current);
+
+// The "Cycle" line of a document's header for CycleJson's `cycle`, in
+// French ("1 (cycle précédent)"); empty for a plan that has had one cycle.
+std::string CycleText(const Json& cycle);
+
 // A date in words, a number in French, "oui"/"non", "—" for null.
 std::string ValueText(const Json& v);
 

@@ -1,6 +1,7 @@
 // What the two documents share, and their rendering.
 #include "jobs/documents/documents.h"
 
+#include "engine/plan/cycle.h"
 #include "jobs/documents/document_parts.h"
 #include "jobs/documents/labels.h"
 
@@ -25,6 +26,43 @@ Result<PlanState> CheckedState(const PlanService& service, const std::string& co
   if (!state.ok()) return state;
   if (!state->plan_open()) return Status::NotFound("direction '" + code + "' has no plan yet");
   return state;
+}
+
+Result<PlanState> CycleState(const PlanService& service, const std::string& code,
+                             const PlanState& current, int cycle) {
+  const int now = CycleOf(current);
+  if (cycle < 0) return Status::InvalidArgument("cycle: cycles are numbered from 1");
+  if (cycle == 0 || cycle == now) return current;
+  const Json cycles =
+      current.plan.is_object() ? current.plan.value("previous_cycles", Json::array()) : Json();
+  for (const Json& c : cycles) {
+    if (c.value("cycle", 0) != cycle) continue;
+    TimeQuery when;
+    when.position = c.at("last_position").get<uint64_t>();
+    return service.State(code, when);
+  }
+  return Status::NotFound("cycle: the plan of '" + code + "' has cycles 1 to " +
+                          std::to_string(now) + ", no cycle " + std::to_string(cycle));
+}
+
+Json CycleJson(const PlanState& state, const PlanState& current) {
+  const int n = CycleOf(state), now = CycleOf(current);
+  Json out = {{"number", n}, {"current", n == now}, {"at_close", false}};
+  const Json cycles =
+      current.plan.is_object() ? current.plan.value("previous_cycles", Json::array()) : Json();
+  for (const Json& c : cycles) {
+    if (n != now && c.value("cycle", 0) == n)
+      out["at_close"] = state.last_position == c.value("last_position", uint64_t{0});
+  }
+  // A plan that has had one cycle only says nothing of cycles.
+  out["cycles"] = now;
+  return out;
+}
+
+std::string CycleText(const Json& cycle) {
+  if (!cycle.is_object() || cycle.value("cycles", 1) <= 1) return {};
+  const std::string n = std::to_string(cycle.value("number", 1));
+  return n + (cycle.value("current", true) ? " (en cours)" : " (cycle précédent)");
 }
 
 std::string ValueText(const Json& v) {

@@ -3,6 +3,7 @@
 
 #include "engine/log/payload.h"
 #include "engine/plan/audit.h"
+#include "engine/plan/cycle.h"
 #include "engine/plan/rollup.h"
 #include "engine/util/sha256.h"
 #include "jobs/documents/document_parts.h"
@@ -22,18 +23,34 @@ struct HeldReview {
   Json payload;
 };
 
-// The plan's ReviewHeld events, in order (review n is element n-1).
-Result<std::vector<HeldReview>> HeldReviews(const PlanService& service, const std::string& code) {
-  std::vector<HeldReview> out;
+// One cycle's reviews: its ReviewHeld events in order (review n is element
+// n-1), and the position of the CycleOpened that opened it (0 for the
+// first cycle, whose plan started empty).
+struct CycleReviews {
+  std::vector<HeldReview> held;
+  uint64_t opened_position = 0;
+};
+
+// The reviews of cycle `cycle` of the plan (0: its current cycle).
+Result<CycleReviews> HeldReviews(const PlanService& service, const std::string& code, int cycle) {
+  CycleReviews out;
+  int number = 1;
   for (uint64_t from = 1;;) {
     auto events = service.log().ReadStream(PlanStream(code), from, 1000);
     if (!events.ok()) return events.status();
     for (const Event& e : *events) {
+      if (e.type == "CycleOpened") {
+        if (number == cycle) return out;
+        ++number;
+        out = CycleReviews();
+        out.opened_position = e.position;
+        continue;
+      }
       if (e.type != "ReviewHeld") continue;
       auto payload = DecodePayload(e.payload);
       if (!payload.ok())
         return payload.status().WithContext("position " + std::to_string(e.position));
-      out.push_back({e.position, e.recorded_at, e.hash, std::move(payload).value()});
+      out.held.push_back({e.position, e.recorded_at, e.hash, std::move(payload).value()});
     }
     if (events->size() < 1000) return out;
     from = events->back().version + 1;
@@ -151,13 +168,24 @@ std::vector<std::string> ChangeLines(const Json& changes) {
 
 }  // namespace
 
-Result<Json> ReviewDocData(const PlanService& service, const std::string& code, int review) {
+Result<Json> ReviewDocData(const PlanService& service, const std::string& code, int review,
+                           int cycle) {
   auto current = CheckedState(service, code);
   if (!current.ok()) return current.status();
   if (review < 1) return Status::InvalidArgument("review: must be a review number from 1");
-  auto held = HeldReviews(service, code);
-  if (!held.ok()) return held.status();
-  const int count = static_cast<int>(held->size());
+  auto at_close = CycleState(service, code, *current, cycle);
+  if (!at_close.ok()) return at_close.status();
+  const int number = CycleOf(*at_close);
+  const bool past = number != CycleOf(*current);
+  auto reviews = HeldReviews(service, code, past ? number : 0);
+  if (!reviews.ok()) return reviews.status();
+  const std::vector<HeldReview>& held = reviews->held;
+  const int count = static_cast<int>(held.size());
+  if (past && review > count) {
+    return Status::NotFound("review: cycle " + std::to_string(number) + " of " + code +
+                            " is closed and held " + std::to_string(count) +
+                            " review(s); no review " + std::to_string(review));
+  }
   if (review > count + 1) {
     return Status::NotFound("review: review " + std::to_string(review) + " of " + code +
                             " has not been held; " + std::to_string(count) +
@@ -171,7 +199,7 @@ Result<Json> ReviewDocData(const PlanService& service, const std::string& code, 
   Json chain;
   int32_t day = 0;
   if (is_held) {
-    const HeldReview& r = (*held)[review - 1];
+    const HeldReview& r = held[review - 1];
     auto at = StateAtReview(service, code, r);
     if (!at.ok()) return at.status();
     state = std::move(at).value();
@@ -213,11 +241,18 @@ Result<Json> ReviewDocData(const PlanService& service, const std::string& code, 
   PlanState previous_state;
   Json previous;
   if (review > 1) {
-    const HeldReview& p = (*held)[review - 2];
+    const HeldReview& p = held[review - 2];
     auto at = StateAtReview(service, code, p);
     if (!at.ok()) return at.status();
     previous_state = std::move(at).value();
     previous = {{"number", review - 1}, {"date", p.payload.at("date")}, {"position", p.position}};
+  } else if (reviews->opened_position != 0) {
+    // A later cycle's first review: what changed since the cycle opened.
+    TimeQuery opened;
+    opened.position = reviews->opened_position;
+    auto at = service.State(code, opened);
+    if (!at.ok()) return at.status();
+    previous_state = std::move(at).value();
   }
 
   const Json dash = Dashboard(state, StartOfDay(day), service.rollup());
@@ -241,6 +276,7 @@ Result<Json> ReviewDocData(const PlanService& service, const std::string& code, 
   return Json{{"format", "jalon.review-doc/1"},
               {"direction", state.direction},
               {"plan", PlanHeader(state)},
+              {"cycle", CycleJson(state, *current)},
               {"review", std::move(review_json)},
               {"previous", std::move(previous)},
               {"as_of", DateOfDay(day)},
@@ -258,11 +294,16 @@ Document ReviewDocument(const Json& d) {
   const int number = r["number"].get<int>();
   const bool held = r["held"].get<bool>();
   const std::string name = d["direction"].value("name", d["direction"].value("code", ""));
+  // Review numbers are a cycle's: the cycle is named once there are two.
+  const std::string cycle = CycleText(d.value("cycle", Json()));
+  const int cycle_number = d.value("cycle", Json::object()).value("number", 1);
   Document doc((held ? "Revue semestrielle n° " : "Préparation de la revue semestrielle n° ") +
-               std::to_string(number) + " — " + name);
+               std::to_string(number) +
+               (cycle.empty() ? "" : " du cycle " + std::to_string(cycle_number)) + " — " + name);
   doc.Field("Projet de direction", d["plan"].value("title", ""));
   doc.Field("Période", fr::LongDate(d["plan"].value("period_start", "")) + " – " +
                            fr::LongDate(d["plan"].value("period_end", "")));
+  if (!cycle.empty()) doc.Field("Cycle", cycle);
   if (held) {
     doc.Field("Date de la revue", fr::LongDate(r.value("date", "")));
     std::string who;
@@ -291,10 +332,12 @@ Document ReviewDocument(const Json& d) {
   }
 
   const Json& prev = d["previous"];
-  doc.Heading(2, prev.is_null() ? "Ce qui a changé depuis le début du plan"
-                                : "Ce qui a changé depuis la revue n° " +
-                                      std::to_string(prev["number"].get<int>()) + " du " +
-                                      fr::LongDate(prev["date"]));
+  doc.Heading(2, prev.is_null() && cycle_number > 1
+                     ? "Ce qui a changé depuis l'ouverture du cycle " + std::to_string(cycle_number)
+                 : prev.is_null() ? "Ce qui a changé depuis le début du plan"
+                                  : "Ce qui a changé depuis la revue n° " +
+                                        std::to_string(prev["number"].get<int>()) + " du " +
+                                        fr::LongDate(prev["date"]));
   const Json& ch = d["changes"];
   doc.Paragraph(std::to_string(ch["added"].size()) + " ajout(s), " +
                 std::to_string(ch["changed"].size()) + " modification(s), " +
