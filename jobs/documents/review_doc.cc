@@ -63,8 +63,13 @@ Instant EndOfDay(int32_t day) { return StartOfDay(day + 1) - std::chrono::micros
 // its day (see the header).
 Result<PlanState> StateAtReview(const PlanService& service, const std::string& code,
                                 const HeldReview& review) {
-  return service.projections().AtEffective(
+  auto dated = service.projections().AtEffective(
       code, EndOfDay(DayOf(review.payload.at("date").get<std::string>())), review.position);
+  if (!dated.ok() || (dated->registered() && dated->plan_open())) return dated;
+  // A plan written after the fact, by commands rather than an import: its
+  // opening is dated when it was recorded, after the review's day, so the
+  // review reads what the log held when it was recorded.
+  return service.projections().AtPosition(code, review.position);
 }
 
 // "indicator/I1" -> "Indicateur I1"; a section by its heading, a date in

@@ -187,6 +187,27 @@ TEST_F(DocumentsCycleTest, EachCycleNumbersItsReviewsFromOne) {
   EXPECT_NE(none.status().message().find("cycle: "), std::string::npos);
 }
 
+// A plan written by commands after its period, its review dated then: the
+// review document reads the plan as the log held it at the review.
+TEST_F(DocumentsCycleTest, AReviewRecordedAfterItsDayShowsThePlan) {
+  ASSERT_TRUE(Exec("RegisterDirection", {{"code", "DSP"}, {"name", "Direction des sports"}}).ok());
+  ASSERT_TRUE(Exec("OpenPlan", {{"direction", "DSP"},
+                                {"title", "Projet de direction 2014-2017"},
+                                {"period_start", "2014-01-01"},
+                                {"period_end", "2017-12-31"},
+                                {"dated", "2014-02-01"}})
+                  .ok());
+  ASSERT_TRUE(Exec("HoldReview", {{"direction", "DSP"},
+                                  {"date", "2016-06-30"},
+                                  {"participants", {"Directeur"}},
+                                  {"decisions", "Poursuivre."}})
+                  .ok());
+  auto d = ReviewDocData(*service_, "DSP", 1);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ((*d)["plan"]["title"], "Projet de direction 2014-2017");
+  EXPECT_NE(ReviewDocument(*d).ToMarkdown().find("Direction des sports"), std::string::npos);
+}
+
 TEST_F(DocumentsCycleTest, RoutesTakeTheCycle) {
   const uint16_t port = Serve();
   const std::string base = "/v1/plans/DEJ/";

@@ -66,12 +66,13 @@ def write_first_cycle(admin):
 
 def opened_document(b, button):
     """The HTML of the document the button whose text starts with `button`
-    opens (openDocument's window.open is caught, its blob read)."""
-    b.run("window.__ouverts = []; window.open = (u) => { window.__ouverts.push(u); return null; };")
+    opens (openDocument's blob is caught, and its window not opened)."""
+    b.run("window.__ouverts = []; window.open = () => null; "
+          "URL.createObjectURL = (blob) => { window.__ouverts.push(blob); return 'about:blank'; };")
     b.run(f"[...document.querySelectorAll('button')].find((x) => x.textContent.startsWith({json.dumps(button)}))"
           ".click();")
     b.wait("window.__ouverts.length > 0", f"« {button} » to open its document")
-    return b.js("fetch(window.__ouverts[0]).then((r) => r.text())")
+    return b.js("window.__ouverts[0].text()")
 
 
 def run(b, url, apis, sign_in, check, auditor, out):
