@@ -17,7 +17,9 @@
 //     the ReviewHeld event *and* dated up to the review's date. The first
 //     bound is the audit one (what the log held when the review met); the
 //     second makes it right for history loaded by an import, where every
-//     event is recorded at the same moment;
+//     event is recorded at the same moment. A plan written by commands
+//     after the review's day (its direction and opening dated when they
+//     were recorded) has nothing by the second bound: the first alone holds;
 //   - review N+1, not yet held, gives a preparatory document as of today;
 //     any later number is an error that says how many reviews were held;
 //   - review numbers are a cycle's (engine/plan/cycle.h): each cycle's
