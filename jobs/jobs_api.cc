@@ -72,6 +72,16 @@ Result<int> CycleParam(const http::Request& req) {
   return std::stoi(v);
 }
 
+// The `position` of the log a brief reads at, if the request gives one.
+Result<std::optional<uint64_t>> PositionParam(const http::Request& req) {
+  const std::string v = Param(req, "position");
+  if (v.empty()) return std::optional<uint64_t>();
+  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoull(v) == 0)
+    return Status::InvalidArgument("position: a log position, from 1");
+  return std::optional<uint64_t>(std::stoull(v));
+}
+
 // A review document or brief in the format the request asks for.
 http::Response DocumentResponse(const http::Request& req, const Result<Json>& data) {
   if (!data.ok()) return Error(data.status());
@@ -210,20 +220,30 @@ void RegisterJobsRoutes(http::Router& router, const Scheduler& scheduler,
                    n.find_first_not_of("0123456789") != std::string::npos ||
                    (review = std::stoi(n)) < 1)
                  return http::ErrorResponse(400, "review: must be a review number from 1");
-               return DocumentResponse(req, ReviewDocData(*plans, *code_or, review));
+               // A cycle's review N: review numbers start again in each cycle.
+               auto cycle = CycleParam(req);
+               if (!cycle.ok()) return Error(cycle.status());
+               return DocumentResponse(req, ReviewDocData(*plans, *code_or, review, *cycle));
              });
   router.Add("GET", "/v1/plans/{direction}/brief",
              [=](const http::Request& req, const http::Params& params) {
                auto code_or = ReadablePlan(req, params, *authn);
                if (!code_or.ok()) return Error(code_or.status());
-               std::optional<Instant> as_of;
+               // The plan now, at a recorded instant, at a log position (the
+               // Direction page's time travel), or a cycle's (the evaluation's).
+               BriefPoint at;
                if (!Param(req, "as_of").empty()) {
                  auto t = ParseInstant(Param(req, "as_of"));
                  if (!t.ok()) return http::ErrorResponse(400, "as_of: " + t.status().message());
-                 as_of = *t;
+                 at.as_of = *t;
                }
-               return DocumentResponse(req,
-                                       BriefData(*plans, *code_or, as_of, jobs->options().cycle));
+               auto position = PositionParam(req);
+               if (!position.ok()) return Error(position.status());
+               at.position = *position;
+               auto cycle = CycleParam(req);
+               if (!cycle.ok()) return Error(cycle.status());
+               at.cycle = *cycle;
+               return DocumentResponse(req, BriefData(*plans, *code_or, at, jobs->options().cycle));
              });
   router.Add("GET", "/v1/reminders", [=](const http::Request& req, const http::Params&) {
     auto who = authn->Authenticate(req);

@@ -117,6 +117,48 @@ TEST_F(CliTest, ANextCycleKeepsThePreviousOnesEvaluation) {
   EXPECT_NE(none.output.find("no cycle 3"), std::string::npos) << none.output;
 }
 
+// The documents of a previous cycle: brief --cycle is that cycle's plan at
+// its close, review-doc --cycle numbers that cycle's reviews, and the new
+// cycle's reviews start again at 1.
+TEST_F(CliTest, APreviousCyclesDocumentsAreReadByCycle) {
+  ASSERT_EQ(Jalon({"import", kExample, "--data", Data()}).code, 0);
+  const std::string cmd = Write("cycle.json", {{"type", "OpenCycle"},
+                                               {"data",
+                                                {{"direction", "DEJ"},
+                                                 {"title", "Projet de direction 2021-2024"},
+                                                 {"period_start", "2021-01-01"},
+                                                 {"period_end", "2024-12-31"},
+                                                 {"dated", "2021-01-04"}}}});
+  ASSERT_EQ(Jalon({"apply", cmd, "--data", Data()}).code, 0);
+  CliRun past = Jalon({"brief", "DEJ", "--cycle", "1", "--data", Data()});
+  ASSERT_EQ(past.code, 0) << past.output;
+  EXPECT_NE(past.output.find("Projet de direction 2016-2020"), std::string::npos) << past.output;
+  EXPECT_NE(past.output.find("Inscriptions en ligne sur le portail famille"), std::string::npos)
+      << past.output;
+  EXPECT_NE(past.output.find("à sa clôture"), std::string::npos) << past.output;
+  CliRun now = Jalon({"brief", "DEJ", "--data", Data()});
+  ASSERT_EQ(now.code, 0) << now.output;
+  EXPECT_EQ(now.output.find("Inscriptions en ligne sur le portail famille"), std::string::npos);
+  CliRun review = Jalon(
+      {"review-doc", "DEJ", "--review", "2", "--cycle", "1", "--format", "json", "--data", Data()});
+  ASSERT_EQ(review.code, 0) << review.output;
+  EXPECT_EQ(json::parse(review.output)["review"]["date"], "2016-12-15");
+  CliRun first =
+      Jalon({"review-doc", "DEJ", "--review", "1", "--format", "json", "--data", Data()});
+  ASSERT_EQ(first.code, 0) << first.output;
+  EXPECT_FALSE(json::parse(first.output)["review"]["held"].get<bool>()) << first.output;
+  CliRun none = Jalon({"brief", "DEJ", "--cycle", "3", "--data", Data()});
+  EXPECT_NE(none.code, 0);
+  EXPECT_NE(none.output.find("no cycle 3"), std::string::npos) << none.output;
+  CliRun closed = Jalon({"review-doc", "DEJ", "--review", "3", "--cycle", "1", "--data", Data()});
+  EXPECT_NE(closed.code, 0);
+  EXPECT_NE(closed.output.find("held 2 review(s)"), std::string::npos) << closed.output;
+  CliRun both =
+      Jalon({"brief", "DEJ", "--cycle", "1", "--as-of", "2021-01-01T00:00:00Z", "--data", Data()});
+  EXPECT_NE(both.code, 0);
+  EXPECT_NE(both.output.find("--cycle"), std::string::npos) << both.output;
+}
+
 TEST_F(CliTest, BadInputIsRefusedNamingThePathAndNothingIsWritten) {
   json doc = ReadJson(kExample);
   doc["axes"][1]["validation"]["date"] = "2016-02-30";

@@ -94,6 +94,10 @@ TEST_F(DaemonHttpTest, CliAgainstTheDaemonMatchesTheLocalCli) {
       {"review-doc", "DEJ", "--review", "2"},
       {"review-doc", "DEJ", "--review", "3", "--format", "html"},
       {"brief", "DEJ", "--as-of", "2030-01-01T00:00:00Z"},
+      // A cycle's brief is measured at its period's end, today's at today.
+      {"brief", "DEJ", "--cycle", "1", "--format", "json"},
+      {"brief", "DEJ", "--position", "20", "--format", "json"},
+      {"review-doc", "DEJ", "--review", "2", "--cycle", "1", "--format", "json"},
       {"verify", "--json"}};
   std::vector<std::string> remote;
   for (auto args : reads) {

@@ -11,7 +11,9 @@ the two unfinished actions; an axis is proposed and one action is carried
 into it. The Direction page lists the previous cycle, whose plan at its close
 shows the old actions, and its evaluation is chosen by cycle. A steering or
 direction person is offered no OpenCycle form, and the API answers 403.
-axe-core finds nothing serious on the pages shown.
+The previous cycle's newcomer brief and review document open from its
+Direction page and its evaluation, with its own plan. axe-core finds
+nothing serious on the pages shown.
 Called by e2e.py with its browser, its API clients and its check()."""
 import json
 import os
@@ -58,6 +60,19 @@ def write_first_cycle(admin):
                 start="2015-01-01", due="2017-06-30", budget_eur=80000, fte=0.5, status=status)
     command(admin, "ReportProgress", action="A1.2", date="2017-03-01", percent=40)
     command(admin, "CompleteAction", action="A1.1", date="2016-06-01")
+    command(admin, "HoldReview", date="2016-06-30", participants=["Directeur des sports"],
+            decisions="Poursuivre la rénovation.")
+
+
+def opened_document(b, button):
+    """The HTML of the document the button whose text starts with `button`
+    opens (openDocument's blob is caught, and its window not opened)."""
+    b.run("window.__ouverts = []; window.open = () => null; "
+          "URL.createObjectURL = (blob) => { window.__ouverts.push(blob); return 'about:blank'; };")
+    b.run(f"[...document.querySelectorAll('button')].find((x) => x.textContent.startsWith({json.dumps(button)}))"
+          ".click();")
+    b.wait("window.__ouverts.length > 0", f"« {button} » to open its document")
+    return b.js("window.__ouverts[0].text()")
 
 
 def run(b, url, apis, sign_in, check, auditor, out):
@@ -173,6 +188,9 @@ def run(b, url, apis, sign_in, check, auditor, out):
           f"the previous cycle's plan shows its actions ({old_actions}) under a banner ({banner!r})")
     auditor.audit(b, "the previous cycle's Direction page")
     b.screenshot(os.path.join(out, "direction-cycle-precedent.png"))
+    brief = opened_document(b, "Présentation aux nouveaux arrivants")
+    check("Projet de direction 2014-2017" in brief and "Refaire le sol du gymnase Jean-Moulin" in brief and
+          "cycle 1" in brief, "the previous cycle's Direction page opens its brief, with its old plan")
 
     # The address of an action of the previous cycle (a reminder sent then
     # links to it) says where it is read now, and what carries it.
@@ -192,3 +210,13 @@ def run(b, url, apis, sign_in, check, auditor, out):
     current = b.js("(document.querySelector('#choix-cycle [aria-current=page]') || {textContent: ''}).textContent")
     check(expected == 3 and rows == expected and current.startswith("Cycle 1"),
           f"the evaluation of cycle 1 is chosen and shows its {rows} actions (API: {expected}; {current!r})")
+    # Its documents: the brief of its plan at its close, its own reviews.
+    brief = opened_document(b, "Présentation aux nouveaux arrivants du cycle 1")
+    check("Projet de direction 2014-2017" in brief and "Projet de direction 2018" not in brief,
+          "the evaluation of cycle 1 opens that cycle's brief, with its old plan's title")
+    options = b.js("[...document.querySelectorAll('#revue option')].map((o) => o.textContent)")
+    check(options == ["n° 1 du 30 juin 2016"], f"cycle 1's held review is offered, none to prepare ({options})")
+    review = opened_document(b, "Ouvrir le document")
+    check("Revue semestrielle n° 1 du cycle 1" in review and "Projet de direction 2014-2017" in review,
+          "cycle 1's review document opens, numbered in its cycle")
+    auditor.audit(b, "the evaluation of a previous cycle")

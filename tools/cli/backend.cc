@@ -119,11 +119,11 @@ class LocalBackend : public Backend {
                        std::optional<Instant> at) override {
     return jobs::ExplainFigure(*service_, code, figure, at, scheduler_->options().reminders);
   }
-  Result<Json> ReviewDoc(const std::string& code, int review) override {
-    return jobs::ReviewDocData(*service_, code, review);
+  Result<Json> ReviewDoc(const std::string& code, int review, int cycle) override {
+    return jobs::ReviewDocData(*service_, code, review, cycle);
   }
-  Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
-    return jobs::BriefData(*service_, code, as_of, scheduler_->options().cycle);
+  Result<Json> Brief(const std::string& code, const jobs::BriefPoint& at) override {
+    return jobs::BriefData(*service_, code, at, scheduler_->options().cycle);
   }
   Result<Json> Backup(const std::string& to) override {
     auto info = CreateBackup(*log_, to, clock_);
@@ -238,8 +238,9 @@ class RemoteBackend : public Backend {
     return Call("GET", PlanPath(code) + "/explain?figure=" + net::UrlEncode(figure) +
                            (at ? "&at=" + FormatDate(*at) : std::string()));
   }
-  Result<Json> ReviewDoc(const std::string& code, int review) override {
-    return Call("GET", PlanPath(code) + "/review-doc?format=json&review=" + std::to_string(review));
+  Result<Json> ReviewDoc(const std::string& code, int review, int cycle) override {
+    return Call("GET", PlanPath(code) + "/review-doc?format=json&review=" + std::to_string(review) +
+                           (cycle != 0 ? "&cycle=" + std::to_string(cycle) : std::string()));
   }
   Result<Json> Backup(const std::string& to) override {
     return Call("POST", "/v1/backup", Json{{"to", std::filesystem::absolute(to).string()}}.dump());
@@ -249,10 +250,13 @@ class RemoteBackend : public Backend {
   }
   Result<Json> People() override { return Call("GET", "/v1/people"); }
   Result<Json> Orientations() override { return Call("GET", "/v1/orientations"); }
-  Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) override {
-    return Call("GET",
-                PlanPath(code) + "/brief?format=json" +
-                    (as_of ? "&as_of=" + net::UrlEncode(FormatInstant(*as_of)) : std::string()));
+  Result<Json> Brief(const std::string& code, const jobs::BriefPoint& at) override {
+    return Call(
+        "GET",
+        PlanPath(code) + "/brief?format=json" +
+            (at.as_of ? "&as_of=" + net::UrlEncode(FormatInstant(*at.as_of)) : std::string()) +
+            (at.position ? "&position=" + std::to_string(*at.position) : std::string()) +
+            (at.cycle != 0 ? "&cycle=" + std::to_string(at.cycle) : std::string()));
   }
 
  private:

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/plan/plan_service.h"
+#include "jobs/documents/documents.h"
 #include "jobs/options.h"
 
 namespace jalon::cli {
@@ -40,9 +41,11 @@ class Backend {
   virtual Result<Json> Explain(const std::string& code, const std::string& figure,
                                std::optional<Instant> at) = 0;
   // The data of review N's document, and of the newcomer brief
-  // (jobs/documents/documents.h); the CLI renders them.
-  virtual Result<Json> ReviewDoc(const std::string& code, int review) = 0;
-  virtual Result<Json> Brief(const std::string& code, std::optional<Instant> as_of) = 0;
+  // (jobs/documents/documents.h); the CLI renders them. `cycle` 0 is the
+  // plan's current cycle; N >= 1 an earlier one, whose review numbers are
+  // its own.
+  virtual Result<Json> ReviewDoc(const std::string& code, int review, int cycle) = 0;
+  virtual Result<Json> Brief(const std::string& code, const jobs::BriefPoint& at) = 0;
   // A backup of the whole log into the new directory `to` (engine/log/backup.h);
   // over --url, `to` is a path on the daemon's machine.
   virtual Result<Json> Backup(const std::string& to) = 0;

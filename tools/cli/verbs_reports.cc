@@ -149,6 +149,7 @@ Verb AuditVerb(CLI::App& app, CommonOptions& common) {
 Verb ReviewDocVerb(CLI::App& app, CommonOptions& common) {
   struct Flags : DocumentFlags {
     int review = 0;
+    int cycle = 0;
   };
   auto f = std::make_shared<Flags>();
   auto* command = app.add_subcommand(
@@ -162,11 +163,16 @@ Verb ReviewDocVerb(CLI::App& app, CommonOptions& common) {
                    "Review number, from 1; the next one not yet held gives a preparatory document")
       ->required()
       ->check(CLI::Range(1, 9999));
+  command
+      ->add_option("--cycle", f->cycle,
+                   "The review of an earlier cycle of the plan (1, 2, ...; default: the current); "
+                   "each cycle numbers its reviews from 1")
+      ->check(CLI::Range(1, 999));
   AddDocumentOutput(command, *f);
   AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("review-doc", common, [&](Backend& service) {
-              auto r = service.ReviewDoc(f->direction, f->review);
+              auto r = service.ReviewDoc(f->direction, f->review, f->cycle);
               if (!r.ok()) return Fail("review-doc", r.status());
               return WriteDocument("review-doc", *r, *f);
             });
@@ -176,6 +182,8 @@ Verb ReviewDocVerb(CLI::App& app, CommonOptions& common) {
 Verb BriefVerb(CLI::App& app, CommonOptions& common) {
   struct Flags : DocumentFlags {
     std::string as_of;
+    uint64_t position = 0;
+    int cycle = 0;
   };
   auto f = std::make_shared<Flags>();
   auto* command = app.add_subcommand(
@@ -183,14 +191,29 @@ Verb BriefVerb(CLI::App& app, CommonOptions& common) {
       "The plan on one page for newcomers, in French: missions, values and ambitions, axes, "
       "key actions and indicators, next dates");
   AddDirection(command, f->direction);
-  command->add_option("--as-of", f->as_of, "Show the plan as the log held it then (ISO 8601)");
+  auto* as_of =
+      command->add_option("--as-of", f->as_of, "Show the plan as the log held it then (ISO 8601)");
+  auto* position = command
+                       ->add_option("--position", f->position,
+                                    "Show the plan as the log held it up to this position")
+                       ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--cycle", f->cycle,
+                   "An earlier cycle of the plan as it stood at its close (1, 2, ...; default: "
+                   "the current), its figures at the end of its period")
+      ->check(CLI::Range(1, 999))
+      ->excludes(as_of)
+      ->excludes(position);
+  as_of->excludes(position);
   AddDocumentOutput(command, *f);
   AddCommon(command, common, {.config = true});
   return {command, [&common, f] {
             return OnBackend("brief", common, [&](Backend& service) {
               auto as_of = OptionalInstant("--as-of", f->as_of, false);
               if (!as_of.ok()) return Fail("brief", as_of.status());
-              auto r = service.Brief(f->direction, *as_of);
+              jobs::BriefPoint at{.as_of = *as_of, .cycle = f->cycle};
+              if (f->position != 0) at.position = f->position;
+              auto r = service.Brief(f->direction, at);
               if (!r.ok()) return Fail("brief", r.status());
               return WriteDocument("brief", *r, *f);
             });

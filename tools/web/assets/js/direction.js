@@ -214,8 +214,10 @@ export async function renderDirection(main, code, params) {
       h('a', {href: `#/direction/${code}`}, 'Revenir au projet en cours')) : null,
     h('div.actions-page', {},
       h('button', {type: 'button', onclick: () => window.print()}, 'Imprimer'),
-      // The newcomers' brief is the plan's now or at a date.
-      position ? null : h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${asOf ? '&as_of=' + enc(asOf) : ''}`)
+      // The newcomers' brief of the plan shown: now, at a date, or at the
+      // position read (a previous cycle at its close).
+      h('button.secondaire', {type: 'button', onclick: () => openDocument(`/v1/plans/${enc(code)}/brief?format=html${
+        position ? '&position=' + enc(position) : asOf ? '&as_of=' + enc(asOf) : ''}`)
         .catch((e) => announce(messageOf(e)))}, 'Présentation aux nouveaux arrivants')),
     headline(dash),
     writtenPlan(plan),

@@ -1,6 +1,7 @@
 // Évaluation (#/evaluation/DEJ[?cycle=N]): the end-of-cycle tables, their
 // downloads (XLSX, JSON, CSV) and the review and welcome documents; with
-// cycle, a previous cycle's evaluation, its tables and downloads.
+// cycle, a previous cycle's evaluation, its tables, downloads and documents
+// (its held reviews, and its plan as it stood at its close).
 import {api, download, messageOf, openDocument} from './api.js';
 import {announce, dateTime, enc, fill, h, label, longDate, num, numCell, pct, table} from './dom.js';
 
@@ -47,10 +48,13 @@ export async function renderEvaluation(main, code, params = new URLSearchParams(
     if (typeof v === 'boolean') return v ? 'oui' : 'non';
     return String(v);
   };
-  const reviews = plan.reviews || [];
+  // A cycle numbers its reviews from 1; a closed one has none to prepare.
+  const cyclePlan = past ? await api(`${base}?position=${enc(String(past.last_position))}`) : plan;
+  const reviews = cyclePlan.reviews || [];
   const reviewSelect = h('select', {id: 'revue'}, reviews.map((r) =>
     h('option', {value: r.number}, `n° ${r.number} du ${longDate(r.date)}`)),
-    h('option', {value: reviews.length + 1}, `n° ${reviews.length + 1} (préparation)`));
+    past ? null : h('option', {value: reviews.length + 1}, `n° ${reviews.length + 1} (préparation)`));
+  const ofCycle = past ? ` du cycle ${past.cycle}` : '';
   fill(main, 
     h('h1', {}, `Évaluation — ${code}${past ? ` — cycle ${past.cycle}` : ''}`),
     previous.length ? cycleChoice(code, p, previous, chosen) : null,
@@ -65,19 +69,15 @@ export async function renderEvaluation(main, code, params = new URLSearchParams(
         'Télécharger le classeur (XLSX)'),
       h('button.secondaire', {type: 'button', onclick: () => download(`${base}/evaluation?format=json${cq}`, `evaluation-${code}${suffix}.json`).catch(fail)},
         'Télécharger les données (JSON)'),
-      past ? null : h('button.secondaire', {type: 'button', onclick: () => openDocument(`${base}/brief?format=html`).catch(fail)},
-        'Présentation aux nouveaux arrivants'),
+      h('button.secondaire', {type: 'button', onclick: () => openDocument(`${base}/brief?format=html${cq}`).catch(fail)},
+        `Présentation aux nouveaux arrivants${ofCycle}`),
       h('button.secondaire', {type: 'button', onclick: () => window.print()}, 'Imprimer')),
-    // The review documents and the brief are the current cycle's; a
-    // previous cycle's reviews are in its tables and in its plan at its close.
-    past ? h('p.info.sans-impression', {role: 'note'}, 'Les documents de revue et la présentation aux nouveaux ' +
-      'arrivants portent sur le cycle en cours. Ceux du cycle ' + past.cycle + ' se lisent dans les tableaux ' +
-      'ci-dessous et dans ', h('a', {href: `#/direction/${code}?position=${past.last_position}`},
-        `le projet du cycle ${past.cycle} tel qu'il était à sa clôture`), '.')
+    past && !reviews.length
+      ? h('p.preuve.sans-impression', {id: 'revues-cycle'}, `Aucune revue semestrielle n'a été tenue pendant le cycle ${past.cycle}.`)
       : h('div.ligne-champs.sans-impression', {},
-        h('div.champ', {}, h('label', {for: 'revue'}, 'Document de revue semestrielle'), reviewSelect),
+        h('div.champ', {}, h('label', {for: 'revue'}, `Document de revue semestrielle${ofCycle}`), reviewSelect),
         h('div.champ', {}, h('button.secondaire', {type: 'button', onclick: () =>
-          openDocument(`${base}/review-doc?format=html&review=${reviewSelect.value}`).catch(fail)}, 'Ouvrir le document'))),
+          openDocument(`${base}/review-doc?format=html&review=${reviewSelect.value}${cq}`).catch(fail)}, 'Ouvrir le document'))),
     tables.tables.map((t) => h('section', {'data-table': t.name},
       h('h2', {}, t.title || tableTitle(t.name)),
       h('p.sans-impression', {}, h('button.secondaire', {type: 'button', onclick: () =>
