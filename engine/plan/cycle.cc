@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <utility>
 
 #include "engine/plan/day.h"
@@ -96,7 +97,12 @@ Status ApplyCycleOpened(PlanState& s, const Event& e, const Json& p) {
   }
   Collection missions;
   for (const std::string& id : carried) {
-    Json m = s.missions.At(id);  // throws for an unknown id: Apply makes it a Corruption
+    // Decide checked every id against the live plan; a plan rebuilt as of a
+    // business date (Projections::AtEffective) may not hold a mission
+    // defined after that date, which is then not carried there either.
+    std::optional<Json> found = s.missions.Find(id);
+    if (!found) continue;
+    Json m = std::move(*found);
     m.erase("values");
     m.erase("ambitions");
     missions.Add(id, m);

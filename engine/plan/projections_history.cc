@@ -3,10 +3,12 @@
 // that replay far leave a snapshot behind, written by a background thread.
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
 #include "engine/log/format.h"
+#include "engine/log/payload.h"
 #include "engine/plan/projection_snapshot.h"
 #include "engine/plan/projections.h"
 
@@ -115,12 +117,40 @@ Result<PlanState> Projections::AtPosition(const std::string& code, uint64_t posi
   return done();
 }
 
+namespace {
+
+// The business date from which a CycleOpened counts: its `dated`, or its
+// period's start when it was opened later (a plan is written in the first
+// months of its period, and what is dated in those months is the new
+// cycle's).
+Result<Instant> CycleOpenedFrom(const EventView& e) {
+  auto payload = DecodePayload(e.payload);
+  if (!payload.ok()) return payload.status().WithContext("position " + std::to_string(e.position));
+  auto start = ParseDate(payload->value("period_start", std::string()));
+  if (!start.ok()) return start.status().WithContext("position " + std::to_string(e.position));
+  return std::min(e.effective_at, *start);
+}
+
+}  // namespace
+
 Result<PlanState> Projections::AtEffective(const std::string& code, Instant date,
                                            uint64_t max_position) const {
   PlanState state;
   Status applied;
   JALON_RETURN_IF_ERROR(log_.ScanStream(PlanStream(code), 1, max_position, [&](const EventView& e) {
-    if (e.effective_at > date) return true;
+    // A cycle is a boundary, not a dated change: on a date before the next
+    // cycle, the plan is the cycle before, and no event after the boundary
+    // belongs to it.
+    if (e.type == "CycleOpened") {
+      auto from = CycleOpenedFrom(e);
+      if (!from.ok()) {
+        applied = from.status();
+        return false;
+      }
+      if (*from > date) return false;
+    } else if (e.effective_at > date) {
+      return true;
+    }
     // An event whose parent lies after `date` is not visible either.
     applied = state.ApplyEncoded(e);
     if (applied.IsNotFound()) applied = Status::Ok();

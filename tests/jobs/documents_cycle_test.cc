@@ -208,6 +208,39 @@ TEST_F(DocumentsCycleTest, AReviewRecordedAfterItsDayShowsThePlan) {
   EXPECT_NE(ReviewDocument(*d).ToMarkdown().find("Direction des sports"), std::string::npos);
 }
 
+// A cycle opened months into its period: a review it holds, dated between
+// its period's start and its opening, reads the new cycle's plan, not the
+// plan before.
+TEST_F(DocumentsCycleTest, ACycleOpenedLateHoldsItsOwnEarlyReview) {
+  ASSERT_TRUE(Exec("RegisterDirection", {{"code", "DSP"}, {"name", "Direction des sports"}}).ok());
+  ASSERT_TRUE(Exec("OpenPlan", {{"direction", "DSP"},
+                                {"title", "Projet de direction 2016-2019"},
+                                {"period_start", "2016-01-01"},
+                                {"period_end", "2019-12-31"},
+                                {"dated", "2016-02-01"}})
+                  .ok());
+  ASSERT_TRUE(Exec("DefineMission", {{"direction", "DSP"}, {"id", "M1"}, {"title", "Gérer"}}).ok());
+  clock_.Set(ParseInstant("2021-09-01T08:00:00Z").value());
+  ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DSP"},
+                                 {"title", "Projet de direction 2021-2025"},
+                                 {"period_start", "2021-08-01"},
+                                 {"period_end", "2025-07-31"},
+                                 {"dated", "2021-09-01"}})
+                  .ok());
+  ASSERT_TRUE(Exec("ProposeAxis",
+                   {{"direction", "DSP"}, {"id", "A1"}, {"title", "Rénover"}, {"missions", {"M1"}}})
+                  .ok());
+  ASSERT_TRUE(Exec("HoldReview", {{"direction", "DSP"},
+                                  {"date", "2021-08-16"},
+                                  {"participants", {"Directeur"}},
+                                  {"decisions", "Poursuivre."}})
+                  .ok());
+  auto d = ReviewDocData(*service_, "DSP", 1);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ((*d)["plan"]["title"], "Projet de direction 2021-2025");
+  EXPECT_EQ((*d)["cycle"]["number"], 2);
+}
+
 TEST_F(DocumentsCycleTest, RoutesTakeTheCycle) {
   const uint16_t port = Serve();
   const std::string base = "/v1/plans/DEJ/";
