@@ -12,6 +12,26 @@
 #include "jobs/scheduler/system_events.h"
 
 namespace jalon::jobs {
+namespace {
+
+// Why a reminder the rules no longer want is closed, in the words of its
+// ReminderResolved: its action or indicator left the plan (a next cycle),
+// the plan's period is over, or what it asked for arrived.
+std::string ResolvedReason(const PlanState& s, const Reminder& r, int32_t today) {
+  const std::string subject = r.subject();
+  const size_t slash = subject.find('/');
+  const std::string kind = subject.substr(0, slash), id = subject.substr(slash + 1);
+  if ((kind == "action" && !s.actions.Contains(id)) ||
+      (kind == "indicator" && !s.indicators.Contains(id))) {
+    return "l'élément concerné ne fait plus partie du projet en cours";
+  }
+  if (s.plan_open() && today > DayOf(s.plan.value("period_end", std::string()))) {
+    return "la période du projet est achevée";
+  }
+  return "les données attendues ont été saisies";
+}
+
+}  // namespace
 
 std::string RulesCommandId(const std::string& code, Instant now) {
   return "rem/" + code + "/" + std::to_string(ToMicros(now)) + "/" + NewCommandId();
@@ -42,9 +62,9 @@ PlanService::SystemDecide RulesDecision(const JobsOptions& options, const std::s
       ++counted.issued;
     }
     for (const std::string& id : changes.to_resolve) {
-      events.push_back(
-          MakeEvent("ReminderResolved",
-                    {{"reminder", id}, {"reason", "les données attendues ont été saisies"}}, now));
+      events.push_back(MakeEvent(
+          "ReminderResolved",
+          {{"reminder", id}, {"reason", ResolvedReason(s, s.reminders.at(id), today)}}, now));
       ++counted.resolved;
     }
     // Escalations and repeats, one event per level and kind listing

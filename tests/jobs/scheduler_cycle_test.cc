@@ -167,6 +167,14 @@ TEST_F(SchedulerCycleTest, ANextCycleIsScheduledOnItsOwnPeriod) {
     clock_.Set(t);
     ASSERT_TRUE(scheduler->Tick().ok());
   }
+  // The reminders the period's end closed say so, not that data arrived.
+  size_t closed_by_the_end = 0;
+  for (const Recorded& r : Events("ReminderResolved")) {
+    if (r.at < At("2021-01-01T00:00:00Z")) continue;
+    EXPECT_EQ(r.payload["reason"], "la période du projet est achevée") << r.payload.dump();
+    ++closed_by_the_end;
+  }
+  EXPECT_GT(closed_by_the_end, 0u);
   clock_.Set(At("2021-08-02T10:00:00Z"));
   ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
                                  {"title", "Projet de direction 2021-2024"},
