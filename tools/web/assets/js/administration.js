@@ -8,7 +8,7 @@
 // (data-command), its inputs named after the command's data fields; a
 // refusal shows the server's French message next to the field at fault.
 import {api, roleName} from './api.js';
-import {enc, fill, h, longDate} from './dom.js';
+import {addDays, enc, fill, h, longDate, shiftYears} from './dom.js';
 import {commandForm, mayRun, todayIso} from './formulaire.js';
 
 const ROLES = ['admin', 'steering', 'auditor', 'direction:CODE', 'reader:CODE'];
@@ -74,15 +74,6 @@ function orientationsSection(orientations, reload) {
     'Ajouter l\'orientation', () => reload('Orientation ajoutée.')));
 }
 
-// Calendar dates as the engine counts them (ISO days, UTC): a year later
-// or earlier falls on the same day, 29 February on 28 February.
-const isoOfMs = (ms) => new Date(ms).toISOString().slice(0, 10);
-const addDays = (iso, n) => isoOfMs(Date.parse(iso + 'T00:00:00Z') + n * 86400000);
-function shiftYears(iso, years) {
-  const [y, m, d] = iso.split('-').map(Number);
-  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
-  return isoOfMs(Date.UTC(y + years, m - 1, Math.min(d, last)));
-}
 // The day after a plan's period, its final year of evaluation included: from
 // then on the next cycle may be opened (engine/plan/command_rules_writing.cc).
 const nextCycleFrom = (plan) => addDays(plan.period_end, 1);

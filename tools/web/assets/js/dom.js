@@ -61,6 +61,15 @@ export function dateTime(iso) {
 }
 export const dayNumber = (iso) => Math.floor(Date.parse(iso.slice(0, 10) + 'T00:00:00Z') / 86400000);
 export const isoOfDay = (day) => new Date(day * 86400000).toISOString().slice(0, 10);
+// `iso` moved by `n` days.
+export const addDays = (iso, n) => isoOfDay(dayNumber(iso) + n);
+// The same day `years` later (earlier if negative); 29 February becomes
+// 28 February in a year that has none.
+export function shiftYears(iso, years) {
+  const [y, m, d] = iso.split('-').map(Number);
+  const last = new Date(Date.UTC(y + years, m, 0)).getUTCDate();
+  return new Date(Date.UTC(y + years, m - 1, Math.min(d, last))).toISOString().slice(0, 10);
+}
 
 export function statusBadge(group, code) {
   return h('span.statut.statut-' + code, {}, label(group, code));

@@ -8,7 +8,7 @@
 // one: the missions and the state of play to question again, the
 // unfinished actions to carry over.
 import {api} from './api.js';
-import {dateTime, enc, fill, h, label, longDate, num, pct, table} from './dom.js';
+import {addDays, dateTime, enc, fill, h, label, longDate, num, pct, shiftYears, table} from './dom.js';
 import {commandForm, earlierIds, flashBanner, formsSection, mayRun, nextId} from './formulaire.js';
 import {planTimeline} from './calendrier-projet.js';
 import {meansFields, retainedMeans} from './moyens.js';
@@ -122,12 +122,8 @@ function missionsPart(ctx) {
 // cycles'.
 const actionIds = (plan) => [...(plan.actions || []).map((x) => x.id), ...earlierIds(plan, 'actions')];
 
-const isoOfMs = (ms) => new Date(ms).toISOString().slice(0, 10);
 // The day a year after `iso`, minus one: a first year's last day.
-function yearLater(iso) {
-  const [y, m, d] = iso.split('-').map(Number);
-  return isoOfMs(Date.UTC(y + 1, m - 1, d) - 86400000);
-}
+const yearLater = (iso) => addDays(shiftYears(iso, 1), -1);
 
 // What a plan opening a new cycle takes over from the previous one: the
 // methodology's reminder that the missions and the state of play are to be
