@@ -25,12 +25,7 @@ class DocumentsCycleTest : public testing::PlanFixture {
     ImportExample();     // cycle 1, 2016-2020: reviews 1 and 2 (2016)
     Hold("2018-06-30");  // its review 3
     clock_.Set(ParseInstant("2021-01-04T08:00:00Z").value());
-    ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
-                                   {"title", "Projet de direction 2021-2024"},
-                                   {"period_start", "2021-01-01"},
-                                   {"period_end", "2024-12-31"},
-                                   {"dated", "2021-01-04"}})
-                    .ok());
+    ASSERT_TRUE(Exec("OpenCycle", testing::ExampleNextCycle("2021-01-04")).ok());
     const Json cycles = service_->State("DEJ", {}).value().plan["previous_cycles"];
     ASSERT_EQ(cycles.size(), 1u);
     first_close_ = cycles[0]["last_position"].get<uint64_t>();

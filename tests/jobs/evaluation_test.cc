@@ -557,12 +557,7 @@ TEST_F(EvaluationTest, ThePreviousCycleKeepsItsEvaluation) {
   auto before = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions());
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   ASSERT_FALSE((*before)["indicators"].empty());
-  ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
-                                 {"title", "Projet de direction 2021-2024"},
-                                 {"period_start", "2021-01-01"},
-                                 {"period_end", "2024-12-31"},
-                                 {"dated", "2021-01-04"}})
-                  .ok());
+  ASSERT_TRUE(Exec("OpenCycle", testing::ExampleNextCycle("2021-01-04")).ok());
   auto first = EvaluationData(*service_, "DEJ", std::nullopt, ReminderOptions(), 1);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(*first, *before);

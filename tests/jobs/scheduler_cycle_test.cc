@@ -176,12 +176,7 @@ TEST_F(SchedulerCycleTest, ANextCycleIsScheduledOnItsOwnPeriod) {
   }
   EXPECT_GT(closed_by_the_end, 0u);
   clock_.Set(At("2021-08-02T10:00:00Z"));
-  ASSERT_TRUE(Exec("OpenCycle", {{"direction", "DEJ"},
-                                 {"title", "Projet de direction 2021-2024"},
-                                 {"period_start", "2021-01-01"},
-                                 {"period_end", "2024-12-31"},
-                                 {"dated", "2021-08-02"}})
-                  .ok());
+  ASSERT_TRUE(Exec("OpenCycle", testing::ExampleNextCycle("2021-08-02")).ok());
   ASSERT_TRUE(scheduler->Tick().ok());
   const PlanState state = service_->State("DEJ", {}).value();
   const Json june = state.occurrences.At("review/2021-06-30");

@@ -33,6 +33,16 @@ class CliTest : public ::testing::Test {
     return path;
   }
   std::string Data() const { return dir_.Sub("data"); }
+  // A file with the command that opens the sample plan's next cycle.
+  std::string NextCycleCommand() {
+    return Write("cycle.json", {{"type", "OpenCycle"},
+                                {"data",
+                                 {{"direction", "DEJ"},
+                                  {"title", "Projet de direction 2021-2024"},
+                                  {"period_start", "2021-01-01"},
+                                  {"period_end", "2024-12-31"},
+                                  {"dated", "2021-01-04"}}}});
+  }
   TempDir dir_;
 };
 
@@ -91,13 +101,7 @@ TEST_F(CliTest, ImportExportDashboardAndTimeTravel) {
 // read; evaluate --cycle gives the evaluation of the cycle as it ended.
 TEST_F(CliTest, ANextCycleKeepsThePreviousOnesEvaluation) {
   ASSERT_EQ(Jalon({"import", kExample, "--data", Data()}).code, 0);
-  const std::string cmd = Write("cycle.json", {{"type", "OpenCycle"},
-                                               {"data",
-                                                {{"direction", "DEJ"},
-                                                 {"title", "Projet de direction 2021-2024"},
-                                                 {"period_start", "2021-01-01"},
-                                                 {"period_end", "2024-12-31"},
-                                                 {"dated", "2021-01-04"}}}});
+  const std::string cmd = NextCycleCommand();
   CliRun applied = Jalon({"apply", cmd, "--data", Data()});
   ASSERT_EQ(applied.code, 0) << applied.output;
   CliRun shown = Jalon({"show", "DEJ", "--data", Data()});
@@ -122,13 +126,7 @@ TEST_F(CliTest, ANextCycleKeepsThePreviousOnesEvaluation) {
 // cycle's reviews start again at 1.
 TEST_F(CliTest, APreviousCyclesDocumentsAreReadByCycle) {
   ASSERT_EQ(Jalon({"import", kExample, "--data", Data()}).code, 0);
-  const std::string cmd = Write("cycle.json", {{"type", "OpenCycle"},
-                                               {"data",
-                                                {{"direction", "DEJ"},
-                                                 {"title", "Projet de direction 2021-2024"},
-                                                 {"period_start", "2021-01-01"},
-                                                 {"period_end", "2024-12-31"},
-                                                 {"dated", "2021-01-04"}}}});
+  const std::string cmd = NextCycleCommand();
   ASSERT_EQ(Jalon({"apply", cmd, "--data", Data()}).code, 0);
   CliRun past = Jalon({"brief", "DEJ", "--cycle", "1", "--data", Data()});
   ASSERT_EQ(past.code, 0) << past.output;

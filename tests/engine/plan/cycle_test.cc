@@ -24,11 +24,7 @@ class CycleTest : public testing::PlanFixture {
   }
 
   static Json NextCycle(Json extra = Json::object()) {
-    Json d = {{"direction", "DEJ"},
-              {"title", "Projet de direction 2021-2024"},
-              {"period_start", "2021-01-01"},
-              {"period_end", "2024-12-31"},
-              {"dated", "2021-01-04"}};
+    Json d = testing::ExampleNextCycle();
     d.update(extra);
     return d;
   }

@@ -24,6 +24,16 @@ inline Json ExamplePlan() {
   return Json::parse(s.str());
 }
 
+// OpenCycle's data for the sample plan's next cycle (2021-2024), opened on
+// `dated`: the sample plan runs 2016-2020.
+inline Json ExampleNextCycle(const std::string& dated = "2021-01-04") {
+  return {{"direction", "DEJ"},
+          {"title", "Projet de direction 2021-2024"},
+          {"period_start", "2021-01-01"},
+          {"period_end", "2024-12-31"},
+          {"dated", dated}};
+}
+
 class PlanFixture : public ::testing::Test {
  protected:
   void SetUp() override { Reopen(); }
